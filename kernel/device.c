@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Jumping VPN: the virtual network device.
+ *
+ * A jumping device is a point-to-point layer 3 device without link-layer
+ * header or addresses. Inner packets leave through ndo_start_xmit and come
+ * back from the UDP socket of the device's listen port. Devices stay in the
+ * netns they were created in (NETIF_F_NETNS_LOCAL): their UDP socket and
+ * the per-netns device list never need to follow a move.
+ */
+#include <linux/if_arp.h>
+#include <linux/jumping.h>
+#include <linux/lockdep.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+#include <linux/skbuff.h>
+#include <net/rtnetlink.h>
+
+#include "device.h"
+
+static netdev_tx_t jp_dev_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct jp_device *jp = netdev_priv(dev);
+
+	/* No session routes anything yet: the datapath replaces this. */
+	jp_device_count_drop(jp, JP_DROP_NO_ROUTE, false);
+	kfree_skb(skb);
+	return NETDEV_TX_OK;
+}
+
+static int jp_dev_init(struct net_device *dev)
+{
+	struct jp_device *jp = netdev_priv(dev);
+
+	/* Freed by jp_dev_destruct(), also when registration fails later. */
+	jp->drops = netdev_alloc_pcpu_stats(struct jp_pcpu_drops);
+	if (!jp->drops)
+		return -ENOMEM;
+	return 0;
+}
+
+/*
+ * Called under RTNL once the device is down and no new packets reach it
+ * (unregister_netdevice_many() has synchronized RCU), or when registration
+ * fails after jp_dev_init(). Marking the device dead under conf_lock makes
+ * configuration requests that already hold a reference fail instead of
+ * opening a socket for a device that is going away.
+ */
+static void jp_dev_uninit(struct net_device *dev)
+{
+	struct jp_device *jp = netdev_priv(dev);
+
+	mutex_lock(&jp->conf_lock);
+	jp->dead = true;
+	/* Closing cannot fail. */
+	jp_device_set_port(jp, 0, NULL);
+	mutex_unlock(&jp->conf_lock);
+}
+
+/* Last reference gone: the packet paths cannot reach the counters anymore. */
+static void jp_dev_destruct(struct net_device *dev)
+{
+	struct jp_device *jp = netdev_priv(dev);
+
+	free_percpu(jp->drops);
+	mutex_destroy(&jp->conf_lock);
+}
+
+static const struct net_device_ops jp_netdev_ops = {
+	.ndo_init		= jp_dev_init,
+	.ndo_uninit		= jp_dev_uninit,
+	.ndo_start_xmit		= jp_dev_xmit,
+	.ndo_get_stats64	= dev_get_tstats64,
+};
+
+bool jp_is_device(const struct net_device *dev)
+{
+	return dev->netdev_ops == &jp_netdev_ops;
+}
+
+static void jp_dev_setup(struct net_device *dev)
+{
+	struct jp_device *jp = netdev_priv(dev);
+
+	dev->netdev_ops = &jp_netdev_ops;
+	dev->type = ARPHRD_NONE;
+	dev->flags = IFF_POINTOPOINT | IFF_NOARP;
+	dev->priv_flags |= IFF_NO_QUEUE;
+	dev->hard_header_len = 0;
+	dev->addr_len = 0;
+	dev->needed_headroom = LL_MAX_HEADER + JP_DEV_MAX_OVERHEAD;
+	dev->mtu = JP_DEV_DEFAULT_MTU;
+	dev->min_mtu = JP_DEV_MIN_MTU;
+	dev->max_mtu = JP_DEV_MAX_MTU;
+	/* LLTX: the packet paths do their own (per-session) locking. */
+	dev->features |= NETIF_F_LLTX | NETIF_F_NETNS_LOCAL;
+	dev->pcpu_stat_type = NETDEV_PCPU_STAT_TSTATS;
+	dev->needs_free_netdev = true;
+	dev->priv_destructor = jp_dev_destruct;
+
+	jp->dev = dev;
+	mutex_init(&jp->conf_lock);
+	INIT_LIST_HEAD(&jp->net_list);
+}
+
+static int jp_newlink(struct net *src_net, struct net_device *dev,
+		      struct nlattr *tb[], struct nlattr *data[],
+		      struct netlink_ext_ack *extack)
+{
+	struct jp_device *jp = netdev_priv(dev);
+	struct jp_net *jn = jp_net(dev_net(dev));
+	int err;
+
+	err = register_netdevice(dev);
+	if (err)
+		return err;
+
+	/* RTNL serialises writers of the list; dumps read it under RCU. */
+	list_add_tail_rcu(&jp->net_list, &jn->devices);
+	WRITE_ONCE(jn->dev_gen, jn->dev_gen + 1);
+	return 0;
+}
+
+static void jp_dellink(struct net_device *dev, struct list_head *head)
+{
+	struct jp_device *jp = netdev_priv(dev);
+	struct jp_net *jn = jp_net(dev_net(dev));
+
+	ASSERT_RTNL();
+	/*
+	 * RCU readers may still walk past this entry; the memory outlives
+	 * them because unregistering synchronizes RCU before freeing.
+	 */
+	list_del_rcu(&jp->net_list);
+	WRITE_ONCE(jn->dev_gen, jn->dev_gen + 1);
+	unregister_netdevice_queue(dev, head);
+}
+
+struct rtnl_link_ops jp_link_ops __read_mostly = {
+	.kind		= JUMPING_LINK_KIND,
+	.priv_size	= sizeof(struct jp_device),
+	.setup		= jp_dev_setup,
+	.newlink	= jp_newlink,
+	.dellink	= jp_dellink,
+};
+
+void jp_net_init_devices(struct jp_net *jn)
+{
+	INIT_LIST_HEAD(&jn->devices);
+	jn->dev_gen = 1;
+}
+
+/* The netns dies: queue all its jumping devices on @dev_kill_list. */
+void jp_net_kill_devices(struct jp_net *jn, struct list_head *dev_kill_list)
+{
+	struct jp_device *jp, *tmp;
+
+	ASSERT_RTNL();
+	list_for_each_entry_safe(jp, tmp, &jn->devices, net_list)
+		jp_dellink(jp->dev, dev_kill_list);
+}
+
+/**
+ * jp_device_set_port - change the UDP port a device listens on
+ * @jp: the device, @jp->conf_lock held
+ * @port: new port, host order; 0 closes the socket
+ * @extack: where to explain a failure; NULL when closing on teardown
+ *
+ * The single place the listen port changes. The datapath opens the new
+ * socket here before releasing the old one, so a failure leaves the device
+ * as it was.
+ *
+ * Return: 0 or a negative errno.
+ */
+int jp_device_set_port(struct jp_device *jp, u16 port,
+		       struct netlink_ext_ack *extack)
+{
+	lockdep_assert_held(&jp->conf_lock);
+
+	if (port == jp->listen_port)
+		return 0;
+	WRITE_ONCE(jp->listen_port, port);
+	return 0;
+}
+
+/* Infallible, so callers set it after everything that can fail. */
+void jp_device_set_fwmark(struct jp_device *jp, u32 fwmark)
+{
+	lockdep_assert_held(&jp->conf_lock);
+
+	WRITE_ONCE(jp->fwmark, fwmark);
+}
+
+/**
+ * jp_device_count_drop - count a dropped packet
+ * @jp: the device
+ * @reason: why it was dropped
+ * @rx: true for a received (outer) packet, false for a transmitted one
+ *
+ * Any context. Also feeds the device's rx_dropped/tx_dropped.
+ */
+void jp_device_count_drop(struct jp_device *jp, enum jp_drop_reason reason,
+			  bool rx)
+{
+	struct jp_pcpu_drops *drops;
+	unsigned long flags;
+
+	if (WARN_ON_ONCE(reason >= JP_DROP_NR))
+		return;
+
+	/* get_cpu_ptr(): callers may be preemptible (e.g. netlink). */
+	drops = get_cpu_ptr(jp->drops);
+	flags = u64_stats_update_begin_irqsave(&drops->syncp);
+	u64_stats_inc(&drops->count[reason]);
+	u64_stats_update_end_irqrestore(&drops->syncp, flags);
+	put_cpu_ptr(jp->drops);
+
+	if (rx)
+		dev_core_stats_rx_dropped_inc(jp->dev);
+	else
+		dev_core_stats_tx_dropped_inc(jp->dev);
+}
+
+/* Sum the per-CPU counters. Any context; the device must be registered. */
+void jp_device_get_stats(struct jp_device *jp, struct jp_stats *stats)
+{
+	struct rtnl_link_stats64 sw = {};
+	int cpu, i;
+
+	memset(stats, 0, sizeof(*stats));
+
+	dev_fetch_sw_netstats(&sw, jp->dev->tstats);
+	stats->rx_bytes = sw.rx_bytes;
+	stats->rx_packets = sw.rx_packets;
+	stats->tx_bytes = sw.tx_bytes;
+	stats->tx_packets = sw.tx_packets;
+
+	for_each_possible_cpu(cpu) {
+		const struct jp_pcpu_drops *drops = per_cpu_ptr(jp->drops, cpu);
+		u64 snap[JP_DROP_NR];
+		unsigned int start;
+
+		do {
+			start = u64_stats_fetch_begin(&drops->syncp);
+			for (i = 0; i < JP_DROP_NR; i++)
+				snap[i] = u64_stats_read(&drops->count[i]);
+		} while (u64_stats_fetch_retry(&drops->syncp, start));
+
+		for (i = 0; i < JP_DROP_NR; i++)
+			stats->drops[i] += snap[i];
+	}
+}

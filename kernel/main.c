@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Jumping VPN: what the module registers, and in which order.
+ *
+ * Init goes bottom-up: per-netns state first (the link ops need it), then
+ * the link type (devices can exist), then the genl family (userspace can
+ * configure them). Exit and failures unwind in reverse.
+ */
+#include <linux/jumping.h>
+#include <linux/module.h>
+#include <linux/rtnetlink.h>
+#include <net/genetlink.h>
+#include <net/net_namespace.h>
+#include <net/rtnetlink.h>
+
+#include "device.h"
+#include "netlink.h"
+
+unsigned int jp_net_id __read_mostly;
+
+static int __net_init jp_net_init(struct net *net)
+{
+	jp_net_init_devices(jp_net(net));
+	return 0;
+}
+
+/*
+ * Called under RTNL for a batch of dying namespaces: queue their devices;
+ * the core unregisters the whole list at once.
+ */
+static void __net_exit jp_net_exit_batch_rtnl(struct list_head *net_list,
+					      struct list_head *dev_kill_list)
+{
+	struct net *net;
+
+	list_for_each_entry(net, net_list, exit_list)
+		jp_net_kill_devices(jp_net(net), dev_kill_list);
+}
+
+static void __net_exit jp_net_exit(struct net *net)
+{
+	WARN_ON_ONCE(!list_empty(&jp_net(net)->devices));
+}
+
+static struct pernet_operations jp_net_ops = {
+	.init		 = jp_net_init,
+	.exit_batch_rtnl = jp_net_exit_batch_rtnl,
+	.exit		 = jp_net_exit,
+	.id		 = &jp_net_id,
+	.size		 = sizeof(struct jp_net),
+};
+
+static int __init jp_mod_init(void)
+{
+	int err;
+
+	/* A device op: runs before the core moves or kills other devices. */
+	err = register_pernet_device(&jp_net_ops);
+	if (err)
+		return err;
+
+	err = rtnl_link_register(&jp_link_ops);
+	if (err)
+		goto err_pernet;
+
+	err = genl_register_family(&jp_genl_family);
+	if (err)
+		goto err_link;
+
+	pr_info("Jumping VPN loaded\n");
+	return 0;
+
+err_link:
+	rtnl_link_unregister(&jp_link_ops);
+err_pernet:
+	unregister_pernet_device(&jp_net_ops);
+	return err;
+}
+
+static void __exit jp_mod_exit(void)
+{
+	/* Waits for running requests; none can start after this. */
+	genl_unregister_family(&jp_genl_family);
+	/* Deletes every jumping device in every netns. */
+	rtnl_link_unregister(&jp_link_ops);
+	unregister_pernet_device(&jp_net_ops);
+}
+
+module_init(jp_mod_init);
+module_exit(jp_mod_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Jumping VPN: sessions that outlive their transport");
+MODULE_ALIAS_RTNL_LINK(JUMPING_LINK_KIND);
+MODULE_ALIAS_GENL_FAMILY(JUMPING_GENL_NAME);

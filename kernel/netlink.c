@@ -1,0 +1,390 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Jumping VPN: the generic netlink family.
+ *
+ * Every command is admin-only and works on the jumping devices of the
+ * caller's netns. Policies are strict (unknown, unexpected and mis-sized
+ * attributes are rejected by the core with an extack message); handlers
+ * check what the policies cannot express, then change state last.
+ */
+#include <linux/jumping.h>
+#include <linux/netdevice.h>
+#include <linux/rcupdate.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+#include <net/sock.h>
+
+#include "device.h"
+#include "netlink.h"
+
+enum jp_genl_mcgrp {
+	JP_MCGRP_EVENTS,
+};
+
+static const struct genl_multicast_group jp_genl_mcgrps[] = {
+	/* Events name sessions and addresses: admins only. */
+	[JP_MCGRP_EVENTS] = {
+		.name = JUMPING_GENL_MCGRP_EVENTS,
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+	},
+};
+
+/*
+ * Attributes that select a device. Every op's policy spans all top-level
+ * attributes (maxattr JUMPING_A_MAX) so handlers can index info->attrs by
+ * any of them; attributes an op does not take stay NLA_UNSPEC and strict
+ * validation rejects them.
+ */
+#define JP_POLICY_DEVICE_SELECT						\
+	[JUMPING_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),		\
+	[JUMPING_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 }
+
+static const struct nla_policy jp_device_get_policy[JUMPING_A_MAX + 1] = {
+	JP_POLICY_DEVICE_SELECT,
+};
+
+static const struct nla_policy jp_device_set_policy[JUMPING_A_MAX + 1] = {
+	JP_POLICY_DEVICE_SELECT,
+	/* Any u16 is a port; 0 closes the socket. */
+	[JUMPING_A_LISTEN_PORT] = { .type = NLA_U16 },
+	[JUMPING_A_FWMARK] = { .type = NLA_U32 },
+};
+
+/**
+ * jp_genl_device_from_attrs - find the jumping device a request names
+ * @info: the request; JUMPING_A_IFINDEX and/or JUMPING_A_IFNAME select the
+ *	device in the caller's netns (if both, they must agree)
+ *
+ * Return: the device with a reference held (drop it with jp_device_put()),
+ * or an ERR_PTR() with the reason in the extack.
+ */
+struct jp_device *jp_genl_device_from_attrs(struct genl_info *info)
+{
+	struct nlattr *ifindex = info->attrs[JUMPING_A_IFINDEX];
+	struct nlattr *ifname = info->attrs[JUMPING_A_IFNAME];
+	struct netlink_ext_ack *extack = info->extack;
+	struct net *net = genl_info_net(info);
+	struct net_device *dev;
+	struct nlattr *by;
+
+	if (!ifindex && !ifname) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "device required: JUMPING_A_IFINDEX or JUMPING_A_IFNAME");
+		NL_SET_ERR_ATTR_MISS(extack, NULL, JUMPING_A_IFINDEX);
+		return ERR_PTR(-EINVAL);
+	}
+
+	if (ifindex) {
+		by = ifindex;
+		dev = dev_get_by_index(net, nla_get_u32(ifindex));
+	} else {
+		by = ifname;
+		dev = dev_get_by_name(net, nla_data(ifname));
+	}
+	if (!dev) {
+		NL_SET_ERR_MSG_ATTR(extack, by, "no such jumping device");
+		return ERR_PTR(-ENODEV);
+	}
+
+	if (ifindex && ifname && nla_strcmp(ifname, dev->name)) {
+		NL_SET_ERR_MSG_ATTR(extack, ifname,
+				    "JUMPING_A_IFINDEX and JUMPING_A_IFNAME name different devices");
+		goto err_put;
+	}
+	if (!jp_is_device(dev)) {
+		NL_SET_ERR_MSG_ATTR(extack, by, "not a jumping device");
+		goto err_put;
+	}
+	return netdev_priv(dev);
+
+err_put:
+	dev_put(dev);
+	return ERR_PTR(-EINVAL);
+}
+
+/* enum jp_drop_reason -> its counter's attribute. */
+static const u16 jp_drop_attrs[JP_DROP_NR] = {
+	[JP_DROP_BAD_AUTH]		= JUMPING_A_STATS_DROP_BAD_AUTH,
+	[JP_DROP_REPLAY]		= JUMPING_A_STATS_DROP_REPLAY,
+	[JP_DROP_UNKNOWN_SESSION]	= JUMPING_A_STATS_DROP_UNKNOWN_SESSION,
+	[JP_DROP_SOURCE_NOT_ALLOWED]	= JUMPING_A_STATS_DROP_SOURCE_NOT_ALLOWED,
+	[JP_DROP_MALFORMED]		= JUMPING_A_STATS_DROP_MALFORMED,
+	[JP_DROP_NO_KEY]		= JUMPING_A_STATS_DROP_NO_KEY,
+	[JP_DROP_NO_ROUTE]		= JUMPING_A_STATS_DROP_NO_ROUTE,
+};
+
+/* Room jp_nl_put_stats() needs. */
+size_t jp_nl_stats_size(void)
+{
+	return nla_total_size(0) +
+	       (4 + JP_DROP_NR) * nla_total_size_64bit(sizeof(u64));
+}
+
+/**
+ * jp_nl_put_stats - put a counter nest (enum jumping_stats_attr)
+ * @skb: message being built
+ * @attrtype: JUMPING_A_DEV_STATS or JUMPING_A_SESSION_STATS
+ * @stats: the counters
+ *
+ * Return: 0, or -EMSGSIZE with @skb unchanged.
+ */
+int jp_nl_put_stats(struct sk_buff *skb, int attrtype,
+		    const struct jp_stats *stats)
+{
+	struct nlattr *nest;
+	int i;
+
+	nest = nla_nest_start(skb, attrtype);
+	if (!nest)
+		return -EMSGSIZE;
+
+	if (nla_put_u64_64bit(skb, JUMPING_A_STATS_RX_BYTES, stats->rx_bytes,
+			      JUMPING_A_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, JUMPING_A_STATS_RX_PACKETS,
+			      stats->rx_packets, JUMPING_A_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, JUMPING_A_STATS_TX_BYTES, stats->tx_bytes,
+			      JUMPING_A_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, JUMPING_A_STATS_TX_PACKETS,
+			      stats->tx_packets, JUMPING_A_STATS_PAD))
+		goto err_cancel;
+
+	for (i = 0; i < JP_DROP_NR; i++)
+		if (nla_put_u64_64bit(skb, jp_drop_attrs[i], stats->drops[i],
+				      JUMPING_A_STATS_PAD))
+			goto err_cancel;
+
+	nla_nest_end(skb, nest);
+	return 0;
+
+err_cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+static size_t jp_nl_device_size(void)
+{
+	return nla_total_size(sizeof(u32)) +	/* IFINDEX */
+	       nla_total_size(IFNAMSIZ) +	/* IFNAME */
+	       nla_total_size(sizeof(u16)) +	/* LISTEN_PORT */
+	       nla_total_size(sizeof(u32)) +	/* FWMARK */
+	       jp_nl_stats_size();		/* DEV_STATS */
+}
+
+/*
+ * One device as a JUMPING_CMD_DEVICE_GET message. Called with a reference
+ * or under RCU; the port and mark are read locklessly (each is one value,
+ * written with WRITE_ONCE()).
+ */
+static int jp_nl_fill_device(struct sk_buff *skb, struct jp_device *jp,
+			     u32 portid, u32 seq, int flags,
+			     struct netlink_callback *cb)
+{
+	struct jp_stats stats;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &jp_genl_family, flags,
+			  JUMPING_CMD_DEVICE_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (cb)
+		genl_dump_check_consistent(cb, hdr);
+
+	jp_device_get_stats(jp, &stats);
+
+	if (nla_put_u32(skb, JUMPING_A_IFINDEX, jp->dev->ifindex) ||
+	    nla_put_string(skb, JUMPING_A_IFNAME, jp->dev->name) ||
+	    nla_put_u16(skb, JUMPING_A_LISTEN_PORT, READ_ONCE(jp->listen_port)) ||
+	    nla_put_u32(skb, JUMPING_A_FWMARK, READ_ONCE(jp->fwmark)) ||
+	    jp_nl_put_stats(skb, JUMPING_A_DEV_STATS, &stats)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static int jp_nl_device_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct jp_device *jp;
+	struct sk_buff *msg;
+	int err;
+
+	jp = jp_genl_device_from_attrs(info);
+	if (IS_ERR(jp))
+		return PTR_ERR(jp);
+
+	msg = genlmsg_new(jp_nl_device_size(), GFP_KERNEL);
+	if (!msg) {
+		err = -ENOMEM;
+		goto out_put;
+	}
+
+	err = jp_nl_fill_device(msg, jp, info->snd_portid, info->snd_seq, 0,
+				NULL);
+	if (err) {
+		nlmsg_free(msg);
+		goto out_put;
+	}
+	err = genlmsg_reply(msg, info);
+
+out_put:
+	jp_device_put(jp);
+	return err;
+}
+
+/*
+ * All jumping devices of the caller's netns, resumable: cb->args[0] counts
+ * the devices already sent. If devices come or go between parts, the
+ * generation check flags the dump NLM_F_DUMP_INTR.
+ */
+static int jp_nl_device_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct jp_net *jn = jp_net(sock_net(skb->sk));
+	long skip = cb->args[0], idx = 0;
+	struct jp_device *jp;
+	int err = 0;
+
+	/* RCU: the list changes under RTNL, which a dump must not take. */
+	rcu_read_lock();
+	cb->seq = READ_ONCE(jn->dev_gen);
+	list_for_each_entry_rcu(jp, &jn->devices, net_list) {
+		if (idx < skip) {
+			idx++;
+			continue;
+		}
+		err = jp_nl_fill_device(skb, jp, NETLINK_CB(cb->skb).portid,
+					cb->nlh->nlmsg_seq, NLM_F_MULTI, cb);
+		if (err)
+			break;
+		idx++;
+	}
+	rcu_read_unlock();
+
+	cb->args[0] = idx;
+	/* A device that does not fit an empty message is an error. */
+	if (err && !skb->len)
+		return err;
+	return skb->len;
+}
+
+static int jp_nl_device_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *port = info->attrs[JUMPING_A_LISTEN_PORT];
+	struct nlattr *mark = info->attrs[JUMPING_A_FWMARK];
+	struct jp_device *jp;
+	int err = 0;
+
+	if (!port && !mark) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "nothing to set: give JUMPING_A_LISTEN_PORT and/or JUMPING_A_FWMARK");
+		return -EINVAL;
+	}
+
+	jp = jp_genl_device_from_attrs(info);
+	if (IS_ERR(jp))
+		return PTR_ERR(jp);
+
+	mutex_lock(&jp->conf_lock);
+	if (jp->dead) {
+		NL_SET_ERR_MSG_MOD(info->extack, "device is being deleted");
+		err = -ENODEV;
+		goto out_unlock;
+	}
+	/* The port is the only change that can fail: do it first. */
+	if (port) {
+		err = jp_device_set_port(jp, nla_get_u16(port), info->extack);
+		if (err)
+			goto out_unlock;
+	}
+	if (mark)
+		jp_device_set_fwmark(jp, nla_get_u32(mark));
+
+out_unlock:
+	mutex_unlock(&jp->conf_lock);
+	jp_device_put(jp);
+	return err;
+}
+
+static const struct genl_ops jp_genl_ops[] = {
+	{
+		.cmd		= JUMPING_CMD_DEVICE_GET,
+		.flags		= GENL_ADMIN_PERM,
+		.policy		= jp_device_get_policy,
+		.maxattr	= JUMPING_A_MAX,
+		.doit		= jp_nl_device_get_doit,
+		.dumpit		= jp_nl_device_dumpit,
+	},
+	{
+		.cmd		= JUMPING_CMD_DEVICE_SET,
+		.flags		= GENL_ADMIN_PERM,
+		.policy		= jp_device_set_policy,
+		.maxattr	= JUMPING_A_MAX,
+		.doit		= jp_nl_device_set_doit,
+	},
+};
+
+/*
+ * parallel_ops: handlers do their own locking (conf_lock per device, RCU
+ * for the device list), so one slow request does not stall every device.
+ * resv_start_op 0: every command gets strict header and attribute checks.
+ */
+struct genl_family jp_genl_family __ro_after_init = {
+	.name		= JUMPING_GENL_NAME,
+	.version	= JUMPING_GENL_VERSION,
+	.netnsok	= true,
+	.parallel_ops	= true,
+	.module		= THIS_MODULE,
+	.ops		= jp_genl_ops,
+	.n_ops		= ARRAY_SIZE(jp_genl_ops),
+	.mcgrps		= jp_genl_mcgrps,
+	.n_mcgrps	= ARRAY_SIZE(jp_genl_mcgrps),
+	.resv_start_op	= 0,
+};
+
+/**
+ * jp_genl_event_new - start an event message about a device
+ * @jp: the device; its ifindex is put first
+ * @cmd: a JUMPING_CMD_*_NTF
+ * @payload: room the caller needs beyond the ifindex
+ * @gfp: allocation flags (GFP_ATOMIC from the packet paths)
+ * @hdr: set to the header to pass to jp_genl_event_send()
+ *
+ * Return: the message, or NULL on allocation failure.
+ */
+struct sk_buff *jp_genl_event_new(struct jp_device *jp, u8 cmd,
+				  size_t payload, gfp_t gfp, void **hdr)
+{
+	struct sk_buff *msg;
+
+	msg = genlmsg_new(nla_total_size(sizeof(u32)) + payload, gfp);
+	if (!msg)
+		return NULL;
+
+	*hdr = genlmsg_put(msg, 0, 0, &jp_genl_family, 0, cmd);
+	if (!*hdr || nla_put_u32(msg, JUMPING_A_IFINDEX, jp->dev->ifindex)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+/**
+ * jp_genl_event_send - finish and multicast an event in the device's netns
+ * @jp: the device the event is about
+ * @msg: from jp_genl_event_new(); always consumed
+ * @hdr: from jp_genl_event_new()
+ * @gfp: allocation flags
+ *
+ * Return: 0 (also when nobody listens) or a negative errno.
+ */
+int jp_genl_event_send(struct jp_device *jp, struct sk_buff *msg, void *hdr,
+		       gfp_t gfp)
+{
+	int err;
+
+	genlmsg_end(msg, hdr);
+	err = genlmsg_multicast_netns(&jp_genl_family, dev_net(jp->dev), msg,
+				      0, JP_MCGRP_EVENTS, gfp);
+	return err == -ESRCH ? 0 : err;
+}
