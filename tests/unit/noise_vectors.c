@@ -493,6 +493,88 @@ out:
 	return rc;
 }
 
+/*
+ * The way jumpd uses the API: fresh ephemerals, a responder that learns
+ * who is calling from message 1 and only then sets that peer's psk; a
+ * too-small buffer that must not poison the handshake; both sides agree
+ * on h; Rekey on both ends keeps them talking; the nonce limit holds.
+ */
+static int api_flow(struct vector *w)
+{
+	struct noise_handshake init, resp;
+	struct noise_cipher i_tx, i_rx, r_tx, r_rx;
+	uint8_t peer[NOISE_DH_LEN], pub[NOISE_DH_LEN];
+	uint8_t h1[NOISE_MAX_HASH_LEN], h2[NOISE_MAX_HASH_LEN];
+	size_t len, pt_len, h1_len, h2_len;
+	bool had_psk = w->resp_psk.present;
+	int rc = -1;
+
+	/* no fixed ephemerals, no psk on the responder yet */
+	w->init_ephemeral.present = false;
+	w->resp_ephemeral.present = false;
+	w->resp_psk.present = false;
+	rc = side_init(&init, w, true, NULL) || side_init(&resp, w, false, NULL);
+	w->init_ephemeral.present = true;
+	w->resp_ephemeral.present = true;
+	w->resp_psk.present = had_psk;
+	if (rc)
+		return -1;
+	rc = -1;
+
+	if (noise_write_message(&init, NULL, 0, out, 10, &len) != NOISE_ESPACE) {
+		fail("short buffer not refused");
+		goto out;
+	}
+	if (noise_write_message(&init, NULL, 0, out, sizeof(out), &len) ||
+	    noise_read_message(&resp, out, len, pt, sizeof(pt), &pt_len)) {
+		fail("message 0 failed after a refused short buffer");
+		goto out;
+	}
+	crypto_scalarmult_base(pub, w->init_static.buf);
+	if (noise_handshake_remote_static(&resp, peer) ||
+	    memcmp(peer, pub, sizeof(pub))) {
+		fail("responder did not learn the initiator's static key");
+		goto out;
+	}
+	if (had_psk && noise_handshake_set_psk(&resp, w->resp_psk.buf)) {
+		fail("late psk refused");
+		goto out;
+	}
+	if (noise_write_message(&resp, NULL, 0, out, sizeof(out), &len) ||
+	    noise_read_message(&init, out, len, pt, sizeof(pt), &pt_len) ||
+	    noise_handshake_hash(&init, h1, sizeof(h1), &h1_len) ||
+	    noise_handshake_hash(&resp, h2, sizeof(h2), &h2_len) ||
+	    h1_len != h2_len || memcmp(h1, h2, h1_len) ||
+	    noise_split(&init, &i_tx, &i_rx) ||
+	    noise_split(&resp, &r_tx, &r_rx)) {
+		fail("handshake with fresh ephemerals failed");
+		goto out;
+	}
+	if (noise_cipher_rekey(&i_tx) || noise_cipher_rekey(&r_rx) ||
+	    noise_cipher_encrypt(&i_tx, NULL, 0, (const uint8_t *)"k", 1,
+				 out, sizeof(out), &len) ||
+	    noise_cipher_decrypt(&r_rx, NULL, 0, out, len, pt, sizeof(pt),
+				 &pt_len)) {
+		fail("traffic after rekey failed");
+		goto out;
+	}
+	noise_cipher_set_nonce(&r_tx, UINT64_MAX);
+	if (noise_cipher_encrypt(&r_tx, NULL, 0, (const uint8_t *)"k", 1,
+				 out, sizeof(out), &len) != NOISE_ENONCE) {
+		fail("reserved nonce 2^64-1 used");
+		goto out;
+	}
+	rc = 0;
+out:
+	noise_handshake_wipe(&init);
+	noise_handshake_wipe(&resp);
+	noise_cipher_wipe(&i_tx);
+	noise_cipher_wipe(&i_rx);
+	noise_cipher_wipe(&r_tx);
+	noise_cipher_wipe(&r_rx);
+	return rc;
+}
+
 /* The composed HMAC, instantiated with SHA-256, against libsodium's. */
 static int check_hmac_sha256(void)
 {
@@ -540,6 +622,8 @@ static void run_all(json_object *vectors)
 		report(neg_prologue(v), v->name, "other prologue rejected");
 		report(neg_transport(v), v->name,
 		       "tampered transport packet rejected");
+		report(api_flow(v), v->name,
+		       "fresh ephemerals, late psk, rekey, nonce limit");
 		if (v->resp_psk.present) {
 			report(neg_wrong_psk(v), v->name, "wrong psk rejected");
 			report(neg_missing_psk(v), v->name,
