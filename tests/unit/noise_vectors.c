@@ -21,6 +21,7 @@
 #include "noise.h"
 
 #define MSG_BUF (NOISE_MAX_MSG_LEN + 1)
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static unsigned int test_num;
 static unsigned int test_failed;
@@ -415,11 +416,14 @@ static int neg_wrong_psk(const struct vector *v)
 	if (!err)
 		err = noise_write_message(&resp, NULL, 0, out, sizeof(out),
 					  &len);
-	if (err)
+	if (err) {
 		rc = fail("responder: %s", noise_strerror(err));
-	else if ((err = noise_read_message(&init, out, len, pt, sizeof(pt),
-					   &pt_len)) != NOISE_EAUTH)
+		goto out;
+	}
+	err = noise_read_message(&init, out, len, pt, sizeof(pt), &pt_len);
+	if (err != NOISE_EAUTH)
 		rc = fail("initiator accepted it: '%s'", noise_strerror(err));
+out:
 	noise_handshake_wipe(&init);
 	noise_handshake_wipe(&resp);
 	return rc;
@@ -585,7 +589,7 @@ static int check_hmac_sha256(void)
 
 	randombytes_buf(key, sizeof(key));
 	randombytes_buf(data, sizeof(data));
-	for (i = 0; i < sizeof(key_lens) / sizeof(key_lens[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(key_lens); i++) {
 		noise_hmac(NOISE_HASH_SHA256, key, key_lens[i], data,
 			   sizeof(data), got);
 		crypto_auth_hmacsha256_init(&st, key, key_lens[i]);

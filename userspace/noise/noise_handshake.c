@@ -25,6 +25,7 @@ enum noise_token {
 	TOK_PSK,
 };
 
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 #define NOISE_MAX_MESSAGES	2
 #define NOISE_MAX_TOKENS	6
 
@@ -99,7 +100,7 @@ static int noise_parse_name(const char *name,
 		return NOISE_EPROTO;
 	plen = (size_t)(mid - p);
 
-	for (i = 0; i < sizeof(noise_patterns) / sizeof(noise_patterns[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(noise_patterns); i++) {
 		if (strlen(noise_patterns[i].name) == plen &&
 		    !strncmp(noise_patterns[i].name, p, plen)) {
 			*pattern = &noise_patterns[i];
