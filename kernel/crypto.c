@@ -1,0 +1,408 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Jumping VPN: key slots and the AEAD work on packets.
+ *
+ * Transforms are allocated with CRYPTO_ALG_ASYNC masked off, so every
+ * encrypt and decrypt completes before it returns and the skb never leaves
+ * the caller's hands. The cost: on x86 6.1 the fast AES-GCM implementation
+ * is only offered as an asynchronous wrapper, so AES-GCM gets the generic
+ * gcm template over synchronous parts. ChaCha20-Poly1305 is unaffected.
+ */
+#include <crypto/aead.h>
+#include <linux/scatterlist.h>
+#include <linux/slab.h>
+
+#include "crypto.h"
+#include "proto.h"
+
+/* Frees keys in process context: crypto_free_aead() is not for softirq. */
+static struct workqueue_struct *jp_key_wq;
+
+static const char *jp_cipher_alg(enum jumping_cipher cipher)
+{
+	switch (cipher) {
+	case JUMPING_CIPHER_CHACHA20POLY1305:
+		return "rfc7539(chacha20,poly1305)";
+	case JUMPING_CIPHER_AES256GCM:
+		return "gcm(aes)";
+	default:
+		return NULL;
+	}
+}
+
+static struct crypto_aead *jp_aead_new(const char *alg, const u8 *key,
+				       unsigned int key_len)
+{
+	struct crypto_aead *tfm;
+	int err;
+
+	tfm = crypto_alloc_aead(alg, 0, CRYPTO_ALG_ASYNC);
+	if (IS_ERR(tfm))
+		return tfm;
+	err = crypto_aead_setkey(tfm, key, key_len);
+	if (!err)
+		err = crypto_aead_setauthsize(tfm, JP_TAG_LEN);
+	if (!err && crypto_aead_ivsize(tfm) != JP_NONCE_LEN)
+		err = -EINVAL;
+	if (err) {
+		crypto_free_aead(tfm);
+		return ERR_PTR(err);
+	}
+	return tfm;
+}
+
+static void jp_key_free(struct jp_key *key)
+{
+	if (!IS_ERR_OR_NULL(key->enc))
+		crypto_free_aead(key->enc);
+	if (!IS_ERR_OR_NULL(key->dec))
+		crypto_free_aead(key->dec);
+	kfree_sensitive(key);
+}
+
+/**
+ * jp_key_new - a key for both directions, ready to install in a slot
+ * @key_id: 0..JUMPING_KEY_ID_MAX, what the header carries
+ * @cipher: the AEAD both directions use
+ * @enc_key: key for packets we send
+ * @dec_key: key for packets the peer sends
+ * @key_len: JUMPING_KEY_LEN
+ *
+ * Process context. Return: the key holding one reference, or ERR_PTR.
+ */
+struct jp_key *jp_key_new(u8 key_id, enum jumping_cipher cipher,
+			  const u8 *enc_key, const u8 *dec_key,
+			  unsigned int key_len)
+{
+	const char *alg = jp_cipher_alg(cipher);
+	struct jp_key *key;
+	int err;
+
+	if (!alg || key_id > JUMPING_KEY_ID_MAX || key_len != JUMPING_KEY_LEN)
+		return ERR_PTR(-EINVAL);
+
+	key = kzalloc(sizeof(*key), GFP_KERNEL);
+	if (!key)
+		return ERR_PTR(-ENOMEM);
+	kref_init(&key->ref);
+	key->key_id = key_id;
+	key->cipher = cipher;
+	atomic64_set(&key->tx_counter, 0);
+	key->tx_soft_limit = JP_KEY_TX_SOFT_LIMIT;
+	key->tx_hard_limit = JP_KEY_TX_HARD_LIMIT;
+	jp_replay_init(&key->rx_replay);
+
+	key->enc = jp_aead_new(alg, enc_key, key_len);
+	key->dec = jp_aead_new(alg, dec_key, key_len);
+	err = PTR_ERR_OR_ZERO(key->enc) ?: PTR_ERR_OR_ZERO(key->dec);
+	if (err) {
+		jp_key_free(key);
+		return ERR_PTR(err);
+	}
+	return key;
+}
+
+static void jp_key_free_work(struct work_struct *work)
+{
+	jp_key_free(container_of(to_rcu_work(work), struct jp_key, free_work));
+}
+
+static void jp_key_release(struct kref *ref)
+{
+	struct jp_key *key = container_of(ref, struct jp_key, ref);
+
+	INIT_RCU_WORK(&key->free_work, jp_key_free_work);
+	queue_rcu_work(jp_key_wq, &key->free_work);
+}
+
+/* Any context. */
+void jp_key_put(struct jp_key *key)
+{
+	if (key)
+		kref_put(&key->ref, jp_key_release);
+}
+
+/**
+ * jp_key_next_counter - reserve the counter of the next packet to send
+ * @key: a primary key, referenced
+ * @counter: set to the reserved counter
+ *
+ * Return: 0, or -EKEYEXPIRED once the key has sent its hard limit.
+ */
+int jp_key_next_counter(struct jp_key *key, u64 *counter)
+{
+	u64 c = atomic64_inc_return(&key->tx_counter) - 1;
+
+	if (unlikely(c >= key->tx_hard_limit))
+		return -EKEYEXPIRED;
+	*counter = c;
+	return 0;
+}
+
+void jp_key_slots_init(struct jp_key_slots *ks)
+{
+	RCU_INIT_POINTER(ks->primary, NULL);
+	RCU_INIT_POINTER(ks->secondary, NULL);
+	spin_lock_init(&ks->lock);
+}
+
+static struct jp_key __rcu **jp_key_slot(struct jp_key_slots *ks,
+					 enum jumping_key_slot slot)
+{
+	return slot == JUMPING_KEY_SLOT_PRIMARY ? &ks->primary : &ks->secondary;
+}
+
+/**
+ * jp_key_slots_install - put a key into a slot, replacing its key
+ * @ks: the session's slots
+ * @slot: which one
+ * @key: takes over the caller's reference, also on failure
+ *
+ * Return: 0, or -EEXIST if the other slot holds a key with the same id: a
+ * receiver could not tell the two apart.
+ */
+int jp_key_slots_install(struct jp_key_slots *ks,
+			 enum jumping_key_slot slot, struct jp_key *key)
+{
+	struct jp_key __rcu **other;
+	struct jp_key *old, *peer;
+
+	other = jp_key_slot(ks, slot == JUMPING_KEY_SLOT_PRIMARY ?
+				JUMPING_KEY_SLOT_SECONDARY :
+				JUMPING_KEY_SLOT_PRIMARY);
+	spin_lock_bh(&ks->lock);
+	peer = rcu_dereference_protected(*other, lockdep_is_held(&ks->lock));
+	if (peer && peer->key_id == key->key_id) {
+		spin_unlock_bh(&ks->lock);
+		jp_key_put(key);
+		return -EEXIST;
+	}
+	old = rcu_replace_pointer(*jp_key_slot(ks, slot), key,
+				  lockdep_is_held(&ks->lock));
+	spin_unlock_bh(&ks->lock);
+	jp_key_put(old);
+	return 0;
+}
+
+/*
+ * Primary and secondary trade places: the new key starts encrypting at the
+ * next packet while packets in flight under the old one still decrypt.
+ */
+void jp_key_slots_swap(struct jp_key_slots *ks)
+{
+	struct jp_key *p, *s;
+
+	spin_lock_bh(&ks->lock);
+	p = rcu_dereference_protected(ks->primary, lockdep_is_held(&ks->lock));
+	s = rcu_dereference_protected(ks->secondary,
+				      lockdep_is_held(&ks->lock));
+	rcu_assign_pointer(ks->primary, s);
+	rcu_assign_pointer(ks->secondary, p);
+	spin_unlock_bh(&ks->lock);
+}
+
+/* Return: 0, or -ENOENT if the slot was empty. */
+int jp_key_slots_delete(struct jp_key_slots *ks, enum jumping_key_slot slot)
+{
+	struct jp_key *old;
+
+	spin_lock_bh(&ks->lock);
+	old = rcu_replace_pointer(*jp_key_slot(ks, slot), NULL,
+				  lockdep_is_held(&ks->lock));
+	spin_unlock_bh(&ks->lock);
+	jp_key_put(old);
+	return old ? 0 : -ENOENT;
+}
+
+void jp_key_slots_clear(struct jp_key_slots *ks)
+{
+	jp_key_slots_delete(ks, JUMPING_KEY_SLOT_PRIMARY);
+	jp_key_slots_delete(ks, JUMPING_KEY_SLOT_SECONDARY);
+}
+
+/* Under rcu_read_lock(): a reference that outlives it, or NULL. */
+static struct jp_key *jp_key_get_rcu(struct jp_key *key)
+{
+	return key && kref_get_unless_zero(&key->ref) ? key : NULL;
+}
+
+/* The key to encrypt with, referenced (jp_key_put() it), or NULL. */
+struct jp_key *jp_key_slots_primary_get(struct jp_key_slots *ks)
+{
+	struct jp_key *key;
+
+	rcu_read_lock();
+	key = jp_key_get_rcu(rcu_dereference(ks->primary));
+	rcu_read_unlock();
+	return key;
+}
+
+/* The key a received packet names, referenced, or NULL. */
+struct jp_key *jp_key_slots_find_get(struct jp_key_slots *ks, u8 key_id)
+{
+	struct jp_key *key;
+
+	rcu_read_lock();
+	key = rcu_dereference(ks->primary);
+	if (!key || key->key_id != key_id) {
+		key = rcu_dereference(ks->secondary);
+		if (key && key->key_id != key_id)
+			key = NULL;
+	}
+	key = jp_key_get_rcu(key);
+	rcu_read_unlock();
+	return key;
+}
+
+/*
+ * Per-packet scratch for one AEAD call: the nonce, the request with its
+ * transform context, and a scatterlist of @nsg entries, in one allocation.
+ */
+struct jp_aead_tmp {
+	u8 *nonce;
+	struct aead_request *req;
+	struct scatterlist *sg;
+};
+
+static void *jp_aead_tmp_alloc(struct crypto_aead *tfm, int nsg,
+			       struct jp_aead_tmp *t)
+{
+	size_t req_off = ALIGN(JP_NONCE_LEN, crypto_tfm_ctx_alignment());
+	size_t sg_off = ALIGN(req_off + sizeof(struct aead_request) +
+			      crypto_aead_reqsize(tfm),
+			      __alignof__(struct scatterlist));
+	void *buf;
+
+	buf = kmalloc(sg_off + nsg * sizeof(struct scatterlist), GFP_ATOMIC);
+	if (!buf)
+		return NULL;
+	t->nonce = buf;
+	t->req = buf + req_off;
+	t->sg = buf + sg_off;
+	sg_init_table(t->sg, nsg);
+	aead_request_set_tfm(t->req, tfm);
+	aead_request_set_callback(t->req, 0, NULL, NULL);
+	return buf;
+}
+
+/**
+ * jp_encrypt_skb - turn an inner packet into a data packet's payload
+ * @key: the primary key, referenced
+ * @skb: the inner IP packet, not GSO; on error the caller frees it
+ * @peer_session_id: the id the peer chose, to put in the header
+ * @counter: from jp_key_next_counter()
+ *
+ * On return skb->data is our header, followed by the ciphertext and the tag,
+ * with JP_OUTER_MAX_LEN of headroom for the outer headers.
+ */
+int jp_encrypt_skb(struct jp_key *key, struct sk_buff *skb,
+		   u32 peer_session_id, u64 counter)
+{
+	unsigned int plain_len = skb->len;
+	struct jp_data_hdr *hdr;
+	struct sk_buff *trailer;
+	struct jp_aead_tmp t;
+	int nfrags, err;
+	void *buf;
+
+	/* The inner checksum must be final before it is encrypted. */
+	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))
+		return -EINVAL;
+	if (skb_cow_head(skb, JP_TX_HEADROOM))
+		return -ENOMEM;
+	/* Writable data, and room for the tag at the end of the last skb. */
+	nfrags = skb_cow_data(skb, JP_TAG_LEN, &trailer);
+	if (nfrags < 0)
+		return nfrags;
+
+	hdr = skb_push(skb, JP_HDR_LEN);
+	hdr->type = JP_PKT_DATA;
+	hdr->key = key->key_id;
+	hdr->flags = 0;
+	hdr->session_id = cpu_to_be32(peer_session_id);
+	hdr->counter = cpu_to_be64(counter);
+	pskb_put(skb, trailer, JP_TAG_LEN);
+
+	buf = jp_aead_tmp_alloc(key->enc, nfrags, &t);
+	if (!buf)
+		return -ENOMEM;
+	jp_nonce_from_counter(t.nonce, hdr->counter);
+	err = skb_to_sgvec(skb, t.sg, 0, skb->len);
+	if (err > 0) {
+		/* The header is the associated data, sent in the clear. */
+		aead_request_set_ad(t.req, JP_HDR_LEN);
+		aead_request_set_crypt(t.req, t.sg, t.sg, plain_len, t.nonce);
+		err = crypto_aead_encrypt(t.req);
+	} else if (!err) {
+		err = -EINVAL;
+	}
+	kfree(buf);
+	return err;
+}
+
+/**
+ * jp_decrypt_skb - authenticate and decrypt a data packet
+ * @key: the key the header names, referenced
+ * @skb: our header (linear) then ciphertext and tag; on error the caller
+ *       frees it
+ * @counter: the header's counter, already checked against the replay
+ *           window; the caller updates the window after success
+ *
+ * On success skb->data is the inner packet: header and tag are gone.
+ * Return: 0, -EBADMSG if the packet does not authenticate, or another error.
+ */
+int jp_decrypt_skb(struct jp_key *key, struct sk_buff *skb, u64 counter)
+{
+	struct sk_buff *trailer;
+	struct jp_aead_tmp t;
+	int nfrags, err;
+	void *buf;
+
+	if (skb->len < JP_OVERHEAD)
+		return -EBADMSG;
+	if (counter >= key->tx_hard_limit)
+		return -EKEYEXPIRED;
+	nfrags = skb_cow_data(skb, 0, &trailer);
+	if (nfrags < 0)
+		return nfrags;
+
+	buf = jp_aead_tmp_alloc(key->dec, nfrags, &t);
+	if (!buf)
+		return -ENOMEM;
+	jp_nonce_from_counter(t.nonce, cpu_to_be64(counter));
+	err = skb_to_sgvec(skb, t.sg, 0, skb->len);
+	if (err > 0) {
+		aead_request_set_ad(t.req, JP_HDR_LEN);
+		aead_request_set_crypt(t.req, t.sg, t.sg,
+				       skb->len - JP_HDR_LEN, t.nonce);
+		err = crypto_aead_decrypt(t.req);
+	} else if (!err) {
+		err = -EINVAL;
+	}
+	kfree(buf);
+	if (err)
+		return err;
+
+	err = pskb_trim(skb, skb->len - JP_TAG_LEN);
+	if (err)
+		return err;
+	__skb_pull(skb, JP_HDR_LEN);
+	return 0;
+}
+
+/* Module init: the workqueue that frees keys. */
+int jp_crypto_init(void)
+{
+	jp_key_wq = alloc_workqueue("jumping_keys", 0, 0);
+	return jp_key_wq ? 0 : -ENOMEM;
+}
+
+/*
+ * Module exit, after every session and so every key is gone: wait for the
+ * grace periods that queue the last frees, then for the frees themselves.
+ */
+void jp_crypto_exit(void)
+{
+	rcu_barrier();
+	destroy_workqueue(jp_key_wq);
+}

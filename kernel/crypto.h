@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Jumping VPN: the keys of a session, two slots of them, and the AEAD work
+ * done with a key on a packet.
+ */
+#ifndef _JP_CRYPTO_H
+#define _JP_CRYPTO_H
+
+#include <linux/atomic.h>
+#include <linux/bits.h>
+#include <linux/kref.h>
+#include <linux/rcupdate.h>
+#include <linux/skbuff.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+#include <linux/jumping.h>
+
+#include "replay.h"
+
+struct crypto_aead;
+
+/*
+ * A key encrypts at most JP_KEY_TX_HARD_LIMIT packets, then stops: far below
+ * the 2^64 at which the nonce would repeat, and the same budget WireGuard
+ * rekeys at. At JP_KEY_TX_SOFT_LIMIT the session raises a key-exhausted
+ * event so that jumpd installs and swaps in a fresh key long before. Receive
+ * rejects counters at or above the hard limit too: no honest sender uses
+ * them. jumpd also rekeys by time, which matters for AES-GCM whose
+ * confidentiality bound per key is much lower than ChaCha20-Poly1305's.
+ */
+#define JP_KEY_TX_HARD_LIMIT	BIT_ULL(60)
+#define JP_KEY_TX_SOFT_LIMIT	(JP_KEY_TX_HARD_LIMIT - BIT_ULL(32))
+
+/**
+ * struct jp_key - one key id's material, both directions
+ * @ref: the slot holds one reference, every packet in flight one more
+ * @free_work: frees the transforms in process context after a grace period,
+ *             since a reader may still be between rcu_dereference() and
+ *             kref_get_unless_zero()
+ * @key_id: carried in the header, picks this key on receive
+ * @cipher: enum jumping_cipher
+ * @enc: transform keyed for our direction
+ * @dec: transform keyed for the peer's direction
+ * @tx_counter: next counter to send; only ever incremented
+ * @tx_soft_limit: counter at which the exhausted event is raised (once)
+ * @tx_hard_limit: first counter never sent nor accepted
+ * @rx_replay: counters of the peer's packets under this key
+ */
+struct jp_key {
+	struct kref ref;
+	struct rcu_work free_work;
+	u8 key_id;
+	u8 cipher;
+	struct crypto_aead *enc;
+	struct crypto_aead *dec;
+	atomic64_t tx_counter;
+	u64 tx_soft_limit;
+	u64 tx_hard_limit;
+	struct jp_replay rx_replay;
+};
+
+/**
+ * struct jp_key_slots - the primary key (transmit) and the secondary one
+ * @primary: encrypts; decrypts packets carrying its id
+ * @secondary: only decrypts: the key being phased in or out during a rekey
+ * @lock: serialises writers (netlink, later the key-exhausted path);
+ *        readers only hold rcu_read_lock()
+ */
+struct jp_key_slots {
+	struct jp_key __rcu *primary;
+	struct jp_key __rcu *secondary;
+	spinlock_t lock; /* writers only; readers use RCU */
+};
+
+struct jp_key *jp_key_new(u8 key_id, enum jumping_cipher cipher,
+			  const u8 *enc_key, const u8 *dec_key,
+			  unsigned int key_len);
+void jp_key_put(struct jp_key *key);
+
+void jp_key_slots_init(struct jp_key_slots *ks);
+int jp_key_slots_install(struct jp_key_slots *ks,
+			 enum jumping_key_slot slot, struct jp_key *key);
+void jp_key_slots_swap(struct jp_key_slots *ks);
+int jp_key_slots_delete(struct jp_key_slots *ks, enum jumping_key_slot slot);
+void jp_key_slots_clear(struct jp_key_slots *ks);
+struct jp_key *jp_key_slots_primary_get(struct jp_key_slots *ks);
+struct jp_key *jp_key_slots_find_get(struct jp_key_slots *ks, u8 key_id);
+
+int jp_key_next_counter(struct jp_key *key, u64 *counter);
+
+/* True for the one packet whose counter crosses the soft limit. */
+static inline bool jp_key_soft_limit_hit(const struct jp_key *key,
+					 u64 counter)
+{
+	return counter == key->tx_soft_limit;
+}
+
+int jp_encrypt_skb(struct jp_key *key, struct sk_buff *skb,
+		   u32 peer_session_id, u64 counter);
+int jp_decrypt_skb(struct jp_key *key, struct sk_buff *skb, u64 counter);
+
+int jp_crypto_init(void);
+void jp_crypto_exit(void);
+
+#endif /* _JP_CRYPTO_H */

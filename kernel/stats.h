@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Jumping VPN: per-CPU packet counters, kept on each session (and usable on
+ * a device), folded into one sum when userspace asks.
+ */
+#ifndef _JP_STATS_H
+#define _JP_STATS_H
+
+#include <linux/percpu.h>
+#include <linux/u64_stats_sync.h>
+
+/* Why a packet was dropped; each maps to a JUMPING_A_STATS_DROP_* attr. */
+enum jp_drop_reason {
+	JP_DROP_BAD_AUTH,
+	JP_DROP_REPLAY,
+	JP_DROP_UNKNOWN_SESSION,
+	JP_DROP_SOURCE_NOT_ALLOWED,
+	JP_DROP_MALFORMED,
+	JP_DROP_NO_KEY,
+	JP_DROP_NO_ROUTE,
+	JP_DROP_MAX
+};
+
+/* One CPU's counters: written only by that CPU, with BH disabled. */
+struct jp_pcpu_stats {
+	struct u64_stats_sync syncp;
+	u64_stats_t rx_bytes;
+	u64_stats_t rx_packets;
+	u64_stats_t tx_bytes;
+	u64_stats_t tx_packets;
+	u64_stats_t drops[JP_DROP_MAX];
+};
+
+/* The sum over all CPUs. */
+struct jp_stats {
+	u64 rx_bytes;
+	u64 rx_packets;
+	u64 tx_bytes;
+	u64 tx_packets;
+	u64 drops[JP_DROP_MAX];
+};
+
+struct jp_pcpu_stats __percpu *jp_stats_alloc(gfp_t gfp);
+void jp_stats_free(struct jp_pcpu_stats __percpu *stats);
+void jp_stats_read(struct jp_pcpu_stats __percpu *stats, struct jp_stats *sum);
+
+static inline void jp_stats_rx(struct jp_pcpu_stats __percpu *stats,
+			       unsigned int len)
+{
+	struct jp_pcpu_stats *s = this_cpu_ptr(stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_add(&s->rx_bytes, len);
+	u64_stats_inc(&s->rx_packets);
+	u64_stats_update_end(&s->syncp);
+}
+
+static inline void jp_stats_tx(struct jp_pcpu_stats __percpu *stats,
+			       unsigned int len)
+{
+	struct jp_pcpu_stats *s = this_cpu_ptr(stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_add(&s->tx_bytes, len);
+	u64_stats_inc(&s->tx_packets);
+	u64_stats_update_end(&s->syncp);
+}
+
+static inline void jp_stats_drop(struct jp_pcpu_stats __percpu *stats,
+				 enum jp_drop_reason reason)
+{
+	struct jp_pcpu_stats *s = this_cpu_ptr(stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->drops[reason]);
+	u64_stats_update_end(&s->syncp);
+}
+
+#endif /* _JP_STATS_H */
