@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Jumping VPN: a session's transport binding, the one UDP 4-tuple its
+ * packets currently take. It is replaceable as a whole while the session
+ * (id, keys, counters) stays: the session/transport split in one object.
+ */
+#ifndef _JP_BIND_H
+#define _JP_BIND_H
+
+#include <linux/in.h>
+#include <linux/in6.h>
+#include <linux/rcupdate.h>
+#include <linux/socket.h>
+#include <net/dst_cache.h>
+
+/**
+ * struct jp_bind - where a session's packets go and come from
+ * @remote: the peer's address and port (sin_family / sin6_family say which)
+ * @local: source address to use; any (all zeroes) lets routing choose
+ * @dst_cache: the route to @remote, per CPU, reset when routes change
+ * @rcu: a binding is replaced, never changed in place; the old one is freed
+ *       after readers on the packet path are done with it
+ */
+struct jp_bind {
+	union {
+		struct sockaddr_in in4;
+		struct sockaddr_in6 in6;
+		sa_family_t family;
+	} remote;
+	union {
+		__be32 ip4;
+		struct in6_addr ip6;
+	} local;
+	struct dst_cache dst_cache;
+	struct rcu_head rcu;
+};
+
+struct jp_bind *jp_bind_new(const struct sockaddr_storage *remote,
+			    const struct sockaddr_storage *local, gfp_t gfp);
+void jp_bind_free_rcu(struct jp_bind *bind);
+void jp_bind_free(struct jp_bind *bind);
+bool jp_bind_remote_equal(const struct jp_bind *bind,
+			  const struct sockaddr_storage *remote);
+
+#endif /* _JP_BIND_H */

@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Jumping VPN: sessions and the per-device table that finds them, by session
+ * id on receive and by inner destination on transmit.
+ */
+#ifndef _JP_SESSION_H
+#define _JP_SESSION_H
+
+#include <linux/in6.h>
+#include <linux/list.h>
+#include <linux/netdevice.h>
+#include <linux/rcupdate.h>
+#include <linux/refcount.h>
+#include <linux/rhashtable-types.h>
+#include <linux/spinlock.h>
+#include <linux/jumping.h>
+
+#include "bind.h"
+#include "crypto.h"
+#include "stats.h"
+
+/* Most inner prefixes one session may hold. */
+#define JP_SESSION_MAX_PREFIXES	256
+
+/**
+ * struct jp_prefix - an inner IPv4 or IPv6 prefix, host bits zero
+ * @addr: the network address
+ * @family: AF_INET or AF_INET6
+ * @len: prefix length in bits
+ */
+struct jp_prefix {
+	union {
+		__be32 ip4;
+		struct in6_addr ip6;
+	} addr;
+	u8 family;
+	u8 len;
+};
+
+/* A session's prefixes, replaced as a whole and freed after readers. */
+struct jp_prefix_set {
+	struct rcu_head rcu;
+	unsigned int count;
+	struct jp_prefix prefix[];
+};
+
+/**
+ * struct jp_session - identity, keys, counters and binding of one peer
+ * @node: in the table's by_id hash
+ * @list: in the table's list of every session (transmit lookup, dumps)
+ * @id: the id we chose, which the peer puts in every packet to us
+ * @peer_id: the id the peer chose, which we put in every packet to it
+ * @ref: the table holds one; so does every user outside an RCU section
+ * @dev: the device the session belongs to; sessions never outlive it
+ * @keys: primary and secondary key
+ * @prefixes: inner prefixes, both the routes to the peer and what it may
+ *            send from
+ * @bind: the current transport binding, NULL until one is set
+ * @stats: per-CPU counters
+ * @lock: serialises writers of @prefixes and @bind
+ * @state: enum jumping_state, read and written with {READ,WRITE}_ONCE
+ * @hashed: in the table; under the table lock
+ * @rcu: the session is freed after a grace period once its last ref goes
+ */
+struct jp_session {
+	struct rhash_head node;
+	struct list_head list;
+	u32 id;
+	u32 peer_id;
+	refcount_t ref;
+	struct net_device *dev;
+	struct jp_key_slots keys;
+	struct jp_prefix_set __rcu *prefixes;
+	struct jp_bind __rcu *bind;
+	struct jp_pcpu_stats __percpu *stats;
+	spinlock_t lock; /* writers only; readers use RCU */
+	u8 state;
+	bool hashed;
+	struct rcu_head rcu;
+};
+
+/**
+ * struct jp_session_table - a device's sessions
+ * @by_id: session id -> session, for receive
+ * @list: every session, for the transmit prefix scan and for dumps
+ * @lock: serialises writers (netlink, device teardown); readers on the
+ *        packet paths hold only rcu_read_lock()
+ * @count: number of sessions, under @lock
+ */
+struct jp_session_table {
+	struct rhashtable by_id;
+	struct list_head list;
+	spinlock_t lock; /* writers only; readers use RCU */
+	unsigned int count;
+};
+
+int jp_session_table_init(struct jp_session_table *t);
+void jp_session_table_flush(struct jp_session_table *t);
+void jp_session_table_destroy(struct jp_session_table *t);
+
+struct jp_session *jp_session_new(struct net_device *dev, u32 id,
+				  u32 peer_id);
+void jp_session_put(struct jp_session *s);
+
+static inline bool jp_session_get(struct jp_session *s)
+{
+	return refcount_inc_not_zero(&s->ref);
+}
+
+int jp_session_table_insert(struct jp_session_table *t, struct jp_session *s);
+bool jp_session_table_remove(struct jp_session_table *t,
+			     struct jp_session *s);
+
+struct jp_session *jp_session_lookup_rcu(struct jp_session_table *t, u32 id);
+struct jp_session *jp_session_lookup_get(struct jp_session_table *t, u32 id);
+struct jp_session *jp_session_route4_rcu(struct jp_session_table *t,
+					 __be32 dst);
+struct jp_session *jp_session_route6_rcu(struct jp_session_table *t,
+					 const struct in6_addr *dst);
+
+int jp_prefix_init(struct jp_prefix *p, sa_family_t family, const void *addr,
+		   u8 len);
+struct jp_prefix_set *jp_prefix_set_alloc(unsigned int count, gfp_t gfp);
+void jp_session_set_prefixes(struct jp_session *s, struct jp_prefix_set *set);
+bool jp_session_allows_src4(struct jp_session *s, __be32 src);
+bool jp_session_allows_src6(struct jp_session *s, const struct in6_addr *src);
+
+void jp_session_set_bind(struct jp_session *s, struct jp_bind *bind);
+
+static inline u8 jp_session_state(const struct jp_session *s)
+{
+	return READ_ONCE(s->state);
+}
+
+static inline void jp_session_set_state(struct jp_session *s, u8 state)
+{
+	WRITE_ONCE(s->state, state);
+}
+
+#endif /* _JP_SESSION_H */
