@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0
+/* jumpctl show / set: devices (DEVICE_GET, DEVICE_SET). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <net/if.h>
+#include "jumpctl.h"
+#include "parse.h"
+#include "stats.h"
+
+/* One device from a DEVICE_GET reply. */
+struct dev_info {
+	uint32_t ifindex;
+	char ifname[IFNAMSIZ];
+	bool has_port, has_fwmark;
+	uint16_t port;
+	uint32_t fwmark;
+	struct nlattr *stats;	/* a copy of the nest, or NULL */
+};
+
+struct dev_list {
+	struct dev_info *v;
+	size_t n;
+};
+
+/*
+ * Sessions need a request of their own per device, which cannot be sent
+ * while the device reply is still being read: gather devices first.
+ */
+static int collect_device(struct jg_sock *js, struct nlattr **tb, void *arg)
+{
+	struct dev_list *l = arg;
+	struct dev_info *d;
+
+	if (!tb[JUMPING_A_IFINDEX] || !tb[JUMPING_A_IFNAME])
+		return jg_fail(js, -EPROTO, "device reply without its name");
+	d = realloc(l->v, (l->n + 1) * sizeof(*l->v));
+	if (!d)
+		return -ENOMEM;
+	l->v = d;
+	d = &l->v[l->n++];
+	memset(d, 0, sizeof(*d));
+
+	d->ifindex = nla_get_u32(tb[JUMPING_A_IFINDEX]);
+	nla_strlcpy(d->ifname, tb[JUMPING_A_IFNAME], sizeof(d->ifname));
+	if (tb[JUMPING_A_LISTEN_PORT]) {
+		d->has_port = true;
+		d->port = nla_get_u16(tb[JUMPING_A_LISTEN_PORT]);
+	}
+	if (tb[JUMPING_A_FWMARK]) {
+		d->has_fwmark = true;
+		d->fwmark = nla_get_u32(tb[JUMPING_A_FWMARK]);
+	}
+	if (tb[JUMPING_A_DEV_STATS]) {
+		d->stats = malloc(nla_total_size(nla_len(tb[JUMPING_A_DEV_STATS])));
+		if (!d->stats)
+			return -ENOMEM;
+		memcpy(d->stats, tb[JUMPING_A_DEV_STATS],
+		       nla_total_size(nla_len(tb[JUMPING_A_DEV_STATS])));
+	}
+	return 0;
+}
+
+static int print_device(struct jg_sock *js, struct out *o,
+			const struct dev_info *d)
+{
+	int ret = 0;
+
+	out_record_begin(o, NULL);
+	out_str(o, "ifname", "device", d->ifname);
+	out_u64(o, "ifindex", "ifindex", d->ifindex);
+	if (d->has_port)
+		out_u64(o, "listen_port", "listen port", d->port);
+	if (d->has_fwmark)
+		out_hex(o, "fwmark", "fwmark", d->fwmark);
+	if (d->stats && out_stats(o, d->stats))
+		ret = runtime_error(d->ifname, "malformed counters from kernel");
+	if (!ret)
+		ret = show_sessions(js, o, d->ifindex, d->ifname);
+	out_record_end(o);
+	return ret;
+}
+
+int cmd_show(struct args *a, enum out_mode mode)
+{
+	const char *dev = args_next(a);
+	struct dev_list list = { 0 };
+	struct jg_sock js;
+	struct nl_msg *msg;
+	struct out o;
+	size_t i;
+	int ret;
+
+	if (a->argc)
+		return usage_error("show takes at most one device");
+	if (dev && (ret = check_dev_name(dev)))
+		return ret;
+	if ((ret = open_family(&js)))
+		return ret;
+
+	msg = jg_msg_new(&js, JUMPING_CMD_DEVICE_GET, dev ? 0 : NLM_F_DUMP);
+	if (!msg || (dev && put_dev(msg, dev))) {
+		nlmsg_free(msg);
+		ret = runtime_error("show", strerror(ENOMEM));
+		goto out;
+	}
+	if (jg_request(&js, msg, collect_device, &list)) {
+		ret = request_error(dev ? dev : "show", &js);
+		goto out;
+	}
+
+	/* One device asked for: an object; all of them: a list, maybe empty. */
+	out_init(&o, stdout, mode);
+	if (!dev)
+		out_list_begin(&o, NULL);
+	for (i = 0; i < list.n && !ret; i++)
+		ret = print_device(&js, &o, &list.v[i]);
+	if (!dev)
+		out_list_end(&o);
+	out_finish(&o);
+out:
+	for (i = 0; i < list.n; i++)
+		free(list.v[i].stats);
+	free(list.v);
+	jg_close(&js);
+	return ret;
+}
+
+int cmd_set(struct args *a)
+{
+	const char *dev = args_next(a), *kw, *v;
+	bool has_port = false, has_fwmark = false;
+	uint32_t fwmark = 0;
+	uint16_t port = 0;
+	struct jg_sock js;
+	struct nl_msg *msg;
+	int ret;
+
+	if ((ret = check_dev_name(dev)))
+		return ret;
+	while ((kw = args_next(a))) {
+		if (!(v = args_value(a, kw)))
+			return EXIT_USAGE;
+		if (!strcmp(kw, "listen-port")) {
+			if (parse_port(v, &port))
+				return usage_error("listen-port '%s' is not a port 0..65535",
+						   v);
+			has_port = true;
+		} else if (!strcmp(kw, "fwmark")) {
+			if (parse_u32(v, &fwmark))
+				return usage_error("fwmark '%s' is not a 32-bit number (decimal or 0x..)",
+						   v);
+			has_fwmark = true;
+		} else {
+			return usage_error("set: unknown setting '%s'", kw);
+		}
+	}
+	if (!has_port && !has_fwmark)
+		return usage_error("set %s: give listen-port and/or fwmark", dev);
+
+	if ((ret = open_family(&js)))
+		return ret;
+	msg = jg_msg_new(&js, JUMPING_CMD_DEVICE_SET, 0);
+	if (!msg || put_dev(msg, dev) ||
+	    (has_port && nla_put_u16(msg, JUMPING_A_LISTEN_PORT, port)) ||
+	    (has_fwmark && nla_put_u32(msg, JUMPING_A_FWMARK, fwmark))) {
+		nlmsg_free(msg);
+		ret = runtime_error(dev, strerror(ENOMEM));
+	} else if (jg_request(&js, msg, NULL, NULL)) {
+		ret = request_error(dev, &js);
+	}
+	jg_close(&js);
+	return ret;
+}

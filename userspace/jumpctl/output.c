@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Text and JSON writers (output.h). */
+#include <inttypes.h>
+#include <stdlib.h>
+#include "output.h"
+
+/* Length of the valid UTF-8 sequence at s, or 0 if it is not one. */
+static size_t utf8_seq_len(const unsigned char *s)
+{
+	unsigned char c = s[0];
+	uint32_t cp;
+	size_t n, i;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 2;
+		cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3;
+		cp = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4;
+		cp = c & 0x07;
+	} else {
+		return 0;	/* continuation byte, overlong lead, > U+10FFFF */
+	}
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)	/* also stops at the NUL */
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;	/* overlong, surrogate or out of range */
+	return n;
+}
+
+void json_write_string(FILE *f, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	fputc('"', f);
+	while (*s) {
+		size_t n;
+
+		switch (*s) {
+		case '"':  fputs("\\\"", f); s++; continue;
+		case '\\': fputs("\\\\", f); s++; continue;
+		case '\b': fputs("\\b", f); s++; continue;
+		case '\f': fputs("\\f", f); s++; continue;
+		case '\n': fputs("\\n", f); s++; continue;
+		case '\r': fputs("\\r", f); s++; continue;
+		case '\t': fputs("\\t", f); s++; continue;
+		}
+		if (*s < 0x20) {
+			fprintf(f, "\\u%04x", *s);
+			s++;
+			continue;
+		}
+		n = utf8_seq_len(s);
+		if (!n) {
+			fputs("\\ufffd", f);
+			s++;
+			continue;
+		}
+		fwrite(s, 1, n, f);
+		s += n;
+	}
+	fputc('"', f);
+}
+
+/* Text output goes to terminals: never let a name carry escape codes. */
+static void text_write_safe(FILE *f, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	for (; *s; s++)
+		fputc(*s < 0x20 || *s == 0x7f ? '?' : *s, f);
+}
+
+void out_init(struct out *o, FILE *f, enum out_mode mode)
+{
+	o->f = f;
+	o->mode = mode;
+	o->depth = 0;
+	o->printed = false;
+	o->frame[0].list = true;	/* the top level holds one value */
+	o->frame[0].items = false;
+	o->frame[0].heading = false;
+}
+
+void out_finish(struct out *o)
+{
+	if (o->mode == OUT_JSON)
+		fputc('\n', o->f);
+	fflush(o->f);
+}
+
+/* JSON: separator, newline and indentation before a member, then its key. */
+static void json_member(struct out *o, const char *key)
+{
+	if (o->frame[o->depth].items)
+		fputc(',', o->f);
+	o->frame[o->depth].items = true;
+	if (o->depth > 0)
+		fprintf(o->f, "\n%*s", 2 * o->depth, "");
+	if (key && !o->frame[o->depth].list) {
+		json_write_string(o->f, key);
+		fputs(": ", o->f);
+	}
+}
+
+static void push(struct out *o, bool list, bool heading)
+{
+	if (o->depth + 1 >= OUT_MAX_DEPTH)
+		abort();	/* a programming error, not an input error */
+	o->depth++;
+	o->frame[o->depth].list = list;
+	o->frame[o->depth].items = false;
+	o->frame[o->depth].heading = heading;
+}
+
+static void pop(struct out *o, char close)
+{
+	bool items = o->frame[o->depth].items;
+
+	o->depth--;
+	if (o->mode != OUT_JSON)
+		return;
+	if (items)
+		fprintf(o->f, "\n%*s", 2 * o->depth, "");
+	fputc(close, o->f);
+}
+
+void out_record_begin(struct out *o, const char *key)
+{
+	if (o->mode == OUT_JSON) {
+		json_member(o, key);
+		fputc('{', o->f);
+	}
+	push(o, false, key == NULL);
+}
+
+void out_record_end(struct out *o)
+{
+	pop(o, '}');
+}
+
+void out_list_begin(struct out *o, const char *key)
+{
+	if (o->mode == OUT_JSON) {
+		json_member(o, key);
+		fputc('[', o->f);
+	}
+	push(o, true, false);
+}
+
+void out_list_end(struct out *o)
+{
+	pop(o, ']');
+}
+
+/* Text: the label, indented unless it is a record's heading. */
+static void text_label(struct out *o, const char *label)
+{
+	if (o->frame[o->depth].heading) {
+		if (o->printed)
+			fputc('\n', o->f);
+		o->frame[o->depth].heading = false;
+	} else {
+		fputs("  ", o->f);
+	}
+	o->printed = true;
+	fprintf(o->f, "%s: ", label);
+}
+
+void out_str(struct out *o, const char *key, const char *label,
+	     const char *value)
+{
+	if (o->mode == OUT_JSON) {
+		json_member(o, key);
+		json_write_string(o->f, value);
+		return;
+	}
+	text_label(o, label);
+	text_write_safe(o->f, value);
+	fputc('\n', o->f);
+}
+
+void out_u64(struct out *o, const char *key, const char *label,
+	     uint64_t value)
+{
+	if (o->mode == OUT_JSON) {
+		json_member(o, key);
+		fprintf(o->f, "%" PRIu64, value);
+		return;
+	}
+	text_label(o, label);
+	fprintf(o->f, "%" PRIu64 "\n", value);
+}
+
+void out_hex(struct out *o, const char *key, const char *label,
+	     uint32_t value)
+{
+	if (o->mode == OUT_JSON) {
+		json_member(o, key);
+		fprintf(o->f, "%" PRIu32, value);
+		return;
+	}
+	text_label(o, label);
+	fprintf(o->f, "0x%" PRIx32 "\n", value);
+}
