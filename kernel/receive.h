@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Jumping VPN: the receive path, from UDP datagram to inner packet.
+ */
+#ifndef _JP_RECEIVE_H
+#define _JP_RECEIVE_H
+
+struct sock;
+struct sk_buff;
+
+int jp_udp_encap_rcv(struct sock *sk, struct sk_buff *skb);
+
+#endif /* _JP_RECEIVE_H */

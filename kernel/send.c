@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Jumping VPN: transmit.
+ *
+ * An inner packet picks its session by destination address (the longest
+ * matching prefix), is encrypted with the session's primary key under the
+ * next counter, and leaves as one UDP datagram to the session's current
+ * binding. A GSO packet is segmented first: every datagram carries one
+ * inner packet of at most the device MTU.
+ */
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <net/icmp.h>
+
+#include "bind.h"
+#include "crypto.h"
+#include "device.h"
+#include "send.h"
+#include "session.h"
+#include "socket.h"
+
+/* Tell the sender there is no session for its destination. */
+static void jp_tx_unreachable(struct sk_buff *skb)
+{
+	if (skb->protocol == htons(ETH_P_IP))
+		icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, 0);
+	else if (skb->protocol == htons(ETH_P_IPV6))
+		icmpv6_ndo_send(skb, ICMPV6_DEST_UNREACH, ICMPV6_ADDR_UNREACH,
+				0);
+}
+
+/* Under rcu_read_lock_bh(): the session routing @skb's destination. */
+static struct jp_session *jp_tx_session(struct jp_device *jp,
+					struct sk_buff *skb)
+{
+	if (skb->protocol == htons(ETH_P_IP) &&
+	    pskb_network_may_pull(skb, sizeof(struct iphdr)))
+		return jp_session_route4_rcu(&jp->sessions, ip_hdr(skb)->daddr);
+	if (skb->protocol == htons(ETH_P_IPV6) &&
+	    pskb_network_may_pull(skb, sizeof(struct ipv6hdr)))
+		return jp_session_route6_rcu(&jp->sessions,
+					     &ipv6_hdr(skb)->daddr);
+	return NULL;
+}
+
+/* Encrypt and send one packet that is not GSO. Consumes @skb. */
+static void jp_tx_one(struct jp_device *jp, struct jp_session *s,
+		      struct jp_key *key, struct jp_bind *bind,
+		      struct sk_buff *skb)
+{
+	unsigned int len = skb->len;
+	enum jp_drop_reason reason;
+	u64 counter;
+
+	if (jp_key_next_counter(key, &counter)) {
+		/* Exhausted: nothing more goes out under this key. */
+		reason = JP_DROP_NO_KEY;
+		goto drop;
+	}
+	/*
+	 * TODO: raise the key-exhausted event on the events group when
+	 * jp_key_soft_limit_hit(key, counter) (netlink side of issue 4).
+	 */
+	if (jp_encrypt_skb(key, skb, READ_ONCE(s->peer_id), counter)) {
+		reason = JP_DROP_MALFORMED;
+		goto drop;
+	}
+	if (jp_socket_send(jp, bind, skb)) {
+		/* Already freed. */
+		jp_device_count_drop(jp, JP_DROP_NO_ROUTE, false);
+		jp_stats_drop(s->stats, JP_DROP_NO_ROUTE);
+		return;
+	}
+	jp_stats_tx(s->stats, len);
+	dev_sw_netstats_tx_add(jp->dev, 1, len);
+	return;
+
+drop:
+	jp_device_count_drop(jp, reason, false);
+	jp_stats_drop(s->stats, reason);
+	kfree_skb(skb);
+}
+
+/**
+ * jp_xmit - ndo_start_xmit of a jumping device
+ * @skb: an inner IPv4 or IPv6 packet, maybe GSO
+ * @dev: the device
+ *
+ * Runs under rcu_read_lock_bh(); sessions, bindings and keys found here
+ * stay valid until it returns. Always consumes @skb.
+ */
+netdev_tx_t jp_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct jp_device *jp = netdev_priv(dev);
+	struct sk_buff *segs, *next;
+	enum jp_drop_reason reason;
+	struct jp_session *s;
+	struct jp_bind *bind;
+	struct jp_key *key;
+
+	s = jp_tx_session(jp, skb);
+	if (!s) {
+		jp_tx_unreachable(skb);
+		jp_device_count_drop(jp, JP_DROP_NO_ROUTE, false);
+		kfree_skb(skb);
+		return NETDEV_TX_OK;
+	}
+	bind = rcu_dereference_bh(s->bind);
+	if (!bind) {
+		reason = JP_DROP_NO_ROUTE;
+		goto drop;
+	}
+	/* Referenced: the AEAD may one day complete asynchronously. */
+	key = jp_key_slots_primary_get(&s->keys);
+	if (!key) {
+		reason = JP_DROP_NO_KEY;
+		goto drop;
+	}
+
+	if (!skb_is_gso(skb)) {
+		jp_tx_one(jp, s, key, bind, skb);
+		jp_key_put(key);
+		return NETDEV_TX_OK;
+	}
+	segs = skb_gso_segment(skb, 0);
+	if (IS_ERR_OR_NULL(segs)) {
+		jp_key_put(key);
+		reason = JP_DROP_MALFORMED;
+		goto drop;
+	}
+	consume_skb(skb);
+	skb_list_walk_safe(segs, skb, next) {
+		skb_mark_not_on_list(skb);
+		jp_tx_one(jp, s, key, bind, skb);
+	}
+	jp_key_put(key);
+	return NETDEV_TX_OK;
+
+drop:
+	if (reason != JP_DROP_MALFORMED)
+		jp_tx_unreachable(skb);
+	jp_device_count_drop(jp, reason, false);
+	jp_stats_drop(s->stats, reason);
+	kfree_skb(skb);
+	return NETDEV_TX_OK;
+}

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Jumping VPN: the transmit path, from inner packet to UDP datagram.
+ */
+#ifndef _JP_SEND_H
+#define _JP_SEND_H
+
+#include <linux/netdevice.h>
+
+netdev_tx_t jp_xmit(struct sk_buff *skb, struct net_device *dev);
+
+#endif /* _JP_SEND_H */
