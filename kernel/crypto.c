@@ -293,7 +293,7 @@ static void *jp_aead_tmp_alloc(struct crypto_aead *tfm, int nsg,
  * @counter: from jp_key_next_counter()
  *
  * On return skb->data is our header, followed by the ciphertext and the tag,
- * with JP_OUTER_MAX_LEN of headroom for the outer headers.
+ * with JP_TX_HEADROOM in front for the outer headers.
  */
 int jp_encrypt_skb(struct jp_key *key, struct sk_buff *skb,
 		   u32 peer_session_id, u64 counter)
@@ -398,11 +398,14 @@ int jp_crypto_init(void)
 }
 
 /*
- * Module exit, after every session and so every key is gone: wait for the
- * grace periods that queue the last frees, then for the frees themselves.
+ * Module exit, after every device and so every session is gone. Frees are
+ * chained through two grace periods (a session's RCU callback puts its
+ * keys, each key's rcu_work waits for another one), hence two barriers
+ * before the workqueue drains the last key frees.
  */
 void jp_crypto_exit(void)
 {
+	rcu_barrier();
 	rcu_barrier();
 	destroy_workqueue(jp_key_wq);
 }

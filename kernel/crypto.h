@@ -9,15 +9,20 @@
 #include <linux/atomic.h>
 #include <linux/bits.h>
 #include <linux/kref.h>
+#include <linux/netdevice.h>
 #include <linux/rcupdate.h>
 #include <linux/skbuff.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 #include <linux/jumping.h>
 
+#include "proto.h"
 #include "replay.h"
 
 struct crypto_aead;
+
+/* Headroom an encrypted packet gets: our header, outer IP, UDP, link. */
+#define JP_TX_HEADROOM	(JP_HDR_LEN + JP_OUTER_MAX_LEN + LL_MAX_HEADER)
 
 /*
  * A key encrypts at most JP_KEY_TX_HARD_LIMIT packets, then stops: far below

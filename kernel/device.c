@@ -17,26 +17,34 @@
 #include <net/rtnetlink.h>
 
 #include "device.h"
-
-static netdev_tx_t jp_dev_xmit(struct sk_buff *skb, struct net_device *dev)
-{
-	struct jp_device *jp = netdev_priv(dev);
-
-	/* No session routes anything yet: the datapath replaces this. */
-	jp_device_count_drop(jp, JP_DROP_NO_ROUTE, false);
-	kfree_skb(skb);
-	return NETDEV_TX_OK;
-}
+#include "send.h"
+#include "socket.h"
 
 static int jp_dev_init(struct net_device *dev)
 {
 	struct jp_device *jp = netdev_priv(dev);
 
 	/* Freed by jp_dev_destruct(), also when registration fails later. */
+	int err;
+
 	jp->drops = netdev_alloc_pcpu_stats(struct jp_pcpu_drops);
 	if (!jp->drops)
 		return -ENOMEM;
+	/* Torn down by jp_dev_uninit(); a failure here must undo itself. */
+	err = jp_session_table_init(&jp->sessions);
+	if (err)
+		goto err_drops;
+	err = gro_cells_init(&jp->gro_cells, dev);
+	if (err)
+		goto err_sessions;
 	return 0;
+
+err_sessions:
+	jp_session_table_destroy(&jp->sessions);
+err_drops:
+	free_percpu(jp->drops);
+	jp->drops = NULL;
+	return err;
 }
 
 /*
@@ -52,8 +60,11 @@ static void jp_dev_uninit(struct net_device *dev)
 
 	mutex_lock(&jp->conf_lock);
 	jp->dead = true;
-	/* Closing cannot fail. */
+	/* Closing cannot fail; it waits until receive is done with us. */
 	jp_device_set_port(jp, 0, NULL);
+	gro_cells_destroy(&jp->gro_cells);
+	/* Neither transmit nor receive can reach the sessions any more. */
+	jp_session_table_destroy(&jp->sessions);
 	mutex_unlock(&jp->conf_lock);
 }
 
@@ -69,7 +80,7 @@ static void jp_dev_destruct(struct net_device *dev)
 static const struct net_device_ops jp_netdev_ops = {
 	.ndo_init		= jp_dev_init,
 	.ndo_uninit		= jp_dev_uninit,
-	.ndo_start_xmit		= jp_dev_xmit,
+	.ndo_start_xmit		= jp_xmit,
 	.ndo_get_stats64	= dev_get_tstats64,
 };
 
@@ -166,20 +177,35 @@ void jp_net_kill_devices(struct jp_net *jn, struct list_head *dev_kill_list)
  * @port: new port, host order; 0 closes the socket
  * @extack: where to explain a failure; NULL when closing on teardown
  *
- * The single place the listen port changes. The datapath opens the new
- * socket here before releasing the old one, so a failure leaves the device
- * as it was.
+ * The single place the listen port changes. The new sockets are opened
+ * before the old ones are released, so a failure leaves the device as it
+ * was. Releasing waits for a grace period: afterwards no packet path uses
+ * the old sockets.
  *
  * Return: 0 or a negative errno.
  */
 int jp_device_set_port(struct jp_device *jp, u16 port,
 		       struct netlink_ext_ack *extack)
 {
+	struct socket *sock4 = NULL, *sock6 = NULL;
+	int err;
+
 	lockdep_assert_held(&jp->conf_lock);
 
 	if (port == jp->listen_port)
 		return 0;
+	if (port) {
+		err = jp_socket_open(jp, port, &sock4, &sock6, extack);
+		if (err)
+			return err;
+	}
+	sock4 = rcu_replace_pointer(jp->sock4, sock4,
+				    lockdep_is_held(&jp->conf_lock));
+	sock6 = rcu_replace_pointer(jp->sock6, sock6,
+				    lockdep_is_held(&jp->conf_lock));
 	WRITE_ONCE(jp->listen_port, port);
+	jp_socket_release(sock4);
+	jp_socket_release(sock6);
 	return 0;
 }
 
@@ -188,7 +214,11 @@ void jp_device_set_fwmark(struct jp_device *jp, u32 fwmark)
 {
 	lockdep_assert_held(&jp->conf_lock);
 
+	if (fwmark == jp->fwmark)
+		return;
 	WRITE_ONCE(jp->fwmark, fwmark);
+	/* Routes were looked up with the old mark. */
+	jp_session_table_reset_routes(&jp->sessions);
 }
 
 /**

@@ -11,8 +11,12 @@
 #include <linux/percpu.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/types.h>
+#include <net/gro_cells.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
+
+#include "session.h"
+#include "stats.h"
 
 struct netlink_ext_ack;
 
@@ -25,35 +29,10 @@ struct netlink_ext_ack;
 #define JP_DEV_MAX_OVERHEAD	80
 #define JP_DEV_MAX_MTU		(0xffff - JP_DEV_MAX_OVERHEAD)
 
-/*
- * Why a packet was dropped. Each reason is counted per device and maps
- * one-to-one onto a JUMPING_A_STATS_DROP_* attribute.
- */
-enum jp_drop_reason {
-	JP_DROP_BAD_AUTH,
-	JP_DROP_REPLAY,
-	JP_DROP_UNKNOWN_SESSION,
-	JP_DROP_SOURCE_NOT_ALLOWED,
-	JP_DROP_MALFORMED,
-	JP_DROP_NO_KEY,
-	JP_DROP_NO_ROUTE,
-
-	JP_DROP_NR
-};
-
 /* Per-CPU so the packet paths count drops without sharing a cache line. */
 struct jp_pcpu_drops {
 	u64_stats_t		count[JP_DROP_NR];
 	struct u64_stats_sync	syncp;
-};
-
-/* A consistent-enough copy of a device's counters, summed over CPUs. */
-struct jp_stats {
-	u64	rx_bytes;
-	u64	rx_packets;
-	u64	tx_bytes;
-	u64	tx_packets;
-	u64	drops[JP_DROP_NR];
 };
 
 /**
@@ -71,6 +50,11 @@ struct jp_stats {
  * @fwmark: mark for outer packets; written under @conf_lock, read with
  *	READ_ONCE() on the packet path
  * @drops: per-CPU drop counters by enum jp_drop_reason
+ * @sessions: the device's sessions; the table has its own locking
+ * @sock4: IPv4 UDP socket on @listen_port, NULL when closed; replaced under
+ *	@conf_lock, read under RCU by transmit
+ * @sock6: the same for IPv6 (NULL too where IPv6 is disabled)
+ * @gro_cells: hands received inner packets to GRO, per CPU
  *
  * Byte and packet counters live in dev->tstats (allocated by the core,
  * NETDEV_PCPU_STAT_TSTATS).
@@ -83,6 +67,10 @@ struct jp_device {
 	u16			listen_port;
 	u32			fwmark;
 	struct jp_pcpu_drops __percpu *drops;
+	struct jp_session_table	sessions;
+	struct socket __rcu	*sock4;
+	struct socket __rcu	*sock6;
+	struct gro_cells	gro_cells;
 };
 
 /* Per network namespace state (registered in main.c). */

@@ -13,8 +13,10 @@
 #include <net/net_namespace.h>
 #include <net/rtnetlink.h>
 
+#include "crypto.h"
 #include "device.h"
 #include "netlink.h"
+#include "replay.h"
 
 unsigned int jp_net_id __read_mostly;
 
@@ -54,10 +56,18 @@ static int __init jp_mod_init(void)
 {
 	int err;
 
+	/* Built with JUMPING_SELFTEST=1 only; otherwise always true. */
+	if (!jp_replay_selftest())
+		return -ENOTRECOVERABLE;
+
+	err = jp_crypto_init();
+	if (err)
+		return err;
+
 	/* A device op: runs before the core moves or kills other devices. */
 	err = register_pernet_device(&jp_net_ops);
 	if (err)
-		return err;
+		goto err_crypto;
 
 	err = rtnl_link_register(&jp_link_ops);
 	if (err)
@@ -74,6 +84,8 @@ err_link:
 	rtnl_link_unregister(&jp_link_ops);
 err_pernet:
 	unregister_pernet_device(&jp_net_ops);
+err_crypto:
+	jp_crypto_exit();
 	return err;
 }
 
@@ -84,6 +96,8 @@ static void __exit jp_mod_exit(void)
 	/* Deletes every jumping device in every netns. */
 	rtnl_link_unregister(&jp_link_ops);
 	unregister_pernet_device(&jp_net_ops);
+	/* Every session and key is released: wait for their frees. */
+	jp_crypto_exit();
 }
 
 module_init(jp_mod_init);

@@ -56,14 +56,10 @@ struct jp_data_hdr {
 #define JP_OVERHEAD		(JP_HDR_LEN + JP_TAG_LEN)	/* 32 */
 
 /*
- * The default MTU leaves room for the worst outer header (IPv6) on a 1500
- * byte path: 1500 - 40 - 8 - 32 = 1420.
+ * The largest outer headers: IPv6 and UDP. A 1500 byte path carries
+ * 1500 - 48 - 32 = 1420 bytes of inner packet (the device's default MTU).
  */
 #define JP_OUTER_MAX_LEN	(sizeof(struct ipv6hdr) + sizeof(struct udphdr))
-#define JP_DEFAULT_MTU		(1500 - JP_OUTER_MAX_LEN - JP_OVERHEAD)
-
-/* Headroom a data packet needs for our header and the outer headers. */
-#define JP_TX_HEADROOM		(JP_HDR_LEN + JP_OUTER_MAX_LEN)
 
 /* The AEAD nonce: 4 zero bytes, then the counter as it is on the wire. */
 static inline void jp_nonce_from_counter(u8 nonce[JP_NONCE_LEN],

@@ -190,6 +190,22 @@ void jp_session_table_destroy(struct jp_session_table *t)
 	rhashtable_destroy(&t->by_id);
 }
 
+/* Forget every binding's cached route, e.g. when the fwmark changes. */
+void jp_session_table_reset_routes(struct jp_session_table *t)
+{
+	struct jp_session *s;
+	struct jp_bind *bind;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(s, &t->list, list) {
+		bind = rcu_dereference(s->bind);
+		/* Lazy and safe against concurrent users of the cache. */
+		if (bind)
+			dst_cache_reset(&bind->dst_cache);
+	}
+	rcu_read_unlock();
+}
+
 /* Under rcu_read_lock(): the session with our id @id, unreferenced. */
 struct jp_session *jp_session_lookup_rcu(struct jp_session_table *t, u32 id)
 {

@@ -97,6 +97,7 @@ struct jp_session_table {
 int jp_session_table_init(struct jp_session_table *t);
 void jp_session_table_flush(struct jp_session_table *t);
 void jp_session_table_destroy(struct jp_session_table *t);
+void jp_session_table_reset_routes(struct jp_session_table *t);
 
 struct jp_session *jp_session_new(struct net_device *dev, u32 id,
 				  u32 peer_id);

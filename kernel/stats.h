@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Jumping VPN: per-CPU packet counters, kept on each session (and usable on
- * a device), folded into one sum when userspace asks.
+ * Jumping VPN: drop reasons, and per-CPU packet counters of a session,
+ * folded into one sum (struct jp_stats, as a device reports) on demand.
  */
 #ifndef _JP_STATS_H
 #define _JP_STATS_H
@@ -9,7 +9,10 @@
 #include <linux/percpu.h>
 #include <linux/u64_stats_sync.h>
 
-/* Why a packet was dropped; each maps to a JUMPING_A_STATS_DROP_* attr. */
+/*
+ * Why a packet was dropped. Each reason is counted per device and maps
+ * one-to-one onto a JUMPING_A_STATS_DROP_* attribute.
+ */
 enum jp_drop_reason {
 	JP_DROP_BAD_AUTH,
 	JP_DROP_REPLAY,
@@ -18,7 +21,17 @@ enum jp_drop_reason {
 	JP_DROP_MALFORMED,
 	JP_DROP_NO_KEY,
 	JP_DROP_NO_ROUTE,
-	JP_DROP_MAX
+
+	JP_DROP_NR
+};
+
+/* A consistent-enough copy of a device's counters, summed over CPUs. */
+struct jp_stats {
+	u64	rx_bytes;
+	u64	rx_packets;
+	u64	tx_bytes;
+	u64	tx_packets;
+	u64	drops[JP_DROP_NR];
 };
 
 /* One CPU's counters: written only by that CPU, with BH disabled. */
@@ -28,16 +41,7 @@ struct jp_pcpu_stats {
 	u64_stats_t rx_packets;
 	u64_stats_t tx_bytes;
 	u64_stats_t tx_packets;
-	u64_stats_t drops[JP_DROP_MAX];
-};
-
-/* The sum over all CPUs. */
-struct jp_stats {
-	u64 rx_bytes;
-	u64 rx_packets;
-	u64 tx_bytes;
-	u64 tx_packets;
-	u64 drops[JP_DROP_MAX];
+	u64_stats_t drops[JP_DROP_NR];
 };
 
 struct jp_pcpu_stats __percpu *jp_stats_alloc(gfp_t gfp);
