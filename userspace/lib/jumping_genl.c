@@ -114,7 +114,11 @@ static void jg_take_extack(struct jg_req *r, const struct nlmsghdr *nlh,
 	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
 	int err = r->err;
 
-	snprintf(r->js->msg, sizeof(r->js->msg), "%s", strerror(-err));
+	if (err == -EOPNOTSUPP)	/* genl's answer to a command it lacks */
+		snprintf(r->js->msg, sizeof(r->js->msg),
+			 "not supported by the loaded jumping module");
+	else
+		snprintf(r->js->msg, sizeof(r->js->msg), "%s", strerror(-err));
 	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) || len <= 0)
 		return;
 	if (nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)tlvs, len,
