@@ -8,10 +8,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include "jumpctl.h"
-#include "jumping_policy.h"
-#include "names.h"
 #include "parse.h"
-#include "stats.h"
+#include "session_show.h"
 
 #define MAX_PREFIXES 256
 
@@ -246,144 +244,11 @@ int cmd_binding(struct args *a)
 	return send_session(JUMPING_CMD_BINDING_SET, &s);
 }
 
-/* --- show: one record per session ---------------------------------- */
-
-static void out_binding(struct out *o, struct nlattr *nest)
-{
-	struct nlattr *tb[JUMPING_A_BINDING_MAX + 1];
-	char buf[JP_ENDPOINT_STRLEN];
-	struct jp_endpoint ep = { 0 };
-	struct jp_addr local = { 0 };
-
-	if (nla_parse_nested(tb, JUMPING_A_BINDING_MAX, nest,
-			     jg_policy_binding))
-		return;
-	if (tb[JUMPING_A_BINDING_REMOTE_IPV4]) {
-		ep.addr.family = AF_INET;
-		nla_memcpy(&ep.addr.v4, tb[JUMPING_A_BINDING_REMOTE_IPV4], 4);
-	} else if (tb[JUMPING_A_BINDING_REMOTE_IPV6]) {
-		ep.addr.family = AF_INET6;
-		nla_memcpy(&ep.addr.v6, tb[JUMPING_A_BINDING_REMOTE_IPV6], 16);
-	}
-	if (ep.addr.family && tb[JUMPING_A_BINDING_REMOTE_PORT]) {
-		ep.port = ntohs(nla_get_u16(tb[JUMPING_A_BINDING_REMOTE_PORT]));
-		format_endpoint(&ep, buf, sizeof(buf));
-		out_str(o, "remote", "remote", buf);
-	}
-	if (tb[JUMPING_A_BINDING_LOCAL_IPV4]) {
-		local.family = AF_INET;
-		nla_memcpy(&local.v4, tb[JUMPING_A_BINDING_LOCAL_IPV4], 4);
-	} else if (tb[JUMPING_A_BINDING_LOCAL_IPV6]) {
-		local.family = AF_INET6;
-		nla_memcpy(&local.v6, tb[JUMPING_A_BINDING_LOCAL_IPV6], 16);
-	}
-	if (local.family) {
-		format_addr(&local, buf, sizeof(buf));
-		out_str(o, "local", "local", buf);
-	}
-}
-
-static void out_prefix(struct out *o, struct nlattr *nest)
-{
-	struct nlattr *tb[JUMPING_A_PREFIX_MAX + 1];
-	char buf[JP_ENDPOINT_STRLEN];
-	struct jp_prefix p = { 0 };
-
-	if (nla_parse_nested(tb, JUMPING_A_PREFIX_MAX, nest, jg_policy_prefix) ||
-	    !tb[JUMPING_A_PREFIX_LEN])
-		return;
-	if (tb[JUMPING_A_PREFIX_IPV4]) {
-		p.addr.family = AF_INET;
-		nla_memcpy(&p.addr.v4, tb[JUMPING_A_PREFIX_IPV4], 4);
-	} else if (tb[JUMPING_A_PREFIX_IPV6]) {
-		p.addr.family = AF_INET6;
-		nla_memcpy(&p.addr.v6, tb[JUMPING_A_PREFIX_IPV6], 16);
-	} else {
-		return;
-	}
-	p.len = nla_get_u8(tb[JUMPING_A_PREFIX_LEN]);
-	format_prefix(&p, buf, sizeof(buf));
-	out_str(o, NULL, "allowed", buf);
-}
-
-/* A key slot as the kernel reports it: never the key bytes themselves. */
-static void out_keyconf(struct out *o, struct nlattr *nest)
-{
-	struct nlattr *tb[JUMPING_A_KEYCONF_MAX + 1];
-	const char *slot, *cipher;
-	char key[32], label[48];
-	unsigned int c;
-
-	if (nla_parse_nested(tb, JUMPING_A_KEYCONF_MAX, nest,
-			     jg_policy_keyconf) || !tb[JUMPING_A_KEYCONF_SLOT])
-		return;
-	slot = key_slot_name(nla_get_u8(tb[JUMPING_A_KEYCONF_SLOT]));
-	if (!slot)
-		return;
-	snprintf(key, sizeof(key), "%s_key", slot);
-	out_record_begin(o, key);
-	if (tb[JUMPING_A_KEYCONF_KEY_ID]) {
-		snprintf(label, sizeof(label), "%s key id", slot);
-		out_u64(o, "key_id", label,
-			nla_get_u8(tb[JUMPING_A_KEYCONF_KEY_ID]));
-	}
-	if (tb[JUMPING_A_KEYCONF_CIPHER]) {
-		c = nla_get_u8(tb[JUMPING_A_KEYCONF_CIPHER]);
-		cipher = cipher_name(c);
-		snprintf(label, sizeof(label), "%s key cipher", slot);
-		if (cipher)
-			out_str(o, "cipher", label, cipher);
-		else
-			out_u64(o, "cipher", label, c);
-	}
-	out_record_end(o);
-}
-
+/* One reply of the SESSION_GET dump: print it. */
 static int print_session(struct jg_sock *js, struct nlattr **top, void *arg)
 {
-	struct nlattr *tb[JUMPING_A_SESSION_MAX + 1];
-	struct out *o = arg;
-	struct nlattr *pos;
-	const char *name;
-	int rem;
-
-	if (!top[JUMPING_A_SESSION] ||
-	    nla_parse_nested(tb, JUMPING_A_SESSION_MAX, top[JUMPING_A_SESSION],
-			     jg_policy_session) ||
-	    !tb[JUMPING_A_SESSION_ID])
+	if (!top[JUMPING_A_SESSION] || out_session(arg, top[JUMPING_A_SESSION]))
 		return jg_fail(js, -EPROTO, "malformed session from kernel");
-
-	out_record_begin(o, NULL);
-	out_u64(o, "id", "session", nla_get_u32(tb[JUMPING_A_SESSION_ID]));
-	if (tb[JUMPING_A_SESSION_PEER_ID])
-		out_u64(o, "peer_id", "peer id",
-			nla_get_u32(tb[JUMPING_A_SESSION_PEER_ID]));
-	if (tb[JUMPING_A_SESSION_STATE]) {
-		unsigned int st = nla_get_u8(tb[JUMPING_A_SESSION_STATE]);
-
-		name = state_name(st);
-		if (name)
-			out_str(o, "state", "state", name);
-		else
-			out_u64(o, "state", "state", st);
-	}
-	if (tb[JUMPING_A_SESSION_BINDING])
-		out_binding(o, tb[JUMPING_A_SESSION_BINDING]);
-
-	out_list_begin(o, "allowed");
-	nla_for_each_nested(pos, top[JUMPING_A_SESSION], rem)
-		if (nla_type(pos) == JUMPING_A_SESSION_PREFIX)
-			out_prefix(o, pos);
-	out_list_end(o);
-
-	nla_for_each_nested(pos, top[JUMPING_A_SESSION], rem)
-		if (nla_type(pos) == JUMPING_A_SESSION_KEYCONF)
-			out_keyconf(o, pos);
-
-	if (tb[JUMPING_A_SESSION_STATS] &&
-	    out_stats(o, tb[JUMPING_A_SESSION_STATS]))
-		return jg_fail(js, -EPROTO, "malformed session counters");
-	out_record_end(o);
 	return 0;
 }
 

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit test for jumpctl's session printing (userspace/jumpctl/
+ * session_show.c): a JUMPING_A_SESSION nest built with libnl as the kernel
+ * would send it, rendered as text and JSON. Checks byte orders (be16
+ * port, be32/16-byte addresses), repeated prefixes and key slots, and
+ * that malformed nests are refused.
+ */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <netlink/msg.h>
+#include <netlink/attr.h>
+#include <linux/jumping.h>
+#include "tap.h"
+#include "session_show.h"
+
+static char *buf;
+static size_t len;
+
+static struct nlattr *build_session(struct nl_msg *msg, int with_id)
+{
+	struct nlattr *s, *n;
+	struct in6_addr a6;
+	struct in_addr a4;
+
+	s = nla_nest_start(msg, JUMPING_A_SESSION);
+	if (with_id)
+		nla_put_u32(msg, JUMPING_A_SESSION_ID, 7);
+	nla_put_u32(msg, JUMPING_A_SESSION_PEER_ID, 9);
+	nla_put_u8(msg, JUMPING_A_SESSION_STATE, JUMPING_STATE_ATTACHED);
+
+	n = nla_nest_start(msg, JUMPING_A_SESSION_BINDING);
+	inet_pton(AF_INET6, "2001:db8::1", &a6);
+	nla_put(msg, JUMPING_A_BINDING_REMOTE_IPV6, 16, &a6);
+	nla_put_u16(msg, JUMPING_A_BINDING_REMOTE_PORT, htons(51820));
+	inet_pton(AF_INET6, "2001:db8::2", &a6);
+	nla_put(msg, JUMPING_A_BINDING_LOCAL_IPV6, 16, &a6);
+	nla_nest_end(msg, n);
+
+	n = nla_nest_start(msg, JUMPING_A_SESSION_PREFIX);
+	inet_pton(AF_INET, "10.0.0.0", &a4);
+	nla_put(msg, JUMPING_A_PREFIX_IPV4, 4, &a4);
+	nla_put_u8(msg, JUMPING_A_PREFIX_LEN, 24);
+	nla_nest_end(msg, n);
+	n = nla_nest_start(msg, JUMPING_A_SESSION_PREFIX);
+	inet_pton(AF_INET6, "fd00::", &a6);
+	nla_put(msg, JUMPING_A_PREFIX_IPV6, 16, &a6);
+	nla_put_u8(msg, JUMPING_A_PREFIX_LEN, 64);
+	nla_nest_end(msg, n);
+
+	n = nla_nest_start(msg, JUMPING_A_SESSION_KEYCONF);
+	nla_put_u8(msg, JUMPING_A_KEYCONF_SLOT, JUMPING_KEY_SLOT_PRIMARY);
+	nla_put_u8(msg, JUMPING_A_KEYCONF_KEY_ID, 3);
+	nla_put_u8(msg, JUMPING_A_KEYCONF_CIPHER,
+		   JUMPING_CIPHER_CHACHA20POLY1305);
+	nla_nest_end(msg, n);
+	n = nla_nest_start(msg, JUMPING_A_SESSION_KEYCONF);
+	nla_put_u8(msg, JUMPING_A_KEYCONF_SLOT, JUMPING_KEY_SLOT_SECONDARY);
+	nla_put_u8(msg, JUMPING_A_KEYCONF_KEY_ID, 4);
+	nla_put_u8(msg, JUMPING_A_KEYCONF_CIPHER, JUMPING_CIPHER_AES256GCM);
+	nla_nest_end(msg, n);
+
+	n = nla_nest_start(msg, JUMPING_A_SESSION_STATS);
+	nla_put_u64(msg, JUMPING_A_STATS_RX_BYTES, 84);
+	nla_put_u64(msg, JUMPING_A_STATS_DROP_REPLAY, 1);
+	nla_nest_end(msg, n);
+
+	nla_nest_end(msg, s);
+	return s;
+}
+
+static int render(enum out_mode mode, struct nlattr *nest)
+{
+	struct out o;
+	FILE *f;
+	int ret;
+
+	free(buf);
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	out_init(&o, f, mode);
+	ret = out_session(&o, nest);
+	out_finish(&o);
+	fclose(f);
+	return ret;
+}
+
+int main(void)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	struct nlattr *nest = build_session(msg, 1);
+
+	ok(render(OUT_TEXT, nest) == 0, "text: accepted");
+	is_str(buf,
+	       "session: 7\n"
+	       "  peer id: 9\n"
+	       "  state: attached\n"
+	       "  remote: [2001:db8::1]:51820\n"
+	       "  local: 2001:db8::2\n"
+	       "  allowed: 10.0.0.0/24\n"
+	       "  allowed: fd00::/64\n"
+	       "  primary key id: 3\n"
+	       "  primary key cipher: chacha20poly1305\n"
+	       "  secondary key id: 4\n"
+	       "  secondary key cipher: aes256gcm\n"
+	       "  rx bytes: 84\n"
+	       "  dropped replay: 1\n", "text: every field");
+
+	ok(render(OUT_JSON, nest) == 0, "json: accepted");
+	is_str(buf,
+	       "{\n"
+	       "  \"id\": 7,\n"
+	       "  \"peer_id\": 9,\n"
+	       "  \"state\": \"attached\",\n"
+	       "  \"remote\": \"[2001:db8::1]:51820\",\n"
+	       "  \"local\": \"2001:db8::2\",\n"
+	       "  \"allowed\": [\n"
+	       "    \"10.0.0.0/24\",\n"
+	       "    \"fd00::/64\"\n"
+	       "  ],\n"
+	       "  \"primary_key\": {\n"
+	       "    \"key_id\": 3,\n"
+	       "    \"cipher\": \"chacha20poly1305\"\n"
+	       "  },\n"
+	       "  \"secondary_key\": {\n"
+	       "    \"key_id\": 4,\n"
+	       "    \"cipher\": \"aes256gcm\"\n"
+	       "  },\n"
+	       "  \"stats\": {\n"
+	       "    \"rx_bytes\": 84,\n"
+	       "    \"drop_replay\": 1\n"
+	       "  }\n"
+	       "}\n", "json: every field");
+	nlmsg_free(msg);
+
+	msg = nlmsg_alloc();
+	nest = build_session(msg, 0);
+	ok(render(OUT_TEXT, nest) < 0, "a session without its id is refused");
+	nlmsg_free(msg);
+
+	msg = nlmsg_alloc();
+	nest = nla_nest_start(msg, JUMPING_A_SESSION);
+	nla_put_u32(msg, JUMPING_A_SESSION_ID, 1);
+	nla_put_u16(msg, JUMPING_A_SESSION_PEER_ID, 2);	/* u32 expected */
+	nla_nest_end(msg, nest);
+	ok(render(OUT_TEXT, nest) < 0, "a too-short attribute is refused");
+	nlmsg_free(msg);
+
+	free(buf);
+	return tap_done();
+}
