@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Key command lines: "DEV id ID [slot S] [key-id N] [cipher C]
+ * [enc-key K | enc-key-file P] [dec-key K | dec-key-file P]" parsed, and
+ * turned into a request. Apart from the verbs so tests/unit can check
+ * the attributes that go to the kernel.
+ */
+#ifndef JUMPCTL_KEY_REQ_H
+#define JUMPCTL_KEY_REQ_H
+
+#include "jumpctl.h"
+#include "parse.h"
+
+/* Everything a key command line may say. */
+struct key_args {
+	const char *dev;
+	uint32_t id;
+	uint8_t slot, key_id, cipher;
+	bool has_id, has_slot, has_key_id, has_cipher, has_enc, has_dec;
+	uint8_t enc[JUMPING_KEY_LEN], dec[JUMPING_KEY_LEN];
+};
+
+/* 0, or an exit code after a message. Wipe *k with sodium_memzero. */
+int parse_key_args(struct args *a, struct key_args *k);
+/* DEV, then JUMPING_A_SESSION { id, KEYCONF { what was given } }. */
+struct nl_msg *key_msg(struct jg_sock *js, uint8_t cmd,
+		       const struct key_args *k);
+
+#endif /* JUMPCTL_KEY_REQ_H */

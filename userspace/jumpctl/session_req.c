@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Session command lines to SESSION_* / BINDING_SET requests (session_req.h). */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include "session_req.h"
+
+/* One or more prefixes, comma separated: "10.0.0.0/24,fd00::/64". */
+static int add_prefixes(struct session_args *s, const char *list)
+{
+	char buf[256];
+	char *tok, *save = NULL;
+
+	if (strlen(list) >= sizeof(buf))
+		return usage_error("allowed list too long: '%s'", list);
+	strcpy(buf, list);
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (s->n_prefixes == MAX_PREFIXES)
+			return usage_error("more than %d allowed prefixes",
+					   MAX_PREFIXES);
+		if (parse_prefix(tok, &s->prefixes[s->n_prefixes]))
+			return usage_error("allowed '%s' is not a prefix ADDR/LEN without host bits",
+					   tok);
+		s->n_prefixes++;
+	}
+	return 0;
+}
+
+/*
+ * Parse "DEV id ID [peer-id PID] [remote EP] [local ADDR] [allowed P...]";
+ * allowed takes a comma list, may repeat, and also swallows the bare
+ * prefixes after it (no keyword parses as a prefix).
+ */
+int parse_session_args(struct args *a, struct session_args *s,
+			      bool allow_more)
+{
+	const char *kw, *v;
+	int ret;
+
+	memset(s, 0, sizeof(*s));
+	s->dev = args_next(a);
+	if ((ret = check_dev_name(s->dev)))
+		return ret;
+	while ((kw = args_next(a))) {
+		struct jp_prefix p;
+
+		if (s->n_prefixes && !parse_prefix(kw, &p)) {
+			if ((ret = add_prefixes(s, kw)))
+				return ret;
+			continue;
+		}
+		if (!(v = args_value(a, kw)))
+			return EXIT_USAGE;
+		if (!strcmp(kw, "id")) {
+			if (parse_u32(v, &s->id) || !s->id)
+				return usage_error("id '%s' is not a session id 1..4294967295",
+						   v);
+			s->has_id = true;
+		} else if (!allow_more) {
+			return usage_error("unexpected '%s'", kw);
+		} else if (!strcmp(kw, "peer-id")) {
+			if (parse_u32(v, &s->peer_id) || !s->peer_id)
+				return usage_error("peer-id '%s' is not a session id 1..4294967295",
+						   v);
+			s->has_peer_id = true;
+		} else if (!strcmp(kw, "remote")) {
+			if (parse_endpoint(v, &s->remote))
+				return usage_error("remote '%s' is not ADDR:PORT or [IPV6]:PORT",
+						   v);
+			s->has_remote = true;
+		} else if (!strcmp(kw, "local")) {
+			if (parse_addr(v, &s->local))
+				return usage_error("local '%s' is not an IP address",
+						   v);
+			s->has_local = true;
+		} else if (!strcmp(kw, "allowed")) {
+			if ((ret = add_prefixes(s, v)))
+				return ret;
+		} else {
+			return usage_error("unknown keyword '%s'", kw);
+		}
+	}
+	if (!s->has_id)
+		return usage_error("id ID is required");
+	if (s->has_local && s->has_remote &&
+	    s->local.family != s->remote.addr.family)
+		return usage_error("local and remote addresses are of different families");
+	return 0;
+}
+
+static int put_binding(struct nl_msg *msg, const struct session_args *s)
+{
+	struct nlattr *nest = nla_nest_start(msg, JUMPING_A_SESSION_BINDING);
+	bool v4;
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (s->has_remote) {
+		v4 = s->remote.addr.family == AF_INET;
+		if ((v4 ? nla_put(msg, JUMPING_A_BINDING_REMOTE_IPV4, 4,
+				  &s->remote.addr.v4) :
+			  nla_put(msg, JUMPING_A_BINDING_REMOTE_IPV6, 16,
+				  &s->remote.addr.v6)) ||
+		    nla_put_u16(msg, JUMPING_A_BINDING_REMOTE_PORT,
+				htons(s->remote.port)))
+			return -EMSGSIZE;
+	}
+	if (s->has_local) {
+		v4 = s->local.family == AF_INET;
+		if (v4 ? nla_put(msg, JUMPING_A_BINDING_LOCAL_IPV4, 4,
+				 &s->local.v4) :
+			 nla_put(msg, JUMPING_A_BINDING_LOCAL_IPV6, 16,
+				 &s->local.v6))
+			return -EMSGSIZE;
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int put_prefix(struct nl_msg *msg, const struct jp_prefix *p)
+{
+	struct nlattr *nest = nla_nest_start(msg, JUMPING_A_SESSION_PREFIX);
+
+	if (!nest ||
+	    (p->addr.family == AF_INET ?
+	     nla_put(msg, JUMPING_A_PREFIX_IPV4, 4, &p->addr.v4) :
+	     nla_put(msg, JUMPING_A_PREFIX_IPV6, 16, &p->addr.v6)) ||
+	    nla_put_u8(msg, JUMPING_A_PREFIX_LEN, p->len))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/* The request: device, then a JUMPING_A_SESSION nest with what was said. */
+struct nl_msg *session_msg(struct jg_sock *js, uint8_t cmd,
+				  const struct session_args *s)
+{
+	struct nl_msg *msg = jg_msg_new(js, cmd, 0);
+	struct nlattr *nest;
+	unsigned int i;
+
+	if (!msg || put_dev(msg, s->dev))
+		goto fail;
+	nest = nla_nest_start(msg, JUMPING_A_SESSION);
+	if (!nest || nla_put_u32(msg, JUMPING_A_SESSION_ID, s->id))
+		goto fail;
+	if (s->has_peer_id &&
+	    nla_put_u32(msg, JUMPING_A_SESSION_PEER_ID, s->peer_id))
+		goto fail;
+	if ((s->has_remote || s->has_local) && put_binding(msg, s))
+		goto fail;
+	for (i = 0; i < s->n_prefixes; i++)
+		if (put_prefix(msg, &s->prefixes[i]))
+			goto fail;
+	nla_nest_end(msg, nest);
+	return msg;
+fail:
+	nlmsg_free(msg);
+	return NULL;
+}
+

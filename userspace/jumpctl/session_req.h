@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Session command lines: "DEV id ID [peer-id PID] [remote EP] [local ADDR]
+ * [allowed PFX...]" parsed, and turned into a request. Apart from the
+ * verbs so tests/unit can check the attributes that go to the kernel.
+ */
+#ifndef JUMPCTL_SESSION_REQ_H
+#define JUMPCTL_SESSION_REQ_H
+
+#include "jumpctl.h"
+#include "parse.h"
+
+#define MAX_PREFIXES 256	/* as many as the kernel takes */
+
+/* Everything a session command line may say. */
+struct session_args {
+	const char *dev;
+	uint32_t id, peer_id;
+	bool has_id, has_peer_id, has_remote, has_local;
+	struct jp_endpoint remote;
+	struct jp_addr local;
+	struct jp_prefix prefixes[MAX_PREFIXES];
+	unsigned int n_prefixes;
+};
+
+/*
+ * 0, or an exit code after a usage message. allow_more: keywords beyond
+ * id are accepted (add, set, binding), else only id (del).
+ */
+int parse_session_args(struct args *a, struct session_args *s,
+		       bool allow_more);
+/* DEV, then JUMPING_A_SESSION { id, peer id, binding, prefixes }. */
+struct nl_msg *session_msg(struct jg_sock *js, uint8_t cmd,
+			   const struct session_args *s);
+
+#endif /* JUMPCTL_SESSION_REQ_H */
