@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR MIT) */
+/*
+ * Jumping VPN: the generic netlink interface shared by the kernel module
+ * and userspace (jumpd, jumpctl). This header is the single definition of
+ * the family, its commands, attributes, multicast groups and every enum the
+ * two sides exchange.
+ */
+#ifndef _UAPI_LINUX_JUMPING_H
+#define _UAPI_LINUX_JUMPING_H
+
+#define JUMPING_GENL_NAME		"jumping"
+#define JUMPING_GENL_VERSION		1
+#define JUMPING_GENL_MCGRP_EVENTS	"events"
+
+/* rtnl_link_ops kind: ip link add jp0 type jumping */
+#define JUMPING_LINK_KIND		"jumping"
+
+enum jumping_cmd {
+	JUMPING_CMD_UNSPEC,
+	/* device: doit by JUMPING_A_IFINDEX or JUMPING_A_IFNAME, or dump */
+	JUMPING_CMD_DEVICE_GET,
+	JUMPING_CMD_DEVICE_SET,
+	/* sessions: JUMPING_A_SESSION nested, device by ifindex/ifname */
+	JUMPING_CMD_SESSION_NEW,
+	JUMPING_CMD_SESSION_SET,
+	JUMPING_CMD_SESSION_DEL,
+	JUMPING_CMD_SESSION_GET,
+	/* key slots of a session: JUMPING_A_SESSION with JUMPING_A_SESSION_KEYCONF */
+	JUMPING_CMD_KEY_NEW,
+	JUMPING_CMD_KEY_SWAP,
+	JUMPING_CMD_KEY_DEL,
+	/* replace a session's transport binding */
+	JUMPING_CMD_BINDING_SET,
+	/* notifications on the events multicast group */
+	JUMPING_CMD_SESSION_DEL_NTF,
+	JUMPING_CMD_KEY_SWAP_NTF,
+	JUMPING_CMD_STATE_NTF,
+	JUMPING_CMD_UNKNOWN_SOURCE_NTF,
+
+	__JUMPING_CMD_MAX,
+	JUMPING_CMD_MAX = __JUMPING_CMD_MAX - 1
+};
+
+/* Top-level attributes. */
+enum jumping_attr {
+	JUMPING_A_UNSPEC,
+	JUMPING_A_IFINDEX,		/* u32 */
+	JUMPING_A_IFNAME,		/* string, < IFNAMSIZ */
+	JUMPING_A_LISTEN_PORT,		/* u16, host order; 0 = closed */
+	JUMPING_A_FWMARK,		/* u32 */
+	JUMPING_A_DEV_STATS,		/* nest, enum jumping_stats_attr */
+	JUMPING_A_SESSION,		/* nest, enum jumping_session_attr */
+	JUMPING_A_PAD,
+
+	__JUMPING_A_MAX,
+	JUMPING_A_MAX = __JUMPING_A_MAX - 1
+};
+
+/* A session: identity, keys, counters, inner prefixes, transport binding. */
+enum jumping_session_attr {
+	JUMPING_A_SESSION_UNSPEC,
+	JUMPING_A_SESSION_ID,		/* u32, chosen by the receiver, != 0 */
+	JUMPING_A_SESSION_PEER_ID,	/* u32, id the peer chose; put on tx */
+	JUMPING_A_SESSION_STATE,	/* u8, enum jumping_state */
+	JUMPING_A_SESSION_BINDING,	/* nest, enum jumping_binding_attr */
+	JUMPING_A_SESSION_PREFIX,	/* nest, repeated, jumping_prefix_attr */
+	JUMPING_A_SESSION_KEYCONF,	/* nest, enum jumping_keyconf_attr */
+	JUMPING_A_SESSION_STATS,	/* nest, enum jumping_stats_attr */
+	JUMPING_A_SESSION_REASON,	/* u16, enum jumping_reason */
+	JUMPING_A_SESSION_KEY_SLOT,	/* u8, enum jumping_key_slot */
+	JUMPING_A_SESSION_PAD,
+
+	__JUMPING_A_SESSION_MAX,
+	JUMPING_A_SESSION_MAX = __JUMPING_A_SESSION_MAX - 1
+};
+
+/* Where a session's packets go: one UDP 4-tuple, IPv4 or IPv6. */
+enum jumping_binding_attr {
+	JUMPING_A_BINDING_UNSPEC,
+	JUMPING_A_BINDING_REMOTE_IPV4,	/* be32 */
+	JUMPING_A_BINDING_REMOTE_IPV6,	/* 16 bytes */
+	JUMPING_A_BINDING_REMOTE_PORT,	/* be16 */
+	JUMPING_A_BINDING_LOCAL_IPV4,	/* be32, optional */
+	JUMPING_A_BINDING_LOCAL_IPV6,	/* 16 bytes, optional */
+
+	__JUMPING_A_BINDING_MAX,
+	JUMPING_A_BINDING_MAX = __JUMPING_A_BINDING_MAX - 1
+};
+
+/* One inner prefix a session may send from and is routed to. */
+enum jumping_prefix_attr {
+	JUMPING_A_PREFIX_UNSPEC,
+	JUMPING_A_PREFIX_IPV4,		/* be32 */
+	JUMPING_A_PREFIX_IPV6,		/* 16 bytes */
+	JUMPING_A_PREFIX_LEN,		/* u8 */
+
+	__JUMPING_A_PREFIX_MAX,
+	JUMPING_A_PREFIX_MAX = __JUMPING_A_PREFIX_MAX - 1
+};
+
+enum jumping_cipher {
+	JUMPING_CIPHER_NONE,
+	JUMPING_CIPHER_CHACHA20POLY1305,
+	JUMPING_CIPHER_AES256GCM,
+};
+
+enum jumping_key_slot {
+	JUMPING_KEY_SLOT_PRIMARY,
+	JUMPING_KEY_SLOT_SECONDARY,
+};
+
+#define JUMPING_KEY_LEN		32
+#define JUMPING_KEY_ID_MAX	7
+
+/* Key material for one slot, one key per direction. */
+enum jumping_keyconf_attr {
+	JUMPING_A_KEYCONF_UNSPEC,
+	JUMPING_A_KEYCONF_SLOT,		/* u8, enum jumping_key_slot */
+	JUMPING_A_KEYCONF_KEY_ID,	/* u8, 0..JUMPING_KEY_ID_MAX */
+	JUMPING_A_KEYCONF_CIPHER,	/* u8, enum jumping_cipher */
+	JUMPING_A_KEYCONF_ENCRYPT_KEY,	/* JUMPING_KEY_LEN bytes */
+	JUMPING_A_KEYCONF_DECRYPT_KEY,	/* JUMPING_KEY_LEN bytes */
+
+	__JUMPING_A_KEYCONF_MAX,
+	JUMPING_A_KEYCONF_MAX = __JUMPING_A_KEYCONF_MAX - 1
+};
+
+/* Counters, on a device and on each session. */
+enum jumping_stats_attr {
+	JUMPING_A_STATS_UNSPEC,
+	JUMPING_A_STATS_RX_BYTES,		/* u64 */
+	JUMPING_A_STATS_RX_PACKETS,		/* u64 */
+	JUMPING_A_STATS_TX_BYTES,		/* u64 */
+	JUMPING_A_STATS_TX_PACKETS,		/* u64 */
+	JUMPING_A_STATS_DROP_BAD_AUTH,		/* u64 */
+	JUMPING_A_STATS_DROP_REPLAY,		/* u64 */
+	JUMPING_A_STATS_DROP_UNKNOWN_SESSION,	/* u64 */
+	JUMPING_A_STATS_DROP_SOURCE_NOT_ALLOWED,/* u64 */
+	JUMPING_A_STATS_DROP_MALFORMED,		/* u64 */
+	JUMPING_A_STATS_DROP_NO_KEY,		/* u64 */
+	JUMPING_A_STATS_DROP_NO_ROUTE,		/* u64 */
+	JUMPING_A_STATS_PAD,
+
+	__JUMPING_A_STATS_MAX,
+	JUMPING_A_STATS_MAX = __JUMPING_A_STATS_MAX - 1
+};
+
+/* The session state machine (docs/state-machine.md). */
+enum jumping_state {
+	JUMPING_STATE_BIRTH,
+	JUMPING_STATE_ATTACHED,
+	JUMPING_STATE_VOLATILE,
+	JUMPING_STATE_DEGRADED,
+	JUMPING_STATE_RECOVERING,
+	JUMPING_STATE_TERMINATED,
+
+	__JUMPING_STATE_MAX,
+	JUMPING_STATE_MAX = __JUMPING_STATE_MAX - 1
+};
+
+/* Why a transition, a deletion or a drop happened. Append only. */
+enum jumping_reason {
+	JUMPING_REASON_NONE,
+	JUMPING_REASON_USERSPACE,		/* an operator or jumpd asked */
+	JUMPING_REASON_DEVICE_GONE,		/* its device was deleted */
+	JUMPING_REASON_HANDSHAKE_DONE,
+	JUMPING_REASON_KEY_EXHAUSTED,		/* key counter near its limit */
+	JUMPING_REASON_REKEY,
+	JUMPING_REASON_RX_SILENCE,		/* nothing authenticated in time */
+	JUMPING_REASON_LOSS_HIGH,
+	JUMPING_REASON_RX_RESUMED,
+	JUMPING_REASON_REATTACH_REQUESTED,
+	JUMPING_REASON_REATTACH_VALIDATED,
+	JUMPING_REASON_REATTACH_REJECTED,
+	JUMPING_REASON_TTL_EXPIRED,
+	JUMPING_REASON_PEER_CLOSED,
+	JUMPING_REASON_ADOPTED,			/* a restarted jumpd took it over */
+
+	__JUMPING_REASON_MAX,
+	JUMPING_REASON_MAX = __JUMPING_REASON_MAX - 1
+};
+
+#endif /* _UAPI_LINUX_JUMPING_H */
