@@ -1,0 +1,65 @@
+# SPDX-License-Identifier: GPL-2.0
+# Jumping VPN: the kernel module, userspace and their tests.
+#
+#   make                 kernel/jumping.ko and userspace (jumpctl)
+#   make check           install test deps, build, host unit tests, VM selftests
+#                        on Debian's kernel and on the debug kernel
+#   make check-stock     ... only on Debian's kernel
+#   make check-debug     ... only on the debug (KASAN, lockdep, kmemleak) kernel
+#   make lint            checkpatch --strict, sparse (C=1) and W=1, all clean
+#   make install         DESTDIR=, PREFIX=/usr/local
+#   make clean
+#
+# KDIR defaults to the running kernel's build directory when it exists,
+# else the newest installed /lib/modules/*/build.
+
+KDIR ?= $(shell . tests/vm/kernel-lib.sh && jp_default_kdir)
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+KERNEL_SOURCES := $(wildcard kernel/*.c kernel/*.h kernel/selftest/*.c) \
+		  include/uapi/linux/jumping.h
+
+all: module userspace
+
+module:
+	@test -d "$(KDIR)" || { echo "no kernel build directory (KDIR=$(KDIR)):" \
+		"apt-get install linux-headers-amd64" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+userspace:
+	$(MAKE) -C userspace
+
+install: all
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install \
+		INSTALL_MOD_PATH=$(DESTDIR)
+	$(MAKE) -C userspace install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
+
+check:
+	tests/check --stock --debug
+
+check-stock:
+	tests/check --stock
+
+check-debug:
+	tests/check --debug
+
+# Each step runs even when an earlier one found something; the target
+# fails if any did.
+lint:
+	@tests/install-deps
+	@fail=0; ksrc=$$(tests/vm/kernel-source) || exit 1; \
+	$$ksrc/scripts/checkpatch.pl --strict --no-tree --quiet --show-types \
+		-f $(KERNEL_SOURCES) || fail=1; \
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean >/dev/null; \
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules W=1 C=1 2>&1 | tee lint.log; \
+	if grep -E 'warning:|error:' lint.log; then fail=1; fi; \
+	rm -f lint.log; exit $$fail
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(MAKE) -C userspace clean
+	$(MAKE) -C tests/unit clean
+	rm -rf tests/out lint.log
+
+.PHONY: all module userspace install check check-stock check-debug lint clean
