@@ -8,6 +8,8 @@
  * is only offered as an asynchronous wrapper, so AES-GCM gets the generic
  * gcm template over synchronous parts. ChaCha20-Poly1305 is unaffected.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <crypto/aead.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
@@ -409,3 +411,7 @@ void jp_crypto_exit(void)
 	rcu_barrier();
 	destroy_workqueue(jp_key_wq);
 }
+
+#ifdef JUMPING_SELFTEST
+#include "selftest/crypto.c"
+#endif

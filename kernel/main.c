@@ -63,6 +63,10 @@ static int __init jp_mod_init(void)
 	err = jp_crypto_init();
 	if (err)
 		return err;
+	if (!jp_crypto_selftest()) {
+		err = -ENOTRECOVERABLE;
+		goto err_crypto;
+	}
 
 	/* A device op: runs before the core moves or kills other devices. */
 	err = register_pernet_device(&jp_net_ops);
