@@ -4,7 +4,7 @@
 #include <sys/socket.h>
 #include "tap.h"
 #include "parse.h"
-#include "names.h"
+#include "jumping_names.h"
 
 static void test_u32(void)
 {

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sodium.h>
-#include "names.h"
+#include "jumping_names.h"
 #include "key_req.h"
 
 /* A key file holds one key in hex or base64, like `wg genkey` output. */

@@ -6,7 +6,7 @@
 #include <arpa/inet.h>
 #include <linux/jumping.h>
 #include "jumping_policy.h"
-#include "names.h"
+#include "jumping_names.h"
 #include "parse.h"
 #include "session_show.h"
 #include "stats.h"

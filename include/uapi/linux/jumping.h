@@ -175,6 +175,11 @@ enum jumping_reason {
 	JUMPING_REASON_TTL_EXPIRED,
 	JUMPING_REASON_PEER_CLOSED,
 	JUMPING_REASON_ADOPTED,			/* a restarted jumpd took it over */
+	JUMPING_REASON_LOSS_RECOVERED,		/* loss back under the threshold */
+	JUMPING_REASON_REATTACH_BAD_PROOF,	/* REATTACH MAC did not verify */
+	JUMPING_REASON_REATTACH_REPLAYED,	/* REATTACH counter not fresh */
+	JUMPING_REASON_REATTACH_RATE_LIMITED,	/* per session/source/window */
+	JUMPING_REASON_REATTACH_TIMEOUT,	/* path challenge unanswered */
 
 	__JUMPING_REASON_MAX,
 	JUMPING_REASON_MAX = __JUMPING_REASON_MAX - 1

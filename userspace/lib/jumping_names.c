@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Enum <-> word tables (names.h); indexed by the uapi values. */
+/*
+ * Enum <-> word tables (jumping_names.h), indexed by the uapi values: the one
+ * place jumpctl and jumpd get their state, reason, cipher and slot names.
+ */
 #include <errno.h>
 #include <string.h>
 #include <linux/jumping.h>
-#include "names.h"
+#include "jumping_names.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -43,7 +46,16 @@ static const char *const reasons[] = {
 	[JUMPING_REASON_TTL_EXPIRED]		= "ttl-expired",
 	[JUMPING_REASON_PEER_CLOSED]		= "peer-closed",
 	[JUMPING_REASON_ADOPTED]		= "adopted",
+	[JUMPING_REASON_LOSS_RECOVERED]		= "loss-recovered",
+	[JUMPING_REASON_REATTACH_BAD_PROOF]	= "reattach-bad-proof",
+	[JUMPING_REASON_REATTACH_REPLAYED]	= "reattach-replayed",
+	[JUMPING_REASON_REATTACH_RATE_LIMITED]	= "reattach-rate-limited",
+	[JUMPING_REASON_REATTACH_TIMEOUT]	= "reattach-timeout",
 };
+
+/* A value added to the uapi header without a name here fails the build. */
+_Static_assert(ARRAY_SIZE(states) == __JUMPING_STATE_MAX, "state names");
+_Static_assert(ARRAY_SIZE(reasons) == __JUMPING_REASON_MAX, "reason names");
 
 static const char *lookup(const char *const *table, size_t n, unsigned int v)
 {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The words jumpctl uses for the uapi enums, in both directions. */
-#ifndef JUMPCTL_NAMES_H
-#define JUMPCTL_NAMES_H
+/* The words jumpctl and jumpd use for the uapi enums, in both directions. */
+#ifndef JUMPING_NAMES_H
+#define JUMPING_NAMES_H
 
 #include <stdint.h>
 
@@ -15,4 +15,4 @@ const char *reason_name(unsigned int reason);
 int parse_cipher(const char *s, uint8_t *out);
 int parse_key_slot(const char *s, uint8_t *out);
 
-#endif /* JUMPCTL_NAMES_H */
+#endif /* JUMPING_NAMES_H */
