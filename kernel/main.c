@@ -17,6 +17,7 @@
 #include "device.h"
 #include "netlink.h"
 #include "replay.h"
+#include "session.h"
 
 unsigned int jp_net_id __read_mostly;
 
@@ -63,7 +64,7 @@ static int __init jp_mod_init(void)
 	err = jp_crypto_init();
 	if (err)
 		return err;
-	if (!jp_crypto_selftest()) {
+	if (!jp_crypto_selftest() || !jp_session_selftest()) {
 		err = -ENOTRECOVERABLE;
 		goto err_crypto;
 	}

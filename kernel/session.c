@@ -13,6 +13,8 @@
  * the session after an RCU grace period, because packet paths find it
  * under rcu_read_lock() without taking a reference.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/random.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
@@ -379,3 +381,7 @@ void jp_session_set_bind(struct jp_session *s, struct jp_bind *bind)
 	spin_unlock_bh(&s->lock);
 	jp_bind_free_rcu(old);
 }
+
+#ifdef JUMPING_SELFTEST
+#include "selftest/session.c"
+#endif

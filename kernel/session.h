@@ -128,6 +128,15 @@ bool jp_session_allows_src6(struct jp_session *s, const struct in6_addr *src);
 
 void jp_session_set_bind(struct jp_session *s, struct jp_bind *bind);
 
+#ifdef JUMPING_SELFTEST
+bool jp_session_selftest(void);
+#else
+static inline bool jp_session_selftest(void)
+{
+	return true;
+}
+#endif
+
 static inline u8 jp_session_state(const struct jp_session *s)
 {
 	return READ_ONCE(s->state);

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Self-test of the session table, built with JUMPING_SELFTEST=1 and run at
+ * module load: ids, longest-prefix transmit lookup, inner source checks,
+ * removal.
+ */
+#include <linux/inet.h>
+#include <linux/printk.h>
+
+static struct jp_session * __init jp_st_session(struct jp_session_table *t,
+						u32 id, const char *const *pfx,
+						unsigned int n)
+{
+	struct jp_prefix_set *set;
+	struct jp_session *s;
+	unsigned int i;
+
+	s = jp_session_new(NULL, id, 1);
+	if (!s)
+		return NULL;
+	set = jp_prefix_set_alloc(n, GFP_KERNEL);
+	if (!set)
+		goto err;
+	for (i = 0; i < n; i++) {
+		const char *slash = strchr(pfx[i], '/');
+		u8 addr[16], len;
+		int family;
+
+		if (!slash || kstrtou8(slash + 1, 10, &len))
+			goto err_set;
+		if (in4_pton(pfx[i], slash - pfx[i], addr, -1, NULL))
+			family = AF_INET;
+		else if (in6_pton(pfx[i], slash - pfx[i], addr, -1, NULL))
+			family = AF_INET6;
+		else
+			goto err_set;
+		if (jp_prefix_init(&set->prefix[i], family, addr, len))
+			goto err_set;
+	}
+	jp_session_set_prefixes(s, set);
+	if (jp_session_table_insert(t, s))
+		goto err;
+	/* The table's reference is enough for the test. */
+	jp_session_put(s);
+	return s;
+
+err_set:
+	kfree(set);
+err:
+	jp_session_put(s);
+	return NULL;
+}
+
+static __be32 __init jp_st_ip4(const char *str)
+{
+	__be32 a = 0;
+
+	in4_pton(str, -1, (u8 *)&a, -1, NULL);
+	return a;
+}
+
+static struct in6_addr __init jp_st_ip6(const char *str)
+{
+	struct in6_addr a = {};
+
+	in6_pton(str, -1, a.s6_addr, -1, NULL);
+	return a;
+}
+
+static bool __init jp_st_table(struct jp_session_table *t)
+{
+	static const char *const p1[] __initconst = {
+		"10.0.0.0/8", "fd00::/16", "0.0.0.0/0",
+	};
+	/* Host bits are cleared: this is 10.1.2.0/24. */
+	static const char *const p2[] __initconst = {
+		"10.1.0.0/16", "10.1.2.99/24", "fd00:1::7/128",
+	};
+	struct jp_session *s1, *s2, *dup, *got;
+	struct in6_addr a6;
+	bool ok = true;
+
+	s1 = jp_st_session(t, 100, p1, ARRAY_SIZE(p1));
+	s2 = jp_st_session(t, 0, p2, ARRAY_SIZE(p2));
+	if (!s1 || !s2)
+		return false;
+	ok &= s2->id && s2->id != 100;
+
+	dup = jp_session_new(NULL, 100, 2);
+	if (!dup)
+		return false;
+	ok &= jp_session_table_insert(t, dup) == -EEXIST;
+	jp_session_put(dup);
+
+	rcu_read_lock();
+	ok &= jp_session_lookup_rcu(t, 100) == s1;
+	ok &= jp_session_lookup_rcu(t, s2->id) == s2;
+	ok &= !jp_session_lookup_rcu(t, 101);
+	ok &= jp_session_route4_rcu(t, jp_st_ip4("10.1.2.200")) == s2;
+	ok &= jp_session_route4_rcu(t, jp_st_ip4("10.1.3.1")) == s2;
+	ok &= jp_session_route4_rcu(t, jp_st_ip4("10.2.0.1")) == s1;
+	ok &= jp_session_route4_rcu(t, jp_st_ip4("192.0.2.1")) == s1;
+	a6 = jp_st_ip6("fd00:1::7");
+	ok &= jp_session_route6_rcu(t, &a6) == s2;
+	ok &= jp_session_allows_src6(s1, &a6);
+	a6 = jp_st_ip6("fd00:1::8");
+	ok &= jp_session_route6_rcu(t, &a6) == s1;
+	ok &= !jp_session_allows_src6(s2, &a6);
+	a6 = jp_st_ip6("2001:db8::1");
+	ok &= !jp_session_route6_rcu(t, &a6);
+	ok &= jp_session_allows_src4(s2, jp_st_ip4("10.1.255.255"));
+	ok &= !jp_session_allows_src4(s2, jp_st_ip4("10.2.0.0"));
+	rcu_read_unlock();
+
+	got = jp_session_lookup_get(t, 100);
+	ok &= got == s1;
+	ok &= jp_session_table_remove(t, s1);
+	ok &= !jp_session_table_remove(t, s1);
+	jp_session_put(got);
+
+	rcu_read_lock();
+	ok &= !jp_session_lookup_rcu(t, 100);
+	ok &= !jp_session_route4_rcu(t, jp_st_ip4("192.0.2.1"));
+	ok &= jp_session_route4_rcu(t, jp_st_ip4("10.1.0.1")) == s2;
+	rcu_read_unlock();
+	ok &= t->count == 1;
+	return ok;
+}
+
+bool __init jp_session_selftest(void)
+{
+	struct jp_session_table t;
+	bool ok;
+
+	if (jp_session_table_init(&t))
+		return false;
+	ok = jp_st_table(&t);
+	jp_session_table_destroy(&t);
+	if (ok)
+		pr_info("session self-test: pass\n");
+	else
+		pr_err("session self-test: failed\n");
+	return ok;
+}
