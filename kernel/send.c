@@ -31,7 +31,7 @@ static void jp_tx_unreachable(struct sk_buff *skb)
 				0);
 }
 
-/* Under rcu_read_lock_bh(): the session routing @skb's destination. */
+/* Under rcu_read_lock(): the session routing @skb's destination. */
 static struct jp_session *jp_tx_session(struct jp_device *jp,
 					struct sk_buff *skb)
 {
@@ -83,15 +83,7 @@ drop:
 	kfree_skb(skb);
 }
 
-/**
- * jp_xmit - ndo_start_xmit of a jumping device
- * @skb: an inner IPv4 or IPv6 packet, maybe GSO
- * @dev: the device
- *
- * Runs under rcu_read_lock_bh(); sessions, bindings and keys found here
- * stay valid until it returns. Always consumes @skb.
- */
-netdev_tx_t jp_xmit(struct sk_buff *skb, struct net_device *dev)
+static netdev_tx_t jp_xmit_rcu(struct sk_buff *skb, struct net_device *dev)
 {
 	struct jp_device *jp = netdev_priv(dev);
 	struct sk_buff *segs, *next;
@@ -107,7 +99,7 @@ netdev_tx_t jp_xmit(struct sk_buff *skb, struct net_device *dev)
 		kfree_skb(skb);
 		return NETDEV_TX_OK;
 	}
-	bind = rcu_dereference_bh(s->bind);
+	bind = rcu_dereference(s->bind);
 	if (!bind) {
 		reason = JP_DROP_NO_ROUTE;
 		goto drop;
@@ -145,4 +137,24 @@ drop:
 	jp_stats_drop(s->stats, reason);
 	kfree_skb(skb);
 	return NETDEV_TX_OK;
+}
+
+/**
+ * jp_xmit - ndo_start_xmit of a jumping device
+ * @skb: an inner IPv4 or IPv6 packet, maybe GSO
+ * @dev: the device
+ *
+ * The core calls it under rcu_read_lock_bh(); the plain RCU read lock is
+ * taken as well because the session lookups are shared with receive and
+ * check for it. Sessions, bindings and keys found here stay valid until
+ * it returns. Always consumes @skb.
+ */
+netdev_tx_t jp_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	netdev_tx_t ret;
+
+	rcu_read_lock();
+	ret = jp_xmit_rcu(skb, dev);
+	rcu_read_unlock();
+	return ret;
 }

@@ -178,7 +178,7 @@ static int jp_send6(struct jp_device *jp, struct jp_bind *bind,
 /**
  * jp_socket_send - send an encrypted packet to a binding
  * @jp: the device
- * @bind: where to, under rcu_read_lock_bh()
+ * @bind: where to, under rcu_read_lock()
  * @skb: our header and payload; consumed, also on error
  *
  * Return: 0, or a negative errno when the packet could not leave (no socket,
@@ -196,10 +196,10 @@ int jp_socket_send(struct jp_device *jp, struct jp_bind *bind,
 	skb->mark = READ_ONCE(jp->fwmark);
 
 	if (bind->remote.family == AF_INET) {
-		sock = rcu_dereference_bh(jp->sock4);
+		sock = rcu_dereference(jp->sock4);
 		err = sock ? jp_send4(jp, bind, skb, sock, port) : -ENOTCONN;
 	} else {
-		sock = rcu_dereference_bh(jp->sock6);
+		sock = rcu_dereference(jp->sock6);
 		err = sock ? jp_send6(jp, bind, skb, sock, port) : -ENOTCONN;
 	}
 	if (err)
