@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "jumping_json.h"	/* json_write_string */
 
 enum out_mode { OUT_TEXT, OUT_JSON };
 
@@ -52,11 +53,5 @@ void out_u64(struct out *o, const char *key, const char *label,
 void out_hex(struct out *o, const char *key, const char *label,
 	     uint32_t value);
 
-/*
- * A JSON string literal with quotes. Control characters are escaped and
- * bytes that are not valid UTF-8 become U+FFFD, so the output is always
- * valid JSON whatever the kernel reports (an interface name is bytes).
- */
-void json_write_string(FILE *f, const char *s);
 
 #endif /* JUMPCTL_OUTPUT_H */
