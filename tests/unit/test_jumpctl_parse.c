@@ -3,7 +3,7 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 #include "tap.h"
-#include "parse.h"
+#include "jumping_parse.h"
 #include "jumping_names.h"
 
 static void test_u32(void)

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <net/if.h>
 #include "jumpctl.h"
-#include "parse.h"
+#include "jumping_parse.h"
 #include "stats.h"
 
 /* One device from a DEVICE_GET reply. */

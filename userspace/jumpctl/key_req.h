@@ -9,7 +9,7 @@
 #define JUMPCTL_KEY_REQ_H
 
 #include "jumpctl.h"
-#include "parse.h"
+#include "jumping_parse.h"
 
 /* Everything a key command line may say. */
 struct key_args {

@@ -8,7 +8,7 @@
 #define JUMPCTL_SESSION_REQ_H
 
 #include "jumpctl.h"
-#include "parse.h"
+#include "jumping_parse.h"
 
 #define MAX_PREFIXES 256	/* as many as the kernel takes */
 

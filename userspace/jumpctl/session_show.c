@@ -7,7 +7,7 @@
 #include <linux/jumping.h>
 #include "jumping_policy.h"
 #include "jumping_names.h"
-#include "parse.h"
+#include "jumping_parse.h"
 #include "session_show.h"
 #include "stats.h"
 

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Pure parsers for jumpctl's arguments: numbers, addresses, endpoints,
- * prefixes and keys. No I/O, so tests/unit can check every edge.
+ * Pure parsers for jumpctl arguments and jumpd config values: numbers,
+ * addresses, endpoints, prefixes and keys. No I/O, so tests/unit can check every edge.
  * Each returns 0 on success or -EINVAL, and leaves *out alone on failure.
  */
-#ifndef JUMPCTL_PARSE_H
-#define JUMPCTL_PARSE_H
+#ifndef JUMPING_PARSE_H
+#define JUMPING_PARSE_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -51,4 +51,4 @@ void format_addr(const struct jp_addr *a, char *buf, size_t len);
 void format_endpoint(const struct jp_endpoint *ep, char *buf, size_t len);
 void format_prefix(const struct jp_prefix *p, char *buf, size_t len);
 
-#endif /* JUMPCTL_PARSE_H */
+#endif /* JUMPING_PARSE_H */

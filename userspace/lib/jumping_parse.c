@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Argument parsers for jumpctl (parse.h). */
+/* Parsers for addresses, endpoints, prefixes, keys (jumping_parse.h). */
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sodium.h>
-#include "parse.h"
+#include "jumping_parse.h"
 
 int parse_u32(const char *s, uint32_t *out)
 {
