@@ -6,6 +6,7 @@
 #                        on Debian's kernel and on the debug kernel
 #   make check-stock     ... only on Debian's kernel
 #   make check-debug     ... only on the debug (KASAN, lockdep, kmemleak) kernel
+#   make bench           iperf3/ping: veth, WireGuard, Jumping (tests/bench/bench)
 #   make lint            checkpatch --strict, sparse (C=1) and W=1, all clean
 #   make install         DESTDIR=, PREFIX=/usr/local
 #   make clean
@@ -44,6 +45,9 @@ check-stock:
 check-debug:
 	tests/check --debug
 
+bench:
+	tests/bench/bench
+
 # Each step runs even when an earlier one found something; the target
 # fails if any did.
 lint:
@@ -62,4 +66,5 @@ clean:
 	$(MAKE) -C tests/unit clean
 	rm -rf tests/out lint.log
 
-.PHONY: all module userspace install check check-stock check-debug lint clean
+.PHONY: all module userspace install check check-stock check-debug lint clean \
+	bench
