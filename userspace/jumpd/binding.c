@@ -3,11 +3,11 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include "binding.h"
+#include "jumping_parse.h"
 
 static size_t addr_len(uint8_t family)
 {
@@ -41,54 +41,20 @@ char *jp_binding_str(const struct jp_binding *b, char *out)
 	return out;
 }
 
-static int parse_port(const char *s, uint16_t *port)
-{
-	char *end;
-	unsigned long v;
-
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v == 0 || v > 65535)
-		return -EINVAL;
-	*port = (uint16_t)v;
-	return 0;
-}
-
 int jp_binding_parse(const char *s, struct jp_binding *out)
 {
-	char host[INET6_ADDRSTRLEN + 2];
-	const char *colon;
-	size_t n;
+	struct jp_endpoint ep;
 
+	if (parse_endpoint(s, &ep))
+		return -EINVAL;
 	memset(out, 0, sizeof(*out));
-	if (*s == '[') {
-		colon = strstr(s, "]:");
-		if (!colon)
-			return -EINVAL;
-		n = (size_t)(colon - s - 1);
-		if (n >= sizeof(host))
-			return -EINVAL;
-		memcpy(host, s + 1, n);
-		host[n] = '\0';
-		if (inet_pton(AF_INET6, host, out->addr) != 1)
-			return -EINVAL;
-		out->family = AF_INET6;
-		return parse_port(colon + 2, &out->port);
-	}
-	colon = strrchr(s, ':');
-	if (!colon)
-		return -EINVAL;
-	n = (size_t)(colon - s);
-	if (n >= sizeof(host))
-		return -EINVAL;
-	memcpy(host, s, n);
-	host[n] = '\0';
-	if (inet_pton(AF_INET, host, out->addr) != 1)
-		return -EINVAL;
-	out->family = AF_INET;
-	return parse_port(colon + 1, &out->port);
+	out->family = (uint8_t)ep.addr.family;
+	if (ep.addr.family == AF_INET)
+		memcpy(out->addr, &ep.addr.v4, 4);
+	else
+		memcpy(out->addr, &ep.addr.v6, 16);
+	out->port = ep.port;
+	return 0;
 }
 
 int jp_binding_from_sockaddr(const void *sa, struct jp_binding *out)

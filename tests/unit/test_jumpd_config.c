@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The config parser: a good file, and each kind of error with its exact
+ * file:line message.
+ */
+#include <string.h>
+#include <sys/socket.h>
+#include "config.h"
+#include "config_values.h"
+#include "tap.h"
+
+#define K1 "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE="
+#define K2 "AgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgI="
+#define K3 "AwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwM="
+
+static const char good[] =
+	"# a client\n"
+	"[Interface]\n"
+	"PrivateKey = " K1 "\n"
+	"ListenPort = 51820\n"
+	"fwmark = 0x10   # keys are case-insensitive\n"
+	"AuditLog = /var/log/jumpd/audit.log\n"
+	"\n"
+	"[Peer]\n"
+	"Name = server\n"
+	"PublicKey = " K2 "\n"
+	"PresharedKeyFile = /etc/jumpd/psk\n"
+	"Endpoint = vpn.example.net:51820\n"
+	"Endpoint = [2001:db8::1]:51820, 192.0.2.1:4500\n"
+	"AllowedIPs = 10.0.0.0/24, fd00::/64\n"
+	"LocalAddress = 198.51.100.2, 2001:db8:1::2\n"
+	"KeepaliveInterval = 500ms\n"
+	"VolatileAfter = 2s\n"
+	"RecoveringAfter = 10s\n"
+	"SessionTTL = 1m\n"
+	"ReattachRateLimit = 3/s\n"
+	"ReattachMaxPerWindow = 4\n"
+	"ReattachWindow = 1m\n"
+	"[Peer]\n"
+	"PublicKey = " K3 "\n"
+	"AllowedIPs = 10.0.1.2/32\n";
+
+static void test_good(void)
+{
+	struct jp_conf_errors e;
+	struct jp_config *c = jp_config_parse_buf(good, strlen(good), "jumpd.conf", &e);
+	const struct jp_conf_peer *p;
+
+	if (!ok(c != NULL, "good file parses")) {
+		unsigned int i;
+
+		for (i = 0; i < e.n; i++)
+			printf("#   %s\n", e.msg[i]);
+		return;
+	}
+	ok(c->iface.has_private_key && c->iface.private_key[0] == 1 &&
+	   c->iface.listen_port == 51820 && c->iface.fwmark == 0x10,
+	   "interface: key, port, fwmark");
+	is_str(c->iface.device, "jp0", "device defaults to jp0");
+	is_str(c->iface.audit_log, "/var/log/jumpd/audit.log", "audit log path");
+	ok(c->n_peers == 2, "two peers");
+	p = &c->peers[0];
+	is_str(p->name, "server", "peer name");
+	ok(p->public_key[0] == 2 && !p->has_psk, "public key; psk from a file");
+	is_str(p->psk_file, "/etc/jumpd/psk", "psk file path");
+	ok(p->n_endpoints == 3 && p->endpoints[0].port == 51820 &&
+	   p->endpoints[2].port == 4500, "three endpoints, repeated and listed");
+	is_str(p->endpoints[0].host, "vpn.example.net", "host name kept for jumpd to resolve");
+	is_str(p->endpoints[1].host, "2001:db8::1", "IPv6 endpoint unbracketed");
+	ok(p->n_allowed_ips == 2 && p->allowed_ips[1].len == 64, "allowed ips");
+	ok(p->n_local_addresses == 2 &&
+	   p->local_addresses[1].family == AF_INET6, "local addresses (uplinks)");
+	ok(p->keepalive_ms == 500 && p->volatile_after_ms == 2000 &&
+	   p->recovering_after_ms == 10000 && p->session_ttl_ms == 60000,
+	   "durations");
+	ok(p->reattach_rate.count == 3 && p->reattach_rate.window_ms == 1000 &&
+	   p->reattach_max_per_window == 4 && p->reattach_window_ms == 60000,
+	   "reattach limits");
+	p = &c->peers[1];
+	is_str(p->name, "peer2", "unnamed peer gets peer<N>");
+	ok(p->session_ttl_ms == 120000 && p->keepalive_ms == 2000, "defaults");
+	jp_config_free(c);
+}
+
+/* The file must fail with exactly this first message. */
+static void bad(const char *text, const char *want, const char *name)
+{
+	struct jp_conf_errors e;
+	struct jp_config *c = jp_config_parse_buf(text, strlen(text), "jumpd.conf", &e);
+
+	if (c) {
+		ok(0, name);
+		jp_config_free(c);
+		return;
+	}
+	is_str(e.n ? e.msg[0] : "(no error)", want, name);
+}
+
+#define IFACE "[Interface]\nPrivateKey = " K1 "\n"
+#define PEER "[Peer]\nPublicKey = " K2 "\nAllowedIPs = 10.0.0.2/32\n"
+
+static void test_errors(void)
+{
+	struct jp_conf_errors e;
+	struct jp_config *c;
+	static const char many[] = "[Interface]\nFoo = 1\nBar = 2\n[Peer]\n";
+
+	bad(IFACE PEER "Keepalive = 5s\n",
+	    "jumpd.conf:6: unknown key 'Keepalive' in [Peer]", "unknown key");
+	bad(IFACE "PublicKey = " K2 "\n",
+	    "jumpd.conf:3: unknown key 'PublicKey' in [Interface]",
+	    "key of another section");
+	bad(IFACE "ListenPort = 1\nlistenport = 2\n",
+	    "jumpd.conf:4: duplicate key 'ListenPort' in [Interface]", "duplicate key");
+	bad(IFACE PEER "[Peer]\nAllowedIPs = 10.0.0.3/32\n",
+	    "jumpd.conf:6: [Peer] 'peer2' has no PublicKey",
+	    "missing required key names the section's line");
+	bad("[Interface]\nListenPort = 1\n",
+	    "jumpd.conf:1: [Interface] has no PrivateKey or PrivateKeyFile",
+	    "missing private key");
+	bad(PEER, "jumpd.conf: no [Interface] section", "no interface section");
+	bad("", "jumpd.conf: no [Interface] section", "empty file");
+	bad(IFACE "[Interface]\n",
+	    "jumpd.conf:3: second [Interface] section (the first is at line 1)",
+	    "second interface");
+	bad(IFACE "[Peers]\n", "jumpd.conf:3: unknown section '[Peers]'",
+	    "unknown section");
+	bad("ListenPort = 1\n" IFACE,
+	    "jumpd.conf:1: 'ListenPort' outside of any section", "key before a section");
+	bad(IFACE "ListenPort 51820\n",
+	    "jumpd.conf:3: expected 'Key = Value' or '[Section]', got 'ListenPort 51820'",
+	    "no equals sign");
+	bad(IFACE "ListenPort = 70000\n",
+	    "jumpd.conf:3: invalid ListenPort '70000': expected a port 0-65535",
+	    "bad port");
+	bad(IFACE PEER "VolatileAfter = 5\n",
+	    "jumpd.conf:6: invalid VolatileAfter '5': expected a duration above 0 such as 500ms, 2s, 1m",
+	    "duration without unit");
+	bad(IFACE PEER "SessionTTL = 0s\n",
+	    "jumpd.conf:6: invalid SessionTTL '0s': expected a duration above 0 such as 500ms, 2s, 1m",
+	    "zero TTL");
+	bad(IFACE PEER "Endpoint = 192.0.2.1\n",
+	    "jumpd.conf:6: invalid Endpoint '192.0.2.1': expected host:port or [IPv6]:port, port 1-65535",
+	    "endpoint without port");
+	bad(IFACE PEER "Endpoint = 2001:db8::1:51820\n",
+	    "jumpd.conf:6: invalid Endpoint '2001:db8::1:51820': expected host:port or [IPv6]:port, port 1-65535",
+	    "IPv6 endpoint without brackets");
+	bad(IFACE PEER "AllowedIPs = 10.0.0.1/24\n",
+	    "jumpd.conf:6: invalid AllowedIPs '10.0.0.1/24': expected a prefix such as 10.0.0.2/32 or fd00::/64 (no host bits)",
+	    "prefix with host bits");
+	bad(IFACE PEER "AllowedIPs = 10.0.0.9/32,,\n",
+	    "jumpd.conf:6: invalid AllowedIPs '': empty list item", "empty list item");
+	bad("[Interface]\nPrivateKey = abc\n",
+	    "jumpd.conf:2: invalid PrivateKey 'abc': expected a 32-byte key in base64 (jumpctl genkey)",
+	    "bad key");
+	bad(IFACE PEER "VolatileAfter = 20s\n",
+	    "jumpd.conf:3: [Peer] 'peer1': VolatileAfter must be shorter than RecoveringAfter",
+	    "thresholds out of order, at the section line");
+	bad(IFACE PEER "ReattachMaxPerWindow = 1000\n",
+	    "jumpd.conf:6: invalid ReattachMaxPerWindow '1000': expected a number 1-64",
+	    "reattach max too large");
+	bad(IFACE PEER "ReattachRateLimit = 5\n",
+	    "jumpd.conf:6: invalid ReattachRateLimit '5': expected COUNT/DURATION such as 5/1s",
+	    "rate without window");
+	bad(IFACE PEER "[Peer]\nPublicKey = " K2 "\nAllowedIPs = 10.0.0.3/32\n",
+	    "jumpd.conf:6: [Peer] 'peer2' has the same PublicKey as the peer at line 3",
+	    "same public key twice");
+	bad(IFACE "Device = \n", "jumpd.conf:3: empty value for 'Device'", "empty value");
+	bad(IFACE "[Interface\n", "jumpd.conf:3: malformed section header '[Interface'",
+	    "malformed header");
+
+	c = jp_config_parse_buf(many, strlen(many), "x.conf", &e);
+	ok(!c && e.n == 5, "every error reported in one run");
+	is_str(e.msg[1], "x.conf:3: unknown key 'Bar' in [Interface]", "second error");
+}
+
+static void test_values(void)
+{
+	uint64_t ms;
+	struct jp_conf_rate r;
+
+	ok(!jp_parse_duration("500ms", &ms) && ms == 500, "500ms");
+	ok(!jp_parse_duration("2s", &ms) && ms == 2000, "2s");
+	ok(!jp_parse_duration("1m", &ms) && ms == 60000, "1m");
+	ok(!jp_parse_duration("1h", &ms) && ms == 3600000, "1h");
+	ok(jp_parse_duration("1", &ms) && jp_parse_duration("1 s", &ms) &&
+	   jp_parse_duration("-1s", &ms) && jp_parse_duration("1d", &ms) &&
+	   jp_parse_duration("99999999999h", &ms), "bad durations refused");
+	ok(!jp_parse_rate("5/s", &r) && r.count == 5 && r.window_ms == 1000, "5/s");
+	ok(!jp_parse_rate("10/500ms", &r) && r.window_ms == 500, "10/500ms");
+	ok(jp_parse_rate("0/s", &r) && jp_parse_rate("5/0s", &r) &&
+	   jp_parse_rate("/s", &r), "bad rates refused");
+}
+
+int main(void)
+{
+	test_good();
+	test_errors();
+	test_values();
+	return tap_done();
+}

@@ -1,0 +1,564 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The config file parser (config.h, docs/config.md). */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sodium.h>
+#include "config.h"
+#include "ratelimit.h"
+
+#define LINE_MAX_LEN 4096
+
+enum section { SEC_NONE, SEC_IFACE, SEC_PEER, SEC_UNKNOWN };
+
+struct ctx {
+	const char *file;
+	unsigned int line;
+	struct jp_config *cfg;
+	struct jp_conf_errors *errs;
+	enum section sec;
+	struct jp_conf_peer *peer;	/* current [Peer], or NULL */
+};
+
+static const char *const section_names[] = {
+	[SEC_IFACE] = "Interface", [SEC_PEER] = "Peer",
+};
+
+static void __attribute__((format(printf, 3, 4)))
+error_at(struct ctx *c, unsigned int line, const char *fmt, ...)
+{
+	struct jp_conf_errors *e = c->errs;
+	char what[256];
+	va_list ap;
+
+	if (e->n >= JP_CONF_MAX_ERRORS) {
+		e->dropped++;
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (line)
+		snprintf(e->msg[e->n++], sizeof(e->msg[0]), "%s:%u: %s",
+			 c->file, line, what);
+	else
+		snprintf(e->msg[e->n++], sizeof(e->msg[0]), "%s: %s", c->file,
+			 what);
+}
+
+/*
+ * Value handlers: return NULL, or what was expected (for the message
+ * "invalid Key 'value': expected ...").
+ */
+typedef const char *(*handler_fn)(struct ctx *c, const char *v);
+
+static const char *copy_str(char *dst, size_t size, const char *v,
+			    const char *expect)
+{
+	if (strlen(v) >= size)
+		return expect;
+	strcpy(dst, v);
+	return NULL;
+}
+
+static const char *key32(uint8_t *dst, bool *has, const char *v)
+{
+	if (parse_key(v, dst))
+		return "expected a 32-byte key in base64 (jumpctl genkey)";
+	if (has)
+		*has = true;
+	return NULL;
+}
+
+static const char *duration(uint64_t *dst, const char *v, bool zero_ok)
+{
+	uint64_t ms;
+
+	if (jp_parse_duration(v, &ms) || (!ms && !zero_ok))
+		return zero_ok ? "expected a duration such as 500ms, 2s, 1m" :
+		       "expected a duration above 0 such as 500ms, 2s, 1m";
+	*dst = ms;
+	return NULL;
+}
+
+static const char *i_private_key(struct ctx *c, const char *v)
+{
+	return key32(c->cfg->iface.private_key, &c->cfg->iface.has_private_key, v);
+}
+
+static const char *i_private_key_file(struct ctx *c, const char *v)
+{
+	return copy_str(c->cfg->iface.private_key_file, JP_CONF_PATH_MAX, v,
+			"expected a path shorter than 256 bytes");
+}
+
+static const char *i_listen_port(struct ctx *c, const char *v)
+{
+	return parse_port(v, &c->cfg->iface.listen_port) ?
+	       "expected a port 0-65535" : NULL;
+}
+
+static const char *i_device(struct ctx *c, const char *v)
+{
+	if (strchr(v, '/') || strchr(v, ' ') || !strcmp(v, ".") ||
+	    !strcmp(v, ".."))
+		return "expected an interface name of 1-15 characters";
+	return copy_str(c->cfg->iface.device, sizeof(c->cfg->iface.device), v,
+			"expected an interface name of 1-15 characters");
+}
+
+static const char *i_fwmark(struct ctx *c, const char *v)
+{
+	return parse_u32(v, &c->cfg->iface.fwmark) ?
+	       "expected a number (decimal or 0x hex)" : NULL;
+}
+
+static const char *i_audit_log(struct ctx *c, const char *v)
+{
+	return copy_str(c->cfg->iface.audit_log, JP_CONF_PATH_MAX, v,
+			"expected a path shorter than 256 bytes");
+}
+
+static const char *i_source_rate(struct ctx *c, const char *v)
+{
+	return jp_parse_rate(v, &c->cfg->iface.reattach_source_rate) ?
+	       "expected COUNT/DURATION such as 10/1s" : NULL;
+}
+
+static const char *p_name(struct ctx *c, const char *v)
+{
+	const char *s;
+
+	for (s = v; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("-_.@", *s))
+			return "expected letters, digits and -_.@ only";
+	return copy_str(c->peer->name, JP_CONF_NAME_MAX, v,
+			"expected a name shorter than 64 characters");
+}
+
+static const char *p_public_key(struct ctx *c, const char *v)
+{
+	return key32(c->peer->public_key, NULL, v);
+}
+
+static const char *p_psk(struct ctx *c, const char *v)
+{
+	return key32(c->peer->psk, &c->peer->has_psk, v);
+}
+
+static const char *p_psk_file(struct ctx *c, const char *v)
+{
+	return copy_str(c->peer->psk_file, JP_CONF_PATH_MAX, v,
+			"expected a path shorter than 256 bytes");
+}
+
+static const char *p_endpoint(struct ctx *c, const char *v)
+{
+	static const char expect[] =
+		"expected host:port or [IPv6]:port, port 1-65535";
+	struct jp_conf_peer *p = c->peer;
+	struct jp_conf_endpoint *ep;
+	struct jp_addr a;
+	const char *colon, *h;
+	char host[256];
+	size_t n;
+
+	if (p->n_endpoints >= JP_CONF_MAX_ENDPOINTS)
+		return "at most 8 endpoints per peer";
+	if (*v == '[') {
+		colon = strstr(v, "]:");
+		h = v + 1;
+	} else {
+		colon = strrchr(v, ':');
+		h = v;
+	}
+	if (!colon)
+		return expect;
+	n = (size_t)(colon - h);
+	if (!n || n >= sizeof(host))
+		return expect;
+	memcpy(host, h, n);
+	host[n] = '\0';
+	if (*v == '[' ? parse_addr(host, &a) || a.family != AF_INET6 :
+	    strchr(host, ':') != NULL)
+		return expect;
+	for (h = host; *h; h++)
+		if (!isalnum((unsigned char)*h) && !strchr(".-_:", *h))
+			return expect;
+	ep = &p->endpoints[p->n_endpoints];
+	if (parse_port(colon + (*v == '[' ? 2 : 1), &ep->port) || !ep->port)
+		return expect;
+	strcpy(ep->host, host);
+	p->n_endpoints++;
+	return NULL;
+}
+
+static const char *p_allowed_ip(struct ctx *c, const char *v)
+{
+	struct jp_conf_peer *p = c->peer;
+
+	if (p->n_allowed_ips >= JP_CONF_MAX_PREFIXES)
+		return "at most 32 prefixes per peer";
+	if (parse_prefix(v, &p->allowed_ips[p->n_allowed_ips]))
+		return "expected a prefix such as 10.0.0.2/32 or fd00::/64 "
+		       "(no host bits)";
+	p->n_allowed_ips++;
+	return NULL;
+}
+
+static const char *p_local_address(struct ctx *c, const char *v)
+{
+	struct jp_conf_peer *p = c->peer;
+
+	if (p->n_local_addresses >= JP_CONF_MAX_LOCAL)
+		return "at most 8 local addresses per peer";
+	if (parse_addr(v, &p->local_addresses[p->n_local_addresses]))
+		return "expected an IPv4 or IPv6 address";
+	p->n_local_addresses++;
+	return NULL;
+}
+
+static const char *p_keepalive(struct ctx *c, const char *v)
+{
+	return duration(&c->peer->keepalive_ms, v, true);
+}
+
+static const char *p_volatile(struct ctx *c, const char *v)
+{
+	return duration(&c->peer->volatile_after_ms, v, false);
+}
+
+static const char *p_recovering(struct ctx *c, const char *v)
+{
+	return duration(&c->peer->recovering_after_ms, v, false);
+}
+
+static const char *p_ttl(struct ctx *c, const char *v)
+{
+	return duration(&c->peer->session_ttl_ms, v, false);
+}
+
+static const char *p_rate(struct ctx *c, const char *v)
+{
+	return jp_parse_rate(v, &c->peer->reattach_rate) ?
+	       "expected COUNT/DURATION such as 5/1s" : NULL;
+}
+
+static const char *p_max(struct ctx *c, const char *v)
+{
+	uint32_t n;
+
+	if (parse_u32(v, &n) || !n || n > JP_WINDOW_MAX)
+		return "expected a number 1-64";
+	c->peer->reattach_max_per_window = n;
+	return NULL;
+}
+
+static const char *p_window(struct ctx *c, const char *v)
+{
+	return duration(&c->peer->reattach_window_ms, v, false);
+}
+
+/* Every key; its index is its bit in `seen`. multi: a comma list, and the
+ * key may be repeated.
+ */
+static const struct key {
+	const char *name;
+	enum section sec;
+	bool multi;
+	handler_fn fn;
+} keys[] = {
+	{ "PrivateKey",			SEC_IFACE, false, i_private_key },
+	{ "PrivateKeyFile",		SEC_IFACE, false, i_private_key_file },
+	{ "ListenPort",			SEC_IFACE, false, i_listen_port },
+	{ "Device",			SEC_IFACE, false, i_device },
+	{ "FwMark",			SEC_IFACE, false, i_fwmark },
+	{ "AuditLog",			SEC_IFACE, false, i_audit_log },
+	{ "ReattachSourceRateLimit",	SEC_IFACE, false, i_source_rate },
+	{ "Name",			SEC_PEER, false, p_name },
+	{ "PublicKey",			SEC_PEER, false, p_public_key },
+	{ "PresharedKey",		SEC_PEER, false, p_psk },
+	{ "PresharedKeyFile",		SEC_PEER, false, p_psk_file },
+	{ "Endpoint",			SEC_PEER, true, p_endpoint },
+	{ "AllowedIPs",			SEC_PEER, true, p_allowed_ip },
+	{ "LocalAddress",		SEC_PEER, true, p_local_address },
+	{ "KeepaliveInterval",		SEC_PEER, false, p_keepalive },
+	{ "VolatileAfter",		SEC_PEER, false, p_volatile },
+	{ "RecoveringAfter",		SEC_PEER, false, p_recovering },
+	{ "SessionTTL",			SEC_PEER, false, p_ttl },
+	{ "ReattachRateLimit",		SEC_PEER, false, p_rate },
+	{ "ReattachMaxPerWindow",	SEC_PEER, false, p_max },
+	{ "ReattachWindow",		SEC_PEER, false, p_window },
+};
+
+static int key_index(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (!strcasecmp(keys[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+#define SEEN(name) (1ULL << key_index(name))
+
+static char *trim(char *s)
+{
+	char *end;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	end = s + strlen(s);
+	while (end > s && isspace((unsigned char)end[-1]))
+		*--end = '\0';
+	return s;
+}
+
+static void peer_defaults(struct jp_conf_peer *p, unsigned int line)
+{
+	memset(p, 0, sizeof(*p));
+	p->line = line;
+	p->keepalive_ms = 2000;
+	p->volatile_after_ms = 6000;
+	p->recovering_after_ms = 15000;
+	p->session_ttl_ms = 120000;
+	p->reattach_rate.count = 5;
+	p->reattach_rate.window_ms = 1000;
+	p->reattach_max_per_window = 10;
+	p->reattach_window_ms = 60000;
+}
+
+static void open_section(struct ctx *c, const char *name)
+{
+	struct jp_config *cfg = c->cfg;
+
+	c->peer = NULL;
+	if (!strcasecmp(name, "Interface")) {
+		c->sec = SEC_IFACE;
+		if (cfg->has_iface) {
+			error_at(c, c->line, "second [Interface] section (the first is at line %u)",
+				 cfg->iface.line);
+			c->sec = SEC_UNKNOWN;	/* don't let it overwrite */
+			return;
+		}
+		cfg->has_iface = true;
+		cfg->iface.line = c->line;
+	} else if (!strcasecmp(name, "Peer")) {
+		c->sec = SEC_PEER;
+		if (cfg->n_peers >= JP_CONF_MAX_PEERS) {
+			error_at(c, c->line, "more than %d [Peer] sections",
+				 JP_CONF_MAX_PEERS);
+			c->sec = SEC_UNKNOWN;
+			return;
+		}
+		c->peer = &cfg->peers[cfg->n_peers++];
+		peer_defaults(c->peer, c->line);
+	} else {
+		error_at(c, c->line, "unknown section '[%s]'", name);
+		c->sec = SEC_UNKNOWN;
+	}
+}
+
+static void key_value(struct ctx *c, char *key, char *val)
+{
+	int i = key_index(key);
+	const struct key *k = i < 0 ? NULL : &keys[i];
+	uint64_t *seen;
+	char *item, *next;
+	const char *why;
+
+	if (c->sec == SEC_UNKNOWN)
+		return;		/* already reported at the section header */
+	if (c->sec == SEC_NONE) {
+		error_at(c, c->line, "'%s' outside of any section", key);
+		return;
+	}
+	if (!k || k->sec != c->sec) {
+		error_at(c, c->line, "unknown key '%s' in [%s]", key,
+			 section_names[c->sec]);
+		return;
+	}
+	seen = c->sec == SEC_IFACE ? &c->cfg->iface.seen : &c->peer->seen;
+	if (!k->multi && (*seen & (1ULL << i))) {
+		error_at(c, c->line, "duplicate key '%s' in [%s]", k->name,
+			 section_names[c->sec]);
+		return;
+	}
+	*seen |= 1ULL << i;
+	if (!*val) {
+		error_at(c, c->line, "empty value for '%s'", k->name);
+		return;
+	}
+	if (!k->multi) {
+		why = k->fn(c, val);
+		if (why)
+			error_at(c, c->line, "invalid %s '%s': %s", k->name,
+				 val, why);
+		return;
+	}
+	/* Not strtok: "a,,b" has an empty item, and that is an error. */
+	for (item = val; item; item = next) {
+		next = strchr(item, ',');
+		if (next)
+			*next++ = '\0';
+		item = trim(item);
+		why = *item ? k->fn(c, item) : "empty list item";
+		if (why)
+			error_at(c, c->line, "invalid %s '%s': %s", k->name,
+				 item, why);
+	}
+}
+
+static void parse_line(struct ctx *c, char *line)
+{
+	char *hash = strchr(line, '#'), *eq, *s;
+	size_t n;
+
+	if (hash)
+		*hash = '\0';
+	s = trim(line);
+	if (!*s)
+		return;
+	if (*s == '[') {
+		n = strlen(s);
+		if (n < 3 || s[n - 1] != ']') {
+			error_at(c, c->line, "malformed section header '%s'", s);
+			c->sec = SEC_UNKNOWN;
+			return;
+		}
+		s[n - 1] = '\0';
+		open_section(c, s + 1);
+		return;
+	}
+	eq = strchr(s, '=');
+	if (!eq) {
+		error_at(c, c->line, "expected 'Key = Value' or '[Section]', got '%s'", s);
+		return;
+	}
+	*eq = '\0';
+	if (!*trim(s)) {
+		error_at(c, c->line, "missing key before '='");
+		return;
+	}
+	key_value(c, trim(s), trim(eq + 1));
+}
+
+/* Whole-section checks, reported at the section's header line. */
+static void check_iface(struct ctx *c)
+{
+	struct jp_conf_iface *i = &c->cfg->iface;
+	bool key = i->seen & SEEN("PrivateKey");
+	bool file = i->seen & SEEN("PrivateKeyFile");
+
+	if (!c->cfg->has_iface) {
+		error_at(c, 0, "no [Interface] section");
+		return;
+	}
+	if (!key && !file)
+		error_at(c, i->line, "[Interface] has no PrivateKey or PrivateKeyFile");
+	if (key && file)
+		error_at(c, i->line, "[Interface] has both PrivateKey and PrivateKeyFile");
+}
+
+static void check_peer(struct ctx *c, struct jp_conf_peer *p, unsigned int idx)
+{
+	const char *n = p->name;
+	unsigned int j;
+
+	if (!(p->seen & SEEN("Name")))
+		snprintf(p->name, sizeof(p->name), "peer%u", idx + 1);
+	if (!(p->seen & SEEN("PublicKey")))
+		error_at(c, p->line, "[Peer] '%s' has no PublicKey", n);
+	if (!p->n_allowed_ips && !(p->seen & SEEN("AllowedIPs")))
+		error_at(c, p->line, "[Peer] '%s' has no AllowedIPs", n);
+	if ((p->seen & SEEN("PresharedKey")) &&
+	    (p->seen & SEEN("PresharedKeyFile")))
+		error_at(c, p->line, "[Peer] '%s' has both PresharedKey and PresharedKeyFile", n);
+	if (p->keepalive_ms && p->keepalive_ms >= p->volatile_after_ms)
+		error_at(c, p->line, "[Peer] '%s': KeepaliveInterval must be shorter than VolatileAfter", n);
+	if (p->volatile_after_ms >= p->recovering_after_ms)
+		error_at(c, p->line, "[Peer] '%s': VolatileAfter must be shorter than RecoveringAfter", n);
+	if (p->recovering_after_ms >= p->session_ttl_ms)
+		error_at(c, p->line, "[Peer] '%s': RecoveringAfter must be shorter than SessionTTL", n);
+	for (j = 0; j < idx; j++) {
+		const struct jp_conf_peer *q = &c->cfg->peers[j];
+
+		if (!strcmp(q->name, p->name))
+			error_at(c, p->line, "[Peer] name '%s' already used at line %u",
+				 n, q->line);
+		if ((p->seen & SEEN("PublicKey")) && (q->seen & SEEN("PublicKey")) &&
+		    !memcmp(q->public_key, p->public_key, 32))
+			error_at(c, p->line, "[Peer] '%s' has the same PublicKey as the peer at line %u",
+				 n, q->line);
+	}
+}
+
+struct jp_config *jp_config_parse(FILE *f, const char *name,
+				  struct jp_conf_errors *errs)
+{
+	struct ctx c = { .file = name, .errs = errs };
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	unsigned int i;
+
+	memset(errs, 0, sizeof(*errs));
+	c.cfg = calloc(1, sizeof(*c.cfg));
+	if (!c.cfg)
+		return NULL;
+	strcpy(c.cfg->iface.device, "jp0");
+	c.cfg->iface.reattach_source_rate.count = 10;
+	c.cfg->iface.reattach_source_rate.window_ms = 1000;
+	while ((len = getline(&line, &cap, f)) >= 0) {
+		c.line++;
+		if ((size_t)len > LINE_MAX_LEN) {
+			error_at(&c, c.line, "line longer than %d bytes", LINE_MAX_LEN);
+			continue;
+		}
+		if (strlen(line) != (size_t)len) {
+			error_at(&c, c.line, "NUL byte in line");
+			continue;
+		}
+		parse_line(&c, line);
+	}
+	free(line);
+	if (ferror(f))
+		error_at(&c, 0, "read error");
+	check_iface(&c);
+	for (i = 0; i < c.cfg->n_peers; i++)
+		check_peer(&c, &c.cfg->peers[i], i);
+	if (errs->n) {
+		jp_config_free(c.cfg);
+		return NULL;
+	}
+	return c.cfg;
+}
+
+struct jp_config *jp_config_parse_buf(const char *buf, size_t len,
+				      const char *name,
+				      struct jp_conf_errors *errs)
+{
+	struct jp_config *cfg;
+	FILE *f;
+
+	memset(errs, 0, sizeof(*errs));
+	/* fmemopen refuses size 0: an empty file reads as one empty line */
+	f = len ? fmemopen((void *)buf, len, "r") : fmemopen("\n", 1, "r");
+	if (!f)
+		return NULL;
+	cfg = jp_config_parse(f, name, errs);
+	fclose(f);
+	return cfg;
+}
+
+void jp_config_free(struct jp_config *cfg)
+{
+	if (cfg)
+		sodium_memzero(cfg, sizeof(*cfg));	/* keys */
+	free(cfg);
+}

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * jumpd's config file (docs/config.md): an [Interface] section and [Peer]
+ * sections of "Key = Value" lines, as wg-quick reads. Parsing is pure: it
+ * reads a FILE* or a buffer, names nothing but the file name it is given,
+ * reads no key file and resolves no host name. Every error names file,
+ * line and what is wrong; parsing goes on after an error so that one run
+ * reports them all.
+ */
+#ifndef JUMPD_CONFIG_H
+#define JUMPD_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "config_values.h"
+#include "jumping_parse.h"
+
+#define JP_CONF_MAX_PEERS	256
+#define JP_CONF_MAX_ENDPOINTS	8
+#define JP_CONF_MAX_PREFIXES	32
+#define JP_CONF_MAX_LOCAL	8
+#define JP_CONF_MAX_ERRORS	32
+#define JP_CONF_PATH_MAX	256
+#define JP_CONF_NAME_MAX	64
+
+/* Host is a name or a numeric address; jumpd resolves it. */
+struct jp_conf_endpoint {
+	char host[256];
+	uint16_t port;
+};
+
+struct jp_conf_peer {
+	unsigned int line;		/* of its [Peer] header */
+	char name[JP_CONF_NAME_MAX];
+	uint8_t public_key[32];
+	bool has_psk;
+	uint8_t psk[32];
+	char psk_file[JP_CONF_PATH_MAX];	/* "" if none */
+	struct jp_conf_endpoint endpoints[JP_CONF_MAX_ENDPOINTS];
+	unsigned int n_endpoints;
+	struct jp_prefix allowed_ips[JP_CONF_MAX_PREFIXES];
+	unsigned int n_allowed_ips;
+	struct jp_addr local_addresses[JP_CONF_MAX_LOCAL];
+	unsigned int n_local_addresses;
+	uint64_t keepalive_ms;		/* 0 = no keepalives */
+	uint64_t volatile_after_ms;
+	uint64_t recovering_after_ms;
+	uint64_t session_ttl_ms;
+	struct jp_conf_rate reattach_rate;	/* requests per session */
+	uint32_t reattach_max_per_window;	/* switches per window */
+	uint64_t reattach_window_ms;
+	uint64_t seen;			/* keys given, for duplicates */
+};
+
+struct jp_conf_iface {
+	unsigned int line;
+	bool has_private_key;
+	uint8_t private_key[32];
+	char private_key_file[JP_CONF_PATH_MAX];
+	uint16_t listen_port;		/* 0 = any */
+	char device[16];
+	uint32_t fwmark;
+	char audit_log[JP_CONF_PATH_MAX];	/* "" = no audit file */
+	struct jp_conf_rate reattach_source_rate;	/* per source address */
+	uint64_t seen;
+};
+
+struct jp_config {
+	bool has_iface;
+	struct jp_conf_iface iface;
+	unsigned int n_peers;
+	struct jp_conf_peer peers[JP_CONF_MAX_PEERS];
+};
+
+struct jp_conf_errors {
+	unsigned int n;
+	unsigned int dropped;		/* past JP_CONF_MAX_ERRORS */
+	char msg[JP_CONF_MAX_ERRORS][320];
+};
+
+/*
+ * Parse f, calling it `name` in errors. Returns a config (free it with
+ * jp_config_free) or NULL with errs filled (NULL and errs->n == 0: out of
+ * memory).
+ */
+struct jp_config *jp_config_parse(FILE *f, const char *name,
+				  struct jp_conf_errors *errs);
+struct jp_config *jp_config_parse_buf(const char *buf, size_t len,
+				      const char *name,
+				      struct jp_conf_errors *errs);
+void jp_config_free(struct jp_config *cfg);
+
+#endif /* JUMPD_CONFIG_H */
