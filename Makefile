@@ -18,7 +18,7 @@ KDIR ?= $(shell . tests/vm/kernel-lib.sh && jp_default_kdir)
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-KERNEL_SOURCES := $(wildcard kernel/*.c kernel/*.h kernel/selftest/*.c) \
+KERNEL_SOURCES := $(filter-out %.mod.c,$(wildcard kernel/*.c kernel/*.h kernel/selftest/*.c)) \
 		  include/uapi/linux/jumping.h
 
 all: module userspace
