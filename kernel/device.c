@@ -17,6 +17,7 @@
 #include <net/rtnetlink.h>
 
 #include "device.h"
+#include "netlink.h"
 #include "send.h"
 #include "socket.h"
 
@@ -64,6 +65,7 @@ static void jp_dev_uninit(struct net_device *dev)
 	jp_device_set_port(jp, 0, NULL);
 	gro_cells_destroy(&jp->gro_cells);
 	/* Neither transmit nor receive can reach the sessions any more. */
+	jp_nl_sessions_gone(jp);
 	jp_session_table_destroy(&jp->sessions);
 	mutex_unlock(&jp->conf_lock);
 }

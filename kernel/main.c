@@ -78,7 +78,7 @@ static int __init jp_mod_init(void)
 	if (err)
 		goto err_pernet;
 
-	err = genl_register_family(&jp_genl_family);
+	err = jp_nl_init();
 	if (err)
 		goto err_link;
 
@@ -94,13 +94,18 @@ err_crypto:
 	return err;
 }
 
+/*
+ * Devices go before the family: their teardown still multicasts the
+ * session deletions. A request that raced in holds a device reference and
+ * finds the device dead under its conf_lock; later ones find no device.
+ */
 static void __exit jp_mod_exit(void)
 {
-	/* Waits for running requests; none can start after this. */
-	genl_unregister_family(&jp_genl_family);
-	/* Deletes every jumping device in every netns. */
+	/* Deletes every jumping device in every netns, waiting for refs. */
 	rtnl_link_unregister(&jp_link_ops);
 	unregister_pernet_device(&jp_net_ops);
+	/* Waits for running requests and queued events. */
+	jp_nl_exit();
 	/* Every session and key is released: wait for their frees. */
 	jp_crypto_exit();
 }

@@ -10,12 +10,16 @@
 #include <linux/jumping.h>
 #include <linux/netdevice.h>
 #include <linux/rcupdate.h>
+#include <linux/workqueue.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
 #include <net/sock.h>
 
 #include "device.h"
 #include "netlink.h"
+
+/* Runs events raised where sending them is not possible (e.g. BH off). */
+struct workqueue_struct *jp_nl_wq;
 
 enum jp_genl_mcgrp {
 	JP_MCGRP_EVENTS,
@@ -29,16 +33,6 @@ static const struct genl_multicast_group jp_genl_mcgrps[] = {
 	},
 };
 
-/*
- * Attributes that select a device. Every op's policy spans all top-level
- * attributes (maxattr JUMPING_A_MAX) so handlers can index info->attrs by
- * any of them; attributes an op does not take stay NLA_UNSPEC and strict
- * validation rejects them.
- */
-#define JP_POLICY_DEVICE_SELECT						\
-	[JUMPING_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),		\
-	[JUMPING_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 }
-
 static const struct nla_policy jp_device_get_policy[JUMPING_A_MAX + 1] = {
 	JP_POLICY_DEVICE_SELECT,
 };
@@ -51,19 +45,20 @@ static const struct nla_policy jp_device_set_policy[JUMPING_A_MAX + 1] = {
 };
 
 /**
- * jp_genl_device_from_attrs - find the jumping device a request names
- * @info: the request; JUMPING_A_IFINDEX and/or JUMPING_A_IFNAME select the
- *	device in the caller's netns (if both, they must agree)
+ * jp_nl_device_lookup - find the jumping device a request names
+ * @net: the caller's netns
+ * @attrs: the request's top-level attributes; JUMPING_A_IFINDEX and/or
+ *	JUMPING_A_IFNAME select the device (if both, they must agree)
+ * @extack: where to say why not
  *
  * Return: the device with a reference held (drop it with jp_device_put()),
- * or an ERR_PTR() with the reason in the extack.
+ * or an ERR_PTR() with the reason in @extack.
  */
-struct jp_device *jp_genl_device_from_attrs(struct genl_info *info)
+struct jp_device *jp_nl_device_lookup(struct net *net, struct nlattr **attrs,
+				      struct netlink_ext_ack *extack)
 {
-	struct nlattr *ifindex = info->attrs[JUMPING_A_IFINDEX];
-	struct nlattr *ifname = info->attrs[JUMPING_A_IFNAME];
-	struct netlink_ext_ack *extack = info->extack;
-	struct net *net = genl_info_net(info);
+	struct nlattr *ifindex = attrs[JUMPING_A_IFINDEX];
+	struct nlattr *ifname = attrs[JUMPING_A_IFNAME];
 	struct net_device *dev;
 	struct nlattr *by;
 
@@ -100,6 +95,13 @@ struct jp_device *jp_genl_device_from_attrs(struct genl_info *info)
 err_put:
 	dev_put(dev);
 	return ERR_PTR(-EINVAL);
+}
+
+/* jp_nl_device_lookup() for a doit request. */
+struct jp_device *jp_genl_device_from_attrs(struct genl_info *info)
+{
+	return jp_nl_device_lookup(genl_info_net(info), info->attrs,
+				   info->extack);
 }
 
 /* enum jp_drop_reason -> its counter's attribute. */
@@ -322,6 +324,64 @@ static const struct genl_ops jp_genl_ops[] = {
 		.maxattr	= JUMPING_A_MAX,
 		.doit		= jp_nl_device_set_doit,
 	},
+	{
+		.cmd		= JUMPING_CMD_SESSION_NEW,
+		.flags		= GENL_ADMIN_PERM,
+		.policy		= jp_session_new_policy,
+		.maxattr	= JUMPING_A_MAX,
+		.doit		= jp_nl_session_new_doit,
+	},
+	{
+		.cmd		= JUMPING_CMD_SESSION_SET,
+		.flags		= GENL_ADMIN_PERM,
+		.policy		= jp_session_set_policy,
+		.maxattr	= JUMPING_A_MAX,
+		.doit		= jp_nl_session_set_doit,
+	},
+	{
+		.cmd		= JUMPING_CMD_SESSION_DEL,
+		.flags		= GENL_ADMIN_PERM,
+		.policy		= jp_session_id_policy,
+		.maxattr	= JUMPING_A_MAX,
+		.doit		= jp_nl_session_del_doit,
+	},
+	{
+		/* Session keys are never reported, but ids and addresses are. */
+		.cmd		= JUMPING_CMD_SESSION_GET,
+		.flags		= GENL_ADMIN_PERM,
+		.policy		= jp_session_id_policy,
+		.maxattr	= JUMPING_A_MAX,
+		.doit		= jp_nl_session_get_doit,
+		.dumpit		= jp_nl_session_dumpit,
+	},
+	{
+		.cmd		= JUMPING_CMD_KEY_NEW,
+		.flags		= GENL_ADMIN_PERM,
+		.policy		= jp_key_new_policy,
+		.maxattr	= JUMPING_A_MAX,
+		.doit		= jp_nl_key_new_doit,
+	},
+	{
+		.cmd		= JUMPING_CMD_KEY_SWAP,
+		.flags		= GENL_ADMIN_PERM,
+		.policy		= jp_session_id_policy,
+		.maxattr	= JUMPING_A_MAX,
+		.doit		= jp_nl_key_swap_doit,
+	},
+	{
+		.cmd		= JUMPING_CMD_KEY_DEL,
+		.flags		= GENL_ADMIN_PERM,
+		.policy		= jp_key_del_policy,
+		.maxattr	= JUMPING_A_MAX,
+		.doit		= jp_nl_key_del_doit,
+	},
+	{
+		.cmd		= JUMPING_CMD_BINDING_SET,
+		.flags		= GENL_ADMIN_PERM,
+		.policy		= jp_binding_set_policy,
+		.maxattr	= JUMPING_A_MAX,
+		.doit		= jp_nl_binding_set_doit,
+	},
 };
 
 /*
@@ -387,4 +447,34 @@ int jp_genl_event_send(struct jp_device *jp, struct sk_buff *msg, void *hdr,
 	err = genlmsg_multicast_netns(&jp_genl_family, dev_net(jp->dev), msg,
 				      0, JP_MCGRP_EVENTS, gfp);
 	return err == -ESRCH ? 0 : err;
+}
+
+/**
+ * jp_nl_init - register the family and create the event workqueue
+ *
+ * Return: 0 or a negative errno, with nothing left registered.
+ */
+int jp_nl_init(void)
+{
+	int err;
+
+	jp_nl_wq = alloc_workqueue("jumping_events", 0, 0);
+	if (!jp_nl_wq)
+		return -ENOMEM;
+	err = genl_register_family(&jp_genl_family);
+	if (err)
+		destroy_workqueue(jp_nl_wq);
+	return err;
+}
+
+/*
+ * After every device is gone: no event work can be queued any more, and
+ * destroying the workqueue waits for the queued ones, which hold device
+ * references, so they ran already, but their code must finish before the
+ * module text goes.
+ */
+void jp_nl_exit(void)
+{
+	genl_unregister_family(&jp_genl_family);
+	destroy_workqueue(jp_nl_wq);
 }

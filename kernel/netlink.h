@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Jumping VPN: the generic netlink family (configuration and events).
+ *
+ * netlink.c holds the family, the device commands and what every handler
+ * shares; netlink_session.c the session and binding commands;
+ * netlink_key.c the key slot commands and the key-exhausted event.
  */
 #ifndef _JP_NETLINK_H
 #define _JP_NETLINK_H
@@ -8,9 +12,26 @@
 #include <net/genetlink.h>
 
 #include "device.h"
+#include "session.h"
+
+/*
+ * Attributes that select a device. Every op's policy spans all top-level
+ * attributes (maxattr JUMPING_A_MAX) so handlers can index info->attrs by
+ * any of them; attributes an op does not take stay NLA_UNSPEC and strict
+ * validation rejects them.
+ */
+#define JP_POLICY_DEVICE_SELECT						\
+	[JUMPING_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),		\
+	[JUMPING_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 }
 
 extern struct genl_family jp_genl_family;
+extern struct workqueue_struct *jp_nl_wq;
 
+int jp_nl_init(void);
+void jp_nl_exit(void);
+
+struct jp_device *jp_nl_device_lookup(struct net *net, struct nlattr **attrs,
+				      struct netlink_ext_ack *extack);
 struct jp_device *jp_genl_device_from_attrs(struct genl_info *info);
 
 size_t jp_nl_stats_size(void);
@@ -21,5 +42,37 @@ struct sk_buff *jp_genl_event_new(struct jp_device *jp, u8 cmd,
 				  size_t payload, gfp_t gfp, void **hdr);
 int jp_genl_event_send(struct jp_device *jp, struct sk_buff *msg, void *hdr,
 		       gfp_t gfp);
+
+/* Policies of the session-level commands (netlink_session.c). */
+extern const struct nla_policy jp_session_id_nest[JUMPING_A_SESSION_MAX + 1];
+extern const struct nla_policy jp_session_new_policy[JUMPING_A_MAX + 1];
+extern const struct nla_policy jp_session_set_policy[JUMPING_A_MAX + 1];
+extern const struct nla_policy jp_session_id_policy[JUMPING_A_MAX + 1];
+extern const struct nla_policy jp_binding_set_policy[JUMPING_A_MAX + 1];
+
+int jp_nl_session_new_doit(struct sk_buff *skb, struct genl_info *info);
+int jp_nl_session_set_doit(struct sk_buff *skb, struct genl_info *info);
+int jp_nl_session_del_doit(struct sk_buff *skb, struct genl_info *info);
+int jp_nl_session_get_doit(struct sk_buff *skb, struct genl_info *info);
+int jp_nl_session_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int jp_nl_binding_set_doit(struct sk_buff *skb, struct genl_info *info);
+
+int jp_nl_session_attrs(struct genl_info *info,
+			const struct nla_policy *policy, unsigned int maxtype,
+			struct nlattr **tb);
+struct jp_session *jp_nl_session_get(struct jp_device *jp, struct nlattr **tb,
+				     struct genl_info *info);
+void jp_nl_sessions_gone(struct jp_device *jp);
+
+/* Policies and handlers of the key commands (netlink_key.c). */
+extern const struct nla_policy jp_key_new_policy[JUMPING_A_MAX + 1];
+extern const struct nla_policy jp_key_del_policy[JUMPING_A_MAX + 1];
+
+int jp_nl_key_new_doit(struct sk_buff *skb, struct genl_info *info);
+int jp_nl_key_swap_doit(struct sk_buff *skb, struct genl_info *info);
+int jp_nl_key_del_doit(struct sk_buff *skb, struct genl_info *info);
+
+void jp_nl_key_exhausted(struct jp_session *s, u8 key_id);
+void jp_nl_key_exhausted_work(struct work_struct *work);
 
 #endif /* _JP_NETLINK_H */

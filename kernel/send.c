@@ -17,6 +17,7 @@
 #include "bind.h"
 #include "crypto.h"
 #include "device.h"
+#include "netlink.h"
 #include "send.h"
 #include "session.h"
 #include "socket.h"
@@ -59,10 +60,9 @@ static void jp_tx_one(struct jp_device *jp, struct jp_session *s,
 		reason = JP_DROP_NO_KEY;
 		goto drop;
 	}
-	/*
-	 * TODO: raise the key-exhausted event on the events group when
-	 * jp_key_soft_limit_hit(key, counter) (netlink side of issue 4).
-	 */
+	/* Once per key: only one packet gets the soft limit's counter. */
+	if (unlikely(jp_key_soft_limit_hit(key, counter)))
+		jp_nl_key_exhausted(s, key->key_id);
 	if (jp_encrypt_skb(key, skb, READ_ONCE(s->peer_id), counter)) {
 		reason = JP_DROP_MALFORMED;
 		goto drop;

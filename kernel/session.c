@@ -20,6 +20,7 @@
 #include <linux/slab.h>
 #include <net/ipv6.h>
 
+#include "netlink.h"
 #include "session.h"
 
 static const struct rhashtable_params jp_session_params = {
@@ -34,6 +35,7 @@ int jp_session_table_init(struct jp_session_table *t)
 	INIT_LIST_HEAD(&t->list);
 	spin_lock_init(&t->lock);
 	t->count = 0;
+	t->gen = 1;
 	return rhashtable_init(&t->by_id, &jp_session_params);
 }
 
@@ -66,6 +68,7 @@ struct jp_session *jp_session_new(struct net_device *dev, u32 id,
 	jp_key_slots_init(&s->keys);
 	spin_lock_init(&s->lock);
 	s->state = JUMPING_STATE_BIRTH;
+	INIT_WORK(&s->exhausted_work, jp_nl_key_exhausted_work);
 	return s;
 }
 
@@ -108,6 +111,12 @@ static int jp_session_insert_random(struct jp_session_table *t,
 	return err;
 }
 
+/* Table lock held. Skips 0, which the dump check reads as "unset". */
+static void jp_session_table_bump_gen(struct jp_session_table *t)
+{
+	WRITE_ONCE(t->gen, t->gen + 1 ?: 1);
+}
+
 /**
  * jp_session_table_insert - publish a session
  * @t: its device's table
@@ -131,6 +140,7 @@ int jp_session_table_insert(struct jp_session_table *t, struct jp_session *s)
 		list_add_tail_rcu(&s->list, &t->list);
 		s->hashed = true;
 		t->count++;
+		jp_session_table_bump_gen(t);
 	}
 	spin_unlock_bh(&t->lock);
 	return err;
@@ -156,6 +166,7 @@ bool jp_session_table_remove(struct jp_session_table *t,
 		list_del_rcu(&s->list);
 		s->hashed = false;
 		t->count--;
+		jp_session_table_bump_gen(t);
 	}
 	spin_unlock_bh(&t->lock);
 	if (removed)
@@ -163,20 +174,26 @@ bool jp_session_table_remove(struct jp_session_table *t,
 	return removed;
 }
 
+/* The oldest session, referenced, or NULL: for emptying the table. */
+struct jp_session *jp_session_table_first_get(struct jp_session_table *t)
+{
+	struct jp_session *s;
+
+	spin_lock_bh(&t->lock);
+	s = list_first_entry_or_null(&t->list, struct jp_session, list);
+	/* Held across the unlock so that remove sees a live session. */
+	if (s)
+		refcount_inc(&s->ref);
+	spin_unlock_bh(&t->lock);
+	return s;
+}
+
 /* Remove every session: device teardown. */
 void jp_session_table_flush(struct jp_session_table *t)
 {
 	struct jp_session *s;
 
-	for (;;) {
-		spin_lock_bh(&t->lock);
-		s = list_first_entry_or_null(&t->list, struct jp_session, list);
-		/* Held across the unlock so that remove sees a live session. */
-		if (s)
-			refcount_inc(&s->ref);
-		spin_unlock_bh(&t->lock);
-		if (!s)
-			break;
+	while ((s = jp_session_table_first_get(t))) {
 		jp_session_table_remove(t, s);
 		jp_session_put(s);
 	}

@@ -13,6 +13,7 @@
 #include <linux/refcount.h>
 #include <linux/rhashtable-types.h>
 #include <linux/spinlock.h>
+#include <linux/workqueue.h>
 #include <linux/jumping.h>
 
 #include "bind.h"
@@ -60,6 +61,10 @@ struct jp_prefix_set {
  * @lock: serialises writers of @prefixes and @bind
  * @state: enum jumping_state, read and written with {READ,WRITE}_ONCE
  * @hashed: in the table; under the table lock
+ * @exhausted_work: raises the key-exhausted event from process context for
+ *                  transmit, which runs with BH off; queued holding a ref
+ *                  on the session and one on @dev
+ * @exhausted_key_id: the key id that event names, written before queueing
  * @rcu: the session is freed after a grace period once its last ref goes
  */
 struct jp_session {
@@ -76,6 +81,8 @@ struct jp_session {
 	spinlock_t lock; /* writers only; readers use RCU */
 	u8 state;
 	bool hashed;
+	struct work_struct exhausted_work;
+	u8 exhausted_key_id;
 	struct rcu_head rcu;
 };
 
@@ -86,12 +93,15 @@ struct jp_session {
  * @lock: serialises writers (netlink, device teardown); readers on the
  *        packet paths hold only rcu_read_lock()
  * @count: number of sessions, under @lock
+ * @gen: bumped under @lock on every insert and remove, so a multi-part dump
+ *       can flag itself inconsistent; never 0
  */
 struct jp_session_table {
 	struct rhashtable by_id;
 	struct list_head list;
 	spinlock_t lock; /* writers only; readers use RCU */
 	unsigned int count;
+	unsigned int gen;
 };
 
 int jp_session_table_init(struct jp_session_table *t);
@@ -112,6 +122,7 @@ int jp_session_table_insert(struct jp_session_table *t, struct jp_session *s);
 bool jp_session_table_remove(struct jp_session_table *t,
 			     struct jp_session *s);
 
+struct jp_session *jp_session_table_first_get(struct jp_session_table *t);
 struct jp_session *jp_session_lookup_rcu(struct jp_session_table *t, u32 id);
 struct jp_session *jp_session_lookup_get(struct jp_session_table *t, u32 id);
 struct jp_session *jp_session_route4_rcu(struct jp_session_table *t,

@@ -1,0 +1,935 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Jumping VPN: the session commands (SESSION_NEW/SET/DEL/GET and
+ * BINDING_SET) and the session-deleted event.
+ *
+ * Every handler first checks the whole request and builds what it will
+ * install (binding, prefix set, session) without touching the device; only
+ * then does it take the device's conf_lock, check that the device is not
+ * being torn down, and change state. A rejected request changes nothing.
+ * conf_lock serialises all writers of a device's sessions, so a session
+ * looked up under it stays in the table until the lock is dropped.
+ */
+#include <linux/jumping.h>
+#include <linux/mutex.h>
+#include <linux/netdevice.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+#include <net/genetlink.h>
+#include <net/ipv6.h>
+#include <net/netlink.h>
+#include <net/sock.h>
+
+#include "bind.h"
+#include "crypto.h"
+#include "device.h"
+#include "netlink.h"
+#include "session.h"
+
+static const struct nla_policy jp_binding_policy[JUMPING_A_BINDING_MAX + 1] = {
+	[JUMPING_A_BINDING_REMOTE_IPV4] = NLA_POLICY_EXACT_LEN(sizeof(__be32)),
+	[JUMPING_A_BINDING_REMOTE_IPV6] =
+		NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[JUMPING_A_BINDING_REMOTE_PORT] = { .type = NLA_BE16 },
+	[JUMPING_A_BINDING_LOCAL_IPV4] = NLA_POLICY_EXACT_LEN(sizeof(__be32)),
+	[JUMPING_A_BINDING_LOCAL_IPV6] =
+		NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+};
+
+static const struct nla_policy jp_prefix_policy[JUMPING_A_PREFIX_MAX + 1] = {
+	[JUMPING_A_PREFIX_IPV4] = NLA_POLICY_EXACT_LEN(sizeof(__be32)),
+	[JUMPING_A_PREFIX_IPV6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	/* Up to 128; an IPv4 prefix is checked against 32 by the handler. */
+	[JUMPING_A_PREFIX_LEN] = NLA_POLICY_MAX(NLA_U8, 128),
+};
+
+/* SESSION_NEW: an id of 0 (or none) lets the kernel choose. */
+static const struct nla_policy
+jp_session_new_nest[JUMPING_A_SESSION_MAX + 1] = {
+	[JUMPING_A_SESSION_ID] = { .type = NLA_U32 },
+	[JUMPING_A_SESSION_PEER_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[JUMPING_A_SESSION_STATE] = NLA_POLICY_MAX(NLA_U8, JUMPING_STATE_MAX),
+	[JUMPING_A_SESSION_BINDING] = NLA_POLICY_NESTED(jp_binding_policy),
+	[JUMPING_A_SESSION_PREFIX] = NLA_POLICY_NESTED(jp_prefix_policy),
+};
+
+static const struct nla_policy
+jp_session_set_nest[JUMPING_A_SESSION_MAX + 1] = {
+	[JUMPING_A_SESSION_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[JUMPING_A_SESSION_PEER_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[JUMPING_A_SESSION_STATE] = NLA_POLICY_MAX(NLA_U8, JUMPING_STATE_MAX),
+	[JUMPING_A_SESSION_BINDING] = NLA_POLICY_NESTED(jp_binding_policy),
+	[JUMPING_A_SESSION_PREFIX] = NLA_POLICY_NESTED(jp_prefix_policy),
+};
+
+/* SESSION_DEL, SESSION_GET, KEY_SWAP: nothing but the id. */
+const struct nla_policy jp_session_id_nest[JUMPING_A_SESSION_MAX + 1] = {
+	[JUMPING_A_SESSION_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+};
+
+static const struct nla_policy
+jp_session_binding_nest[JUMPING_A_SESSION_MAX + 1] = {
+	[JUMPING_A_SESSION_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[JUMPING_A_SESSION_BINDING] = NLA_POLICY_NESTED(jp_binding_policy),
+};
+
+const struct nla_policy jp_session_new_policy[JUMPING_A_MAX + 1] = {
+	JP_POLICY_DEVICE_SELECT,
+	[JUMPING_A_SESSION] = NLA_POLICY_NESTED(jp_session_new_nest),
+};
+
+const struct nla_policy jp_session_set_policy[JUMPING_A_MAX + 1] = {
+	JP_POLICY_DEVICE_SELECT,
+	[JUMPING_A_SESSION] = NLA_POLICY_NESTED(jp_session_set_nest),
+};
+
+const struct nla_policy jp_session_id_policy[JUMPING_A_MAX + 1] = {
+	JP_POLICY_DEVICE_SELECT,
+	[JUMPING_A_SESSION] = NLA_POLICY_NESTED(jp_session_id_nest),
+};
+
+const struct nla_policy jp_binding_set_policy[JUMPING_A_MAX + 1] = {
+	JP_POLICY_DEVICE_SELECT,
+	[JUMPING_A_SESSION] = NLA_POLICY_NESTED(jp_session_binding_nest),
+};
+
+/**
+ * jp_nl_session_attrs - the request's JUMPING_A_SESSION nest, parsed
+ * @info: the request, already validated against the op's policy
+ * @policy: the nest's policy for this op
+ * @maxtype: JUMPING_A_SESSION_MAX
+ * @tb: filled in
+ *
+ * Return: 0, or -EINVAL with the extack set if the nest is missing.
+ */
+int jp_nl_session_attrs(struct genl_info *info,
+			const struct nla_policy *policy, unsigned int maxtype,
+			struct nlattr **tb)
+{
+	struct nlattr *nest = info->attrs[JUMPING_A_SESSION];
+
+	if (!nest) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "session required: JUMPING_A_SESSION nest");
+		NL_SET_ERR_ATTR_MISS(info->extack, NULL, JUMPING_A_SESSION);
+		return -EINVAL;
+	}
+	return nla_parse_nested(tb, maxtype, nest, policy, info->extack);
+}
+
+/**
+ * jp_nl_session_get - the session a request's id names
+ * @jp: the device
+ * @tb: the parsed session nest
+ * @info: the request
+ *
+ * Return: the session, referenced, or an ERR_PTR() with the extack set.
+ */
+struct jp_session *jp_nl_session_get(struct jp_device *jp, struct nlattr **tb,
+				     struct genl_info *info)
+{
+	struct jp_session *s;
+
+	if (!tb[JUMPING_A_SESSION_ID]) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "session id required: JUMPING_A_SESSION_ID");
+		NL_SET_ERR_ATTR_MISS(info->extack, info->attrs[JUMPING_A_SESSION],
+				     JUMPING_A_SESSION_ID);
+		return ERR_PTR(-EINVAL);
+	}
+	s = jp_session_lookup_get(&jp->sessions,
+				  nla_get_u32(tb[JUMPING_A_SESSION_ID]));
+	if (!s) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[JUMPING_A_SESSION_ID],
+				    "no session with this id on the device");
+		return ERR_PTR(-ENOENT);
+	}
+	return s;
+}
+
+/* Under conf_lock: refuse to change a device that is being torn down. */
+static int jp_nl_check_alive(struct jp_device *jp,
+			     struct netlink_ext_ack *extack)
+{
+	lockdep_assert_held(&jp->conf_lock);
+	if (jp->dead) {
+		NL_SET_ERR_MSG_MOD(extack, "device is being deleted");
+		return -ENODEV;
+	}
+	return 0;
+}
+
+static bool jp_addr_is_any(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET)
+		return !((const struct sockaddr_in *)ss)->sin_addr.s_addr;
+	return ipv6_addr_any(&((const struct sockaddr_in6 *)ss)->sin6_addr);
+}
+
+/* An address attribute (validated length) into @ss; port left 0. */
+static void jp_nl_get_addr(const struct nlattr *attr, sa_family_t family,
+			   struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	ss->ss_family = family;
+	if (family == AF_INET)
+		((struct sockaddr_in *)ss)->sin_addr.s_addr =
+			nla_get_in_addr(attr);
+	else
+		((struct sockaddr_in6 *)ss)->sin6_addr = nla_get_in6_addr(attr);
+}
+
+/**
+ * jp_nl_parse_binding - a binding from a JUMPING_A_SESSION_BINDING nest
+ * @nest: the nest, validated against jp_binding_policy
+ * @extack: where to say what is wrong
+ *
+ * Exactly one remote address, a port other than 0, and optionally a local
+ * address of the same family. Return: a new binding or an ERR_PTR().
+ */
+static struct jp_bind *jp_nl_parse_binding(struct nlattr *nest,
+					   struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[JUMPING_A_BINDING_MAX + 1];
+	struct sockaddr_storage remote, local;
+	struct nlattr *raddr, *laddr, *other;
+	struct jp_bind *bind;
+	sa_family_t family;
+	__be16 port;
+	int err;
+
+	err = nla_parse_nested(tb, JUMPING_A_BINDING_MAX, nest,
+			       jp_binding_policy, extack);
+	if (err)
+		return ERR_PTR(err);
+
+	if (tb[JUMPING_A_BINDING_REMOTE_IPV4] &&
+	    tb[JUMPING_A_BINDING_REMOTE_IPV6]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[JUMPING_A_BINDING_REMOTE_IPV6],
+				    "binding takes one remote address, IPv4 or IPv6");
+		return ERR_PTR(-EINVAL);
+	}
+	if (tb[JUMPING_A_BINDING_REMOTE_IPV4]) {
+		family = AF_INET;
+		raddr = tb[JUMPING_A_BINDING_REMOTE_IPV4];
+		laddr = tb[JUMPING_A_BINDING_LOCAL_IPV4];
+		other = tb[JUMPING_A_BINDING_LOCAL_IPV6];
+	} else if (tb[JUMPING_A_BINDING_REMOTE_IPV6]) {
+		family = AF_INET6;
+		raddr = tb[JUMPING_A_BINDING_REMOTE_IPV6];
+		laddr = tb[JUMPING_A_BINDING_LOCAL_IPV6];
+		other = tb[JUMPING_A_BINDING_LOCAL_IPV4];
+	} else {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "binding needs a remote address: JUMPING_A_BINDING_REMOTE_IPV4 or _IPV6");
+		NL_SET_ERR_ATTR_MISS(extack, nest,
+				     JUMPING_A_BINDING_REMOTE_IPV4);
+		return ERR_PTR(-EINVAL);
+	}
+	if (other) {
+		NL_SET_ERR_MSG_ATTR(extack, other,
+				    "local and remote address are of different families");
+		return ERR_PTR(-EINVAL);
+	}
+	if (!tb[JUMPING_A_BINDING_REMOTE_PORT]) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "binding needs a remote port: JUMPING_A_BINDING_REMOTE_PORT");
+		NL_SET_ERR_ATTR_MISS(extack, nest,
+				     JUMPING_A_BINDING_REMOTE_PORT);
+		return ERR_PTR(-EINVAL);
+	}
+	port = nla_get_be16(tb[JUMPING_A_BINDING_REMOTE_PORT]);
+	if (!port) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[JUMPING_A_BINDING_REMOTE_PORT],
+				    "remote port 0 is not a port to send to");
+		return ERR_PTR(-EINVAL);
+	}
+
+	jp_nl_get_addr(raddr, family, &remote);
+	if (jp_addr_is_any(&remote)) {
+		NL_SET_ERR_MSG_ATTR(extack, raddr,
+				    "remote address is the unspecified address");
+		return ERR_PTR(-EINVAL);
+	}
+	if (family == AF_INET)
+		((struct sockaddr_in *)&remote)->sin_port = port;
+	else
+		((struct sockaddr_in6 *)&remote)->sin6_port = port;
+	if (laddr)
+		jp_nl_get_addr(laddr, family, &local);
+
+	bind = jp_bind_new(&remote, laddr ? &local : NULL, GFP_KERNEL);
+	if (IS_ERR(bind))
+		NL_SET_ERR_MSG_ATTR(extack, nest, "could not create the binding");
+	return bind;
+}
+
+/* One JUMPING_A_SESSION_PREFIX nest into @p: host bits must be clear. */
+static int jp_nl_parse_prefix(struct nlattr *nest, struct jp_prefix *p,
+			      struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[JUMPING_A_PREFIX_MAX + 1];
+	struct nlattr *v4, *v6, *len_attr;
+	u8 len;
+	int err;
+
+	err = nla_parse_nested(tb, JUMPING_A_PREFIX_MAX, nest,
+			       jp_prefix_policy, extack);
+	if (err)
+		return err;
+	v4 = tb[JUMPING_A_PREFIX_IPV4];
+	v6 = tb[JUMPING_A_PREFIX_IPV6];
+	len_attr = tb[JUMPING_A_PREFIX_LEN];
+	if (!v4 == !v6) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "prefix needs exactly one of JUMPING_A_PREFIX_IPV4 and _IPV6");
+		return -EINVAL;
+	}
+	if (!len_attr) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "prefix needs a length: JUMPING_A_PREFIX_LEN");
+		NL_SET_ERR_ATTR_MISS(extack, nest, JUMPING_A_PREFIX_LEN);
+		return -EINVAL;
+	}
+	len = nla_get_u8(len_attr);
+
+	if (v4) {
+		__be32 addr = nla_get_in_addr(v4);
+
+		if (len > 32) {
+			NL_SET_ERR_MSG_ATTR(extack, len_attr,
+					    "IPv4 prefix length above 32");
+			return -EINVAL;
+		}
+		jp_prefix_init(p, AF_INET, &addr, len);
+		if (p->addr.ip4 != addr) {
+			NL_SET_ERR_MSG_ATTR(extack, v4,
+					    "prefix has host bits set");
+			return -EINVAL;
+		}
+	} else {
+		struct in6_addr addr = nla_get_in6_addr(v6);
+
+		jp_prefix_init(p, AF_INET6, &addr, len);
+		if (!ipv6_addr_equal(&p->addr.ip6, &addr)) {
+			NL_SET_ERR_MSG_ATTR(extack, v6,
+					    "prefix has host bits set");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/**
+ * jp_nl_parse_prefixes - every JUMPING_A_SESSION_PREFIX of a session nest
+ * @nest: the JUMPING_A_SESSION nest
+ * @extack: where to say which prefix is wrong
+ * @out: set to a new set, or to NULL when the nest has no prefix
+ *
+ * Return: 0 or a negative errno (then *@out is NULL).
+ */
+static int jp_nl_parse_prefixes(struct nlattr *nest,
+				struct netlink_ext_ack *extack,
+				struct jp_prefix_set **out)
+{
+	struct jp_prefix_set *set;
+	unsigned int count = 0, i = 0;
+	struct nlattr *attr;
+	int rem, err;
+
+	*out = NULL;
+	nla_for_each_nested(attr, nest, rem)
+		if (nla_type(attr) == JUMPING_A_SESSION_PREFIX)
+			count++;
+	if (!count)
+		return 0;
+	if (count > JP_SESSION_MAX_PREFIXES) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "too many prefixes (at most 256 per session)");
+		return -E2BIG;
+	}
+	set = jp_prefix_set_alloc(count, GFP_KERNEL);
+	if (!set)
+		return -ENOMEM;
+	nla_for_each_nested(attr, nest, rem) {
+		if (nla_type(attr) != JUMPING_A_SESSION_PREFIX)
+			continue;
+		err = jp_nl_parse_prefix(attr, &set->prefix[i++], extack);
+		if (err) {
+			kfree(set);
+			return err;
+		}
+	}
+	*out = set;
+	return 0;
+}
+
+/* Room for one session message, whatever its prefixes and keys. */
+static size_t jp_nl_session_size(void)
+{
+	size_t prefix = nla_total_size(0) +
+			nla_total_size(sizeof(struct in6_addr)) +
+			nla_total_size(sizeof(u8));
+	size_t keyconf = nla_total_size(0) + 3 * nla_total_size(sizeof(u8));
+	size_t binding = nla_total_size(0) +
+			 2 * nla_total_size(sizeof(struct in6_addr)) +
+			 nla_total_size(sizeof(__be16));
+
+	return nla_total_size(sizeof(u32)) +		/* IFINDEX */
+	       nla_total_size(0) +			/* SESSION */
+	       2 * nla_total_size(sizeof(u32)) +	/* ID, PEER_ID */
+	       nla_total_size(sizeof(u8)) +		/* STATE */
+	       nla_total_size(sizeof(u16)) +		/* REASON */
+	       binding +
+	       JP_SESSION_MAX_PREFIXES * prefix +
+	       2 * keyconf +
+	       jp_nl_stats_size();
+}
+
+static int jp_nl_put_binding(struct sk_buff *skb, const struct jp_bind *bind)
+{
+	struct nlattr *nest;
+	int err;
+
+	nest = nla_nest_start(skb, JUMPING_A_SESSION_BINDING);
+	if (!nest)
+		return -EMSGSIZE;
+	if (bind->remote.family == AF_INET)
+		err = nla_put_in_addr(skb, JUMPING_A_BINDING_REMOTE_IPV4,
+				      bind->remote.in4.sin_addr.s_addr) ?:
+		      nla_put_be16(skb, JUMPING_A_BINDING_REMOTE_PORT,
+				   bind->remote.in4.sin_port) ?:
+		      (bind->local.ip4 ?
+		       nla_put_in_addr(skb, JUMPING_A_BINDING_LOCAL_IPV4,
+				       bind->local.ip4) : 0);
+	else
+		err = nla_put_in6_addr(skb, JUMPING_A_BINDING_REMOTE_IPV6,
+				       &bind->remote.in6.sin6_addr) ?:
+		      nla_put_be16(skb, JUMPING_A_BINDING_REMOTE_PORT,
+				   bind->remote.in6.sin6_port) ?:
+		      (!ipv6_addr_any(&bind->local.ip6) ?
+		       nla_put_in6_addr(skb, JUMPING_A_BINDING_LOCAL_IPV6,
+					&bind->local.ip6) : 0);
+	if (err) {
+		nla_nest_cancel(skb, nest);
+		return err;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int jp_nl_put_prefix(struct sk_buff *skb, const struct jp_prefix *p)
+{
+	struct nlattr *nest;
+	int err;
+
+	nest = nla_nest_start(skb, JUMPING_A_SESSION_PREFIX);
+	if (!nest)
+		return -EMSGSIZE;
+	if (p->family == AF_INET)
+		err = nla_put_in_addr(skb, JUMPING_A_PREFIX_IPV4, p->addr.ip4);
+	else
+		err = nla_put_in6_addr(skb, JUMPING_A_PREFIX_IPV6,
+				       &p->addr.ip6);
+	if (err || nla_put_u8(skb, JUMPING_A_PREFIX_LEN, p->len)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* A key slot: which slot, key id and cipher. Never the key bytes. */
+static int jp_nl_put_keyconf(struct sk_buff *skb, enum jumping_key_slot slot,
+			     const struct jp_key *key)
+{
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, JUMPING_A_SESSION_KEYCONF);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u8(skb, JUMPING_A_KEYCONF_SLOT, slot) ||
+	    nla_put_u8(skb, JUMPING_A_KEYCONF_KEY_ID, key->key_id) ||
+	    nla_put_u8(skb, JUMPING_A_KEYCONF_CIPHER, key->cipher)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* Under rcu_read_lock(): binding, prefixes and key slots of @s. */
+static int jp_nl_put_session_rcu(struct sk_buff *skb, struct jp_session *s)
+{
+	const struct jp_prefix_set *set = rcu_dereference(s->prefixes);
+	const struct jp_bind *bind = rcu_dereference(s->bind);
+	const struct jp_key *key;
+	unsigned int i;
+
+	if (bind && jp_nl_put_binding(skb, bind))
+		return -EMSGSIZE;
+	for (i = 0; set && i < set->count; i++)
+		if (jp_nl_put_prefix(skb, &set->prefix[i]))
+			return -EMSGSIZE;
+	key = rcu_dereference(s->keys.primary);
+	if (key && jp_nl_put_keyconf(skb, JUMPING_KEY_SLOT_PRIMARY, key))
+		return -EMSGSIZE;
+	key = rcu_dereference(s->keys.secondary);
+	if (key && jp_nl_put_keyconf(skb, JUMPING_KEY_SLOT_SECONDARY, key))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/*
+ * One session as a message: device, then the JUMPING_A_SESSION nest with
+ * id, peer id, state, binding, prefixes, key slots and counters. @s must
+ * be referenced or inside an RCU section of the caller.
+ */
+static int jp_nl_fill_session(struct sk_buff *skb, struct jp_device *jp,
+			      struct jp_session *s, u32 portid, u32 seq,
+			      int flags, u8 cmd, struct netlink_callback *cb)
+{
+	struct jp_stats stats;
+	struct nlattr *nest;
+	void *hdr;
+	int err;
+
+	hdr = genlmsg_put(skb, portid, seq, &jp_genl_family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (cb)
+		genl_dump_check_consistent(cb, hdr);
+
+	if (nla_put_u32(skb, JUMPING_A_IFINDEX, jp->dev->ifindex))
+		goto err_cancel;
+	nest = nla_nest_start(skb, JUMPING_A_SESSION);
+	if (!nest ||
+	    nla_put_u32(skb, JUMPING_A_SESSION_ID, s->id) ||
+	    nla_put_u32(skb, JUMPING_A_SESSION_PEER_ID, READ_ONCE(s->peer_id)) ||
+	    nla_put_u8(skb, JUMPING_A_SESSION_STATE, jp_session_state(s)))
+		goto err_cancel;
+
+	rcu_read_lock();
+	err = jp_nl_put_session_rcu(skb, s);
+	rcu_read_unlock();
+	if (err)
+		goto err_cancel;
+
+	jp_stats_read(s->stats, &stats);
+	if (jp_nl_put_stats(skb, JUMPING_A_SESSION_STATS, &stats))
+		goto err_cancel;
+
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+
+err_cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+/* Answer @info with @s as a @cmd message. */
+static int jp_nl_reply_session(struct genl_info *info, struct jp_device *jp,
+			       struct jp_session *s, u8 cmd)
+{
+	struct sk_buff *msg;
+	int err;
+
+	msg = genlmsg_new(jp_nl_session_size(), GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	err = jp_nl_fill_session(msg, jp, s, info->snd_portid, info->snd_seq,
+				 0, cmd, NULL);
+	/* jp_nl_session_size() covers the largest session. */
+	if (WARN_ON_ONCE(err)) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+/* Best effort: a listener that misses an event sees ENOBUFS. */
+static void jp_nl_notify_session_del(struct jp_device *jp,
+				     struct jp_session *s,
+				     enum jumping_reason reason)
+{
+	struct nlattr *nest;
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = jp_genl_event_new(jp, JUMPING_CMD_SESSION_DEL_NTF,
+				nla_total_size(0) +
+				2 * nla_total_size(sizeof(u32)) +
+				nla_total_size(sizeof(u16)),
+				GFP_KERNEL, &hdr);
+	if (!msg)
+		return;
+	nest = nla_nest_start(msg, JUMPING_A_SESSION);
+	if (!nest ||
+	    nla_put_u32(msg, JUMPING_A_SESSION_ID, s->id) ||
+	    nla_put_u32(msg, JUMPING_A_SESSION_PEER_ID, READ_ONCE(s->peer_id)) ||
+	    nla_put_u16(msg, JUMPING_A_SESSION_REASON, reason)) {
+		nlmsg_free(msg);
+		return;
+	}
+	nla_nest_end(msg, nest);
+	jp_genl_event_send(jp, msg, hdr, GFP_KERNEL);
+}
+
+/**
+ * jp_nl_sessions_gone - delete every session of a dying device, telling
+ *	listeners each one's end (reason DEVICE_GONE)
+ * @jp: the device, conf_lock held, packet paths already off it
+ *
+ * Process context: ndo_uninit runs under RTNL and may sleep.
+ */
+void jp_nl_sessions_gone(struct jp_device *jp)
+{
+	struct jp_session *s;
+
+	lockdep_assert_held(&jp->conf_lock);
+	while ((s = jp_session_table_first_get(&jp->sessions))) {
+		if (jp_session_table_remove(&jp->sessions, s))
+			jp_nl_notify_session_del(jp, s,
+						 JUMPING_REASON_DEVICE_GONE);
+		jp_session_put(s);
+	}
+}
+
+int jp_nl_session_new_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[JUMPING_A_SESSION_MAX + 1];
+	struct netlink_ext_ack *extack = info->extack;
+	struct jp_prefix_set *prefixes = NULL;
+	struct jp_session *s = NULL;
+	struct jp_bind *bind = NULL;
+	struct jp_device *jp;
+	u32 id = 0;
+	int err;
+
+	err = jp_nl_session_attrs(info, jp_session_new_nest,
+				  JUMPING_A_SESSION_MAX, tb);
+	if (err)
+		return err;
+	if (!tb[JUMPING_A_SESSION_PEER_ID]) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "new session needs the peer's id: JUMPING_A_SESSION_PEER_ID");
+		NL_SET_ERR_ATTR_MISS(extack, info->attrs[JUMPING_A_SESSION],
+				     JUMPING_A_SESSION_PEER_ID);
+		return -EINVAL;
+	}
+	if (tb[JUMPING_A_SESSION_ID])
+		id = nla_get_u32(tb[JUMPING_A_SESSION_ID]);
+
+	jp = jp_genl_device_from_attrs(info);
+	if (IS_ERR(jp))
+		return PTR_ERR(jp);
+
+	if (tb[JUMPING_A_SESSION_BINDING]) {
+		bind = jp_nl_parse_binding(tb[JUMPING_A_SESSION_BINDING],
+					   extack);
+		if (IS_ERR(bind)) {
+			err = PTR_ERR(bind);
+			bind = NULL;
+			goto out;
+		}
+	}
+	err = jp_nl_parse_prefixes(info->attrs[JUMPING_A_SESSION], extack,
+				   &prefixes);
+	if (err)
+		goto out;
+
+	s = jp_session_new(jp->dev, id,
+			   nla_get_u32(tb[JUMPING_A_SESSION_PEER_ID]));
+	if (!s) {
+		err = -ENOMEM;
+		goto out;
+	}
+	if (tb[JUMPING_A_SESSION_STATE])
+		jp_session_set_state(s,
+				     nla_get_u8(tb[JUMPING_A_SESSION_STATE]));
+	/* Unpublished: nobody else sees these yet. The session owns them. */
+	jp_session_set_bind(s, bind);
+	bind = NULL;
+	jp_session_set_prefixes(s, prefixes);
+	prefixes = NULL;
+
+	mutex_lock(&jp->conf_lock);
+	err = jp_nl_check_alive(jp, extack);
+	if (!err) {
+		err = jp_session_table_insert(&jp->sessions, s);
+		if (err == -EEXIST)
+			NL_SET_ERR_MSG_ATTR(extack, tb[JUMPING_A_SESSION_ID],
+					    "session id already in use on this device");
+		else if (err)
+			NL_SET_ERR_MSG_MOD(extack,
+					   "could not add the session to the table");
+	}
+	mutex_unlock(&jp->conf_lock);
+	if (err)
+		goto out;
+
+	/* The reply carries the id, which the kernel may have chosen. */
+	err = jp_nl_reply_session(info, jp, s, JUMPING_CMD_SESSION_NEW);
+
+out:
+	jp_session_put(s);
+	jp_bind_free(bind);
+	kfree(prefixes);
+	jp_device_put(jp);
+	return err;
+}
+
+int jp_nl_session_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[JUMPING_A_SESSION_MAX + 1];
+	struct netlink_ext_ack *extack = info->extack;
+	struct jp_prefix_set *prefixes = NULL;
+	struct jp_session *s = NULL;
+	struct jp_bind *bind = NULL;
+	struct jp_device *jp;
+	int err;
+
+	err = jp_nl_session_attrs(info, jp_session_set_nest,
+				  JUMPING_A_SESSION_MAX, tb);
+	if (err)
+		return err;
+	jp = jp_genl_device_from_attrs(info);
+	if (IS_ERR(jp))
+		return PTR_ERR(jp);
+
+	if (tb[JUMPING_A_SESSION_BINDING]) {
+		bind = jp_nl_parse_binding(tb[JUMPING_A_SESSION_BINDING],
+					   extack);
+		if (IS_ERR(bind)) {
+			err = PTR_ERR(bind);
+			bind = NULL;
+			goto out;
+		}
+	}
+	err = jp_nl_parse_prefixes(info->attrs[JUMPING_A_SESSION], extack,
+				   &prefixes);
+	if (err)
+		goto out;
+	if (!tb[JUMPING_A_SESSION_PEER_ID] && !tb[JUMPING_A_SESSION_STATE] &&
+	    !bind && !prefixes) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "nothing to set: give a peer id, state, binding or prefixes");
+		err = -EINVAL;
+		goto out;
+	}
+
+	mutex_lock(&jp->conf_lock);
+	err = jp_nl_check_alive(jp, extack);
+	if (err)
+		goto out_unlock;
+	s = jp_nl_session_get(jp, tb, info);
+	if (IS_ERR(s)) {
+		err = PTR_ERR(s);
+		s = NULL;
+		goto out_unlock;
+	}
+	/* Nothing below fails: the request applies as a whole. */
+	if (tb[JUMPING_A_SESSION_PEER_ID])
+		WRITE_ONCE(s->peer_id,
+			   nla_get_u32(tb[JUMPING_A_SESSION_PEER_ID]));
+	if (tb[JUMPING_A_SESSION_STATE])
+		jp_session_set_state(s,
+				     nla_get_u8(tb[JUMPING_A_SESSION_STATE]));
+	if (bind) {
+		jp_session_set_bind(s, bind);
+		bind = NULL;
+	}
+	if (prefixes) {
+		jp_session_set_prefixes(s, prefixes);
+		prefixes = NULL;
+	}
+out_unlock:
+	mutex_unlock(&jp->conf_lock);
+out:
+	jp_session_put(s);
+	jp_bind_free(bind);
+	kfree(prefixes);
+	jp_device_put(jp);
+	return err;
+}
+
+int jp_nl_session_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[JUMPING_A_SESSION_MAX + 1];
+	struct jp_session *s = NULL;
+	struct jp_device *jp;
+	bool removed = false;
+	int err;
+
+	err = jp_nl_session_attrs(info, jp_session_id_nest,
+				  JUMPING_A_SESSION_MAX, tb);
+	if (err)
+		return err;
+	jp = jp_genl_device_from_attrs(info);
+	if (IS_ERR(jp))
+		return PTR_ERR(jp);
+
+	mutex_lock(&jp->conf_lock);
+	err = jp_nl_check_alive(jp, info->extack);
+	if (err)
+		goto out_unlock;
+	s = jp_nl_session_get(jp, tb, info);
+	if (IS_ERR(s)) {
+		err = PTR_ERR(s);
+		s = NULL;
+		goto out_unlock;
+	}
+	/*
+	 * Packets that found it keep using it until their RCU section ends;
+	 * it is freed after the last reference and a grace period.
+	 */
+	removed = jp_session_table_remove(&jp->sessions, s);
+out_unlock:
+	mutex_unlock(&jp->conf_lock);
+	if (removed)
+		jp_nl_notify_session_del(jp, s, JUMPING_REASON_USERSPACE);
+	jp_session_put(s);
+	jp_device_put(jp);
+	return err;
+}
+
+int jp_nl_session_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[JUMPING_A_SESSION_MAX + 1];
+	struct jp_session *s;
+	struct jp_device *jp;
+	int err;
+
+	err = jp_nl_session_attrs(info, jp_session_id_nest,
+				  JUMPING_A_SESSION_MAX, tb);
+	if (err)
+		return err;
+	jp = jp_genl_device_from_attrs(info);
+	if (IS_ERR(jp))
+		return PTR_ERR(jp);
+
+	/* Read-only: a reference is enough, no conf_lock. */
+	s = jp_nl_session_get(jp, tb, info);
+	if (IS_ERR(s)) {
+		err = PTR_ERR(s);
+	} else {
+		err = jp_nl_reply_session(info, jp, s,
+					  JUMPING_CMD_SESSION_GET);
+		jp_session_put(s);
+	}
+	jp_device_put(jp);
+	return err;
+}
+
+/*
+ * The sessions of one device, resumable: cb->args[0] holds the device's
+ * ifindex (looked up again on every part, so an unfinished dump never pins
+ * a device that is being deleted), cb->args[1] the sessions already sent.
+ * If sessions come or go between parts, the table generation flags the
+ * dump NLM_F_DUMP_INTR.
+ */
+int jp_nl_session_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct net *net = sock_net(cb->skb->sk);
+	long skip = cb->args[1], idx = 0;
+	struct net_device *dev;
+	struct jp_session *s;
+	struct jp_device *jp;
+	int err = 0;
+
+	if (!cb->args[0]) {
+		jp = jp_nl_device_lookup(net, info->attrs, cb->extack);
+		if (IS_ERR(jp))
+			return PTR_ERR(jp);
+		cb->args[0] = jp->dev->ifindex;
+	} else {
+		dev = dev_get_by_index(net, cb->args[0]);
+		if (!dev)
+			return 0;	/* deleted meanwhile: nothing more */
+		if (!jp_is_device(dev)) {
+			dev_put(dev);
+			return 0;
+		}
+		jp = netdev_priv(dev);
+	}
+
+	/* RCU: the list changes under the table lock, a dump must not sleep. */
+	rcu_read_lock();
+	cb->seq = READ_ONCE(jp->sessions.gen);
+	list_for_each_entry_rcu(s, &jp->sessions.list, list) {
+		if (idx < skip) {
+			idx++;
+			continue;
+		}
+		err = jp_nl_fill_session(skb, jp, s,
+					 NETLINK_CB(cb->skb).portid,
+					 cb->nlh->nlmsg_seq, NLM_F_MULTI,
+					 JUMPING_CMD_SESSION_GET, cb);
+		if (err)
+			break;
+		idx++;
+	}
+	rcu_read_unlock();
+	jp_device_put(jp);
+
+	cb->args[1] = idx;
+	/* A session that does not fit an empty message is an error. */
+	if (err && !skb->len)
+		return err;
+	return skb->len;
+}
+
+int jp_nl_binding_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[JUMPING_A_SESSION_MAX + 1];
+	struct netlink_ext_ack *extack = info->extack;
+	struct jp_session *s = NULL;
+	struct jp_bind *bind;
+	struct jp_device *jp;
+	int err;
+
+	err = jp_nl_session_attrs(info, jp_session_binding_nest,
+				  JUMPING_A_SESSION_MAX, tb);
+	if (err)
+		return err;
+	if (!tb[JUMPING_A_SESSION_BINDING]) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "binding required: JUMPING_A_SESSION_BINDING");
+		NL_SET_ERR_ATTR_MISS(extack, info->attrs[JUMPING_A_SESSION],
+				     JUMPING_A_SESSION_BINDING);
+		return -EINVAL;
+	}
+	jp = jp_genl_device_from_attrs(info);
+	if (IS_ERR(jp))
+		return PTR_ERR(jp);
+
+	bind = jp_nl_parse_binding(tb[JUMPING_A_SESSION_BINDING], extack);
+	if (IS_ERR(bind)) {
+		err = PTR_ERR(bind);
+		bind = NULL;
+		goto out;
+	}
+
+	mutex_lock(&jp->conf_lock);
+	err = jp_nl_check_alive(jp, extack);
+	if (err)
+		goto out_unlock;
+	s = jp_nl_session_get(jp, tb, info);
+	if (IS_ERR(s)) {
+		err = PTR_ERR(s);
+		s = NULL;
+		goto out_unlock;
+	}
+	/* Same id, keys and counters; only where packets go changes. */
+	jp_session_set_bind(s, bind);
+	bind = NULL;
+out_unlock:
+	mutex_unlock(&jp->conf_lock);
+out:
+	jp_session_put(s);
+	jp_bind_free(bind);
+	jp_device_put(jp);
+	return err;
+}
