@@ -41,11 +41,13 @@ jp_default_kdir() {
 # The release string a kernel image was built as.
 jp_image_release() {
 	local image=$1 dir
-	dir=$(dirname "$image")
-	if [ -r "$dir/include/config/kernel.release" ]; then
-		cat "$dir/include/config/kernel.release"
-		return 0
-	fi
+	# In a build tree: vmlinux at the top, bzImage in arch/x86/boot.
+	for dir in "$(dirname "$image")" "$(dirname "$image")/../../.."; do
+		if [ -r "$dir/include/config/kernel.release" ]; then
+			cat "$dir/include/config/kernel.release"
+			return 0
+		fi
+	done
 	case "$image" in
 	/boot/vmlinuz-*) echo "${image#/boot/vmlinuz-}"; return 0 ;;
 	esac
@@ -58,6 +60,11 @@ jp_image_release() {
 jp_uncompressed_image() {
 	local image=$1 cache=$2 key out
 	if [ "$(head -c 4 "$image" | od -An -tx1 | tr -d ' ')" = 7f454c46 ]; then
+		echo "$image"
+		return 0
+	fi
+	# Only Debian's XZ bzImages are worth unpacking; others boot as they are.
+	if ! grep -q -a -F "$(printf '\3757zXZ')" "$image"; then
 		echo "$image"
 		return 0
 	fi
