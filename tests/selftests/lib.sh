@@ -98,8 +98,14 @@ jp_module_loaded() {
 	[ -d /sys/module/jumping ]
 }
 
+# insmod does not resolve dependencies (udp_tunnel, ip6_udp_tunnel): load
+# the ones the module names first.
 jp_load() {
-	jp_module_loaded || insmod "$JP_MODULE"
+	local deps
+	jp_module_loaded && return 0
+	deps=$(modinfo -F depends "$JP_MODULE") || return 1
+	[ -z "$deps" ] || modprobe -a ${deps//,/ } || return 1
+	insmod "$JP_MODULE"
 }
 
 jp_unload() {

@@ -1,0 +1,182 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# DEVICE_GET/DEVICE_SET through jumpctl, and every malformed request
+# rejected with an extack message (or EPERM) and nothing changed: after
+# each rejection both devices' settings and sockets are read back.
+# Everything runs in a namespace of its own.
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib.sh"
+. "$here/helpers.sh"
+
+# Two devices with known settings in a fresh namespace: jp0 listens on
+# 40300 with fwmark 0x10, jp1 on 40301 with fwmark 0x20; d0 is a dummy.
+setup_devices() {
+	setup_ns ns
+	ip -n "$ns" link add jp0 type jumping
+	ip -n "$ns" link add jp1 type jumping
+	ip -n "$ns" link add d0 type dummy
+	jpctl "$ns" set jp0 listen-port 40300 fwmark 0x10
+	jpctl "$ns" set jp1 listen-port 40301 fwmark 0x20
+	unchanged
+}
+
+unchanged() {
+	jp_expect_conf "$ns" jp0 40300 16
+	jp_expect_conf "$ns" jp1 40301 32
+}
+
+# reject MESSAGE COMMAND...: the request fails with MESSAGE and changes
+# nothing.
+reject() {
+	expect_fail "$@"
+	unchanged
+}
+
+round_trip() {
+	local ns text idx
+	setup_ns ns
+	ip -n "$ns" link add jp0 type jumping
+	jp_expect_conf "$ns" jp0 0 0	# a new device: no port, no mark
+	jpctl "$ns" set jp0 listen-port 40310 fwmark 0x1234abcd
+	jp_expect_conf "$ns" jp0 40310 $((0x1234abcd))
+	text=$(jpctl "$ns" show jp0)
+	grep -qx "device: jp0" <<<"$text" || fail "text show lacks the device: $text"
+	grep -qx "  listen port: 40310" <<<"$text" || fail "text show lacks the port: $text"
+	grep -qx "  fwmark: 0x1234abcd" <<<"$text" || fail "text show lacks the mark: $text"
+	# The largest values fit.
+	jpctl "$ns" set jp0 listen-port 65535 fwmark 0xffffffff
+	jp_expect_conf "$ns" jp0 65535 4294967295
+	# One setting at a time leaves the other alone.
+	jpctl "$ns" set jp0 fwmark 7
+	jp_expect_conf "$ns" jp0 65535 7
+	jpctl "$ns" set jp0 listen-port 40311
+	jp_expect_conf "$ns" jp0 40311 7
+	! jp_port_bound "$ns" 65535 || fail "the old port 65535 is still open"
+	# Port 0 closes the socket.
+	jpctl "$ns" set jp0 listen-port 0
+	jp_expect_conf "$ns" jp0 0 7
+	! jp_port_bound "$ns" 40311 || fail "port 40311 still open after listen-port 0"
+	# DEVICE_GET by ifindex and by name give the same answer.
+	idx=$(jpctl "$ns" --json show jp0 | jp_json .ifindex)
+	[ "$(nlraw "$ns" device_get ifindex:u32="$idx" | grep -v dev_stats)" = \
+	  "$(nlraw "$ns" device_get ifname:string=jp0 | grep -v dev_stats)" ] ||
+		fail "DEVICE_GET by ifindex $idx and by name differ"
+	nlraw "$ns" device_get ifindex:u32="$idx" ifname:string=jp0 | grep -qx fwmark=7 ||
+		fail "DEVICE_GET by matching ifindex and name failed"
+}
+
+unknown_device() {
+	local ns
+	setup_devices
+	reject "jp9: no such jumping device" jpctl "$ns" set jp9 fwmark 1
+	reject "jp9: no such jumping device" jpctl "$ns" show jp9
+	reject "no such jumping device" nlraw "$ns" device_set ifindex:u32=4000 fwmark:u32=1
+	reject "no such jumping device" nlraw "$ns" device_get ifindex:u32=4000
+}
+
+not_a_jumping_device() {
+	local ns
+	setup_devices
+	reject "lo: not a jumping device" jpctl "$ns" set lo listen-port 40399
+	reject "d0: not a jumping device" jpctl "$ns" set d0 fwmark 1
+	reject "d0: not a jumping device" jpctl "$ns" show d0
+	reject "not a jumping device" nlraw "$ns" device_set ifindex:u32=1 fwmark:u32=1
+}
+
+wrong_attribute_type() {
+	local ns
+	setup_devices
+	# A u16 attribute sent as u32 or u8, a u32 as u16 or u64.
+	reject "invalid attribute length" nlraw "$ns" device_set ifname:string=jp0 listen_port:u32=40399
+	reject "invalid attribute length" nlraw "$ns" device_set ifname:string=jp0 listen_port:u8=9
+	reject "invalid attribute length" nlraw "$ns" device_set ifname:string=jp0 fwmark:u16=1
+	reject "invalid attribute length" nlraw "$ns" device_set ifname:string=jp0 fwmark:u64=1
+	reject "invalid attribute length" nlraw "$ns" device_set ifindex:string=jp0 fwmark:u32=1
+	# A name without its NUL, a flag where a number belongs.
+	reject "EINVAL" nlraw "$ns" device_set ifname:binary=6a7030 fwmark:u32=1
+	reject "EINVAL" nlraw "$ns" device_set ifname:string=jp0 fwmark:flag=
+}
+
+out_of_range() {
+	local ns
+	setup_devices
+	# jumpctl refuses to send these at all ...
+	reject "listen-port '65536' is not a port" jpctl "$ns" set jp0 listen-port 65536
+	reject "listen-port '-1' is not a port" jpctl "$ns" set jp0 listen-port -1
+	reject "fwmark '0x100000000' is not a 32-bit number" jpctl "$ns" set jp0 fwmark 0x100000000
+	# ... so send them raw: a port above 65535 only fits a u32.
+	reject "invalid attribute length" nlraw "$ns" device_set ifname:string=jp0 listen_port:u32=65536
+	reject "integer out of range" nlraw "$ns" device_set ifindex:u32=0 fwmark:u32=1
+	reject "EINVAL" nlraw "$ns" device_set ifname:string=jp0123456789abcdef fwmark:u32=1
+	# A port another device holds cannot be taken; the mark sent with
+	# it is not applied either.
+	reject "jp1: jumping: cannot bind" jpctl "$ns" set jp1 listen-port 40300 fwmark 0x99
+}
+
+missing_attribute() {
+	local ns
+	setup_devices
+	reject "device required" nlraw "$ns" device_set listen_port:u16=40399 fwmark:u32=1
+	reject "[missing attribute $(uapi_value JUMPING_A_IFINDEX)]" \
+		nlraw "$ns" device_set fwmark:u32=1
+	reject "device required" nlraw "$ns" device_get
+	reject "nothing to set" nlraw "$ns" device_set ifname:string=jp0
+	reject "give listen-port and/or fwmark" jpctl "$ns" set jp0
+}
+
+unexpected_attribute() {
+	local ns
+	setup_devices
+	# Attributes DEVICE_SET does not take, known and unknown to the family.
+	reject "Unsupported attribute" nlraw "$ns" device_set ifname:string=jp0 session:binary= fwmark:u32=1
+	reject "Unsupported attribute" nlraw "$ns" device_set ifname:string=jp0 dev_stats:binary= fwmark:u32=1
+	reject "Unknown attribute type" nlraw "$ns" device_set ifname:string=jp0 999:u32=1 fwmark:u32=1
+	# Device selectors that disagree.
+	reject "name different devices" nlraw "$ns" device_set ifindex:u32=1 ifname:string=jp0 fwmark:u32=1
+	# A command the family lacks.
+	reject "EOPNOTSUPP" nlraw "$ns" 200 ifname:string=jp0
+}
+
+# The value of a uapi enum constant, from the header itself.
+uapi_value() {
+	printf '#include <linux/jumping.h>\n%s\n' "$1" |
+		cpp -P -I"$JP_REPO/include/uapi" - | tail -n 1
+}
+
+# denied NS SETPRIV_OPTION...: every request, run through setpriv with
+# these options, fails with EPERM and changes nothing.
+denied() {
+	local ns=$1
+	shift
+	reject "jp0: Operation not permitted" \
+		ip netns exec "$ns" setpriv "$@" "$JPCTL" set jp0 listen-port 40399 fwmark 1
+	reject "show: Operation not permitted" \
+		ip netns exec "$ns" setpriv "$@" "$JPCTL" show
+	reject "EPERM (errno 1)" \
+		ip netns exec "$ns" setpriv "$@" "$NLRAW" device_set ifname:string=jp0 fwmark:u32=1
+	reject "EPERM (errno 1)" \
+		ip netns exec "$ns" setpriv "$@" "$NLRAW" --dump device_get
+}
+
+without_cap_net_admin() {
+	local ns
+	command -v setpriv >/dev/null || skip "setpriv (util-linux) not installed"
+	setup_devices
+	# nobody with no capabilities at all
+	denied "$ns" --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all
+	# root with every capability but CAP_NET_ADMIN
+	denied "$ns" --inh-caps=-net_admin --bounding-set=-net_admin
+}
+
+ktap_begin 8
+jp_load
+run_case "DEVICE_GET/DEVICE_SET round trip through jumpctl" round_trip
+run_case "unknown device rejected, nothing changed" unknown_device
+run_case "non-jumping device (lo, dummy) rejected, nothing changed" not_a_jumping_device
+run_case "wrong attribute types rejected, nothing changed" wrong_attribute_type
+run_case "out-of-range values rejected, nothing changed" out_of_range
+run_case "missing device attribute or nothing to set rejected" missing_attribute
+run_case "attributes DEVICE_SET does not take rejected" unexpected_attribute
+run_case "caller without CAP_NET_ADMIN gets EPERM, nothing changed" without_cap_net_admin
+jp_unload
+ktap_end
