@@ -64,6 +64,7 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C userspace clean
 	$(MAKE) -C tests/unit clean
+	$(MAKE) -C tests/selftests/jumping clean
 	rm -rf tests/out lint.log
 
 .PHONY: all module userspace install check check-stock check-debug lint clean \

@@ -9,6 +9,7 @@
 #include <linux/jumping.h>
 #include <linux/module.h>
 #include <linux/rtnetlink.h>
+#include <linux/slab.h>
 #include <net/genetlink.h>
 #include <net/net_namespace.h>
 #include <net/rtnetlink.h>
@@ -53,9 +54,30 @@ static struct pernet_operations jp_net_ops = {
 	.size		 = sizeof(struct jp_net),
 };
 
+#ifdef JUMPING_TEST_LEAK
+/*
+ * Test-only, never in a real build: tests/check loads a module built with
+ * JUMPING_TEST_LEAK=1 on the debug kernel and expects kmemleak to report
+ * this one lost allocation, proving the debug run's checks bite.
+ */
+static noinline void jp_test_leak(void)
+{
+	void *lost = kmalloc(128, GFP_KERNEL);
+
+	if (lost)
+		memset(lost, 0x6a, 128);
+}
+#else
+static inline void jp_test_leak(void)
+{
+}
+#endif
+
 static int __init jp_mod_init(void)
 {
 	int err;
+
+	jp_test_leak();
 
 	/* Built with JUMPING_SELFTEST=1 only; otherwise always true. */
 	if (!jp_replay_selftest())
