@@ -100,6 +100,9 @@ source_not_allowed() {
 	assert_eq "server session drops" 5 "$(jq_dev "$srv" "st($SRV_ID) | drops")"
 	assert_eq "server rx packets" 0 "$(jq_dev "$srv" "st($SRV_ID).rx_packets")"
 	echo "the allowed source still gets through"
+	# fd10::9/128 would win the source selection over fd10::1/64.
+	ip -n "$cli" addr del 10.10.0.9/32 dev jp0
+	ip -n "$cli" addr del fd10::9/128 dev jp0
 	pings_ok "$cli" 2 -i 0.2 $SRV4
 	pings_ok "$cli" 2 -i 0.2 $SRV6
 }

@@ -13,11 +13,11 @@ source "$(dirname "$0")/topo.sh"
 stream_running() {
 	topo_setup "$1" "$2"
 	iperf3_server $SRV4
-	ip netns exec "$cli" iperf3 -c $SRV4 -p $IPERF_PORT -t 60 \
+	ip netns exec "$cli" iperf3 -c $SRV4 -p $IPERF_PORT -t 600 \
 		>"$topo_tmp/iperf3.log" 2>&1 &
 	stream_pid=$!
 	topo_pids+=("$stream_pid")
-	wait_until 60 rx_above 500 || fail "the stream did not start"
+	wait_until 120 rx_above 500 || fail "the stream did not start"
 }
 
 rx_above() {

@@ -43,8 +43,7 @@ endpoint() {
 
 # new_key FILE: 32 random bytes as 64 hex digits.
 new_key() {
-	head -c 32 /dev/urandom | od -An -v -tx1 | tr -d ' \n' >"$1"
-	echo >>"$1"
+	{ od -An -v -tx1 -N32 /dev/urandom | tr -d ' \n'; echo; } >"$1"
 }
 
 # topo_keys SLOT KEY_ID CIPHER: a fresh key pair installed on both sides
@@ -70,24 +69,36 @@ topo_setup() {
 	topo_tmp=$(mktemp -d)
 	setup_ns cli srv
 	ip link add veth0 netns "$cli" type veth peer name veth0 netns "$srv"
-	ip -n "$cli" addr add $CLI_OUT4/24 dev veth0
-	ip -n "$cli" addr add $CLI_OUT6/64 dev veth0 nodad
-	ip -n "$srv" addr add $SRV_OUT4/24 dev veth0
-	ip -n "$srv" addr add $SRV_OUT4B/24 dev veth0
-	ip -n "$srv" addr add $SRV_OUT6/64 dev veth0 nodad
-	ip -n "$srv" addr add $SRV_OUT6B/64 dev veth0 nodad
+	# One ip process per namespace: process starts are what costs most
+	# on a loaded TCG guest.
+	ip -n "$cli" -b - <<-EOB
+	addr add $CLI_OUT4/24 dev veth0
+	addr add $CLI_OUT6/64 dev veth0 nodad
+	EOB
+	ip -n "$srv" -b - <<-EOB
+	addr add $SRV_OUT4/24 dev veth0
+	addr add $SRV_OUT4B/24 dev veth0
+	addr add $SRV_OUT6/64 dev veth0 nodad
+	addr add $SRV_OUT6B/64 dev veth0 nodad
+	EOB
 	for ns in "$cli" "$srv"; do
-		ip -n "$ns" link set veth0 up
-		ip -n "$ns" link add jp0 type jumping
 		# No link-local address, no router solicitations: nothing
 		# but the test's own packets may cross the tunnel.
-		ip -n "$ns" link set jp0 addrgenmode none
+		ip -n "$ns" -b - <<-EOB
+		link set veth0 up
+		link add jp0 type jumping
+		link set jp0 addrgenmode none
+		EOB
 		ip netns exec "$ns" "$JPCTL" set jp0 listen-port $JP_PORT
 	done
-	ip -n "$cli" addr add $CLI4/24 dev jp0
-	ip -n "$cli" addr add $CLI6/64 dev jp0 nodad
-	ip -n "$srv" addr add $SRV4/24 dev jp0
-	ip -n "$srv" addr add $SRV6/64 dev jp0 nodad
+	ip -n "$cli" -b - <<-EOB
+	addr add $CLI4/24 dev jp0
+	addr add $CLI6/64 dev jp0 nodad
+	EOB
+	ip -n "$srv" -b - <<-EOB
+	addr add $SRV4/24 dev jp0
+	addr add $SRV6/64 dev jp0 nodad
+	EOB
 	jc session add jp0 id $CLI_ID peer-id $SRV_ID \
 		remote "$(endpoint "$outer" $SRV_OUT4 $SRV_OUT6)" \
 		allowed $SRV4/32,$SRV6/128
@@ -97,6 +108,17 @@ topo_setup() {
 	topo_keys primary 0 "$cipher"
 	ip -n "$cli" link set jp0 up
 	ip -n "$srv" link set jp0 up
+	# The veth carrier comes up asynchronously, and the first packets
+	# wait for ARP/ND: have the outer path working before any test.
+	wait_until 30 outer_ok "$outer" || fail "no outer path over IPv$outer"
+}
+
+outer_ok() {
+	if [ "$1" = 6 ]; then
+		in_cli ping -n -q -c 1 -W 1 $SRV_OUT6 >/dev/null 2>&1
+	else
+		in_cli ping -n -q -c 1 -W 1 $SRV_OUT4 >/dev/null 2>&1
+	fi
 }
 
 # Kill what the case started (by pid), then the namespaces go.
