@@ -596,6 +596,36 @@ void jp_nl_sessions_gone(struct jp_device *jp)
 	}
 }
 
+/*
+ * The optional binding and prefixes of a SESSION_NEW or SESSION_SET, built
+ * before any lock is taken so a bad request changes nothing. On error
+ * nothing is left allocated.
+ */
+static int jp_nl_parse_session_conf(struct genl_info *info, struct nlattr **tb,
+				    struct jp_bind **bind,
+				    struct jp_prefix_set **prefixes)
+{
+	int err;
+
+	*bind = NULL;
+	if (tb[JUMPING_A_SESSION_BINDING]) {
+		*bind = jp_nl_parse_binding(tb[JUMPING_A_SESSION_BINDING],
+					    info->extack);
+		if (IS_ERR(*bind)) {
+			err = PTR_ERR(*bind);
+			*bind = NULL;
+			return err;
+		}
+	}
+	err = jp_nl_parse_prefixes(info->attrs[JUMPING_A_SESSION], info->extack,
+				   prefixes);
+	if (err) {
+		jp_bind_free(*bind);
+		*bind = NULL;
+	}
+	return err;
+}
+
 int jp_nl_session_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[JUMPING_A_SESSION_MAX + 1];
@@ -625,17 +655,7 @@ int jp_nl_session_new_doit(struct sk_buff *skb, struct genl_info *info)
 	if (IS_ERR(jp))
 		return PTR_ERR(jp);
 
-	if (tb[JUMPING_A_SESSION_BINDING]) {
-		bind = jp_nl_parse_binding(tb[JUMPING_A_SESSION_BINDING],
-					   extack);
-		if (IS_ERR(bind)) {
-			err = PTR_ERR(bind);
-			bind = NULL;
-			goto out;
-		}
-	}
-	err = jp_nl_parse_prefixes(info->attrs[JUMPING_A_SESSION], extack,
-				   &prefixes);
+	err = jp_nl_parse_session_conf(info, tb, &bind, &prefixes);
 	if (err)
 		goto out;
 
@@ -698,17 +718,7 @@ int jp_nl_session_set_doit(struct sk_buff *skb, struct genl_info *info)
 	if (IS_ERR(jp))
 		return PTR_ERR(jp);
 
-	if (tb[JUMPING_A_SESSION_BINDING]) {
-		bind = jp_nl_parse_binding(tb[JUMPING_A_SESSION_BINDING],
-					   extack);
-		if (IS_ERR(bind)) {
-			err = PTR_ERR(bind);
-			bind = NULL;
-			goto out;
-		}
-	}
-	err = jp_nl_parse_prefixes(info->attrs[JUMPING_A_SESSION], extack,
-				   &prefixes);
+	err = jp_nl_parse_session_conf(info, tb, &bind, &prefixes);
 	if (err)
 		goto out;
 	if (!tb[JUMPING_A_SESSION_PEER_ID] && !tb[JUMPING_A_SESSION_STATE] &&
