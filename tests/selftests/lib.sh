@@ -99,12 +99,15 @@ jp_module_loaded() {
 }
 
 # insmod does not resolve dependencies (udp_tunnel, ip6_udp_tunnel): load
-# the ones the module names first.
+# the ones the module names first (modprobe only if missing: it is slow).
 jp_load() {
-	local deps
+	local dep
 	jp_module_loaded && return 0
-	deps=$(modinfo -F depends "$JP_MODULE") || return 1
-	[ -z "$deps" ] || modprobe -a ${deps//,/ } || return 1
+	[ -n "${jp_module_deps+set}" ] ||
+		jp_module_deps=$(modinfo -F depends "$JP_MODULE") || return 1
+	for dep in ${jp_module_deps//,/ }; do
+		[ -d "/sys/module/$dep" ] || modprobe "$dep" || return 1
+	done
 	insmod "$JP_MODULE"
 }
 

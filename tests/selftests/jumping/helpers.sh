@@ -1,16 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # Helpers of the jumping selftests (sourced after ../lib.sh): run jumpctl
-# and nlraw in a namespace, read a device's settings back, check sockets.
+# and nlraw in a namespace, read devices' settings back, check sockets.
+# Every process costs 0.1-1 s in a TCG guest: readbacks parse jumpctl's
+# text output with bash itself; jq is used where the JSON is the subject.
 
 NLRAW=${NLRAW:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/nlraw}
-
-# The tools are built on the host before the guest boots.
-jp_need_tools() {
-	[ -x "$JPCTL" ] || fail "no $JPCTL: run 'make -C userspace' first"
-	[ -x "$NLRAW" ] || fail "no $NLRAW: run 'make -C tests/selftests/jumping' first"
-	command -v jq >/dev/null || command -v python3 >/dev/null ||
-		fail "jq or python3 is needed to read jumpctl --json"
-}
 
 # in_ns NS COMMAND...: run COMMAND in namespace NS ("" = this one).
 in_ns() {
@@ -23,6 +17,7 @@ in_ns() {
 	fi
 }
 
+# The tools are built on the host before the guest boots.
 jpctl() {	# jpctl NS ARGS...
 	local ns=$1
 	shift
@@ -44,6 +39,7 @@ jp_json() {
 		jq -r "$1"
 		return
 	fi
+	command -v python3 >/dev/null || fail "jq or python3 is needed to read JSON"
 	python3 -c '
 import json, sys
 doc, path = json.load(sys.stdin), sys.argv[1]
@@ -55,40 +51,102 @@ else:
 ' "$1"
 }
 
-# jp_conf NS DEV: "PORT FWMARK" (decimal) as jumpctl --json show reports.
-jp_conf() {
-	local json
-	json=$(jpctl "$1" --json show "$2") || return 1
-	echo "$(jp_json .listen_port <<<"$json") $(jp_json .fwmark <<<"$json")"
+# jp_confs NS [DEV]: one line "DEV PORT FWMARK" (decimal) per device that
+# `jumpctl show` lists in NS, in its order.
+jp_confs() {
+	local out line dev="" port="" mark=""
+	out=$(jpctl "$1" show ${2:+"$2"}) || return 1
+	while IFS= read -r line; do
+		case $line in
+		"device: "*)
+			[ -z "$dev" ] || echo "$dev $port $((mark))"
+			dev=${line#device: } port="" mark=""
+			;;
+		"  listen port: "*) port=${line#*: } ;;
+		"  fwmark: "*) mark=${line#*: } ;;
+		esac
+	done <<<"$out"
+	[ -z "$dev" ] || echo "$dev $port $((mark))"
 }
 
-# jp_expect_conf NS DEV PORT FWMARK: the device has exactly these settings
-# and, for a non-zero port, a UDP socket is bound to it in NS.
+# jp_dev_names NS: the names the DEVICE_GET dump lists, sorted, one line.
+jp_dev_names() {
+	local confs line names=()
+	confs=$(jp_confs "$1") || return 1
+	while read -r line; do
+		[ -z "$line" ] || names+=("${line%% *}")
+	done <<<"$confs"
+	printf '%s\n' "${names[@]}" | sort | xargs echo
+}
+
+# jp_expect_confs NS "DEV PORT FWMARK"...: NS holds exactly these jumping
+# devices with these settings, and a UDP socket on every non-zero port.
+jp_expect_confs() {
+	local ns=$1 got conf port ports=() lines=() n
+	shift
+	got=$(jp_confs "$ns") || fail "cannot list devices in '${ns:-init}'"
+	# The same lines in any order (names are unique), without sort(1).
+	[ -z "$got" ] || mapfile -t lines <<<"$got"
+	n=${#lines[@]}
+	for conf in "$@"; do
+		[[ $'\n'$got$'\n' == *$'\n'"$conf"$'\n'* ]] || n=-1
+		read -r _ port _ <<<"$conf"
+		[ "$port" = 0 ] || ports+=("$port")
+	done
+	[ "$n" = $# ] ||
+		fail "devices in '${ns:-init}' are [${got//$'\n'/, }], expected [$(IFS=,; echo "$*")]"
+	jp_ports_bound "$ns" "${ports[@]}"
+}
+
+# jp_expect_conf NS DEV PORT FWMARK: one device's settings (others may exist).
 jp_expect_conf() {
 	local got
-	got=$(jp_conf "$1" "$2") || fail "cannot read $2 back in ns '${1:-init}'"
-	[ "$got" = "$3 $4" ] ||
-		fail "$2 in ns '${1:-init}': port/fwmark '$got', expected '$3 $4'"
-	[ "$3" = 0 ] || jp_port_bound "$1" "$3" ||
-		fail "$2 in ns '${1:-init}': nothing listens on UDP port $3"
+	got=$(jp_confs "$1" "$2") || fail "cannot read $2 back in '${1:-init}'"
+	[ "$got" = "$2 $3 $4" ] ||
+		fail "$2 in '${1:-init}': got '$got', expected port $3 fwmark $4"
+	[ "$3" = 0 ] || jp_ports_bound "$1" "$3"
 }
 
-# jp_port_bound NS PORT: some UDP socket (v4 or v6) is bound to PORT in NS.
-jp_port_bound() {
-	[ -n "$(in_ns "$1" ss -Hlnu "sport = :$2")" ]
+# jp_udp_ports NS: the local ports of all bound UDP sockets in NS.
+jp_udp_ports() {
+	local out state recvq sendq local rest
+	out=$(ss ${1:+-N "$1"} -Hlnu) || return 1
+	while read -r state recvq sendq local rest; do
+		[ -z "$local" ] || echo "${local##*:}"
+	done <<<"$out"
 }
 
-# jp_dev_names NS: the jumping devices the DEVICE_GET dump lists, sorted,
-# on one line.
-jp_dev_names() {
-	local json
-	json=$(jpctl "$1" --json show) || return 1
-	jp_json '.[].ifname' <<<"$json" | sort | xargs echo
+# jp_ports_bound NS PORT...: each PORT has a UDP socket bound in NS.
+jp_ports_bound() {
+	local ns=$1 ports port
+	shift
+	[ $# -gt 0 ] || return 0
+	ports=" $(jp_udp_ports "$ns" | xargs echo) "
+	for port in "$@"; do
+		[[ $ports == *" $port "* ]] ||
+			fail "nothing listens on UDP port $port in '${ns:-init}'"
+	done
+}
+
+# jp_ports_free NS PORT...: no UDP socket is bound to any PORT in NS.
+jp_ports_free() {
+	local ns=$1 ports port
+	shift
+	ports=" $(jp_udp_ports "$ns" | xargs echo) "
+	for port in "$@"; do
+		[[ $ports != *" $port "* ]] ||
+			fail "UDP port $port is still bound in '${ns:-init}'"
+	done
 }
 
 # jp_linkinfo_count NS: devices rtnetlink reports as kind "jumping" (by
-# the linkinfo line, not `type jumping`: that filter is ignored once the
+# the linkinfo text, not `type jumping`: that filter is ignored once the
 # kind is unknown, i.e. after the module is gone).
 jp_linkinfo_count() {
-	in_ns "$1" ip -d -o link show | grep -c ' jumping ' || true
+	local out line n=0
+	out=$(ip ${1:+-n "$1"} -d -o link show) || return 1
+	while IFS= read -r line; do
+		[[ $line != *" jumping "* ]] || n=$((n + 1))
+	done <<<"$out"
+	echo "$n"
 }

@@ -399,7 +399,10 @@ static int run(int cmd, bool dump, int nattrs, char **specs)
 	if (r.err) {
 		fprintf(stderr, "nlraw: %s (errno %d): %s", strerrorname_np(-r.err),
 			-r.err, r.msg[0] ? r.msg : "(no extack message)");
-		if (r.miss_type >= 0)
+		if (r.miss_type >= 0 && attr_by_type(r.miss_type))
+			fprintf(stderr, " [missing attribute %s]",
+				attr_by_type(r.miss_type)->name);
+		else if (r.miss_type >= 0)
 			fprintf(stderr, " [missing attribute %d]", r.miss_type);
 		fputs("\n", stderr);
 		ret = EXIT_KERNEL;
