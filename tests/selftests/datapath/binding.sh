@@ -27,6 +27,9 @@ rebind_idle() {
 	if [ "$outer" = 6 ]; then
 		ip -n "$srv" addr del $SRV_OUT6/64 dev veth0
 	else
+		# Deleting a primary IPv4 address deletes its secondaries
+		# too, unless they are promoted.
+		ip netns exec "$srv" sysctl -qw net.ipv4.conf.veth0.promote_secondaries=1
 		ip -n "$srv" addr del $SRV_OUT4/24 dev veth0
 	fi
 	pings_ok "$cli" 3 -i 0.2 $SRV4

@@ -188,7 +188,9 @@ pings_ok() {
 
 	shift 2
 	out=$(ip netns exec "$ns" ping -n -q -c "$n" -W 5 "$@" 2>&1) ||
-		fail "ping $* failed: $out"
+		fail "ping $* failed: $out
+client: $(jq_dev "$cli" 'tojson')
+server: $(jq_dev "$srv" 'tojson')"
 	echo "$out" | grep -q " $n received" ||
 		fail "ping $*: not all $n answered: $out"
 }
