@@ -3,9 +3,10 @@
 #
 #   make                 kernel/jumping.ko and userspace (jumpctl)
 #   make check           install test deps, build, host unit tests, VM selftests
-#                        on Debian's kernel and on the debug kernel
-#   make check-stock     ... only on Debian's kernel
-#   make check-debug     ... only on the debug (KASAN, lockdep, kmemleak) kernel
+#                        on Debian's kernel (the CI gate)
+#   make check-debug     ... the selftests on the debug (KASAN, lockdep,
+#                        kmemleak) kernel instead
+#   make check-all       ... on both kernels
 #   make bench           iperf3/ping: veth, WireGuard, Jumping (tests/bench/bench)
 #   make lint            checkpatch --strict, sparse (C=1) and W=1, all clean
 #   make install         DESTDIR=, PREFIX=/usr/local
@@ -37,10 +38,10 @@ install: all
 	$(MAKE) -C userspace install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
 
 check:
-	tests/check --stock --debug
-
-check-stock:
 	tests/check --stock
+
+check-all:
+	tests/check --stock --debug
 
 check-debug:
 	tests/check --debug
@@ -67,5 +68,5 @@ clean:
 	$(MAKE) -C tests/selftests/jumping clean
 	rm -rf tests/out lint.log
 
-.PHONY: all module userspace install check check-stock check-debug lint clean \
+.PHONY: all module userspace install check check-all check-debug lint clean \
 	bench
