@@ -270,6 +270,17 @@ static int jp_nl_device_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
+/* Under conf_lock: refuse to change a device that is being torn down. */
+int jp_nl_check_alive(struct jp_device *jp, struct netlink_ext_ack *extack)
+{
+	lockdep_assert_held(&jp->conf_lock);
+	if (jp->dead) {
+		NL_SET_ERR_MSG_MOD(extack, "device is being deleted");
+		return -ENODEV;
+	}
+	return 0;
+}
+
 static int jp_nl_device_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *port = info->attrs[JUMPING_A_LISTEN_PORT];
@@ -288,11 +299,9 @@ static int jp_nl_device_set_doit(struct sk_buff *skb, struct genl_info *info)
 		return PTR_ERR(jp);
 
 	mutex_lock(&jp->conf_lock);
-	if (jp->dead) {
-		NL_SET_ERR_MSG_MOD(info->extack, "device is being deleted");
-		err = -ENODEV;
+	err = jp_nl_check_alive(jp, info->extack);
+	if (err)
 		goto out_unlock;
-	}
 	/* The port is the only change that can fail: do it first. */
 	if (port) {
 		err = jp_device_set_port(jp, nla_get_u16(port), info->extack);

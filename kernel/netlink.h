@@ -60,6 +60,7 @@ int jp_nl_binding_set_doit(struct sk_buff *skb, struct genl_info *info);
 int jp_nl_session_attrs(struct genl_info *info,
 			const struct nla_policy *policy, unsigned int maxtype,
 			struct nlattr **tb);
+int jp_nl_check_alive(struct jp_device *jp, struct netlink_ext_ack *extack);
 struct jp_session *jp_nl_session_get(struct jp_device *jp, struct nlattr **tb,
 				     struct genl_info *info);
 void jp_nl_sessions_gone(struct jp_device *jp);

@@ -138,9 +138,8 @@ int jp_nl_key_new_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 
 	mutex_lock(&jp->conf_lock);
-	if (jp->dead) {
-		NL_SET_ERR_MSG_MOD(extack, "device is being deleted");
-		err = -ENODEV;
+	err = jp_nl_check_alive(jp, extack);
+	if (err) {
 		jp_key_put(key);
 		goto out_unlock;
 	}
@@ -183,11 +182,9 @@ int jp_nl_key_swap_doit(struct sk_buff *skb, struct genl_info *info)
 		return PTR_ERR(jp);
 
 	mutex_lock(&jp->conf_lock);
-	if (jp->dead) {
-		NL_SET_ERR_MSG_MOD(info->extack, "device is being deleted");
-		err = -ENODEV;
+	err = jp_nl_check_alive(jp, info->extack);
+	if (err)
 		goto out_unlock;
-	}
 	s = jp_nl_session_get(jp, stb, info);
 	if (IS_ERR(s)) {
 		err = PTR_ERR(s);
@@ -235,11 +232,9 @@ int jp_nl_key_del_doit(struct sk_buff *skb, struct genl_info *info)
 		return PTR_ERR(jp);
 
 	mutex_lock(&jp->conf_lock);
-	if (jp->dead) {
-		NL_SET_ERR_MSG_MOD(info->extack, "device is being deleted");
-		err = -ENODEV;
+	err = jp_nl_check_alive(jp, info->extack);
+	if (err)
 		goto out_unlock;
-	}
 	s = jp_nl_session_get(jp, stb, info);
 	if (IS_ERR(s)) {
 		err = PTR_ERR(s);

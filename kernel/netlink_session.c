@@ -147,18 +147,6 @@ struct jp_session *jp_nl_session_get(struct jp_device *jp, struct nlattr **tb,
 	return s;
 }
 
-/* Under conf_lock: refuse to change a device that is being torn down. */
-static int jp_nl_check_alive(struct jp_device *jp,
-			     struct netlink_ext_ack *extack)
-{
-	lockdep_assert_held(&jp->conf_lock);
-	if (jp->dead) {
-		NL_SET_ERR_MSG_MOD(extack, "device is being deleted");
-		return -ENODEV;
-	}
-	return 0;
-}
-
 static bool jp_addr_is_any(const struct sockaddr_storage *ss)
 {
 	if (ss->ss_family == AF_INET)
