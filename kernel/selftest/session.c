@@ -6,6 +6,7 @@
  */
 #include <linux/inet.h>
 #include <linux/printk.h>
+#include <linux/slab.h>
 
 static struct jp_session * __init jp_st_session(struct jp_session_table *t,
 						u32 id, const char *const *pfx,
@@ -129,13 +130,23 @@ static bool __init jp_st_table(struct jp_session_table *t)
 
 bool __init jp_session_selftest(void)
 {
-	struct jp_session_table t;
+	struct jp_session_table *t;
 	bool ok;
 
-	if (jp_session_table_init(&t))
+	/*
+	 * On the heap, as a device's table is: the rhashtable holds a
+	 * work_struct, which debugobjects rejects on the stack.
+	 */
+	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	if (!t)
 		return false;
-	ok = jp_st_table(&t);
-	jp_session_table_destroy(&t);
+	if (jp_session_table_init(t)) {
+		kfree(t);
+		return false;
+	}
+	ok = jp_st_table(t);
+	jp_session_table_destroy(t);
+	kfree(t);
 	if (ok)
 		pr_info("session self-test: pass\n");
 	else
