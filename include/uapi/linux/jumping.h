@@ -11,6 +11,14 @@
 #define JUMPING_GENL_NAME		"jumping"
 #define JUMPING_GENL_VERSION		1
 #define JUMPING_GENL_MCGRP_EVENTS	"events"
+/* Control datagrams (handshake, REATTACH) passed up to jumpd. */
+#define JUMPING_GENL_MCGRP_CONTROL	"control"
+
+/*
+ * Largest control datagram (first byte 2, 3 or 4: docs/protocol.md) that
+ * JUMPING_CMD_PACKET_SEND sends or JUMPING_CMD_PACKET_RX_NTF carries.
+ */
+#define JUMPING_PACKET_MAX_LEN		1232
 
 /* rtnl_link_ops kind: ip link add jp0 type jumping */
 #define JUMPING_LINK_KIND		"jumping"
@@ -36,6 +44,14 @@ enum jumping_cmd {
 	JUMPING_CMD_KEY_SWAP_NTF,
 	JUMPING_CMD_STATE_NTF,
 	JUMPING_CMD_UNKNOWN_SOURCE_NTF,
+	/*
+	 * Control datagrams share the device's UDP port with data. jumpd
+	 * sends one with PACKET_SEND (JUMPING_A_PACKET, JUMPING_A_BINDING);
+	 * each one that arrives is multicast as PACKET_RX_NTF on the control
+	 * group, with the binding it came from.
+	 */
+	JUMPING_CMD_PACKET_SEND,
+	JUMPING_CMD_PACKET_RX_NTF,
 
 	__JUMPING_CMD_MAX,
 	JUMPING_CMD_MAX = __JUMPING_CMD_MAX - 1
@@ -51,6 +67,8 @@ enum jumping_attr {
 	JUMPING_A_DEV_STATS,		/* nest, enum jumping_stats_attr */
 	JUMPING_A_SESSION,		/* nest, enum jumping_session_attr */
 	JUMPING_A_PAD,
+	JUMPING_A_PACKET,		/* binary, a whole control datagram */
+	JUMPING_A_BINDING,		/* nest, enum jumping_binding_attr */
 
 	__JUMPING_A_MAX,
 	JUMPING_A_MAX = __JUMPING_A_MAX - 1
@@ -69,6 +87,16 @@ enum jumping_session_attr {
 	JUMPING_A_SESSION_REASON,	/* u16, enum jumping_reason */
 	JUMPING_A_SESSION_KEY_SLOT,	/* u8, enum jumping_key_slot */
 	JUMPING_A_SESSION_PAD,
+	/* send an empty data packet after this long without sending; 0 = off */
+	JUMPING_A_SESSION_KEEPALIVE_MS,	/* u32 */
+	/* read only: since the last authenticated rx from the binding */
+	JUMPING_A_SESSION_RX_AGE_MS,	/* u64, absent if none yet */
+	/* read only: since the last packet sent, keepalives included */
+	JUMPING_A_SESSION_TX_AGE_MS,	/* u64, absent if none yet */
+	/* in STATE_NTF: the state before the change */
+	JUMPING_A_SESSION_OLD_STATE,	/* u8, enum jumping_state */
+	/* in UNKNOWN_SOURCE_NTF: where the authenticated packet came from */
+	JUMPING_A_SESSION_SOURCE,	/* nest, enum jumping_binding_attr */
 
 	__JUMPING_A_SESSION_MAX,
 	JUMPING_A_SESSION_MAX = __JUMPING_A_SESSION_MAX - 1
@@ -140,6 +168,12 @@ enum jumping_stats_attr {
 	JUMPING_A_STATS_DROP_NO_KEY,		/* u64 */
 	JUMPING_A_STATS_DROP_NO_ROUTE,		/* u64 */
 	JUMPING_A_STATS_PAD,
+	/* authenticated, delivered, but not from the binding: never moves it */
+	JUMPING_A_STATS_RX_UNKNOWN_SOURCE,	/* u64 */
+	JUMPING_A_STATS_CONTROL_RX,		/* u64, passed up to jumpd */
+	JUMPING_A_STATS_CONTROL_TX,		/* u64, sent for jumpd */
+	/* no listener on the control group, or over the upcall rate limit */
+	JUMPING_A_STATS_DROP_CONTROL,		/* u64 */
 
 	__JUMPING_A_STATS_MAX,
 	JUMPING_A_STATS_MAX = __JUMPING_A_STATS_MAX - 1
