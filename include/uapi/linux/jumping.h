@@ -97,6 +97,10 @@ enum jumping_session_attr {
 	JUMPING_A_SESSION_OLD_STATE,	/* u8, enum jumping_state */
 	/* in UNKNOWN_SOURCE_NTF: where the authenticated packet came from */
 	JUMPING_A_SESSION_SOURCE,	/* nest, enum jumping_binding_attr */
+	/* read only: since the state last changed */
+	JUMPING_A_SESSION_STATE_AGE_MS,	/* u64 */
+	/* read only: the last bindings, newest first, repeated */
+	JUMPING_A_SESSION_HISTORY,	/* nest, enum jumping_history_attr */
 
 	__JUMPING_A_SESSION_MAX,
 	JUMPING_A_SESSION_MAX = __JUMPING_A_SESSION_MAX - 1
@@ -125,6 +129,19 @@ enum jumping_prefix_attr {
 	__JUMPING_A_PREFIX_MAX,
 	JUMPING_A_PREFIX_MAX = __JUMPING_A_PREFIX_MAX - 1
 };
+
+/* One past binding of a session and why it was installed. */
+enum jumping_history_attr {
+	JUMPING_A_HISTORY_UNSPEC,
+	JUMPING_A_HISTORY_BINDING,	/* nest, enum jumping_binding_attr */
+	JUMPING_A_HISTORY_REASON,	/* u16, enum jumping_reason */
+	JUMPING_A_HISTORY_AGE_MS,	/* u64, since it was installed */
+
+	__JUMPING_A_HISTORY_MAX,
+	JUMPING_A_HISTORY_MAX = __JUMPING_A_HISTORY_MAX - 1
+};
+
+#define JUMPING_HISTORY_LEN	8
 
 enum jumping_cipher {
 	JUMPING_CIPHER_NONE,
