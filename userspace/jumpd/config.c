@@ -129,6 +129,18 @@ static const char *i_source_rate(struct ctx *c, const char *v)
 	       "expected COUNT/DURATION such as 10/1s" : NULL;
 }
 
+static const char *i_hs_rate(struct ctx *c, const char *v)
+{
+	return jp_parse_rate(v, &c->cfg->iface.handshake_rate) ?
+	       "expected COUNT/DURATION such as 100/1s" : NULL;
+}
+
+static const char *i_hs_source_rate(struct ctx *c, const char *v)
+{
+	return jp_parse_rate(v, &c->cfg->iface.handshake_source_rate) ?
+	       "expected COUNT/DURATION such as 10/1s" : NULL;
+}
+
 static const char *p_name(struct ctx *c, const char *v)
 {
 	const char *s;
@@ -242,6 +254,11 @@ static const char *p_ttl(struct ctx *c, const char *v)
 	return duration(&c->peer->session_ttl_ms, v, false);
 }
 
+static const char *p_rekey(struct ctx *c, const char *v)
+{
+	return duration(&c->peer->rekey_after_ms, v, false);
+}
+
 static const char *p_rate(struct ctx *c, const char *v)
 {
 	return jp_parse_rate(v, &c->peer->reattach_rate) ?
@@ -279,6 +296,8 @@ static const struct key {
 	{ "FwMark",			SEC_IFACE, false, i_fwmark },
 	{ "AuditLog",			SEC_IFACE, false, i_audit_log },
 	{ "ReattachSourceRateLimit",	SEC_IFACE, false, i_source_rate },
+	{ "HandshakeRateLimit",		SEC_IFACE, false, i_hs_rate },
+	{ "HandshakeSourceRateLimit",	SEC_IFACE, false, i_hs_source_rate },
 	{ "Name",			SEC_PEER, false, p_name },
 	{ "PublicKey",			SEC_PEER, false, p_public_key },
 	{ "PresharedKey",		SEC_PEER, false, p_psk },
@@ -293,6 +312,7 @@ static const struct key {
 	{ "ReattachRateLimit",		SEC_PEER, false, p_rate },
 	{ "ReattachMaxPerWindow",	SEC_PEER, false, p_max },
 	{ "ReattachWindow",		SEC_PEER, false, p_window },
+	{ "RekeyAfter",			SEC_PEER, false, p_rekey },
 };
 
 static int key_index(const char *name)
@@ -331,6 +351,7 @@ static void peer_defaults(struct jp_conf_peer *p, unsigned int line)
 	p->reattach_rate.window_ms = 1000;
 	p->reattach_max_per_window = 10;
 	p->reattach_window_ms = 60000;
+	p->rekey_after_ms = 120000;
 }
 
 static void open_section(struct ctx *c, const char *name)
@@ -514,6 +535,10 @@ struct jp_config *jp_config_parse(FILE *f, const char *name,
 	strcpy(c.cfg->iface.device, "jp0");
 	c.cfg->iface.reattach_source_rate.count = 10;
 	c.cfg->iface.reattach_source_rate.window_ms = 1000;
+	c.cfg->iface.handshake_rate.count = 100;
+	c.cfg->iface.handshake_rate.window_ms = 1000;
+	c.cfg->iface.handshake_source_rate.count = 10;
+	c.cfg->iface.handshake_source_rate.window_ms = 1000;
 	while ((len = getline(&line, &cap, f)) >= 0) {
 		c.line++;
 		if ((size_t)len > LINE_MAX_LEN) {

@@ -51,6 +51,7 @@ struct jp_conf_peer {
 	struct jp_conf_rate reattach_rate;	/* requests per session */
 	uint32_t reattach_max_per_window;	/* switches per window */
 	uint64_t reattach_window_ms;
+	uint64_t rekey_after_ms;		/* initiator rekeys this often */
 	uint64_t seen;			/* keys given, for duplicates */
 };
 
@@ -64,6 +65,8 @@ struct jp_conf_iface {
 	uint32_t fwmark;
 	char audit_log[JP_CONF_PATH_MAX];	/* "" = no audit file */
 	struct jp_conf_rate reattach_source_rate;	/* per source address */
+	struct jp_conf_rate handshake_rate;		/* initiations, in total */
+	struct jp_conf_rate handshake_source_rate;	/* per source address */
 	uint64_t seen;
 };
 
