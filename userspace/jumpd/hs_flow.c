@@ -1,0 +1,341 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Handshakes over control datagrams: the initiator (the side with an
+ * Endpoint) sends initiations on its candidate paths with backoff and
+ * installs the session on the response; the responder checks mac1 and its
+ * budget before any DH, then the timestamp, installs, and answers. A
+ * handshake for an existing session is a rekey (docs/handshake.md).
+ */
+#include <string.h>
+#include <time.h>
+#include <sodium.h>
+#include "jumpd.h"
+
+#define HS_RETRY_FIRST_MS	500
+#define HS_RETRY_MAX_MS		3000
+#define CONFIRM_COPIES		3
+
+static uint64_t backoff(unsigned int tries)
+{
+	uint64_t ms = HS_RETRY_FIRST_MS;
+
+	while (tries-- > 1 && ms < HS_RETRY_MAX_MS)
+		ms *= 2;
+	return ms < HS_RETRY_MAX_MS ? ms : HS_RETRY_MAX_MS;
+}
+
+static void send_initiation(struct jd *d, struct jd_peer *p, uint64_t now)
+{
+	struct jd_initiation *in = &p->init;
+	struct jp_hs_init_payload pl = { 0 };
+	uint8_t msg[JP_HS_INIT_LEN];
+	struct timespec wall;
+	char ps[160];
+
+	if (in->rekey) {
+		in->sent_on = p->cur;
+	} else {
+		if (!p->n_paths) {
+			in->next_ms = now + HS_RETRY_MAX_MS;
+			return;
+		}
+		in->sent_on = p->paths[in->path % p->n_paths];
+	}
+	clock_gettime(CLOCK_REALTIME, &wall);
+	jp_hs_timestamp(pl.timestamp, (uint64_t)wall.tv_sec,
+			(uint32_t)wall.tv_nsec);
+	pl.sender_id = in->local_id;
+	pl.key_id = in->key_id;
+	pl.flags = in->rekey ? JP_HS_FLAG_REKEY : 0;
+	jp_hs_wipe(&in->hs);
+	if (jp_hs_initiate(&in->hs, d->priv, p->conf.public_key, p->psk, &pl,
+			   msg)) {
+		jd_log("peer %s: cannot build an initiation", p->conf.name);
+		in->next_ms = now + HS_RETRY_MAX_MS;
+		return;
+	}
+	in->tries++;
+	in->next_ms = now + backoff(in->tries);
+	jd_debug(d, "peer %s: %s initiation %u (try %u) to %s", p->conf.name,
+		 in->rekey ? "rekey" : "handshake", in->local_id, in->tries,
+		 jd_path_str(&in->sent_on, ps, sizeof(ps)));
+	if (jk_packet_send(&d->k, msg, sizeof(msg), &in->sent_on.remote,
+			   &in->sent_on.local))
+		jd_debug(d, "peer %s: send on %s: %s", p->conf.name, ps,
+			 jk_error(&d->k));
+	/* The next try goes out on the next path. */
+	if (!in->rekey)
+		in->path++;
+}
+
+void jd_hs_start(struct jd *d, struct jd_peer *p, bool rekey)
+{
+	struct jd_initiation *in = &p->init;
+
+	if (in->active && in->rekey == rekey)
+		return;
+	jp_hs_wipe(&in->hs);
+	memset(in, 0, sizeof(*in));
+	in->active = true;
+	in->rekey = rekey;
+	if (rekey) {
+		in->local_id = p->local_id;
+		in->key_id = (uint8_t)((p->key_id + 1) % (JUMPING_KEY_ID_MAX + 1));
+	} else {
+		in->local_id = jd_new_session_id(d);
+		in->path = p->cur_path;
+	}
+	send_initiation(d, p, jd_now_ms());
+}
+
+uint64_t jd_hs_tick(struct jd *d, struct jd_peer *p, uint64_t now)
+{
+	uint64_t rekey_at;
+
+	if (!p->initiator)
+		return UINT64_MAX;
+	if (!p->has_session && !p->init.active)
+		jd_hs_start(d, p, false);
+	if (p->has_session && !p->init.active) {
+		rekey_at = p->last_hs_ms + p->conf.rekey_after_ms;
+		if (now >= rekey_at &&
+		    (p->fsm.state == JUMPING_STATE_ATTACHED ||
+		     p->fsm.state == JUMPING_STATE_DEGRADED)) {
+			jd_log("peer %s session %u: rekey after %llu ms",
+			       p->conf.name, p->local_id,
+			       (unsigned long long)(now - p->last_hs_ms));
+			jd_hs_start(d, p, true);
+		} else {
+			return rekey_at > now ? rekey_at : now + 1000;
+		}
+	}
+	if (p->init.active && now >= p->init.next_ms)
+		send_initiation(d, p, now);
+	return p->init.active ? p->init.next_ms : UINT64_MAX;
+}
+
+/* ---- responder ---------------------------------------------------------- */
+
+/* Rekey: the new key goes to the secondary slot until the confirm. */
+static void respond_rekey(struct jd *d, struct jd_peer *p,
+			  const struct jp_hs_init_payload *pl,
+			  const struct jp_hs_keys *keys)
+{
+	/* A confirm we never got: its key is in use by the peer, swap now. */
+	if (p->swap_pending && !jk_key_swap(&d->k, p->local_id)) {
+		p->key_id = p->swap_key_id;
+		p->swap_pending = false;
+	}
+	if (jk_key_new(&d->k, p->local_id, JUMPING_KEY_SLOT_SECONDARY,
+		       pl->key_id, keys->send, keys->recv)) {
+		jd_log("peer %s: rekey KEY_NEW %u failed: %s", p->conf.name,
+		       p->local_id, jk_error(&d->k));
+		return;
+	}
+	p->swap_pending = true;
+	p->swap_key_id = pl->key_id;
+	p->last_hs_ms = jd_now_ms();
+	jd_apply(d, p, JP_EV_HANDSHAKE_DONE, NULL);
+}
+
+void jd_hs_on_init(struct jd *d, const struct jk_event *ev)
+{
+	struct jp_hs_init_payload pl;
+	struct jp_hs_resp_payload rp;
+	uint8_t pub[32], msg[JP_HS_RESP_LEN];
+	struct jp_hs_keys keys;
+	struct jd_peer *p;
+	struct jp_hs hs;
+	struct jd_path path = { .local = ev->to, .remote = ev->from };
+	uint64_t now = jd_now_ms();
+	char from[JP_BINDING_STRLEN];
+	uint32_t id;
+
+	jp_binding_str(&ev->from, from);
+	/* One hash, no DH: drop what was not made for our public key. */
+	if (!jp_hs_init_shape_ok(ev->packet, ev->packet_len) ||
+	    !jp_hs_mac1_ok(ev->packet, ev->packet_len, d->mac1_key)) {
+		jd_debug(d, "initiation from %s: bad shape or mac1", from);
+		return;
+	}
+	/* The budget: a flood costs us at most this many DHs a second. */
+	if (!jp_rl_allow(&d->hs_all, "all", 3, now) ||
+	    !jp_rl_allow_source(&d->hs_source, &ev->from, now)) {
+		if (!(d->hs_refused++ % 100))
+			jd_log("initiation from %s: over the handshake budget (%llu refused)",
+			       from, (unsigned long long)d->hs_refused);
+		return;
+	}
+	if (jp_hs_respond_read(&hs, d->priv, ev->packet, ev->packet_len, pub,
+			       &pl)) {
+		jd_debug(d, "initiation from %s: does not decrypt", from);
+		return;
+	}
+	p = jd_peer_by_pub(d, pub);
+	if (!p) {
+		jd_log("initiation from %s: unknown public key", from);
+		goto out;
+	}
+	if (!jp_hs_timestamp_newer(pl.timestamp, p->last_ts)) {
+		jd_log("peer %s: initiation from %s replayed (old timestamp), dropped",
+		       p->conf.name, from);
+		goto out;
+	}
+	if ((pl.flags & JP_HS_FLAG_REKEY) &&
+	    (!p->has_session || pl.sender_id != p->remote_id ||
+	     pl.key_id == p->key_id)) {
+		jd_log("peer %s: rekey from %s for no session of ours, dropped",
+		       p->conf.name, from);
+		goto out;
+	}
+	memcpy(p->last_ts, pl.timestamp, sizeof(p->last_ts));
+	id = pl.flags & JP_HS_FLAG_REKEY ? p->local_id : jd_new_session_id(d);
+	rp.sender_id = id;
+	rp.receiver_id = pl.sender_id;
+	if (jp_hs_respond_write(&hs, p->psk, pub, &rp, msg, &keys)) {
+		jd_log("peer %s: cannot answer the initiation", p->conf.name);
+		goto out;
+	}
+	if (pl.flags & JP_HS_FLAG_REKEY) {
+		respond_rekey(d, p, &pl, &keys);
+		path = p->cur;
+	} else {
+		if (p->has_session) {
+			/* The peer started over (restart, lost state). */
+			jd_log("peer %s: new handshake replaces session %u",
+			       p->conf.name, p->local_id);
+			jd_apply(d, p, JP_EV_PEER_CLOSED, NULL);
+			jd_session_forget(d, p, true);
+		}
+		if (jd_session_install(d, p, id, pl.sender_id, &path,
+				       pl.key_id, &keys))
+			goto out;
+	}
+	if (jk_packet_send(&d->k, msg, sizeof(msg), &ev->from, &ev->to))
+		jd_log("peer %s: cannot send the response: %s", p->conf.name,
+		       jk_error(&d->k));
+	jd_persist_save(d, p);
+out:
+	sodium_memzero(&keys, sizeof(keys));
+	jp_hs_wipe(&hs);
+}
+
+/* ---- initiator, message 2 ---------------------------------------------- */
+
+static void send_confirm(struct jd *d, struct jd_peer *p)
+{
+	uint8_t msg[JP_HS_CONFIRM_LEN];
+	struct timespec wall;
+	uint64_t us;
+	int i;
+
+	clock_gettime(CLOCK_REALTIME, &wall);
+	us = (uint64_t)wall.tv_sec * 1000000 + (uint64_t)wall.tv_nsec / 1000;
+	p->confirm_counter = us > p->confirm_counter ? us :
+			     p->confirm_counter + 1;
+	jp_hs_confirm_encode(msg, p->reattach_key, p->remote_id, p->key_id,
+			     p->confirm_counter);
+	/* Copies, not retransmits: a lost confirm only delays the swap. */
+	for (i = 0; i < CONFIRM_COPIES; i++)
+		jk_packet_send(&d->k, msg, sizeof(msg), &p->cur.remote,
+			       &p->cur.local);
+}
+
+void jd_hs_on_resp(struct jd *d, const struct jk_event *ev)
+{
+	struct jp_hs_resp_payload pl;
+	struct jp_hs_keys keys;
+	struct jd_initiation *in;
+	struct jd_peer *p;
+	uint32_t rid;
+
+	if (!jp_hs_resp_shape_ok(ev->packet, ev->packet_len, &rid))
+		return;
+	p = jd_peer_by_init_id(d, rid);
+	if (!p || !jp_hs_mac1_ok(ev->packet, ev->packet_len, d->mac1_key))
+		return;
+	in = &p->init;
+	if (jp_hs_initiator_finish(&in->hs, ev->packet, ev->packet_len, &pl,
+				   &keys) || pl.receiver_id != in->local_id) {
+		jd_log("peer %s: handshake response does not verify (PresharedKey mismatch?)",
+		       p->conf.name);
+		return;
+	}
+	in->active = false;
+	if (in->rekey) {
+		if (!p->has_session || pl.sender_id != p->remote_id) {
+			jd_log("peer %s: rekey response for another session",
+			       p->conf.name);
+			goto out;
+		}
+		/* Both hold the new key now: we may send with it. */
+		if (jk_key_new(&d->k, p->local_id, JUMPING_KEY_SLOT_SECONDARY,
+			       in->key_id, keys.send, keys.recv) ||
+		    jk_key_swap(&d->k, p->local_id)) {
+			jd_log("peer %s: rekey install failed: %s",
+			       p->conf.name, jk_error(&d->k));
+			goto out;
+		}
+		p->key_id = in->key_id;
+		p->last_hs_ms = jd_now_ms();
+		send_confirm(d, p);
+		jd_apply(d, p, JP_EV_HANDSHAKE_DONE, NULL);
+		jd_persist_save(d, p);
+	} else {
+		p->cur_path = in->path ? in->path - 1 : 0;
+		if (p->n_paths)
+			p->cur_path %= p->n_paths;
+		if (!jd_session_install(d, p, in->local_id, pl.sender_id,
+					&in->sent_on, in->key_id, &keys))
+			jd_log("peer %s: session %u up on %s (peer id %u)",
+			       p->conf.name, p->local_id,
+			       jp_binding_str(&in->sent_on.remote,
+					      (char[JP_BINDING_STRLEN]){ 0 }),
+			       p->remote_id);
+	}
+out:
+	sodium_memzero(&keys, sizeof(keys));
+}
+
+void jd_hs_on_confirm(struct jd *d, const struct jk_event *ev)
+{
+	struct jd_peer *p;
+	uint64_t counter;
+	uint32_t id;
+	uint8_t kid;
+
+	if (ev->packet_len != JP_HS_CONFIRM_LEN)
+		return;
+	id = (uint32_t)ev->packet[4] << 24 | (uint32_t)ev->packet[5] << 16 |
+	     (uint32_t)ev->packet[6] << 8 | ev->packet[7];
+	p = jd_peer_by_local_id(d, id);
+	if (!p || jp_hs_confirm_decode(ev->packet, ev->packet_len,
+				       p->reattach_key, id, &kid, &counter) ||
+	    counter <= p->confirm_highest)
+		return;
+	p->confirm_highest = counter;
+	if (!p->swap_pending || kid != p->swap_key_id)
+		return;
+	if (jk_key_swap(&d->k, p->local_id)) {
+		jd_log("peer %s: KEY_SWAP %u failed: %s", p->conf.name,
+		       p->local_id, jk_error(&d->k));
+		return;
+	}
+	p->key_id = kid;
+	p->swap_pending = false;
+	jd_log("peer %s session %u: now sending with key id %u",
+	       p->conf.name, p->local_id, kid);
+	jd_persist_save(d, p);
+}
+
+void jd_hs_on_key_exhausted(struct jd *d, struct jd_peer *p)
+{
+	if (p->initiator) {
+		jd_log("peer %s session %u: key exhausted, rekeying",
+		       p->conf.name, p->local_id);
+		jd_hs_start(d, p, true);
+	} else {
+		jd_log("peer %s session %u: key exhausted; the initiator rekeys",
+		       p->conf.name, p->local_id);
+	}
+}

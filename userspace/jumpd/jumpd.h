@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The daemon's runtime: one struct jd for the process and one jd_peer per
+ * [Peer], with the session jumpd manages for it (at most one), the
+ * handshake in flight, and both sides of REATTACH. Single-threaded: only
+ * the main loop touches these.
+ */
+#ifndef JUMPD_JUMPD_H
+#define JUMPD_JUMPD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "binding.h"
+#include "config.h"
+#include "handshake.h"
+#include "kernel.h"
+#include "ratelimit.h"
+#include "reattach.h"
+#include "state.h"
+#include "timers.h"
+
+#define JD_MAX_PATHS	(JP_CONF_MAX_LOCAL * JP_CONF_MAX_ENDPOINTS)
+
+/* One way to reach a peer: our local address (family 0: any) and its. */
+struct jd_path {
+	struct jp_binding local;
+	struct jp_binding remote;
+};
+
+/* The initiator's handshake in flight. */
+struct jd_initiation {
+	bool active;
+	bool rekey;			/* for the existing session */
+	struct jp_hs hs;
+	uint32_t local_id;		/* our id for the session */
+	uint8_t key_id;
+	unsigned int path;		/* index in paths (new sessions) */
+	unsigned int tries;
+	uint64_t next_ms;		/* send a fresh initiation then */
+	struct jd_path sent_on;
+};
+
+/* Mover side of REATTACH: we ask the peer to move us to `target`. */
+struct jd_mover {
+	bool active;
+	unsigned int path;		/* index in paths */
+	unsigned int tries;		/* on this path */
+	unsigned int paths_tried;
+	uint64_t counter;		/* of the last request sent */
+	uint64_t next_ms;
+	struct jd_path target;
+};
+
+/* Peer side: the observed path we are validating. */
+struct jd_validation {
+	bool active;
+	struct jp_reattach_pending pending;
+	struct jp_binding arrived_on;	/* our local address it came to */
+	uint8_t challenge[JP_REATTACH_CHALLENGE_LEN];
+	unsigned int sent;
+	uint64_t next_ms;
+	uint64_t deadline_ms;
+};
+
+struct jd_peer {
+	struct jp_conf_peer conf;
+	uint8_t psk[32];		/* zeros without PresharedKey */
+	uint8_t mac1_key[32];		/* mac1 of what we send it */
+	struct jd_path paths[JD_MAX_PATHS];
+	unsigned int n_paths;
+	bool initiator;			/* it has an Endpoint */
+	struct jp_timing timing;
+	bool keep;			/* reload: still configured */
+
+	/* The session, when has_session. */
+	bool has_session;
+	uint32_t local_id, remote_id;
+	struct jp_fsm fsm;
+	uint8_t reattach_key[JP_REATTACH_KEY_LEN];
+	uint8_t key_id;			/* of our primary slot */
+	bool swap_pending;		/* responder: new key waits in secondary */
+	uint8_t swap_key_id;
+	uint64_t confirm_highest;
+	uint64_t confirm_counter;	/* initiator: last confirm sent */
+	struct jd_path cur;		/* the binding, with our local address */
+	unsigned int cur_path;
+	uint64_t last_rx_ms;		/* last authenticated rx on the binding */
+	uint64_t last_hs_ms;		/* last handshake (rekey timer) */
+	uint64_t next_poll_ms;
+
+	/* Replay protection that outlives sessions. */
+	uint8_t last_ts[12];		/* newest initiation timestamp taken */
+	uint64_t reattach_counter;	/* mover: last counter used */
+
+	struct jd_initiation init;
+	struct jd_mover mover;
+	struct jd_validation val;
+	struct jp_reattach_replay replay;
+	struct jp_window switches;
+	struct jp_rl_entry rl_slots[2];
+	struct jp_rl_table rl;
+};
+
+struct jd {
+	const char *cfg_path;
+	const char *state_dir;
+	bool verbose;
+	struct jp_config *cfg;
+	uint8_t priv[32], pub[32], mac1_key[32];
+	struct jd_kernel k;
+	struct jd_peer **peers;
+	unsigned int n_peers;
+	FILE *audit;
+	uint8_t rl_seed[16];
+	struct jp_rl_table hs_all, hs_source, ra_source;
+	struct jp_rl_entry hs_all_slot[1], hs_source_slots[256],
+			   ra_source_slots[256];
+	uint64_t hs_refused, reattach_rejected;
+};
+
+/* log.c */
+uint64_t jd_now_ms(void);
+void jd_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void jd_debug(const struct jd *d, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void jd_audit_transition(struct jd *d, const struct jd_peer *p,
+			 const struct jp_transition *tr);
+/* An event that is not a state change ("reattach-rejected", "rekey"). */
+void jd_audit_event(struct jd *d, const struct jd_peer *p, const char *event,
+		    enum jumping_reason reason, const struct jp_binding *before,
+		    const struct jp_binding *after);
+const char *jd_path_str(const struct jd_path *path, char *buf, size_t len);
+
+/* peers.c */
+int jd_peers_build(struct jd *d, const struct jp_config *cfg,
+		   struct jd_peer ***out, unsigned int *n);
+void jd_peers_free(struct jd_peer **peers, unsigned int n);
+struct jd_peer *jd_peer_by_pub(struct jd *d, const uint8_t pub[32]);
+struct jd_peer *jd_peer_by_local_id(struct jd *d, uint32_t id);
+struct jd_peer *jd_peer_by_init_id(struct jd *d, uint32_t id);
+int jd_read_key_file(const char *path, uint8_t key[32], char *err,
+		     size_t errlen);
+uint32_t jd_new_session_id(struct jd *d);
+
+/* session.c */
+int jd_session_install(struct jd *d, struct jd_peer *p, uint32_t local_id,
+		       uint32_t remote_id, const struct jd_path *path,
+		       uint8_t key_id, const struct jp_hs_keys *keys);
+/* Apply ev (nb: binding to install, or NULL) and tell kernel and logs. */
+bool jd_apply(struct jd *d, struct jd_peer *p, enum jp_event ev,
+	      const struct jd_path *nb);
+void jd_session_forget(struct jd *d, struct jd_peer *p, bool delete_kernel);
+
+/* hs_flow.c */
+void jd_hs_start(struct jd *d, struct jd_peer *p, bool rekey);
+uint64_t jd_hs_tick(struct jd *d, struct jd_peer *p, uint64_t now);
+void jd_hs_on_init(struct jd *d, const struct jk_event *ev);
+void jd_hs_on_resp(struct jd *d, const struct jk_event *ev);
+void jd_hs_on_confirm(struct jd *d, const struct jk_event *ev);
+void jd_hs_on_key_exhausted(struct jd *d, struct jd_peer *p);
+
+/* supervise.c */
+uint64_t jd_supervise(struct jd *d, struct jd_peer *p, uint64_t now);
+
+/* reattach_flow.c */
+void jd_mover_start(struct jd *d, struct jd_peer *p, const char *why);
+uint64_t jd_reattach_tick(struct jd *d, struct jd_peer *p, uint64_t now);
+void jd_reattach_on_control(struct jd *d, const struct jk_event *ev);
+void jd_reattach_reset(struct jd_peer *p);
+
+/* persist.c */
+void jd_persist_save(struct jd *d, const struct jd_peer *p);
+void jd_persist_remove(struct jd *d, uint32_t local_id);
+/* Adopt the kernel's sessions we have state for. */
+void jd_adopt(struct jd *d);
+
+/* reload.c */
+int jd_load_config(struct jd *d, const char *path, struct jp_config **out,
+		   uint8_t priv[32]);
+void jd_reload(struct jd *d);
+
+#endif /* JUMPD_JUMPD_H */

@@ -1,0 +1,493 @@
+// SPDX-License-Identifier: GPL-2.0
+/* jumpd's generic netlink requests and notifications (kernel.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <netlink/genl/ctrl.h>
+#include <sodium.h>
+#include "kernel.h"
+
+/*
+ * Our own policies for what we read: the shared ones predate the
+ * attributes jumpd needs (rx age, packets, bindings of notifications).
+ */
+static const struct nla_policy top_policy[JUMPING_A_MAX + 1] = {
+	[JUMPING_A_IFINDEX]	= { .type = NLA_U32 },
+	[JUMPING_A_SESSION]	= { .type = NLA_NESTED },
+	[JUMPING_A_PACKET]	= { .type = NLA_UNSPEC },
+	[JUMPING_A_BINDING]	= { .type = NLA_NESTED },
+};
+
+static const struct nla_policy session_policy[JUMPING_A_SESSION_MAX + 1] = {
+	[JUMPING_A_SESSION_ID]		= { .type = NLA_U32 },
+	[JUMPING_A_SESSION_PEER_ID]	= { .type = NLA_U32 },
+	[JUMPING_A_SESSION_STATE]	= { .type = NLA_U8 },
+	[JUMPING_A_SESSION_OLD_STATE]	= { .type = NLA_U8 },
+	[JUMPING_A_SESSION_REASON]	= { .type = NLA_U16 },
+	[JUMPING_A_SESSION_BINDING]	= { .type = NLA_NESTED },
+	[JUMPING_A_SESSION_SOURCE]	= { .type = NLA_NESTED },
+	[JUMPING_A_SESSION_STATS]	= { .type = NLA_NESTED },
+	[JUMPING_A_SESSION_RX_AGE_MS]	= { .type = NLA_U64 },
+	[JUMPING_A_SESSION_TX_AGE_MS]	= { .type = NLA_U64 },
+};
+
+static const struct nla_policy binding_policy[JUMPING_A_BINDING_MAX + 1] = {
+	[JUMPING_A_BINDING_REMOTE_IPV4]	= { .minlen = 4 },
+	[JUMPING_A_BINDING_REMOTE_IPV6]	= { .minlen = 16 },
+	[JUMPING_A_BINDING_REMOTE_PORT]	= { .type = NLA_U16 },
+	[JUMPING_A_BINDING_LOCAL_IPV4]	= { .minlen = 4 },
+	[JUMPING_A_BINDING_LOCAL_IPV6]	= { .minlen = 16 },
+};
+
+static const struct nla_policy stats_policy[JUMPING_A_STATS_MAX + 1] = {
+	[JUMPING_A_STATS_RX_PACKETS]	= { .type = NLA_U64 },
+};
+
+const char *jk_error(const struct jd_kernel *k)
+{
+	return k->cmd.msg;
+}
+
+int jk_open(struct jd_kernel *k, char *err, size_t errlen)
+{
+	int ret, grp;
+
+	memset(k, 0, sizeof(*k));
+	ret = jg_open(&k->cmd);
+	if (ret) {
+		snprintf(err, errlen, "%s", k->cmd.msg);
+		return ret;
+	}
+	k->ev = nl_socket_alloc();
+	if (!k->ev || genl_connect(k->ev)) {
+		snprintf(err, errlen, "cannot open the event socket");
+		return -EIO;
+	}
+	/* Notifications carry no sequence numbers of ours. */
+	nl_socket_disable_seq_check(k->ev);
+	nl_socket_set_nonblocking(k->ev);
+	/* A burst of control datagrams must not overrun us at once. */
+	nl_socket_set_buffer_size(k->ev, 4 << 20, 0);
+	grp = genl_ctrl_resolve_grp(k->ev, JUMPING_GENL_NAME,
+				    JUMPING_GENL_MCGRP_EVENTS);
+	if (grp < 0 || nl_socket_add_membership(k->ev, grp)) {
+		snprintf(err, errlen, "cannot join the events group");
+		return -EIO;
+	}
+	grp = genl_ctrl_resolve_grp(k->ev, JUMPING_GENL_NAME,
+				    JUMPING_GENL_MCGRP_CONTROL);
+	if (grp < 0 || nl_socket_add_membership(k->ev, grp)) {
+		snprintf(err, errlen,
+			 "cannot join the control group (module without the control path?)");
+		return -EIO;
+	}
+	return 0;
+}
+
+void jk_close(struct jd_kernel *k)
+{
+	if (k->cmd.sk)
+		jg_close(&k->cmd);
+	if (k->ev)
+		nl_socket_free(k->ev);
+	k->ev = NULL;
+}
+
+int jk_events_fd(const struct jd_kernel *k)
+{
+	return nl_socket_get_fd(k->ev);
+}
+
+/* ---- attribute helpers ---------------------------------------------- */
+
+static int put_addr(struct nl_msg *m, int a4, int a6,
+		    const struct jp_binding *b)
+{
+	if (b->family == AF_INET)
+		return nla_put(m, a4, 4, b->addr);
+	return nla_put(m, a6, 16, b->addr);
+}
+
+static int put_binding(struct nl_msg *m, int attr,
+		       const struct jp_binding *remote,
+		       const struct jp_binding *local)
+{
+	struct nlattr *nest = nla_nest_start(m, attr);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (remote && jp_binding_is_set(remote) &&
+	    (put_addr(m, JUMPING_A_BINDING_REMOTE_IPV4,
+		      JUMPING_A_BINDING_REMOTE_IPV6, remote) ||
+	     nla_put_u16(m, JUMPING_A_BINDING_REMOTE_PORT,
+			 htons(remote->port))))
+		return -EMSGSIZE;
+	if (local && jp_binding_is_set(local) &&
+	    put_addr(m, JUMPING_A_BINDING_LOCAL_IPV4,
+		     JUMPING_A_BINDING_LOCAL_IPV6, local))
+		return -EMSGSIZE;
+	nla_nest_end(m, nest);
+	return 0;
+}
+
+static void get_binding(struct nlattr *nest, struct jp_binding *remote,
+			struct jp_binding *local)
+{
+	struct nlattr *tb[JUMPING_A_BINDING_MAX + 1];
+
+	memset(remote, 0, sizeof(*remote));
+	memset(local, 0, sizeof(*local));
+	if (!nest || nla_parse_nested(tb, JUMPING_A_BINDING_MAX, nest,
+				      binding_policy))
+		return;
+	if (tb[JUMPING_A_BINDING_REMOTE_IPV4]) {
+		remote->family = AF_INET;
+		memcpy(remote->addr, nla_data(tb[JUMPING_A_BINDING_REMOTE_IPV4]), 4);
+	} else if (tb[JUMPING_A_BINDING_REMOTE_IPV6]) {
+		remote->family = AF_INET6;
+		memcpy(remote->addr, nla_data(tb[JUMPING_A_BINDING_REMOTE_IPV6]), 16);
+	}
+	if (tb[JUMPING_A_BINDING_REMOTE_PORT])
+		remote->port = ntohs(nla_get_u16(tb[JUMPING_A_BINDING_REMOTE_PORT]));
+	if (tb[JUMPING_A_BINDING_LOCAL_IPV4]) {
+		local->family = AF_INET;
+		memcpy(local->addr, nla_data(tb[JUMPING_A_BINDING_LOCAL_IPV4]), 4);
+	} else if (tb[JUMPING_A_BINDING_LOCAL_IPV6]) {
+		local->family = AF_INET6;
+		memcpy(local->addr, nla_data(tb[JUMPING_A_BINDING_LOCAL_IPV6]), 16);
+	}
+}
+
+static int parse_session(struct nlattr *nest, struct jk_session *s)
+{
+	struct nlattr *tb[JUMPING_A_SESSION_MAX + 1];
+	struct nlattr *st[JUMPING_A_STATS_MAX + 1];
+	struct jp_binding unused;
+
+	memset(s, 0, sizeof(*s));
+	if (!nest || nla_parse_nested(tb, JUMPING_A_SESSION_MAX, nest,
+				      session_policy) ||
+	    !tb[JUMPING_A_SESSION_ID])
+		return -EPROTO;
+	s->id = nla_get_u32(tb[JUMPING_A_SESSION_ID]);
+	if (tb[JUMPING_A_SESSION_PEER_ID])
+		s->peer_id = nla_get_u32(tb[JUMPING_A_SESSION_PEER_ID]);
+	if (tb[JUMPING_A_SESSION_STATE]) {
+		s->has_state = true;
+		s->state = nla_get_u8(tb[JUMPING_A_SESSION_STATE]);
+	}
+	if (tb[JUMPING_A_SESSION_OLD_STATE])
+		s->old_state = nla_get_u8(tb[JUMPING_A_SESSION_OLD_STATE]);
+	if (tb[JUMPING_A_SESSION_REASON])
+		s->reason = nla_get_u16(tb[JUMPING_A_SESSION_REASON]);
+	if (tb[JUMPING_A_SESSION_RX_AGE_MS]) {
+		s->has_rx_age = true;
+		s->rx_age_ms = nla_get_u64(tb[JUMPING_A_SESSION_RX_AGE_MS]);
+	}
+	if (tb[JUMPING_A_SESSION_TX_AGE_MS]) {
+		s->has_tx_age = true;
+		s->tx_age_ms = nla_get_u64(tb[JUMPING_A_SESSION_TX_AGE_MS]);
+	}
+	get_binding(tb[JUMPING_A_SESSION_BINDING], &s->remote, &s->local);
+	if (tb[JUMPING_A_SESSION_SOURCE])
+		get_binding(tb[JUMPING_A_SESSION_SOURCE], &s->remote, &unused);
+	if (tb[JUMPING_A_SESSION_STATS] &&
+	    !nla_parse_nested(st, JUMPING_A_STATS_MAX,
+			      tb[JUMPING_A_SESSION_STATS], stats_policy) &&
+	    st[JUMPING_A_STATS_RX_PACKETS])
+		s->rx_packets = nla_get_u64(st[JUMPING_A_STATS_RX_PACKETS]);
+	return 0;
+}
+
+/* A request for the device with a session nest opened: id set. */
+static struct nl_msg *session_msg(struct jd_kernel *k, uint8_t cmd,
+				  uint32_t id, struct nlattr **nest, int flags)
+{
+	struct nl_msg *m = jg_msg_new(&k->cmd, cmd, flags);
+
+	if (!m)
+		return NULL;
+	if (nla_put_u32(m, JUMPING_A_IFINDEX, k->ifindex))
+		goto fail;
+	if (nest) {
+		*nest = nla_nest_start(m, JUMPING_A_SESSION);
+		if (!*nest || (id && nla_put_u32(m, JUMPING_A_SESSION_ID, id)))
+			goto fail;
+	}
+	return m;
+fail:
+	nlmsg_free(m);
+	return NULL;
+}
+
+static int send_req(struct jd_kernel *k, struct nl_msg *m, jg_reply_fn fn,
+		    void *arg)
+{
+	if (!m)
+		return jg_fail(&k->cmd, -ENOMEM, "out of memory");
+	return jg_request(&k->cmd, m, fn, arg);
+}
+
+/* ---- device ------------------------------------------------------------ */
+
+int jk_device_set(struct jd_kernel *k, uint16_t port, bool set_fwmark,
+		  uint32_t fwmark)
+{
+	struct nl_msg *m = session_msg(k, JUMPING_CMD_DEVICE_SET, 0, NULL, 0);
+
+	if (m && (nla_put_u16(m, JUMPING_A_LISTEN_PORT, port) ||
+		  (set_fwmark && nla_put_u32(m, JUMPING_A_FWMARK, fwmark)))) {
+		nlmsg_free(m);
+		m = NULL;
+	}
+	return send_req(k, m, NULL, NULL);
+}
+
+/* ---- sessions ------------------------------------------------------------ */
+
+static int put_prefix(struct nl_msg *m, const struct jp_prefix *p)
+{
+	struct nlattr *nest = nla_nest_start(m, JUMPING_A_SESSION_PREFIX);
+
+	if (!nest ||
+	    (p->addr.family == AF_INET ?
+	     nla_put(m, JUMPING_A_PREFIX_IPV4, 4, &p->addr.v4) :
+	     nla_put(m, JUMPING_A_PREFIX_IPV6, 16, &p->addr.v6)) ||
+	    nla_put_u8(m, JUMPING_A_PREFIX_LEN, p->len))
+		return -EMSGSIZE;
+	nla_nest_end(m, nest);
+	return 0;
+}
+
+int jk_session_new(struct jd_kernel *k, const struct jk_session_new *s)
+{
+	struct nlattr *nest;
+	struct nl_msg *m = session_msg(k, JUMPING_CMD_SESSION_NEW, s->id,
+				       &nest, 0);
+	unsigned int i;
+
+	if (!m)
+		return send_req(k, NULL, NULL, NULL);
+	if (nla_put_u32(m, JUMPING_A_SESSION_PEER_ID, s->peer_id) ||
+	    put_binding(m, JUMPING_A_SESSION_BINDING, &s->remote, &s->local) ||
+	    nla_put_u32(m, JUMPING_A_SESSION_KEEPALIVE_MS, s->keepalive_ms))
+		goto fail;
+	for (i = 0; i < s->n_prefixes; i++)
+		if (put_prefix(m, &s->prefixes[i]))
+			goto fail;
+	nla_nest_end(m, nest);
+	return send_req(k, m, NULL, NULL);
+fail:
+	nlmsg_free(m);
+	return send_req(k, NULL, NULL, NULL);
+}
+
+int jk_session_set_state(struct jd_kernel *k, uint32_t id, uint8_t state,
+			 uint16_t reason)
+{
+	struct nlattr *nest;
+	struct nl_msg *m = session_msg(k, JUMPING_CMD_SESSION_SET, id, &nest,
+				       0);
+
+	if (m && (nla_put_u8(m, JUMPING_A_SESSION_STATE, state) ||
+		  nla_put_u16(m, JUMPING_A_SESSION_REASON, reason))) {
+		nlmsg_free(m);
+		m = NULL;
+	}
+	if (m)
+		nla_nest_end(m, nest);
+	return send_req(k, m, NULL, NULL);
+}
+
+int jk_session_del(struct jd_kernel *k, uint32_t id)
+{
+	struct nlattr *nest;
+	struct nl_msg *m = session_msg(k, JUMPING_CMD_SESSION_DEL, id, &nest,
+				       0);
+
+	if (m)
+		nla_nest_end(m, nest);
+	return send_req(k, m, NULL, NULL);
+}
+
+static int on_session(struct jg_sock *js, struct nlattr **tb, void *arg)
+{
+	struct jk_session *out = arg;
+
+	(void)js;
+	return parse_session(tb[JUMPING_A_SESSION], out);
+}
+
+int jk_session_get(struct jd_kernel *k, uint32_t id, struct jk_session *out)
+{
+	struct nlattr *nest;
+	struct nl_msg *m = session_msg(k, JUMPING_CMD_SESSION_GET, id, &nest,
+				       0);
+
+	if (m)
+		nla_nest_end(m, nest);
+	return send_req(k, m, on_session, out);
+}
+
+struct dump_acc {
+	struct jk_session *v;
+	size_t n;
+};
+
+static int on_dump(struct jg_sock *js, struct nlattr **tb, void *arg)
+{
+	struct dump_acc *acc = arg;
+	struct jk_session *v;
+
+	(void)js;
+	v = realloc(acc->v, (acc->n + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	acc->v = v;
+	if (parse_session(tb[JUMPING_A_SESSION], &v[acc->n]) == 0)
+		acc->n++;
+	return 0;
+}
+
+int jk_session_dump(struct jd_kernel *k, struct jk_session **out, size_t *n)
+{
+	struct dump_acc acc = { 0 };
+	struct nl_msg *m = session_msg(k, JUMPING_CMD_SESSION_GET, 0, NULL,
+				       NLM_F_DUMP);
+	int ret = send_req(k, m, on_dump, &acc);
+
+	if (ret) {
+		free(acc.v);
+		return ret;
+	}
+	*out = acc.v;
+	*n = acc.n;
+	return 0;
+}
+
+/* ---- keys, binding, packets --------------------------------------------- */
+
+int jk_key_new(struct jd_kernel *k, uint32_t id, uint8_t slot, uint8_t key_id,
+	       const uint8_t enc[32], const uint8_t dec[32])
+{
+	struct nlattr *nest, *conf;
+	struct nl_msg *m = session_msg(k, JUMPING_CMD_KEY_NEW, id, &nest, 0);
+
+	if (!m)
+		return send_req(k, NULL, NULL, NULL);
+	conf = nla_nest_start(m, JUMPING_A_SESSION_KEYCONF);
+	if (!conf || nla_put_u8(m, JUMPING_A_KEYCONF_SLOT, slot) ||
+	    nla_put_u8(m, JUMPING_A_KEYCONF_KEY_ID, key_id) ||
+	    nla_put_u8(m, JUMPING_A_KEYCONF_CIPHER,
+		       JUMPING_CIPHER_CHACHA20POLY1305) ||
+	    nla_put(m, JUMPING_A_KEYCONF_ENCRYPT_KEY, 32, enc) ||
+	    nla_put(m, JUMPING_A_KEYCONF_DECRYPT_KEY, 32, dec)) {
+		nlmsg_free(m);
+		return send_req(k, NULL, NULL, NULL);
+	}
+	nla_nest_end(m, conf);
+	nla_nest_end(m, nest);
+	return send_req(k, m, NULL, NULL);
+}
+
+int jk_key_swap(struct jd_kernel *k, uint32_t id)
+{
+	struct nlattr *nest;
+	struct nl_msg *m = session_msg(k, JUMPING_CMD_KEY_SWAP, id, &nest, 0);
+
+	if (m)
+		nla_nest_end(m, nest);
+	return send_req(k, m, NULL, NULL);
+}
+
+int jk_binding_set(struct jd_kernel *k, uint32_t id,
+		   const struct jp_binding *remote,
+		   const struct jp_binding *local, uint16_t reason)
+{
+	struct nlattr *nest;
+	struct nl_msg *m = session_msg(k, JUMPING_CMD_BINDING_SET, id, &nest,
+				       0);
+
+	if (m && (put_binding(m, JUMPING_A_SESSION_BINDING, remote, local) ||
+		  nla_put_u16(m, JUMPING_A_SESSION_REASON, reason))) {
+		nlmsg_free(m);
+		m = NULL;
+	}
+	if (m)
+		nla_nest_end(m, nest);
+	return send_req(k, m, NULL, NULL);
+}
+
+int jk_packet_send(struct jd_kernel *k, const uint8_t *pkt, size_t len,
+		   const struct jp_binding *remote,
+		   const struct jp_binding *local)
+{
+	struct nl_msg *m = session_msg(k, JUMPING_CMD_PACKET_SEND, 0, NULL, 0);
+
+	if (m && (nla_put(m, JUMPING_A_PACKET, (int)len, pkt) ||
+		  put_binding(m, JUMPING_A_BINDING, remote, local))) {
+		nlmsg_free(m);
+		m = NULL;
+	}
+	return send_req(k, m, NULL, NULL);
+}
+
+/* ---- notifications ---------------------------------------------------- */
+
+struct ev_ctx {
+	jk_event_fn fn;
+	void *arg;
+};
+
+static int on_event(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct genlmsghdr *gh = nlmsg_data(nlh);
+	struct nlattr *tb[JUMPING_A_MAX + 1];
+	struct ev_ctx *c = arg;
+	struct jk_event ev;
+
+	if (genlmsg_parse(nlh, 0, tb, JUMPING_A_MAX, top_policy) < 0)
+		return NL_SKIP;
+	memset(&ev, 0, sizeof(ev));
+	ev.cmd = gh->cmd;
+	if (tb[JUMPING_A_IFINDEX])
+		ev.ifindex = nla_get_u32(tb[JUMPING_A_IFINDEX]);
+	if (tb[JUMPING_A_SESSION])
+		parse_session(tb[JUMPING_A_SESSION], &ev.s);
+	if (tb[JUMPING_A_PACKET]) {
+		ev.packet = nla_data(tb[JUMPING_A_PACKET]);
+		ev.packet_len = (size_t)nla_len(tb[JUMPING_A_PACKET]);
+	}
+	if (tb[JUMPING_A_BINDING])
+		get_binding(tb[JUMPING_A_BINDING], &ev.from, &ev.to);
+	c->fn(&ev, c->arg);
+	return NL_OK;
+}
+
+int jk_events_read(struct jd_kernel *k, jk_event_fn fn, void *arg)
+{
+	struct ev_ctx c = { fn, arg };
+	struct nl_cb *cb = nl_cb_clone(nl_socket_get_cb(k->ev));
+	int ret, lost = 0;
+
+	if (!cb)
+		return -ENOMEM;
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_event, &c);
+	for (;;) {
+		ret = nl_recvmsgs(k->ev, cb);
+		if (ret == -NLE_AGAIN)
+			break;
+		if (ret == -NLE_NOMEM || ret == -NLE_BUSY) {
+			lost = 1;	/* overrun: the caller resyncs */
+			continue;
+		}
+		if (ret < 0)
+			break;
+	}
+	nl_cb_put(cb);
+	return lost ? -ENOBUFS : 0;
+}

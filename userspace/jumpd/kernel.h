@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * jumpd's netlink operations on the jumping family: one command socket
+ * (request, wait for the ACK) and one event socket subscribed to the
+ * "events" and "control" groups, read from the main loop's poll.
+ * Addresses are struct jp_binding throughout; a local address is a
+ * binding whose port is ignored (family 0: the kernel's choice).
+ */
+#ifndef JUMPD_KERNEL_H
+#define JUMPD_KERNEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/jumping.h>
+#include "binding.h"
+#include "jumping_genl.h"
+#include "jumping_parse.h"
+
+struct jd_kernel {
+	struct jg_sock cmd;
+	struct nl_sock *ev;
+	uint32_t ifindex;
+};
+
+/* What SESSION_GET / dump / STATE_NTF tell about one session. */
+struct jk_session {
+	uint32_t id, peer_id;
+	bool has_state, has_rx_age, has_tx_age;
+	uint8_t state, old_state;
+	uint16_t reason;
+	uint64_t rx_age_ms, tx_age_ms;
+	struct jp_binding remote, local;
+	uint64_t rx_packets;
+};
+
+/* A session to create (SESSION_NEW). */
+struct jk_session_new {
+	uint32_t id, peer_id;
+	struct jp_binding remote, local;
+	const struct jp_prefix *prefixes;
+	unsigned int n_prefixes;
+	uint32_t keepalive_ms;
+};
+
+/* One notification from the event socket. */
+struct jk_event {
+	uint8_t cmd;			/* JUMPING_CMD_*_NTF */
+	uint32_t ifindex;
+	struct jk_session s;		/* session ntfs */
+	const uint8_t *packet;		/* PACKET_RX_NTF */
+	size_t packet_len;
+	struct jp_binding from, to;	/* PACKET_RX_NTF: remote, local */
+};
+
+typedef void (*jk_event_fn)(const struct jk_event *ev, void *arg);
+
+int jk_open(struct jd_kernel *k, char *err, size_t errlen);
+void jk_close(struct jd_kernel *k);
+/* The message of the last failed command. */
+const char *jk_error(const struct jd_kernel *k);
+
+/* Use device name, creating it (type jumping, up) if missing. */
+int jk_device_ensure(struct jd_kernel *k, const char *name, bool *created);
+int jk_device_set(struct jd_kernel *k, uint16_t port, bool set_fwmark,
+		  uint32_t fwmark);
+
+int jk_session_new(struct jd_kernel *k, const struct jk_session_new *s);
+int jk_session_set_state(struct jd_kernel *k, uint32_t id, uint8_t state,
+			 uint16_t reason);
+int jk_session_del(struct jd_kernel *k, uint32_t id);
+int jk_session_get(struct jd_kernel *k, uint32_t id, struct jk_session *out);
+/* Every session of the device; fn is called after the dump is read. */
+int jk_session_dump(struct jd_kernel *k, struct jk_session **out, size_t *n);
+
+int jk_key_new(struct jd_kernel *k, uint32_t id, uint8_t slot, uint8_t key_id,
+	       const uint8_t enc[32], const uint8_t dec[32]);
+int jk_key_swap(struct jd_kernel *k, uint32_t id);
+
+int jk_binding_set(struct jd_kernel *k, uint32_t id,
+		   const struct jp_binding *remote,
+		   const struct jp_binding *local, uint16_t reason);
+int jk_packet_send(struct jd_kernel *k, const uint8_t *pkt, size_t len,
+		   const struct jp_binding *remote,
+		   const struct jp_binding *local);
+
+int jk_events_fd(const struct jd_kernel *k);
+/* Read every pending notification; -ENOBUFS if some were lost. */
+int jk_events_read(struct jd_kernel *k, jk_event_fn fn, void *arg);
+
+#endif /* JUMPD_KERNEL_H */

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0
+/* jumpd's log lines (stderr) and audit records (AuditLog). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "audit.h"
+#include "jumpd.h"
+
+uint64_t jd_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void vlog(const char *fmt, va_list ap)
+{
+	struct timespec ts;
+	struct tm tm;
+	char when[32];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(when, sizeof(when), "%H:%M:%S", &tm);
+	fprintf(stderr, "%s.%03ld jumpd: ", when, ts.tv_nsec / 1000000);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void jd_log(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(fmt, ap);
+	va_end(ap);
+}
+
+void jd_debug(const struct jd *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!d->verbose)
+		return;
+	va_start(ap, fmt);
+	vlog(fmt, ap);
+	va_end(ap);
+}
+
+const char *jd_path_str(const struct jd_path *path, char *buf, size_t len)
+{
+	char l[JP_BINDING_STRLEN], r[JP_BINDING_STRLEN];
+
+	jp_binding_str(&path->remote, r);
+	if (jp_binding_is_set(&path->local)) {
+		struct jp_binding lb = path->local;
+
+		lb.port = 0;
+		jp_binding_str(&lb, l);
+		/* The local port is the device's: print the address only. */
+		char *colon = strrchr(l, ':');
+		if (colon)
+			*colon = '\0';
+		snprintf(buf, len, "%s via %s", r, l);
+	} else {
+		snprintf(buf, len, "%s", r);
+	}
+	return buf;
+}
+
+static void write_rec(struct jd *d, struct jp_audit_rec *r)
+{
+	if (!d->audit)
+		return;
+	if (jp_audit_write(d->audit, r))
+		jd_log("audit log: write failed");
+}
+
+void jd_audit_transition(struct jd *d, const struct jd_peer *p,
+			 const struct jp_transition *tr)
+{
+	struct jp_audit_rec r;
+	struct timespec wall;
+
+	clock_gettime(CLOCK_REALTIME, &wall);
+	jp_audit_from_transition(&r, tr, p->local_id, p->conf.name,
+				 jd_now_ms(), wall);
+	write_rec(d, &r);
+}
+
+void jd_audit_event(struct jd *d, const struct jd_peer *p, const char *event,
+		    enum jumping_reason reason, const struct jp_binding *before,
+		    const struct jp_binding *after)
+{
+	struct jp_audit_rec r;
+
+	memset(&r, 0, sizeof(r));
+	clock_gettime(CLOCK_REALTIME, &r.wall);
+	r.mono_ms = jd_now_ms();
+	r.session_id = p->local_id;
+	r.peer = p->conf.name;
+	r.event = event;
+	r.old_state = r.new_state = p->fsm.state;
+	r.reason = reason;
+	r.in_old_ms = jp_fsm_time_in_state(&p->fsm, r.mono_ms);
+	if (before)
+		r.before = *before;
+	if (after)
+		r.after = *after;
+	write_rec(d, &r);
+}

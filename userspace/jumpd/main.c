@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * jumpd -c CONFIG [-f|--foreground] [--state-dir DIR] [-v]
+ *
+ * One thread, one poll: the event socket (control datagrams and kernel
+ * notifications), a timerfd armed at the earliest deadline of any peer,
+ * and a signalfd (SIGHUP reloads, SIGTERM/SIGINT exit). Exiting leaves
+ * every kernel session in place: the kernel owns the data plane and the
+ * keepalives, a restarted jumpd adopts them.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <sodium.h>
+#include "hs_msg.h"
+#include "jumpd.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: jumpd -c CONFIG [-f|--foreground] [--state-dir DIR] [-v]\n");
+}
+
+static void on_event(const struct jk_event *ev, void *arg)
+{
+	struct jd *d = arg;
+	struct jd_peer *p;
+
+	if (ev->ifindex && ev->ifindex != d->k.ifindex)
+		return;
+	switch (ev->cmd) {
+	case JUMPING_CMD_PACKET_RX_NTF:
+		if (!ev->packet_len)
+			return;
+		if (ev->packet[0] == JP_MSG_TYPE_INIT)
+			jd_hs_on_init(d, ev);
+		else if (ev->packet[0] == JP_MSG_TYPE_RESP)
+			jd_hs_on_resp(d, ev);
+		else if (ev->packet[0] == JP_MSG_TYPE_CONTROL)
+			jd_reattach_on_control(d, ev);
+		break;
+	case JUMPING_CMD_KEY_SWAP_NTF:
+		p = jd_peer_by_local_id(d, ev->s.id);
+		if (p)
+			jd_hs_on_key_exhausted(d, p);
+		break;
+	case JUMPING_CMD_SESSION_DEL_NTF:
+		p = jd_peer_by_local_id(d, ev->s.id);
+		if (p) {
+			jd_log("peer %s: session %u deleted outside jumpd",
+			       p->conf.name, p->local_id);
+			jd_session_forget(d, p, false);
+		}
+		break;
+	case JUMPING_CMD_UNKNOWN_SOURCE_NTF:
+		p = jd_peer_by_local_id(d, ev->s.id);
+		if (p) {
+			char b[JP_BINDING_STRLEN];
+
+			jd_debug(d, "peer %s session %u: authenticated data from %s, not the binding",
+				 p->conf.name, p->local_id,
+				 jp_binding_str(&ev->s.remote, b));
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+/* Run every peer's due work; the earliest next deadline. */
+static uint64_t tick(struct jd *d)
+{
+	uint64_t now = jd_now_ms(), next = now + 1000, t;
+	unsigned int i;
+
+	for (i = 0; i < d->n_peers; i++) {
+		struct jd_peer *p = d->peers[i];
+
+		t = jd_hs_tick(d, p, now);
+		if (t < next)
+			next = t;
+		t = jd_supervise(d, p, now);
+		if (t < next)
+			next = t;
+		t = jd_reattach_tick(d, p, now);
+		if (t < next)
+			next = t;
+	}
+	return next;
+}
+
+static void arm(int tfd, uint64_t at_ms)
+{
+	struct itimerspec its = { 0 };
+
+	if (!at_ms)
+		at_ms = 1;
+	its.it_value.tv_sec = (time_t)(at_ms / 1000);
+	its.it_value.tv_nsec = (long)(at_ms % 1000) * 1000000;
+	timerfd_settime(tfd, TFD_TIMER_ABSTIME, &its, NULL);
+}
+
+static int setup(struct jd *d)
+{
+	struct jp_conf_iface *ifc;
+	char err[300];
+	bool created;
+
+	if (jd_load_config(d, d->cfg_path, &d->cfg, d->priv))
+		return -1;
+	ifc = &d->cfg->iface;
+	crypto_scalarmult_base(d->pub, d->priv);
+	jp_hs_mac1_key(d->mac1_key, d->pub);
+	randombytes_buf(d->rl_seed, sizeof(d->rl_seed));
+	jp_rl_init(&d->hs_all, d->hs_all_slot, 1, ifc->handshake_rate.count,
+		   ifc->handshake_rate.window_ms, d->rl_seed);
+	jp_rl_init(&d->hs_source, d->hs_source_slots, 256,
+		   ifc->handshake_source_rate.count,
+		   ifc->handshake_source_rate.window_ms, d->rl_seed);
+	jp_rl_init(&d->ra_source, d->ra_source_slots, 256,
+		   ifc->reattach_source_rate.count,
+		   ifc->reattach_source_rate.window_ms, d->rl_seed);
+	if (jk_open(&d->k, err, sizeof(err))) {
+		jd_log("%s", err);
+		return -1;
+	}
+	if (jk_device_ensure(&d->k, ifc->device, &created)) {
+		jd_log("%s", jk_error(&d->k));
+		return -1;
+	}
+	if (created)
+		jd_log("created device %s", ifc->device);
+	if (jk_device_set(&d->k, ifc->listen_port, ifc->fwmark != 0,
+			  ifc->fwmark)) {
+		jd_log("%s: ListenPort %u: %s", ifc->device, ifc->listen_port,
+		       jk_error(&d->k));
+		return -1;
+	}
+	if (ifc->audit_log[0]) {
+		d->audit = fopen(ifc->audit_log, "ae");
+		if (!d->audit) {
+			jd_log("AuditLog %s: %m", ifc->audit_log);
+			return -1;
+		}
+	}
+	if (jd_peers_build(d, d->cfg, &d->peers, &d->n_peers))
+		return -1;
+	jd_log("device %s (ifindex %u) port %u, %u peers, state in %s",
+	       ifc->device, d->k.ifindex, ifc->listen_port, d->n_peers,
+	       d->state_dir);
+	jd_adopt(d);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "state-dir", required_argument, NULL, 's' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	struct jd d = { .state_dir = "/run/jumpd" };
+	bool foreground = false, stop = false;
+	struct signalfd_siginfo si;
+	struct pollfd pfd[3];
+	sigset_t mask;
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "c:fvh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': d.cfg_path = optarg; break;
+		case 'f': foreground = true; break;
+		case 's': d.state_dir = optarg; break;
+		case 'v': d.verbose = true; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (!d.cfg_path || optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (sodium_init() < 0) {
+		jd_log("libsodium failed to initialise");
+		return 1;
+	}
+	if (setup(&d))
+		return 1;
+	if (!foreground && daemon(1, 1)) {
+		jd_log("daemon: %m");
+		return 1;
+	}
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	pfd[0].fd = jk_events_fd(&d.k);
+	pfd[1].fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	pfd[2].fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (pfd[1].fd < 0 || pfd[2].fd < 0) {
+		jd_log("timerfd/signalfd: %m");
+		return 1;
+	}
+	for (c = 0; c < 3; c++)
+		pfd[c].events = POLLIN;
+
+	while (!stop) {
+		arm(pfd[1].fd, tick(&d));
+		ret = poll(pfd, 3, -1);
+		if (ret < 0 && errno != EINTR) {
+			jd_log("poll: %m");
+			break;
+		}
+		if (pfd[0].revents & POLLIN &&
+		    jk_events_read(&d.k, on_event, &d) == -ENOBUFS)
+			jd_log("netlink events overrun: some were lost");
+		if (pfd[1].revents & POLLIN) {
+			uint64_t expirations;
+
+			if (read(pfd[1].fd, &expirations, sizeof(expirations)) < 0)
+				(void)0;	/* nothing due after all */
+		}
+		while (pfd[2].revents & POLLIN &&
+		       read(pfd[2].fd, &si, sizeof(si)) == sizeof(si)) {
+			if (si.ssi_signo == SIGHUP)
+				jd_reload(&d);
+			else
+				stop = true;
+		}
+	}
+	jd_log("exiting; kernel sessions stay up");
+	for (c = 0; c < (int)d.n_peers; c++)
+		jd_persist_save(&d, d.peers[c]);
+	jd_peers_free(d.peers, d.n_peers);
+	jk_close(&d.k);
+	if (d.audit)
+		fclose(d.audit);
+	jp_config_free(d.cfg);
+	sodium_memzero(d.priv, sizeof(d.priv));
+	return 0;
+}

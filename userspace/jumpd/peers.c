@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Peers from the config: keys, candidate paths, lookups (jumpd.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sodium.h>
+#include "hs_msg.h"
+#include "jumpd.h"
+
+int jd_read_key_file(const char *path, uint8_t key[32], char *err,
+		     size_t errlen)
+{
+	char buf[256];
+	ssize_t n;
+	int fd, ret;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	buf[n] = '\0';
+	ret = parse_key(buf, key);
+	sodium_memzero(buf, sizeof(buf));
+	if (ret) {
+		snprintf(err, errlen, "%s: not a 32-byte key (base64 or hex)",
+			 path);
+		return -1;
+	}
+	return 0;
+}
+
+static void addr_to_binding(const struct jp_addr *a, struct jp_binding *b)
+{
+	memset(b, 0, sizeof(*b));
+	b->family = (uint8_t)a->family;
+	memcpy(b->addr, &a->v4, a->family == AF_INET ? 4 : 16);
+}
+
+/* host:port to a binding; numeric or resolved (first answer). */
+static int resolve(const struct jp_conf_endpoint *ep, struct jp_binding *out)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_DGRAM }, *res;
+
+	if (getaddrinfo(ep->host, NULL, &hints, &res) || !res)
+		return -1;
+	jp_binding_from_sockaddr(res->ai_addr, out);
+	freeaddrinfo(res);
+	out->port = ep->port;
+	return 0;
+}
+
+/* Candidate paths: each LocalAddress (in order) with each Endpoint. */
+static void build_paths(struct jd_peer *p)
+{
+	struct jp_binding remotes[JP_CONF_MAX_ENDPOINTS];
+	unsigned int nr = 0, i, j;
+
+	for (i = 0; i < p->conf.n_endpoints; i++) {
+		if (resolve(&p->conf.endpoints[i], &remotes[nr])) {
+			jd_log("peer %s: cannot resolve %s, skipped",
+			       p->conf.name, p->conf.endpoints[i].host);
+			continue;
+		}
+		nr++;
+	}
+	p->n_paths = 0;
+	for (i = 0; i < (p->conf.n_local_addresses ?: 1); i++) {
+		struct jp_binding local = { 0 };
+
+		if (p->conf.n_local_addresses)
+			addr_to_binding(&p->conf.local_addresses[i], &local);
+		for (j = 0; j < nr; j++) {
+			if (local.family && local.family != remotes[j].family)
+				continue;
+			p->paths[p->n_paths].local = local;
+			p->paths[p->n_paths].remote = remotes[j];
+			p->n_paths++;
+		}
+	}
+}
+
+static struct jd_peer *peer_new(struct jd *d, const struct jp_conf_peer *c)
+{
+	struct jd_peer *p = calloc(1, sizeof(*p));
+	char err[300];
+
+	if (!p)
+		return NULL;
+	p->conf = *c;
+	if (c->has_psk) {
+		memcpy(p->psk, c->psk, 32);
+	} else if (c->psk_file[0]) {
+		if (jd_read_key_file(c->psk_file, p->psk, err, sizeof(err))) {
+			jd_log("peer %s: %s", c->name, err);
+			free(p);
+			return NULL;
+		}
+	}
+	jp_hs_mac1_key(p->mac1_key, c->public_key);
+	p->initiator = c->n_endpoints > 0;
+	if (p->initiator)
+		build_paths(p);
+	p->timing.keepalive_ms = c->keepalive_ms;
+	p->timing.volatile_after_ms = c->volatile_after_ms;
+	p->timing.recovering_after_ms = c->recovering_after_ms;
+	p->timing.ttl_ms = c->session_ttl_ms;
+	jp_window_init(&p->switches, c->reattach_max_per_window,
+		       c->reattach_window_ms);
+	jp_rl_init(&p->rl, p->rl_slots, 2, c->reattach_rate.count,
+		   c->reattach_rate.window_ms, d->rl_seed);
+	return p;
+}
+
+int jd_peers_build(struct jd *d, const struct jp_config *cfg,
+		   struct jd_peer ***out, unsigned int *n)
+{
+	struct jd_peer **v = calloc(cfg->n_peers + 1, sizeof(*v));
+	unsigned int i;
+
+	if (!v)
+		return -ENOMEM;
+	for (i = 0; i < cfg->n_peers; i++) {
+		v[i] = peer_new(d, &cfg->peers[i]);
+		if (!v[i]) {
+			jd_peers_free(v, i);
+			return -EINVAL;
+		}
+	}
+	*out = v;
+	*n = cfg->n_peers;
+	return 0;
+}
+
+void jd_peers_free(struct jd_peer **peers, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (!peers[i])
+			continue;
+		sodium_memzero(peers[i], sizeof(*peers[i]));
+		free(peers[i]);
+	}
+	free(peers);
+}
+
+struct jd_peer *jd_peer_by_pub(struct jd *d, const uint8_t pub[32])
+{
+	unsigned int i;
+
+	for (i = 0; i < d->n_peers; i++)
+		if (!sodium_memcmp(d->peers[i]->conf.public_key, pub, 32))
+			return d->peers[i];
+	return NULL;
+}
+
+struct jd_peer *jd_peer_by_local_id(struct jd *d, uint32_t id)
+{
+	unsigned int i;
+
+	for (i = 0; i < d->n_peers; i++)
+		if (d->peers[i]->has_session && d->peers[i]->local_id == id)
+			return d->peers[i];
+	return NULL;
+}
+
+struct jd_peer *jd_peer_by_init_id(struct jd *d, uint32_t id)
+{
+	unsigned int i;
+
+	for (i = 0; i < d->n_peers; i++)
+		if (d->peers[i]->init.active &&
+		    d->peers[i]->init.local_id == id)
+			return d->peers[i];
+	return NULL;
+}
+
+/* Random, never 0, not one of ours (the kernel refuses other clashes). */
+uint32_t jd_new_session_id(struct jd *d)
+{
+	uint32_t id;
+
+	do {
+		id = randombytes_random();
+	} while (!id || jd_peer_by_local_id(d, id) || jd_peer_by_init_id(d, id));
+	return id;
+}

@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The state directory: one file per session (<id>.session, mode 0600,
+ * written to a temporary name and renamed, so a reader never sees half a
+ * file) with what a restarted jumpd needs to manage the session again:
+ * whose it is, the reattach key, key id, and the counters and timestamps
+ * that must keep increasing. Data keys are not stored: the kernel has them.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sodium.h>
+#include "jumping_names.h"
+#include "jumpd.h"
+
+struct saved {
+	uint8_t pub[32];
+	uint32_t remote_id;
+	uint8_t reattach_key[32];
+	uint8_t key_id;
+	uint64_t reattach_counter, replay_highest, confirm_counter,
+		 confirm_highest;
+	int replay_any;
+	uint8_t last_ts[12];
+	unsigned int cur_path;
+};
+
+static void file_name(const struct jd *d, uint32_t id, char *buf, size_t len,
+		      const char *suffix)
+{
+	snprintf(buf, len, "%s/%" PRIu32 ".session%s", d->state_dir, id,
+		 suffix);
+}
+
+static void hex(FILE *f, const char *key, const uint8_t *v, size_t n)
+{
+	char s[2 * 64 + 1];
+
+	sodium_bin2hex(s, sizeof(s), v, n);
+	fprintf(f, "%s=%s\n", key, s);
+}
+
+void jd_persist_save(struct jd *d, const struct jd_peer *p)
+{
+	char path[512], tmp[520];
+	FILE *f;
+	int fd;
+
+	if (!p->has_session)
+		return;
+	mkdir(d->state_dir, 0700);
+	file_name(d, p->local_id, path, sizeof(path), "");
+	file_name(d, p->local_id, tmp, sizeof(tmp), ".tmp");
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || !(f = fdopen(fd, "w"))) {
+		jd_log("state %s: %s", tmp, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	fprintf(f, "# jumpd session state, do not edit\n");
+	hex(f, "peer", p->conf.public_key, 32);
+	fprintf(f, "remote_id=%" PRIu32 "\n", p->remote_id);
+	hex(f, "reattach_key", p->reattach_key, 32);
+	fprintf(f, "key_id=%u\n", p->key_id);
+	fprintf(f, "reattach_counter=%" PRIu64 "\n", p->reattach_counter);
+	fprintf(f, "replay_highest=%" PRIu64 "\n", p->replay.highest);
+	fprintf(f, "replay_any=%d\n", p->replay.any ? 1 : 0);
+	fprintf(f, "confirm_counter=%" PRIu64 "\n", p->confirm_counter);
+	fprintf(f, "confirm_highest=%" PRIu64 "\n", p->confirm_highest);
+	hex(f, "last_ts", p->last_ts, 12);
+	fprintf(f, "cur_path=%u\n", p->cur_path);
+	if (fflush(f) || fsync(fd) || fclose(f)) {
+		jd_log("state %s: write failed", tmp);
+		unlink(tmp);
+		return;
+	}
+	if (rename(tmp, path))
+		jd_log("state %s: %s", path, strerror(errno));
+}
+
+void jd_persist_remove(struct jd *d, uint32_t local_id)
+{
+	char path[512];
+
+	file_name(d, local_id, path, sizeof(path), "");
+	if (unlink(path) && errno != ENOENT)
+		jd_log("state %s: %s", path, strerror(errno));
+}
+
+static int unhex(const char *s, uint8_t *out, size_t n)
+{
+	size_t got;
+
+	return sodium_hex2bin(out, n, s, strlen(s), NULL, &got, NULL) ||
+	       got != n ? -1 : 0;
+}
+
+/* 0 with *s filled, -ENOENT without a file, -EINVAL for a bad one. */
+static int load(struct jd *d, uint32_t id, struct saved *s)
+{
+	char path[512], line[256], *eq, *v;
+	unsigned int seen = 0;
+	FILE *f;
+
+	memset(s, 0, sizeof(*s));
+	file_name(d, id, path, sizeof(path), "");
+	f = fopen(path, "re");
+	if (!f)
+		return -ENOENT;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0] == '#' || !(eq = strchr(line, '=')))
+			continue;
+		*eq = '\0';
+		v = eq + 1;
+		if (!strcmp(line, "peer"))
+			seen |= !unhex(v, s->pub, 32);
+		else if (!strcmp(line, "remote_id"))
+			s->remote_id = (uint32_t)strtoul(v, NULL, 10);
+		else if (!strcmp(line, "reattach_key"))
+			seen |= !unhex(v, s->reattach_key, 32) << 1;
+		else if (!strcmp(line, "key_id"))
+			s->key_id = (uint8_t)(strtoul(v, NULL, 10) & 7);
+		else if (!strcmp(line, "reattach_counter"))
+			s->reattach_counter = strtoull(v, NULL, 10);
+		else if (!strcmp(line, "replay_highest"))
+			s->replay_highest = strtoull(v, NULL, 10);
+		else if (!strcmp(line, "replay_any"))
+			s->replay_any = atoi(v);
+		else if (!strcmp(line, "confirm_counter"))
+			s->confirm_counter = strtoull(v, NULL, 10);
+		else if (!strcmp(line, "confirm_highest"))
+			s->confirm_highest = strtoull(v, NULL, 10);
+		else if (!strcmp(line, "last_ts"))
+			unhex(v, s->last_ts, 12);
+		else if (!strcmp(line, "cur_path"))
+			s->cur_path = (unsigned int)strtoul(v, NULL, 10);
+	}
+	fclose(f);
+	sodium_memzero(line, sizeof(line));
+	return seen == 3 && s->remote_id ? 0 : -EINVAL;
+}
+
+static void adopt_one(struct jd *d, const struct jk_session *ks)
+{
+	struct jd_path path = { .remote = ks->remote, .local = ks->local };
+	uint64_t now = jd_now_ms();
+	struct jd_peer *p;
+	struct saved s;
+	int ret;
+
+	ret = load(d, ks->id, &s);
+	if (ret) {
+		jd_log("session %u: %s, left alone", ks->id,
+		       ret == -ENOENT ? "no state file" : "unreadable state file");
+		return;
+	}
+	p = jd_peer_by_pub(d, s.pub);
+	if (!p || p->has_session) {
+		jd_log("session %u: %s, left alone", ks->id,
+		       p ? "its peer already has a session" :
+			   "its peer is not in the config");
+		return;
+	}
+	p->has_session = true;
+	p->local_id = ks->id;
+	p->remote_id = s.remote_id;
+	memcpy(p->reattach_key, s.reattach_key, 32);
+	p->key_id = s.key_id;
+	p->reattach_counter = s.reattach_counter;
+	p->mover.counter = s.reattach_counter;
+	p->replay.highest = s.replay_highest;
+	p->replay.any = s.replay_any;
+	p->confirm_counter = s.confirm_counter;
+	p->confirm_highest = s.confirm_highest;
+	memcpy(p->last_ts, s.last_ts, 12);
+	p->cur_path = p->n_paths ? s.cur_path % p->n_paths : 0;
+	p->cur = path;
+	p->last_hs_ms = now;
+	p->last_rx_ms = ks->has_rx_age && ks->rx_age_ms < now ?
+			now - ks->rx_age_ms : now;
+	p->next_poll_ms = now;
+	jp_fsm_init(&p->fsm, now);
+	sodium_memzero(&s, sizeof(s));
+	jd_audit_event(d, p, "adopted", JUMPING_REASON_ADOPTED, NULL,
+		       &path.remote);
+	jd_log("peer %s: adopted session %u (kernel state %s)", p->conf.name,
+	       p->local_id, ks->has_state ? state_name(ks->state) : "?");
+	/* Restores the kernel's last RX_AGE; supervision goes on from it. */
+	jd_apply(d, p, JP_EV_ADOPTED, &path);
+	p->last_rx_ms = ks->has_rx_age && ks->rx_age_ms < now ?
+			now - ks->rx_age_ms : now;
+}
+
+void jd_adopt(struct jd *d)
+{
+	struct jk_session *v = NULL;
+	size_t n = 0, i;
+
+	if (jk_session_dump(&d->k, &v, &n)) {
+		jd_log("cannot list the kernel's sessions: %s", jk_error(&d->k));
+		return;
+	}
+	for (i = 0; i < n; i++)
+		adopt_one(d, &v[i]);
+	free(v);
+}

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Loading the config (parse, then read the key files it names) and SIGHUP:
+ * the new file is checked whole before anything changes. Peers are matched
+ * by public key: a kept peer takes the new settings and keeps its session,
+ * a new one gets a handshake (if it has an Endpoint), a removed one goes
+ * TERMINATED (operator-delete) and its session is deleted.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+#include "jumpd.h"
+
+int jd_load_config(struct jd *d, const char *path, struct jp_config **out,
+		   uint8_t priv[32])
+{
+	struct jp_conf_errors errs;
+	struct jp_config *cfg;
+	char err[300];
+	unsigned int i;
+	FILE *f;
+
+	(void)d;
+	f = fopen(path, "re");
+	if (!f) {
+		jd_log("%s: cannot open: %m", path);
+		return -1;
+	}
+	cfg = jp_config_parse(f, path, &errs);
+	fclose(f);
+	if (!cfg) {
+		for (i = 0; i < errs.n; i++)
+			jd_log("%s", errs.msg[i]);
+		if (!errs.n)
+			jd_log("%s: out of memory", path);
+		return -1;
+	}
+	if (cfg->iface.has_private_key) {
+		memcpy(priv, cfg->iface.private_key, 32);
+	} else if (jd_read_key_file(cfg->iface.private_key_file, priv, err,
+				    sizeof(err))) {
+		jd_log("%s:%u: PrivateKeyFile %s", path, cfg->iface.line, err);
+		jp_config_free(cfg);
+		return -1;
+	}
+	*out = cfg;
+	return 0;
+}
+
+/* The kept peer takes the new settings; its runtime stays. */
+static void update_peer(struct jd_peer *old, const struct jd_peer *fresh)
+{
+	old->conf = fresh->conf;
+	memcpy(old->psk, fresh->psk, 32);
+	memcpy(old->paths, fresh->paths, sizeof(old->paths));
+	old->n_paths = fresh->n_paths;
+	old->initiator = fresh->initiator;
+	old->timing = fresh->timing;
+	if (old->cur_path >= old->n_paths)
+		old->cur_path = 0;
+}
+
+void jd_reload(struct jd *d)
+{
+	struct jd_peer **fresh, **merged, *old;
+	struct jp_config *cfg;
+	uint8_t priv[32];
+	unsigned int n, i;
+
+	jd_log("SIGHUP: reloading %s", d->cfg_path);
+	if (jd_load_config(d, d->cfg_path, &cfg, priv)) {
+		jd_log("reload: %s has errors, nothing changed", d->cfg_path);
+		return;
+	}
+	if (jd_peers_build(d, cfg, &fresh, &n)) {
+		jd_log("reload: a peer's key file failed, nothing changed");
+		jp_config_free(cfg);
+		return;
+	}
+	if (strcmp(cfg->iface.device, d->cfg->iface.device))
+		jd_log("reload: Device changes only on restart, still %s",
+		       d->cfg->iface.device);
+	if (cfg->iface.listen_port != d->cfg->iface.listen_port &&
+	    jk_device_set(&d->k, cfg->iface.listen_port, false, 0))
+		jd_log("reload: ListenPort %u: %s", cfg->iface.listen_port,
+		       jk_error(&d->k));
+	merged = calloc(n + 1, sizeof(*merged));
+	if (!merged) {
+		jd_peers_free(fresh, n);
+		jp_config_free(cfg);
+		return;
+	}
+	for (i = 0; i < d->n_peers; i++)
+		d->peers[i]->keep = false;
+	for (i = 0; i < n; i++) {
+		old = jd_peer_by_pub(d, fresh[i]->conf.public_key);
+		if (old) {
+			update_peer(old, fresh[i]);
+			old->keep = true;
+			merged[i] = old;
+			sodium_memzero(fresh[i], sizeof(*fresh[i]));
+			free(fresh[i]);
+		} else {
+			jd_log("reload: new peer %s", fresh[i]->conf.name);
+			merged[i] = fresh[i];
+			merged[i]->keep = true;
+		}
+	}
+	free(fresh);
+	for (i = 0; i < d->n_peers; i++) {
+		old = d->peers[i];
+		if (old->keep)
+			continue;
+		jd_log("reload: peer %s removed", old->conf.name);
+		if (old->has_session)
+			jd_apply(d, old, JP_EV_OPERATOR_DELETE, NULL);
+		jd_session_forget(d, old, true);
+		sodium_memzero(old, sizeof(*old));
+		free(old);
+	}
+	free(d->peers);
+	d->peers = merged;
+	d->n_peers = n;
+	if (memcmp(priv, d->priv, 32)) {
+		memcpy(d->priv, priv, 32);
+		crypto_scalarmult_base(d->pub, d->priv);
+		jp_hs_mac1_key(d->mac1_key, d->pub);
+		jd_log("reload: new private key (live sessions keep their keys)");
+	}
+	sodium_memzero(priv, sizeof(priv));
+	if (strcmp(cfg->iface.audit_log, d->cfg->iface.audit_log)) {
+		if (d->audit)
+			fclose(d->audit);
+		d->audit = cfg->iface.audit_log[0] ?
+			   fopen(cfg->iface.audit_log, "ae") : NULL;
+		if (cfg->iface.audit_log[0] && !d->audit)
+			jd_log("reload: AuditLog %s: %m", cfg->iface.audit_log);
+	}
+	jp_config_free(d->cfg);
+	d->cfg = cfg;
+	jd_log("reload: %u peers", d->n_peers);
+}

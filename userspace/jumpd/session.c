@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A peer's session: installed after a handshake, moved along the state
+ * machine, and every applied transition told to the kernel (SESSION_SET,
+ * which multicasts STATE_NTF), the audit log and stderr.
+ */
+#include <string.h>
+#include <sodium.h>
+#include "jumping_names.h"
+#include "jumpd.h"
+
+int jd_session_install(struct jd *d, struct jd_peer *p, uint32_t local_id,
+		       uint32_t remote_id, const struct jd_path *path,
+		       uint8_t key_id, const struct jp_hs_keys *keys)
+{
+	struct jk_session_new s = {
+		.id = local_id, .peer_id = remote_id,
+		.remote = path->remote, .local = path->local,
+		.prefixes = p->conf.allowed_ips,
+		.n_prefixes = p->conf.n_allowed_ips,
+		.keepalive_ms = (uint32_t)p->conf.keepalive_ms,
+	};
+	uint64_t now = jd_now_ms();
+
+	if (jk_session_new(&d->k, &s)) {
+		jd_log("peer %s: SESSION_NEW %u failed: %s", p->conf.name,
+		       local_id, jk_error(&d->k));
+		return -1;
+	}
+	if (jk_key_new(&d->k, local_id, JUMPING_KEY_SLOT_PRIMARY, key_id,
+		       keys->send, keys->recv)) {
+		jd_log("peer %s: KEY_NEW %u failed: %s", p->conf.name,
+		       local_id, jk_error(&d->k));
+		jk_session_del(&d->k, local_id);
+		return -1;
+	}
+	p->has_session = true;
+	p->local_id = local_id;
+	p->remote_id = remote_id;
+	jp_fsm_init(&p->fsm, now);
+	memcpy(p->reattach_key, keys->reattach, sizeof(p->reattach_key));
+	p->key_id = key_id;
+	p->swap_pending = false;
+	p->confirm_highest = 0;
+	p->cur = *path;
+	p->last_rx_ms = now;
+	p->last_hs_ms = now;
+	p->next_poll_ms = now;
+	memset(&p->replay, 0, sizeof(p->replay));
+	jd_reattach_reset(p);
+	jd_apply(d, p, JP_EV_HANDSHAKE_DONE, path);
+	return 0;
+}
+
+bool jd_apply(struct jd *d, struct jd_peer *p, enum jp_event ev,
+	      const struct jd_path *nb)
+{
+	const struct jp_rule *rule = jp_state_rule(p->fsm.state, ev);
+	uint64_t now = jd_now_ms();
+	struct jp_transition tr;
+	char b1[JP_BINDING_STRLEN], b2[JP_BINDING_STRLEN];
+
+	tr = jp_state_apply_bind(&p->fsm, ev,
+				 rule && rule->binds && nb ? &nb->remote : NULL,
+				 now);
+	if (tr.refused) {
+		jd_debug(d, "peer %s session %u: %s refused in %s",
+			 p->conf.name, p->local_id, jp_event_name(ev),
+			 state_name(p->fsm.state));
+		return false;
+	}
+	if (rule->binds && nb) {
+		if (ev == JP_EV_PATH_VALIDATED &&
+		    jk_binding_set(&d->k, p->local_id, &nb->remote, &nb->local,
+				   tr.reason))
+			jd_log("peer %s: BINDING_SET %u failed: %s",
+			       p->conf.name, p->local_id, jk_error(&d->k));
+		p->cur = *nb;
+		p->last_rx_ms = now;	/* the path just proved itself */
+	}
+	if (!tr.audit)
+		return true;
+	if (tr.old_state != tr.new_state || tr.reason != JUMPING_REASON_NONE)
+		if (tr.new_state != JUMPING_STATE_TERMINATED &&
+		    jk_session_set_state(&d->k, p->local_id,
+					 (uint8_t)tr.new_state,
+					 (uint16_t)tr.reason))
+			jd_log("peer %s: SESSION_SET %u failed: %s",
+			       p->conf.name, p->local_id, jk_error(&d->k));
+	jd_audit_transition(d, p, &tr);
+	jd_log("peer %s session %u: %s -> %s (%s) binding %s -> %s after %llu ms",
+	       p->conf.name, p->local_id, state_name(tr.old_state),
+	       state_name(tr.new_state), reason_name(tr.reason),
+	       jp_binding_str(&tr.old_binding, b1),
+	       jp_binding_str(&tr.new_binding, b2),
+	       (unsigned long long)tr.time_in_old_ms);
+	if (tr.new_state == JUMPING_STATE_TERMINATED) {
+		/* The kernel hears the reason before the session goes. */
+		jk_session_set_state(&d->k, p->local_id,
+				     (uint8_t)tr.new_state,
+				     (uint16_t)tr.reason);
+		jd_session_forget(d, p, true);
+	} else {
+		jd_persist_save(d, p);
+	}
+	return true;
+}
+
+void jd_session_forget(struct jd *d, struct jd_peer *p, bool delete_kernel)
+{
+	if (!p->has_session)
+		return;
+	if (delete_kernel && jk_session_del(&d->k, p->local_id))
+		jd_log("peer %s: SESSION_DEL %u: %s", p->conf.name,
+		       p->local_id, jk_error(&d->k));
+	jd_persist_remove(d, p->local_id);
+	p->has_session = false;
+	sodium_memzero(p->reattach_key, sizeof(p->reattach_key));
+	jd_reattach_reset(p);
+	if (p->init.active && p->init.rekey) {
+		jp_hs_wipe(&p->init.hs);
+		p->init.active = false;
+	}
+}
