@@ -7,6 +7,8 @@
 #   make check-debug     ... the selftests on the debug (KASAN, lockdep,
 #                        kmemleak) kernel instead
 #   make check-all       ... on both kernels
+#   make demo            a session surviving the death of its uplink, in a VM,
+#                        told as a timeline (tests/demo/demo)
 #   make bench           iperf3/ping: veth, WireGuard, Jumping (tests/bench/bench)
 #   make lint            checkpatch --strict, sparse (C=1) and W=1, all clean
 #   make install         DESTDIR=, PREFIX=/usr/local
@@ -49,6 +51,9 @@ check-debug:
 bench:
 	tests/bench/bench
 
+demo:
+	tests/demo/demo
+
 # Each step runs even when an earlier one found something; the target
 # fails if any did.
 lint:
@@ -69,4 +74,4 @@ clean:
 	rm -rf tests/out lint.log
 
 .PHONY: all module userspace install check check-all check-debug lint clean \
-	bench
+	bench demo

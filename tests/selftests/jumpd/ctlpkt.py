@@ -1,0 +1,105 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""Capture, forge and re-send jumpd's REATTACH datagrams, stdlib only.
+
+The wire format is userspace/jumpd/reattach.h: type 4 (control), subtype
+(1 request, 2 challenge, 3 response), version 1, a zero byte, the
+receiver's session id (be32), a counter (be64), a binding (family 4|6, 0,
+port be16, address[16]), [16 nonce bytes], and a 16-byte MAC over all of it.
+
+  ctlpkt.py capture IFACE PORT SUBTYPE FILE
+      on interface IFACE ("any": all) of the namespace the command runs
+      in, as it comes in (before any firewall), append every IPv4 UDP
+      datagram to PORT whose payload is a control message of SUBTYPE to
+      FILE, one hex line each; FILE.ready appears once capturing. Runs
+      until killed.
+  ctlpkt.py forge SESSION_ID CLAIMED_ADDR CLAIMED_PORT FILE
+      write one REATTACH request, well-formed for SESSION_ID with a fresh
+      counter (the wall clock in microseconds, as jumpd makes it) and
+      claiming CLAIMED_ADDR:CLAIMED_PORT, whose MAC is random bytes.
+  ctlpkt.py send ADDR PORT FILE [LINE [COUNT [flip BYTE]]]
+      send datagram LINE (from 1, default 1) of FILE to ADDR:PORT COUNT
+      times (default 1), back to back, with one bit of byte BYTE flipped.
+"""
+import os
+import socket
+import struct
+import sys
+import time
+
+CONTROL = 4
+REQUEST = 1
+VERSION = 1
+MAC_LEN = 16
+ETH_P_IP = 0x0800
+
+
+def capture(iface, port, subtype, path):
+    sock = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM,
+                         socket.htons(ETH_P_IP))
+    if iface != "any":
+        sock.bind((iface, ETH_P_IP))
+    open(path + ".ready", "w").close()
+    with open(path, "a") as out:
+        while True:
+            pkt, where = sock.recvfrom(65535)
+            # A forwarded datagram is seen coming in and going out.
+            if where[2] == socket.PACKET_OUTGOING:
+                continue
+            if len(pkt) < 20 or pkt[0] >> 4 != 4 or pkt[9] != 17:
+                continue
+            ihl = (pkt[0] & 0xf) * 4
+            udp = pkt[ihl:]
+            if len(udp) < 10 or struct.unpack("!H", udp[2:4])[0] != port:
+                continue
+            payload = udp[8:]
+            if payload[0] == CONTROL and payload[1] == subtype:
+                out.write(payload.hex() + "\n")
+                out.flush()
+
+
+def forge(session_id, addr, port, path):
+    if ":" in addr:
+        family, raw = 6, socket.inet_pton(socket.AF_INET6, addr)
+    else:
+        family, raw = 4, socket.inet_pton(socket.AF_INET, addr)
+    counter = time.time_ns() // 1000
+    msg = struct.pack("!BBBBIQBBH16s", CONTROL, REQUEST, VERSION, 0,
+                      session_id, counter, family, 0, port,
+                      raw.ljust(16, b"\0"))
+    msg += os.urandom(MAC_LEN)
+    with open(path, "w") as out:
+        out.write(msg.hex() + "\n")
+
+
+def send(addr, port, path, line, count, flip):
+    with open(path) as f:
+        data = bytearray.fromhex(f.read().split()[line - 1])
+    if flip is not None:
+        data[flip] ^= 0x01
+    family = socket.AF_INET6 if ":" in addr else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_DGRAM)
+    for _ in range(count):
+        sock.sendto(bytes(data), (addr, port))
+
+
+def main(argv):
+    if len(argv) == 6 and argv[1] == "capture":
+        capture(argv[2], int(argv[3]), int(argv[4]), argv[5])
+    elif len(argv) == 6 and argv[1] == "forge":
+        forge(int(argv[2]), argv[3], int(argv[4]), argv[5])
+    elif argv[1:2] == ["send"] and len(argv) in (5, 6, 7, 9):
+        line = int(argv[5]) if len(argv) > 5 else 1
+        count = int(argv[6]) if len(argv) > 6 else 1
+        flip = None
+        if len(argv) == 9:
+            if argv[7] != "flip":
+                sys.exit(__doc__)
+            flip = int(argv[8])
+        send(argv[2], int(argv[3]), argv[4], line, count, flip)
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv)

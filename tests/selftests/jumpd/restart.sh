@@ -1,0 +1,52 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The data plane does not need jumpd: SIGKILL it mid-stream (the server's,
+# or both) and the stream keeps flowing, past VolatileAfter and
+# RecoveringAfter, on the kernel's keepalives. Restarted, jumpd adopts the
+# session it finds in the kernel (audit: adopted), no new session, no
+# reset: the stream finishes with the right checksum.
+source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/topo.sh"
+
+adopted='.reason == "adopted" or .event == "adopted"'
+
+# restart SIDE...: SIGKILL jumpd on each SIDE, then start them again.
+restart() {
+	local ids side
+
+	topo_setup
+	jd_start_both
+	ids=$(session_ids)
+	stream_start
+	stream_wait_more 500000 60 || fail "the stream stalled at $(stream_bytes) bytes"
+	for side in "$@"; do
+		jd_stop "$side" KILL
+	done
+	echo "jumpd killed on $* at $(date +%T.%3N), stream at $(stream_bytes) bytes"
+	stream_wait_more 3000000 120 || fail "the stream stopped without jumpd at $(stream_bytes) bytes"
+	echo "without jumpd: stream at $(stream_bytes) bytes at $(date +%T.%3N)"
+	assert_eq "session ids without jumpd" "$ids" "$(session_ids)"
+	for side in "$@"; do
+		jd_start "$side"
+	done
+	for side in "$@"; do
+		wait_audit 60 "$side" "$adopted"
+	done
+	wait_attached 30 || fail "not attached after the restart: client $(state cli), server $(state srv)"
+	stream_wait_more 1000000 60 || fail "the stream stalled after the restart"
+	stream_finish
+	assert_eq "session ids after the restart" "$ids" "$(session_ids)"
+	assert_eq "client sessions" 1 "$(session_count cli)"
+	assert_eq "server sessions" 1 "$(session_count srv)"
+	echo "stream: $stream_total bytes, same sha256 at both ends, no reset, gap $stream_gap ms"
+	for side in "$@"; do
+		audit "$side" "$adopted"
+	done
+}
+
+ktap_begin 2
+run_case "server's jumpd SIGKILLed mid-stream: traffic flows on; restarted, it adopts the session" \
+	restart srv
+run_case "both jumpd SIGKILLed mid-stream: traffic flows on; restarted, both adopt the session" \
+	restart srv cli
+ktap_end
