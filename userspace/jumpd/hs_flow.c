@@ -247,6 +247,7 @@ void jd_hs_on_resp(struct jd *d, const struct jk_event *ev)
 	struct jp_hs_keys keys;
 	struct jd_initiation *in;
 	struct jd_peer *p;
+	struct jp_hs hs;
 	uint32_t rid;
 
 	if (!jp_hs_resp_shape_ok(ev->packet, ev->packet_len, &rid))
@@ -255,12 +256,18 @@ void jd_hs_on_resp(struct jd *d, const struct jk_event *ev)
 	if (!p || !jp_hs_mac1_ok(ev->packet, ev->packet_len, d->mac1_key))
 		return;
 	in = &p->init;
-	if (jp_hs_initiator_finish(&in->hs, ev->packet, ev->packet_len, &pl,
+	/*
+	 * On a copy: a response to an earlier initiation of ours (or a
+	 * forgery) must not poison the handshake the right one will finish.
+	 */
+	hs = in->hs;
+	if (jp_hs_initiator_finish(&hs, ev->packet, ev->packet_len, &pl,
 				   &keys) || pl.receiver_id != in->local_id) {
-		jd_log("peer %s: handshake response does not verify (PresharedKey mismatch?)",
+		jd_log("peer %s: handshake response does not verify (an older try, or a PresharedKey mismatch)",
 		       p->conf.name);
 		return;
 	}
+	jp_hs_wipe(&in->hs);
 	in->active = false;
 	if (in->rekey) {
 		if (!p->has_session || pl.sender_id != p->remote_id) {
@@ -295,6 +302,7 @@ void jd_hs_on_resp(struct jd *d, const struct jk_event *ev)
 	}
 out:
 	sodium_memzero(&keys, sizeof(keys));
+	jp_hs_wipe(&hs);
 }
 
 void jd_hs_on_confirm(struct jd *d, const struct jk_event *ev)

@@ -273,7 +273,8 @@ int jk_session_new(struct jd_kernel *k, const struct jk_session_new *s)
 		return send_req(k, NULL, NULL, NULL);
 	if (nla_put_u32(m, JUMPING_A_SESSION_PEER_ID, s->peer_id) ||
 	    put_binding(m, JUMPING_A_SESSION_BINDING, &s->remote, &s->local) ||
-	    nla_put_u32(m, JUMPING_A_SESSION_KEEPALIVE_MS, s->keepalive_ms))
+	    (s->keepalive_ms &&
+	     nla_put_u32(m, JUMPING_A_SESSION_KEEPALIVE_MS, s->keepalive_ms)))
 		goto fail;
 	for (i = 0; i < s->n_prefixes; i++)
 		if (put_prefix(m, &s->prefixes[i]))
