@@ -21,6 +21,7 @@
 #include "timers.h"
 
 #define JD_MAX_PATHS	(JP_CONF_MAX_LOCAL * JP_CONF_MAX_ENDPOINTS)
+#define JD_MOVER_RING	8
 
 /* One way to reach a peer: our local address (family 0: any) and its. */
 struct jd_path {
@@ -48,8 +49,12 @@ struct jd_mover {
 	unsigned int tries;		/* on this path */
 	unsigned int paths_tried;
 	uint64_t counter;		/* of the last request sent */
+	/* Counters of this move's last requests: a challenge may answer
+	 * any of them when the round trip is longer than our backoff. */
+	uint64_t sent[JD_MOVER_RING];
 	uint64_t next_ms;
 	struct jd_path target;
+	struct jd_path sent_on[JD_MOVER_RING];
 };
 
 /* Peer side: the observed path we are validating. */

@@ -69,6 +69,8 @@ static void send_request(struct jd *d, struct jd_peer *p, uint64_t now)
 	p->reattach_counter = m->counter;
 	jp_reattach_encode_request(msg, p->reattach_key, p->remote_id,
 				   m->counter, &claimed);
+	m->sent[m->counter % JD_MOVER_RING] = m->counter;
+	m->sent_on[m->counter % JD_MOVER_RING] = m->target;
 	m->tries++;
 	for (i = 1; i < m->tries && delay < MOVER_MAX_MS; i++)
 		delay *= 2;
@@ -92,6 +94,8 @@ void jd_mover_start(struct jd *d, struct jd_peer *p, const char *why)
 	m->active = true;
 	m->tries = 0;
 	m->paths_tried = 0;
+	/* Challenges to an earlier move must not switch this one. */
+	memset(m->sent, 0, sizeof(m->sent));
 	/* Another uplink if we have one; else the same path (NAT rebinding). */
 	m->path = p->n_paths > 1 ? (p->cur_path + 1) % p->n_paths :
 		  p->cur_path;
@@ -109,23 +113,31 @@ static void on_challenge(struct jd *d, struct jd_peer *p,
 	uint8_t msg[JP_REATTACH_RESPONSE_LEN];
 	struct jp_reattach_msg c;
 	struct jd_path path;
+	unsigned int slot;
 
-	if (!m->counter ||
+	/* Any of our recent requests: the MAC decides, then the counter. */
+	if (jp_reattach_peek(ev->packet, ev->packet_len, &c) != JP_REATTACH_OK)
+		return;
+	slot = c.counter % JD_MOVER_RING;
+	if (!c.counter || m->sent[slot] != c.counter ||
 	    jp_reattach_verify_challenge(ev->packet, ev->packet_len,
 					 p->reattach_key, p->local_id,
-					 m->counter, &c) != JP_REATTACH_OK) {
-		jd_debug(d, "peer %s: challenge does not answer our request",
+					 c.counter, &c) != JP_REATTACH_OK) {
+		jd_debug(d, "peer %s: challenge does not answer a request of ours",
 			 p->conf.name);
 		return;
 	}
-	path = m->target;
+	/* Answer from the path the request went out on. */
+	path = m->sent_on[slot];
 	jp_reattach_encode_response(msg, p->reattach_key, p->remote_id,
 				    c.counter, &c.binding, c.nonce);
 	jk_packet_send(&d->k, msg, sizeof(msg), &path.remote, &path.local);
 	if (!m->active)
 		return;		/* a repeated challenge: answered again */
 	m->active = false;
-	p->cur_path = m->path;
+	for (slot = 0; slot < p->n_paths; slot++)
+		if (!memcmp(&p->paths[slot], &path, sizeof(path)))
+			p->cur_path = slot;
 	jd_apply(d, p, JP_EV_PATH_VALIDATED, &path);
 }
 
@@ -137,7 +149,9 @@ static void reject(struct jd *d, struct jd_peer *p, enum jumping_reason why,
 	char fs[JP_BINDING_STRLEN];
 
 	d->reattach_rejected++;
-	jd_audit_event(d, p, "reattach-rejected", why, &p->cur.remote, from);
+	/* The binding stays: before and after are the same. */
+	jd_audit_event(d, p, "reattach-rejected", why, &p->cur.remote,
+		       &p->cur.remote);
 	/* A flood must not flood the log too. */
 	if (d->reattach_rejected <= 20 || !(d->reattach_rejected % 100))
 		jd_log("peer %s session %u: REATTACH from %s rejected: %s (%llu so far)",
