@@ -317,6 +317,12 @@ show() {
 		jq -r "(.sessions // [])[0] | ${2:-.}"
 }
 
+# dev_stat SIDE FIELD: a counter of SIDE's jp0 device (0 if absent).
+dev_stat() {
+	ip netns exec "$(ns_of "$1")" "$JPCTL" --json show jp0 |
+		jq -r ".stats.$2 // 0"
+}
+
 # state SIDE: the session's state, or "none" without a session.
 state() {
 	show "$1" '.state // "none"'
