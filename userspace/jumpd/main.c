@@ -18,6 +18,7 @@
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
 #include <sodium.h>
+#include "addrwatch.h"
 #include "hs_msg.h"
 #include "jumpd.h"
 
@@ -69,6 +70,22 @@ static void on_event(const struct jk_event *ev, void *arg)
 		break;
 	default:
 		break;
+	}
+}
+
+/* The address a session sends from is gone: move now, not after silence. */
+static void on_addr_gone(const struct jp_binding *addr, void *arg)
+{
+	struct jd *d = arg;
+	unsigned int i;
+
+	for (i = 0; i < d->n_peers; i++) {
+		struct jd_peer *p = d->peers[i];
+
+		if (p->has_session && p->initiator &&
+		    p->cur.local.family == addr->family &&
+		    !memcmp(p->cur.local.addr, addr->addr, 16))
+			jd_mover_start(d, p, "local address removed");
 	}
 }
 
@@ -170,7 +187,8 @@ int main(int argc, char **argv)
 	struct jd d = { .state_dir = "/run/jumpd" };
 	bool foreground = false, stop = false;
 	struct signalfd_siginfo si;
-	struct pollfd pfd[3];
+	struct nl_sock *addrs;
+	struct pollfd pfd[4];
 	sigset_t mask;
 	int c, ret;
 
@@ -211,12 +229,16 @@ int main(int argc, char **argv)
 		jd_log("timerfd/signalfd: %m");
 		return 1;
 	}
-	for (c = 0; c < 3; c++)
+	addrs = jd_addrwatch_open();
+	if (!addrs)
+		jd_log("no rtnetlink address events: moves wait for silence");
+	pfd[3].fd = addrs ? nl_socket_get_fd(addrs) : -1;
+	for (c = 0; c < 4; c++)
 		pfd[c].events = POLLIN;
 
 	while (!stop) {
 		arm(pfd[1].fd, tick(&d));
-		ret = poll(pfd, 3, -1);
+		ret = poll(pfd, 4, -1);
 		if (ret < 0 && errno != EINTR) {
 			jd_log("poll: %m");
 			break;
@@ -224,6 +246,8 @@ int main(int argc, char **argv)
 		if (pfd[0].revents & POLLIN &&
 		    jk_events_read(&d.k, on_event, &d) == -ENOBUFS)
 			jd_log("netlink events overrun: some were lost");
+		if (pfd[3].revents & POLLIN)
+			jd_addrwatch_read(addrs, on_addr_gone, &d);
 		if (pfd[1].revents & POLLIN) {
 			uint64_t expirations;
 
@@ -243,6 +267,8 @@ int main(int argc, char **argv)
 		jd_persist_save(&d, d.peers[c]);
 	jd_peers_free(d.peers, d.n_peers);
 	jk_close(&d.k);
+	if (addrs)
+		nl_socket_free(addrs);
 	if (d.audit)
 		fclose(d.audit);
 	jp_config_free(d.cfg);
