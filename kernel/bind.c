@@ -2,39 +2,31 @@
 /*
  * Jumping VPN: transport bindings.
  */
+#include <linux/ip.h>
 #include <linux/slab.h>
+#include <linux/udp.h>
 #include <net/ipv6.h>
 
 #include "bind.h"
 
 /**
- * jp_bind_new - a binding to @remote, optionally from @local
+ * jp_bind_init - fill in a binding to @remote, optionally from @local
+ * @bind: the binding; its route cache is left unset (zeroed): a binding on
+ *	the stack, e.g. for one control datagram, routes every packet
  * @remote: AF_INET or AF_INET6 with a port
  * @local: NULL, or an address of the same family (its port is ignored)
- * @gfp: allocation context
  *
- * Return: the binding, or ERR_PTR(-EAFNOSUPPORT / -EINVAL / -ENOMEM).
+ * Return: 0, -EAFNOSUPPORT or -EINVAL.
  */
-struct jp_bind *jp_bind_new(const struct sockaddr_storage *remote,
-			    const struct sockaddr_storage *local, gfp_t gfp)
+int jp_bind_init(struct jp_bind *bind, const struct sockaddr_storage *remote,
+		 const struct sockaddr_storage *local)
 {
-	struct jp_bind *bind;
-	int err;
-
 	if (remote->ss_family != AF_INET && remote->ss_family != AF_INET6)
-		return ERR_PTR(-EAFNOSUPPORT);
+		return -EAFNOSUPPORT;
 	if (local && local->ss_family != remote->ss_family)
-		return ERR_PTR(-EINVAL);
+		return -EINVAL;
 
-	bind = kzalloc(sizeof(*bind), gfp);
-	if (!bind)
-		return ERR_PTR(-ENOMEM);
-	err = dst_cache_init(&bind->dst_cache, gfp);
-	if (err) {
-		kfree(bind);
-		return ERR_PTR(err);
-	}
-
+	memset(bind, 0, sizeof(*bind));
 	if (remote->ss_family == AF_INET) {
 		bind->remote.in4 = *(const struct sockaddr_in *)remote;
 		if (local)
@@ -45,6 +37,29 @@ struct jp_bind *jp_bind_new(const struct sockaddr_storage *remote,
 		if (local)
 			bind->local.ip6 =
 				((const struct sockaddr_in6 *)local)->sin6_addr;
+	}
+	return 0;
+}
+
+/**
+ * jp_bind_clone - a binding to where @tmpl goes, with its own route cache
+ * @tmpl: from jp_bind_init()
+ * @gfp: allocation context
+ *
+ * Return: the binding, or ERR_PTR(-ENOMEM).
+ */
+struct jp_bind *jp_bind_clone(const struct jp_bind *tmpl, gfp_t gfp)
+{
+	struct jp_bind *bind;
+	int err;
+
+	bind = kmemdup(tmpl, sizeof(*bind), gfp);
+	if (!bind)
+		return ERR_PTR(-ENOMEM);
+	err = dst_cache_init(&bind->dst_cache, gfp);
+	if (err) {
+		kfree(bind);
+		return ERR_PTR(err);
 	}
 	return bind;
 }
@@ -88,4 +103,44 @@ bool jp_bind_remote_equal(const struct jp_bind *bind,
 	return ipv6_addr_equal(&bind->remote.in6.sin6_addr, &r6->sin6_addr) &&
 	       bind->remote.in6.sin6_port == r6->sin6_port &&
 	       bind->remote.in6.sin6_scope_id == r6->sin6_scope_id;
+}
+
+/**
+ * jp_bind_from_skb - a received datagram's outer addresses as a binding
+ * @bind: filled in: remote = the source address and port, local = the
+ *	destination address; no route cache
+ * @skb: a UDP datagram as receive has it, outer network and transport
+ *	headers still set
+ */
+void jp_bind_from_skb(struct jp_bind *bind, const struct sk_buff *skb)
+{
+	memset(bind, 0, sizeof(*bind));
+	if (skb->protocol == htons(ETH_P_IP)) {
+		bind->remote.in4.sin_family = AF_INET;
+		bind->remote.in4.sin_addr.s_addr = ip_hdr(skb)->saddr;
+		bind->remote.in4.sin_port = udp_hdr(skb)->source;
+		bind->local.ip4 = ip_hdr(skb)->daddr;
+	} else {
+		bind->remote.in6.sin6_family = AF_INET6;
+		bind->remote.in6.sin6_addr = ipv6_hdr(skb)->saddr;
+		bind->remote.in6.sin6_port = udp_hdr(skb)->source;
+		bind->local.ip6 = ipv6_hdr(skb)->daddr;
+	}
+}
+
+/*
+ * Did @skb (as for jp_bind_from_skb()) come from @bind's remote address
+ * and port? Per packet, so nothing is copied.
+ */
+bool jp_bind_is_source_of(const struct jp_bind *bind,
+			  const struct sk_buff *skb)
+{
+	if (skb->protocol == htons(ETH_P_IP))
+		return bind->remote.family == AF_INET &&
+		       bind->remote.in4.sin_addr.s_addr == ip_hdr(skb)->saddr &&
+		       bind->remote.in4.sin_port == udp_hdr(skb)->source;
+	return bind->remote.family == AF_INET6 &&
+	       ipv6_addr_equal(&bind->remote.in6.sin6_addr,
+			       &ipv6_hdr(skb)->saddr) &&
+	       bind->remote.in6.sin6_port == udp_hdr(skb)->source;
 }

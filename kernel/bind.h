@@ -13,6 +13,8 @@
 #include <linux/socket.h>
 #include <net/dst_cache.h>
 
+struct sk_buff;
+
 /**
  * struct jp_bind - where a session's packets go and come from
  * @remote: the peer's address and port (sin_family / sin6_family say which)
@@ -35,10 +37,14 @@ struct jp_bind {
 	struct rcu_head rcu;
 };
 
-struct jp_bind *jp_bind_new(const struct sockaddr_storage *remote,
-			    const struct sockaddr_storage *local, gfp_t gfp);
+int jp_bind_init(struct jp_bind *bind, const struct sockaddr_storage *remote,
+		 const struct sockaddr_storage *local);
+struct jp_bind *jp_bind_clone(const struct jp_bind *tmpl, gfp_t gfp);
 void jp_bind_free_rcu(struct jp_bind *bind);
 void jp_bind_free(struct jp_bind *bind);
+void jp_bind_from_skb(struct jp_bind *bind, const struct sk_buff *skb);
+bool jp_bind_is_source_of(const struct jp_bind *bind,
+			  const struct sk_buff *skb);
 bool jp_bind_remote_equal(const struct jp_bind *bind,
 			  const struct sockaddr_storage *remote);
 

@@ -28,8 +28,8 @@ static int jp_dev_init(struct net_device *dev)
 	/* Freed by jp_dev_destruct(), also when registration fails later. */
 	int err;
 
-	jp->drops = netdev_alloc_pcpu_stats(struct jp_pcpu_drops);
-	if (!jp->drops)
+	jp->counters = netdev_alloc_pcpu_stats(struct jp_pcpu_dev_counters);
+	if (!jp->counters)
 		return -ENOMEM;
 	/* Torn down by jp_dev_uninit(); a failure here must undo itself. */
 	err = jp_session_table_init(&jp->sessions);
@@ -43,8 +43,8 @@ static int jp_dev_init(struct net_device *dev)
 err_sessions:
 	jp_session_table_destroy(&jp->sessions);
 err_drops:
-	free_percpu(jp->drops);
-	jp->drops = NULL;
+	free_percpu(jp->counters);
+	jp->counters = NULL;
 	return err;
 }
 
@@ -75,7 +75,7 @@ static void jp_dev_destruct(struct net_device *dev)
 {
 	struct jp_device *jp = netdev_priv(dev);
 
-	free_percpu(jp->drops);
+	free_percpu(jp->counters);
 	mutex_destroy(&jp->conf_lock);
 }
 
@@ -114,6 +114,7 @@ static void jp_dev_setup(struct net_device *dev)
 	jp->dev = dev;
 	mutex_init(&jp->conf_lock);
 	INIT_LIST_HEAD(&jp->net_list);
+	jp_control_limit_init(&jp->control_limit);
 }
 
 static int jp_newlink(struct net *src_net, struct net_device *dev,
@@ -234,23 +235,39 @@ void jp_device_set_fwmark(struct jp_device *jp, u32 fwmark)
 void jp_device_count_drop(struct jp_device *jp, enum jp_drop_reason reason,
 			  bool rx)
 {
-	struct jp_pcpu_drops *drops;
+	struct jp_pcpu_dev_counters *c;
 	unsigned long flags;
 
 	if (WARN_ON_ONCE(reason >= JP_DROP_NR))
 		return;
 
 	/* get_cpu_ptr(): callers may be preemptible (e.g. netlink). */
-	drops = get_cpu_ptr(jp->drops);
-	flags = u64_stats_update_begin_irqsave(&drops->syncp);
-	u64_stats_inc(&drops->count[reason]);
-	u64_stats_update_end_irqrestore(&drops->syncp, flags);
-	put_cpu_ptr(jp->drops);
+	c = get_cpu_ptr(jp->counters);
+	flags = u64_stats_update_begin_irqsave(&c->syncp);
+	u64_stats_inc(&c->drops[reason]);
+	u64_stats_update_end_irqrestore(&c->syncp, flags);
+	put_cpu_ptr(jp->counters);
 
 	if (rx)
 		dev_core_stats_rx_dropped_inc(jp->dev);
 	else
 		dev_core_stats_tx_dropped_inc(jp->dev);
+}
+
+/* Count one @event on the device. Any context. */
+void jp_device_count(struct jp_device *jp, enum jp_dev_event event)
+{
+	struct jp_pcpu_dev_counters *c;
+	unsigned long flags;
+
+	if (WARN_ON_ONCE(event >= JP_DEV_EVENT_NR))
+		return;
+
+	c = get_cpu_ptr(jp->counters);
+	flags = u64_stats_update_begin_irqsave(&c->syncp);
+	u64_stats_inc(&c->events[event]);
+	u64_stats_update_end_irqrestore(&c->syncp, flags);
+	put_cpu_ptr(jp->counters);
 }
 
 /* Sum the per-CPU counters. Any context; the device must be registered. */
@@ -268,17 +285,23 @@ void jp_device_get_stats(struct jp_device *jp, struct jp_stats *stats)
 	stats->tx_packets = sw.tx_packets;
 
 	for_each_possible_cpu(cpu) {
-		const struct jp_pcpu_drops *drops = per_cpu_ptr(jp->drops, cpu);
-		u64 snap[JP_DROP_NR];
+		const struct jp_pcpu_dev_counters *c =
+			per_cpu_ptr(jp->counters, cpu);
+		u64 drops[JP_DROP_NR], events[JP_DEV_EVENT_NR];
 		unsigned int start;
 
 		do {
-			start = u64_stats_fetch_begin(&drops->syncp);
+			start = u64_stats_fetch_begin(&c->syncp);
 			for (i = 0; i < JP_DROP_NR; i++)
-				snap[i] = u64_stats_read(&drops->count[i]);
-		} while (u64_stats_fetch_retry(&drops->syncp, start));
+				drops[i] = u64_stats_read(&c->drops[i]);
+			for (i = 0; i < JP_DEV_EVENT_NR; i++)
+				events[i] = u64_stats_read(&c->events[i]);
+		} while (u64_stats_fetch_retry(&c->syncp, start));
 
 		for (i = 0; i < JP_DROP_NR; i++)
-			stats->drops[i] += snap[i];
+			stats->drops[i] += drops[i];
+		stats->control_rx += events[JP_DEV_CONTROL_RX];
+		stats->control_tx += events[JP_DEV_CONTROL_TX];
+		stats->rx_unknown_source += events[JP_DEV_RX_UNKNOWN_SOURCE];
 	}
 }

@@ -15,6 +15,7 @@
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
+#include "control.h"
 #include "session.h"
 #include "stats.h"
 
@@ -29,9 +30,19 @@ struct netlink_ext_ack;
 #define JP_DEV_MAX_OVERHEAD	80
 #define JP_DEV_MAX_MTU		(0xffff - JP_DEV_MAX_OVERHEAD)
 
-/* Per-CPU so the packet paths count drops without sharing a cache line. */
-struct jp_pcpu_drops {
-	u64_stats_t		count[JP_DROP_NR];
+/* What a device counts besides bytes, packets and drops. */
+enum jp_dev_event {
+	JP_DEV_CONTROL_RX,		/* control datagram passed up */
+	JP_DEV_CONTROL_TX,		/* control datagram sent for jumpd */
+	JP_DEV_RX_UNKNOWN_SOURCE,	/* authentic, not from the binding */
+
+	JP_DEV_EVENT_NR
+};
+
+/* Per-CPU so the packet paths count without sharing a cache line. */
+struct jp_pcpu_dev_counters {
+	u64_stats_t		drops[JP_DROP_NR];
+	u64_stats_t		events[JP_DEV_EVENT_NR];
 	struct u64_stats_sync	syncp;
 };
 
@@ -49,12 +60,14 @@ struct jp_pcpu_drops {
  *	@conf_lock, read with READ_ONCE() anywhere
  * @fwmark: mark for outer packets; written under @conf_lock, read with
  *	READ_ONCE() on the packet path
- * @drops: per-CPU drop counters by enum jp_drop_reason
+ * @counters: per-CPU drop counters by enum jp_drop_reason and event
+ *	counters by enum jp_dev_event
  * @sessions: the device's sessions; the table has its own locking
  * @sock4: IPv4 UDP socket on @listen_port, NULL when closed; replaced under
  *	@conf_lock, read under RCU by transmit
  * @sock6: the same for IPv6 (NULL too where IPv6 is disabled)
  * @gro_cells: hands received inner packets to GRO, per CPU
+ * @control_limit: rate limit of control datagrams passed up to jumpd
  *
  * Byte and packet counters live in dev->tstats (allocated by the core,
  * NETDEV_PCPU_STAT_TSTATS).
@@ -66,11 +79,12 @@ struct jp_device {
 	bool			dead;
 	u16			listen_port;
 	u32			fwmark;
-	struct jp_pcpu_drops __percpu *drops;
+	struct jp_pcpu_dev_counters __percpu *counters;
 	struct jp_session_table	sessions;
 	struct socket __rcu	*sock4;
 	struct socket __rcu	*sock6;
 	struct gro_cells	gro_cells;
+	struct jp_control_limit	control_limit;
 };
 
 /* Per network namespace state (registered in main.c). */
@@ -110,6 +124,7 @@ void jp_device_set_fwmark(struct jp_device *jp, u32 fwmark);
 
 void jp_device_count_drop(struct jp_device *jp, enum jp_drop_reason reason,
 			  bool rx);
+void jp_device_count(struct jp_device *jp, enum jp_dev_event event);
 void jp_device_get_stats(struct jp_device *jp, struct jp_stats *stats);
 
 #endif /* _JP_DEVICE_H */

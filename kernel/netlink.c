@@ -21,14 +21,15 @@
 /* Runs events raised where sending them is not possible (e.g. BH off). */
 struct workqueue_struct *jp_nl_wq;
 
-enum jp_genl_mcgrp {
-	JP_MCGRP_EVENTS,
-};
-
 static const struct genl_multicast_group jp_genl_mcgrps[] = {
 	/* Events name sessions and addresses: admins only. */
 	[JP_MCGRP_EVENTS] = {
 		.name = JUMPING_GENL_MCGRP_EVENTS,
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+	},
+	/* Whole handshake and control datagrams: admins only. */
+	[JP_MCGRP_CONTROL] = {
+		.name = JUMPING_GENL_MCGRP_CONTROL,
 		.flags = GENL_MCAST_CAP_NET_ADMIN,
 	},
 };
@@ -113,13 +114,22 @@ static const u16 jp_drop_attrs[JP_DROP_NR] = {
 	[JP_DROP_MALFORMED]		= JUMPING_A_STATS_DROP_MALFORMED,
 	[JP_DROP_NO_KEY]		= JUMPING_A_STATS_DROP_NO_KEY,
 	[JP_DROP_NO_ROUTE]		= JUMPING_A_STATS_DROP_NO_ROUTE,
+	[JP_DROP_CONTROL]		= JUMPING_A_STATS_DROP_CONTROL,
 };
 
-/* Room jp_nl_put_stats() needs. */
+/* Room jp_nl_put_stats() needs: bytes, packets, events and drops. */
 size_t jp_nl_stats_size(void)
 {
 	return nla_total_size(0) +
-	       (4 + JP_DROP_NR) * nla_total_size_64bit(sizeof(u64));
+	       (4 + 3 + JP_DROP_NR) * nla_total_size_64bit(sizeof(u64));
+}
+
+/* Control datagrams go through a device, never a session. */
+static bool jp_nl_stat_is_device_only(int attr)
+{
+	return attr == JUMPING_A_STATS_CONTROL_RX ||
+	       attr == JUMPING_A_STATS_CONTROL_TX ||
+	       attr == JUMPING_A_STATS_DROP_CONTROL;
 }
 
 /**
@@ -147,13 +157,25 @@ int jp_nl_put_stats(struct sk_buff *skb, int attrtype,
 	    nla_put_u64_64bit(skb, JUMPING_A_STATS_TX_BYTES, stats->tx_bytes,
 			      JUMPING_A_STATS_PAD) ||
 	    nla_put_u64_64bit(skb, JUMPING_A_STATS_TX_PACKETS,
-			      stats->tx_packets, JUMPING_A_STATS_PAD))
+			      stats->tx_packets, JUMPING_A_STATS_PAD) ||
+	    nla_put_u64_64bit(skb, JUMPING_A_STATS_RX_UNKNOWN_SOURCE,
+			      stats->rx_unknown_source, JUMPING_A_STATS_PAD))
+		goto err_cancel;
+	if (attrtype == JUMPING_A_DEV_STATS &&
+	    (nla_put_u64_64bit(skb, JUMPING_A_STATS_CONTROL_RX,
+			       stats->control_rx, JUMPING_A_STATS_PAD) ||
+	     nla_put_u64_64bit(skb, JUMPING_A_STATS_CONTROL_TX,
+			       stats->control_tx, JUMPING_A_STATS_PAD)))
 		goto err_cancel;
 
-	for (i = 0; i < JP_DROP_NR; i++)
+	for (i = 0; i < JP_DROP_NR; i++) {
+		if (attrtype != JUMPING_A_DEV_STATS &&
+		    jp_nl_stat_is_device_only(jp_drop_attrs[i]))
+			continue;
 		if (nla_put_u64_64bit(skb, jp_drop_attrs[i], stats->drops[i],
 				      JUMPING_A_STATS_PAD))
 			goto err_cancel;
+	}
 
 	nla_nest_end(skb, nest);
 	return 0;
@@ -391,6 +413,13 @@ static const struct genl_ops jp_genl_ops[] = {
 		.maxattr	= JUMPING_A_MAX,
 		.doit		= jp_nl_binding_set_doit,
 	},
+	{
+		.cmd		= JUMPING_CMD_PACKET_SEND,
+		.flags		= GENL_ADMIN_PERM,
+		.policy		= jp_packet_send_policy,
+		.maxattr	= JUMPING_A_MAX,
+		.doit		= jp_nl_packet_send_doit,
+	},
 };
 
 /*
@@ -452,10 +481,33 @@ int jp_genl_event_send(struct jp_device *jp, struct sk_buff *msg, void *hdr,
 {
 	int err;
 
-	genlmsg_end(msg, hdr);
-	err = genlmsg_multicast_netns(&jp_genl_family, dev_net(jp->dev), msg,
-				      0, JP_MCGRP_EVENTS, gfp);
+	err = jp_genl_group_send(jp, msg, hdr, JP_MCGRP_EVENTS, gfp);
 	return err == -ESRCH ? 0 : err;
+}
+
+/**
+ * jp_genl_group_send - finish and multicast a message to one group
+ * @jp: the device the message is about; its netns gets it
+ * @msg: from jp_genl_event_new(); always consumed
+ * @hdr: from jp_genl_event_new()
+ * @group: enum jp_genl_mcgrp
+ * @gfp: allocation flags
+ *
+ * Return: 0 when every listener got it, -ESRCH when nobody listens, or
+ * another negative errno (e.g. -ENOBUFS: a listener's buffer was full).
+ */
+int jp_genl_group_send(struct jp_device *jp, struct sk_buff *msg, void *hdr,
+		       enum jp_genl_mcgrp group, gfp_t gfp)
+{
+	genlmsg_end(msg, hdr);
+	return genlmsg_multicast_netns(&jp_genl_family, dev_net(jp->dev), msg,
+				       0, group, gfp);
+}
+
+/* Is anybody in @jp's netns subscribed to @group? Any context. */
+bool jp_genl_has_listeners(struct jp_device *jp, enum jp_genl_mcgrp group)
+{
+	return genl_has_listeners(&jp_genl_family, dev_net(jp->dev), group) > 0;
 }
 
 /**

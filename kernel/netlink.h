@@ -4,13 +4,16 @@
  *
  * netlink.c holds the family, the device commands and what every handler
  * shares; netlink_session.c the session and binding commands;
- * netlink_key.c the key slot commands and the key-exhausted event.
+ * netlink_key.c the key slot commands and the key-exhausted event;
+ * netlink_binding.c bindings in messages; control.c the control datagrams
+ * (PACKET_SEND, PACKET_RX_NTF).
  */
 #ifndef _JP_NETLINK_H
 #define _JP_NETLINK_H
 
 #include <net/genetlink.h>
 
+#include "bind.h"
 #include "device.h"
 #include "session.h"
 
@@ -23,6 +26,12 @@
 #define JP_POLICY_DEVICE_SELECT						\
 	[JUMPING_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),		\
 	[JUMPING_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 }
+
+/* The family's multicast groups, in registration order. */
+enum jp_genl_mcgrp {
+	JP_MCGRP_EVENTS,
+	JP_MCGRP_CONTROL,
+};
 
 extern struct genl_family jp_genl_family;
 extern struct workqueue_struct *jp_nl_wq;
@@ -42,6 +51,25 @@ struct sk_buff *jp_genl_event_new(struct jp_device *jp, u8 cmd,
 				  size_t payload, gfp_t gfp, void **hdr);
 int jp_genl_event_send(struct jp_device *jp, struct sk_buff *msg, void *hdr,
 		       gfp_t gfp);
+int jp_genl_group_send(struct jp_device *jp, struct sk_buff *msg, void *hdr,
+		       enum jp_genl_mcgrp group, gfp_t gfp);
+bool jp_genl_has_listeners(struct jp_device *jp, enum jp_genl_mcgrp group);
+
+/* Transport bindings in messages (netlink_binding.c). */
+extern const struct nla_policy jp_binding_policy[JUMPING_A_BINDING_MAX + 1];
+
+size_t jp_nl_binding_size(void);
+int jp_nl_parse_binding_into(struct nlattr *nest, struct jp_bind *bind,
+			     struct netlink_ext_ack *extack);
+struct jp_bind *jp_nl_parse_binding(struct nlattr *nest,
+				    struct netlink_ext_ack *extack);
+int jp_nl_put_binding(struct sk_buff *skb, int attrtype,
+		      const struct jp_bind *bind);
+
+/* Control datagrams sent for jumpd (control.c). */
+extern const struct nla_policy jp_packet_send_policy[JUMPING_A_MAX + 1];
+
+int jp_nl_packet_send_doit(struct sk_buff *skb, struct genl_info *info);
 
 /* Policies of the session-level commands (netlink_session.c). */
 extern const struct nla_policy jp_session_id_nest[JUMPING_A_SESSION_MAX + 1];
@@ -64,6 +92,8 @@ int jp_nl_check_alive(struct jp_device *jp, struct netlink_ext_ack *extack);
 struct jp_session *jp_nl_session_get(struct jp_device *jp, struct nlattr **tb,
 				     struct genl_info *info);
 void jp_nl_sessions_gone(struct jp_device *jp);
+void jp_nl_notify_unknown_source(struct jp_device *jp, struct jp_session *s,
+				 const struct jp_bind *from);
 
 /* Policies and handlers of the key commands (netlink_key.c). */
 extern const struct nla_policy jp_key_new_policy[JUMPING_A_MAX + 1];

@@ -26,16 +26,6 @@
 #include "netlink.h"
 #include "session.h"
 
-static const struct nla_policy jp_binding_policy[JUMPING_A_BINDING_MAX + 1] = {
-	[JUMPING_A_BINDING_REMOTE_IPV4] = NLA_POLICY_EXACT_LEN(sizeof(__be32)),
-	[JUMPING_A_BINDING_REMOTE_IPV6] =
-		NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
-	[JUMPING_A_BINDING_REMOTE_PORT] = { .type = NLA_BE16 },
-	[JUMPING_A_BINDING_LOCAL_IPV4] = NLA_POLICY_EXACT_LEN(sizeof(__be32)),
-	[JUMPING_A_BINDING_LOCAL_IPV6] =
-		NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
-};
-
 static const struct nla_policy jp_prefix_policy[JUMPING_A_PREFIX_MAX + 1] = {
 	[JUMPING_A_PREFIX_IPV4] = NLA_POLICY_EXACT_LEN(sizeof(__be32)),
 	[JUMPING_A_PREFIX_IPV6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
@@ -43,14 +33,27 @@ static const struct nla_policy jp_prefix_policy[JUMPING_A_PREFIX_MAX + 1] = {
 	[JUMPING_A_PREFIX_LEN] = NLA_POLICY_MAX(NLA_U8, 128),
 };
 
+/*
+ * u32 milliseconds, 0 = off: past what the policy's own s16 bounds hold,
+ * so a range of its own (not const: this kernel's policy wants it so).
+ */
+static struct netlink_range_validation jp_keepalive_range = {
+	.max = JP_KEEPALIVE_MAX_MS,
+};
+
+#define JP_POLICY_REASON NLA_POLICY_MAX(NLA_U16, JUMPING_REASON_MAX)
+
 /* SESSION_NEW: an id of 0 (or none) lets the kernel choose. */
 static const struct nla_policy
 jp_session_new_nest[JUMPING_A_SESSION_MAX + 1] = {
 	[JUMPING_A_SESSION_ID] = { .type = NLA_U32 },
 	[JUMPING_A_SESSION_PEER_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 	[JUMPING_A_SESSION_STATE] = NLA_POLICY_MAX(NLA_U8, JUMPING_STATE_MAX),
+	[JUMPING_A_SESSION_REASON] = JP_POLICY_REASON,
 	[JUMPING_A_SESSION_BINDING] = NLA_POLICY_NESTED(jp_binding_policy),
 	[JUMPING_A_SESSION_PREFIX] = NLA_POLICY_NESTED(jp_prefix_policy),
+	[JUMPING_A_SESSION_KEEPALIVE_MS] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &jp_keepalive_range),
 };
 
 static const struct nla_policy
@@ -58,8 +61,11 @@ jp_session_set_nest[JUMPING_A_SESSION_MAX + 1] = {
 	[JUMPING_A_SESSION_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 	[JUMPING_A_SESSION_PEER_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 	[JUMPING_A_SESSION_STATE] = NLA_POLICY_MAX(NLA_U8, JUMPING_STATE_MAX),
+	[JUMPING_A_SESSION_REASON] = JP_POLICY_REASON,
 	[JUMPING_A_SESSION_BINDING] = NLA_POLICY_NESTED(jp_binding_policy),
 	[JUMPING_A_SESSION_PREFIX] = NLA_POLICY_NESTED(jp_prefix_policy),
+	[JUMPING_A_SESSION_KEEPALIVE_MS] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &jp_keepalive_range),
 };
 
 /* SESSION_DEL, SESSION_GET, KEY_SWAP: nothing but the id. */
@@ -71,6 +77,7 @@ static const struct nla_policy
 jp_session_binding_nest[JUMPING_A_SESSION_MAX + 1] = {
 	[JUMPING_A_SESSION_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 	[JUMPING_A_SESSION_BINDING] = NLA_POLICY_NESTED(jp_binding_policy),
+	[JUMPING_A_SESSION_REASON] = JP_POLICY_REASON,
 };
 
 const struct nla_policy jp_session_new_policy[JUMPING_A_MAX + 1] = {
@@ -117,6 +124,14 @@ int jp_nl_session_attrs(struct genl_info *info,
 	return nla_parse_nested(tb, maxtype, nest, policy, info->extack);
 }
 
+/* The request's reason for what it changes; an operator's by default. */
+static u16 jp_nl_reason(struct nlattr **tb)
+{
+	struct nlattr *attr = tb[JUMPING_A_SESSION_REASON];
+
+	return attr ? nla_get_u16(attr) : JUMPING_REASON_USERSPACE;
+}
+
 /**
  * jp_nl_session_get - the session a request's id names
  * @jp: the device
@@ -145,111 +160,6 @@ struct jp_session *jp_nl_session_get(struct jp_device *jp, struct nlattr **tb,
 		return ERR_PTR(-ENOENT);
 	}
 	return s;
-}
-
-static bool jp_addr_is_any(const struct sockaddr_storage *ss)
-{
-	if (ss->ss_family == AF_INET)
-		return !((const struct sockaddr_in *)ss)->sin_addr.s_addr;
-	return ipv6_addr_any(&((const struct sockaddr_in6 *)ss)->sin6_addr);
-}
-
-/* An address attribute (validated length) into @ss; port left 0. */
-static void jp_nl_get_addr(const struct nlattr *attr, sa_family_t family,
-			   struct sockaddr_storage *ss)
-{
-	memset(ss, 0, sizeof(*ss));
-	ss->ss_family = family;
-	if (family == AF_INET)
-		((struct sockaddr_in *)ss)->sin_addr.s_addr =
-			nla_get_in_addr(attr);
-	else
-		((struct sockaddr_in6 *)ss)->sin6_addr = nla_get_in6_addr(attr);
-}
-
-/**
- * jp_nl_parse_binding - a binding from a JUMPING_A_SESSION_BINDING nest
- * @nest: the nest, validated against jp_binding_policy
- * @extack: where to say what is wrong
- *
- * Exactly one remote address, a port other than 0, and optionally a local
- * address of the same family. Return: a new binding or an ERR_PTR().
- */
-static struct jp_bind *jp_nl_parse_binding(struct nlattr *nest,
-					   struct netlink_ext_ack *extack)
-{
-	struct nlattr *tb[JUMPING_A_BINDING_MAX + 1];
-	struct sockaddr_storage remote, local;
-	struct nlattr *raddr, *laddr, *other;
-	struct jp_bind *bind;
-	sa_family_t family;
-	__be16 port;
-	int err;
-
-	err = nla_parse_nested(tb, JUMPING_A_BINDING_MAX, nest,
-			       jp_binding_policy, extack);
-	if (err)
-		return ERR_PTR(err);
-
-	if (tb[JUMPING_A_BINDING_REMOTE_IPV4] &&
-	    tb[JUMPING_A_BINDING_REMOTE_IPV6]) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[JUMPING_A_BINDING_REMOTE_IPV6],
-				    "binding takes one remote address, IPv4 or IPv6");
-		return ERR_PTR(-EINVAL);
-	}
-	if (tb[JUMPING_A_BINDING_REMOTE_IPV4]) {
-		family = AF_INET;
-		raddr = tb[JUMPING_A_BINDING_REMOTE_IPV4];
-		laddr = tb[JUMPING_A_BINDING_LOCAL_IPV4];
-		other = tb[JUMPING_A_BINDING_LOCAL_IPV6];
-	} else if (tb[JUMPING_A_BINDING_REMOTE_IPV6]) {
-		family = AF_INET6;
-		raddr = tb[JUMPING_A_BINDING_REMOTE_IPV6];
-		laddr = tb[JUMPING_A_BINDING_LOCAL_IPV6];
-		other = tb[JUMPING_A_BINDING_LOCAL_IPV4];
-	} else {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "binding needs a remote address: JUMPING_A_BINDING_REMOTE_IPV4 or _IPV6");
-		NL_SET_ERR_ATTR_MISS(extack, nest,
-				     JUMPING_A_BINDING_REMOTE_IPV4);
-		return ERR_PTR(-EINVAL);
-	}
-	if (other) {
-		NL_SET_ERR_MSG_ATTR(extack, other,
-				    "local and remote address are of different families");
-		return ERR_PTR(-EINVAL);
-	}
-	if (!tb[JUMPING_A_BINDING_REMOTE_PORT]) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "binding needs a remote port: JUMPING_A_BINDING_REMOTE_PORT");
-		NL_SET_ERR_ATTR_MISS(extack, nest,
-				     JUMPING_A_BINDING_REMOTE_PORT);
-		return ERR_PTR(-EINVAL);
-	}
-	port = nla_get_be16(tb[JUMPING_A_BINDING_REMOTE_PORT]);
-	if (!port) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[JUMPING_A_BINDING_REMOTE_PORT],
-				    "remote port 0 is not a port to send to");
-		return ERR_PTR(-EINVAL);
-	}
-
-	jp_nl_get_addr(raddr, family, &remote);
-	if (jp_addr_is_any(&remote)) {
-		NL_SET_ERR_MSG_ATTR(extack, raddr,
-				    "remote address is the unspecified address");
-		return ERR_PTR(-EINVAL);
-	}
-	if (family == AF_INET)
-		((struct sockaddr_in *)&remote)->sin_port = port;
-	else
-		((struct sockaddr_in6 *)&remote)->sin6_port = port;
-	if (laddr)
-		jp_nl_get_addr(laddr, family, &local);
-
-	bind = jp_bind_new(&remote, laddr ? &local : NULL, GFP_KERNEL);
-	if (IS_ERR(bind))
-		NL_SET_ERR_MSG_ATTR(extack, nest, "could not create the binding");
-	return bind;
 }
 
 /* One JUMPING_A_SESSION_PREFIX nest into @p: host bits must be clear. */
@@ -352,6 +262,15 @@ static int jp_nl_parse_prefixes(struct nlattr *nest,
 	return 0;
 }
 
+/* Room for one binding history record. */
+static size_t jp_nl_history_size(void)
+{
+	return nla_total_size(0) +			/* HISTORY */
+	       jp_nl_binding_size() +			/* BINDING */
+	       nla_total_size(sizeof(u16)) +		/* REASON */
+	       nla_total_size_64bit(sizeof(u64));	/* AGE_MS */
+}
+
 /* Room for one session message, whatever its prefixes and keys. */
 static size_t jp_nl_session_size(void)
 {
@@ -359,51 +278,20 @@ static size_t jp_nl_session_size(void)
 			nla_total_size(sizeof(struct in6_addr)) +
 			nla_total_size(sizeof(u8));
 	size_t keyconf = nla_total_size(0) + 3 * nla_total_size(sizeof(u8));
-	size_t binding = nla_total_size(0) +
-			 2 * nla_total_size(sizeof(struct in6_addr)) +
-			 nla_total_size(sizeof(__be16));
 
 	return nla_total_size(sizeof(u32)) +		/* IFINDEX */
 	       nla_total_size(0) +			/* SESSION */
 	       2 * nla_total_size(sizeof(u32)) +	/* ID, PEER_ID */
 	       nla_total_size(sizeof(u8)) +		/* STATE */
 	       nla_total_size(sizeof(u16)) +		/* REASON */
-	       binding +
+	       nla_total_size(sizeof(u32)) +		/* KEEPALIVE_MS */
+	       /* STATE_AGE_MS, RX_AGE_MS, TX_AGE_MS */
+	       3 * nla_total_size_64bit(sizeof(u64)) +
+	       jp_nl_binding_size() +
+	       JUMPING_HISTORY_LEN * jp_nl_history_size() +
 	       JP_SESSION_MAX_PREFIXES * prefix +
 	       2 * keyconf +
 	       jp_nl_stats_size();
-}
-
-static int jp_nl_put_binding(struct sk_buff *skb, const struct jp_bind *bind)
-{
-	struct nlattr *nest;
-	int err;
-
-	nest = nla_nest_start(skb, JUMPING_A_SESSION_BINDING);
-	if (!nest)
-		return -EMSGSIZE;
-	if (bind->remote.family == AF_INET)
-		err = nla_put_in_addr(skb, JUMPING_A_BINDING_REMOTE_IPV4,
-				      bind->remote.in4.sin_addr.s_addr) ?:
-		      nla_put_be16(skb, JUMPING_A_BINDING_REMOTE_PORT,
-				   bind->remote.in4.sin_port) ?:
-		      (bind->local.ip4 ?
-		       nla_put_in_addr(skb, JUMPING_A_BINDING_LOCAL_IPV4,
-				       bind->local.ip4) : 0);
-	else
-		err = nla_put_in6_addr(skb, JUMPING_A_BINDING_REMOTE_IPV6,
-				       &bind->remote.in6.sin6_addr) ?:
-		      nla_put_be16(skb, JUMPING_A_BINDING_REMOTE_PORT,
-				   bind->remote.in6.sin6_port) ?:
-		      (!ipv6_addr_any(&bind->local.ip6) ?
-		       nla_put_in6_addr(skb, JUMPING_A_BINDING_LOCAL_IPV6,
-					&bind->local.ip6) : 0);
-	if (err) {
-		nla_nest_cancel(skb, nest);
-		return err;
-	}
-	nla_nest_end(skb, nest);
-	return 0;
 }
 
 static int jp_nl_put_prefix(struct sk_buff *skb, const struct jp_prefix *p)
@@ -454,7 +342,7 @@ static int jp_nl_put_session_rcu(struct sk_buff *skb, struct jp_session *s)
 	const struct jp_key *key;
 	unsigned int i;
 
-	if (bind && jp_nl_put_binding(skb, bind))
+	if (bind && jp_nl_put_binding(skb, JUMPING_A_SESSION_BINDING, bind))
 		return -EMSGSIZE;
 	for (i = 0; set && i < set->count; i++)
 		if (jp_nl_put_prefix(skb, &set->prefix[i]))
@@ -468,9 +356,74 @@ static int jp_nl_put_session_rcu(struct sk_buff *skb, struct jp_session *s)
 	return 0;
 }
 
+static int jp_nl_put_history(struct sk_buff *skb,
+			     const struct jp_bind_record *rec)
+{
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, JUMPING_A_SESSION_HISTORY);
+	if (!nest)
+		return -EMSGSIZE;
+	if (jp_nl_put_binding(skb, JUMPING_A_HISTORY_BINDING, &rec->bind) ||
+	    nla_put_u16(skb, JUMPING_A_HISTORY_REASON, rec->reason) ||
+	    nla_put_u64_64bit(skb, JUMPING_A_HISTORY_AGE_MS,
+			      jiffies_to_msecs(jiffies - rec->since),
+			      JUMPING_A_SESSION_PAD)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/*
+ * State, its reason and age, and the binding history, newest first: one
+ * consistent picture under the session lock (nothing here sleeps).
+ */
+static int jp_nl_put_session_record(struct sk_buff *skb, struct jp_session *s)
+{
+	unsigned int i, at;
+	int err;
+
+	spin_lock_bh(&s->lock);
+	err = nla_put_u8(skb, JUMPING_A_SESSION_STATE, s->state) ?:
+	      nla_put_u16(skb, JUMPING_A_SESSION_REASON, s->reason) ?:
+	      nla_put_u64_64bit(skb, JUMPING_A_SESSION_STATE_AGE_MS,
+				jiffies_to_msecs(jiffies - s->state_since),
+				JUMPING_A_SESSION_PAD);
+	for (i = 0; !err && i < s->history_count; i++) {
+		at = (s->history_next + JUMPING_HISTORY_LEN - 1 - i) %
+		     JUMPING_HISTORY_LEN;
+		err = jp_nl_put_history(skb, &s->history[at]);
+	}
+	spin_unlock_bh(&s->lock);
+	return err;
+}
+
+/* Keepalive interval and, when there was any, rx and tx age. Lockless. */
+static int jp_nl_put_session_liveness(struct sk_buff *skb,
+				      struct jp_session *s)
+{
+	u64 ms;
+
+	if (nla_put_u32(skb, JUMPING_A_SESSION_KEEPALIVE_MS,
+			READ_ONCE(s->keepalive_ms)))
+		return -EMSGSIZE;
+	if (jp_stamp_age_ms(&s->rx_stamp, &ms) &&
+	    nla_put_u64_64bit(skb, JUMPING_A_SESSION_RX_AGE_MS, ms,
+			      JUMPING_A_SESSION_PAD))
+		return -EMSGSIZE;
+	if (jp_stamp_age_ms(&s->tx_stamp, &ms) &&
+	    nla_put_u64_64bit(skb, JUMPING_A_SESSION_TX_AGE_MS, ms,
+			      JUMPING_A_SESSION_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
 /*
  * One session as a message: device, then the JUMPING_A_SESSION nest with
- * id, peer id, state, binding, prefixes, key slots and counters. @s must
+ * id, peer id, state and its reason and age, keepalive, rx and tx age,
+ * binding, binding history, prefixes, key slots and counters. @s must
  * be referenced or inside an RCU section of the caller.
  */
 static int jp_nl_fill_session(struct sk_buff *skb, struct jp_device *jp,
@@ -494,7 +447,8 @@ static int jp_nl_fill_session(struct sk_buff *skb, struct jp_device *jp,
 	if (!nest ||
 	    nla_put_u32(skb, JUMPING_A_SESSION_ID, s->id) ||
 	    nla_put_u32(skb, JUMPING_A_SESSION_PEER_ID, READ_ONCE(s->peer_id)) ||
-	    nla_put_u8(skb, JUMPING_A_SESSION_STATE, jp_session_state(s)))
+	    jp_nl_put_session_record(skb, s) ||
+	    jp_nl_put_session_liveness(skb, s))
 		goto err_cancel;
 
 	rcu_read_lock();
@@ -564,6 +518,87 @@ static void jp_nl_notify_session_del(struct jp_device *jp,
 	jp_genl_event_send(jp, msg, hdr, GFP_KERNEL);
 }
 
+/*
+ * STATE_NTF after a state change: old and new state, reason, and the
+ * binding the session has now. Process context, the device's conf_lock
+ * held, so listeners see the changes in the order they were made. Best
+ * effort, as every event.
+ */
+static void jp_nl_notify_state(struct jp_device *jp, struct jp_session *s,
+			       u8 old_state, u8 state, u16 reason)
+{
+	const struct jp_bind *bind;
+	struct nlattr *nest;
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	msg = jp_genl_event_new(jp, JUMPING_CMD_STATE_NTF,
+				nla_total_size(0) +
+				nla_total_size(sizeof(u32)) +
+				2 * nla_total_size(sizeof(u8)) +
+				nla_total_size(sizeof(u16)) +
+				jp_nl_binding_size(),
+				GFP_KERNEL, &hdr);
+	if (!msg)
+		return;
+	nest = nla_nest_start(msg, JUMPING_A_SESSION);
+	if (!nest ||
+	    nla_put_u32(msg, JUMPING_A_SESSION_ID, s->id) ||
+	    nla_put_u8(msg, JUMPING_A_SESSION_OLD_STATE, old_state) ||
+	    nla_put_u8(msg, JUMPING_A_SESSION_STATE, state) ||
+	    nla_put_u16(msg, JUMPING_A_SESSION_REASON, reason))
+		goto err_free;
+	rcu_read_lock();
+	bind = rcu_dereference(s->bind);
+	err = bind ? jp_nl_put_binding(msg, JUMPING_A_SESSION_BINDING, bind) : 0;
+	rcu_read_unlock();
+	if (err)
+		goto err_free;
+	nla_nest_end(msg, nest);
+	jp_genl_event_send(jp, msg, hdr, GFP_KERNEL);
+	return;
+
+err_free:
+	nlmsg_free(msg);
+}
+
+/**
+ * jp_nl_notify_unknown_source - UNKNOWN_SOURCE_NTF: an authenticated data
+ *	packet of @s came from @from, not from its binding
+ * @jp: the device
+ * @s: the session, used under the caller's RCU section
+ * @from: the packet's outer source (remote) and destination (local)
+ *
+ * Any context (receive calls it in softirq, at most once a second per
+ * session): GFP_ATOMIC, best effort.
+ */
+void jp_nl_notify_unknown_source(struct jp_device *jp, struct jp_session *s,
+				 const struct jp_bind *from)
+{
+	struct nlattr *nest;
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = jp_genl_event_new(jp, JUMPING_CMD_UNKNOWN_SOURCE_NTF,
+				nla_total_size(0) +
+				2 * nla_total_size(sizeof(u32)) +
+				jp_nl_binding_size(),
+				GFP_ATOMIC, &hdr);
+	if (!msg)
+		return;
+	nest = nla_nest_start(msg, JUMPING_A_SESSION);
+	if (!nest ||
+	    nla_put_u32(msg, JUMPING_A_SESSION_ID, s->id) ||
+	    nla_put_u32(msg, JUMPING_A_SESSION_PEER_ID, READ_ONCE(s->peer_id)) ||
+	    jp_nl_put_binding(msg, JUMPING_A_SESSION_SOURCE, from)) {
+		nlmsg_free(msg);
+		return;
+	}
+	nla_nest_end(msg, nest);
+	jp_genl_event_send(jp, msg, hdr, GFP_ATOMIC);
+}
+
 /**
  * jp_nl_sessions_gone - delete every session of a dying device, telling
  *	listeners each one's end (reason DEVICE_GONE)
@@ -623,12 +658,14 @@ int jp_nl_session_new_doit(struct sk_buff *skb, struct genl_info *info)
 	struct jp_bind *bind = NULL;
 	struct jp_device *jp;
 	u32 id = 0;
+	u16 reason;
 	int err;
 
 	err = jp_nl_session_attrs(info, jp_session_new_nest,
 				  JUMPING_A_SESSION_MAX, tb);
 	if (err)
 		return err;
+	reason = jp_nl_reason(tb);
 	if (!tb[JUMPING_A_SESSION_PEER_ID]) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "new session needs the peer's id: JUMPING_A_SESSION_PEER_ID");
@@ -653,12 +690,19 @@ int jp_nl_session_new_doit(struct sk_buff *skb, struct genl_info *info)
 		err = -ENOMEM;
 		goto out;
 	}
-	if (tb[JUMPING_A_SESSION_STATE])
-		jp_session_set_state(s,
-				     nla_get_u8(tb[JUMPING_A_SESSION_STATE]));
+	if (tb[JUMPING_A_SESSION_STATE]) {
+		u8 old;
+
+		/* Its first state: no change anybody watched, no event. */
+		jp_session_change_state(s,
+					nla_get_u8(tb[JUMPING_A_SESSION_STATE]),
+					reason, &old);
+	}
 	/* Unpublished: nobody else sees these yet. The session owns them. */
-	jp_session_set_bind(s, bind);
-	bind = NULL;
+	if (bind) {
+		jp_session_set_bind(s, bind, reason);
+		bind = NULL;
+	}
 	jp_session_set_prefixes(s, prefixes);
 	prefixes = NULL;
 
@@ -673,6 +717,10 @@ int jp_nl_session_new_doit(struct sk_buff *skb, struct genl_info *info)
 			NL_SET_ERR_MSG_MOD(extack,
 					   "could not add the session to the table");
 	}
+	/* Only once in the table: removal is what stops the timer. */
+	if (!err && tb[JUMPING_A_SESSION_KEEPALIVE_MS])
+		jp_session_set_keepalive(s,
+					 nla_get_u32(tb[JUMPING_A_SESSION_KEEPALIVE_MS]));
 	mutex_unlock(&jp->conf_lock);
 	if (err)
 		goto out;
@@ -696,12 +744,22 @@ int jp_nl_session_set_doit(struct sk_buff *skb, struct genl_info *info)
 	struct jp_session *s = NULL;
 	struct jp_bind *bind = NULL;
 	struct jp_device *jp;
+	u8 old_state, state;
+	bool changed;
+	u16 reason;
 	int err;
 
 	err = jp_nl_session_attrs(info, jp_session_set_nest,
 				  JUMPING_A_SESSION_MAX, tb);
 	if (err)
 		return err;
+	reason = jp_nl_reason(tb);
+	if (tb[JUMPING_A_SESSION_REASON] && !tb[JUMPING_A_SESSION_STATE] &&
+	    !tb[JUMPING_A_SESSION_BINDING]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[JUMPING_A_SESSION_REASON],
+				    "a reason goes with a state or a binding");
+		return -EINVAL;
+	}
 	jp = jp_genl_device_from_attrs(info);
 	if (IS_ERR(jp))
 		return PTR_ERR(jp);
@@ -710,9 +768,9 @@ int jp_nl_session_set_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		goto out;
 	if (!tb[JUMPING_A_SESSION_PEER_ID] && !tb[JUMPING_A_SESSION_STATE] &&
-	    !bind && !prefixes) {
+	    !tb[JUMPING_A_SESSION_KEEPALIVE_MS] && !bind && !prefixes) {
 		NL_SET_ERR_MSG_MOD(extack,
-				   "nothing to set: give a peer id, state, binding or prefixes");
+				   "nothing to set: give a peer id, state, keepalive, binding or prefixes");
 		err = -EINVAL;
 		goto out;
 	}
@@ -731,16 +789,24 @@ int jp_nl_session_set_doit(struct sk_buff *skb, struct genl_info *info)
 	if (tb[JUMPING_A_SESSION_PEER_ID])
 		WRITE_ONCE(s->peer_id,
 			   nla_get_u32(tb[JUMPING_A_SESSION_PEER_ID]));
-	if (tb[JUMPING_A_SESSION_STATE])
-		jp_session_set_state(s,
-				     nla_get_u8(tb[JUMPING_A_SESSION_STATE]));
 	if (bind) {
-		jp_session_set_bind(s, bind);
+		jp_session_set_bind(s, bind, reason);
 		bind = NULL;
 	}
 	if (prefixes) {
 		jp_session_set_prefixes(s, prefixes);
 		prefixes = NULL;
+	}
+	if (tb[JUMPING_A_SESSION_KEEPALIVE_MS])
+		jp_session_set_keepalive(s,
+					 nla_get_u32(tb[JUMPING_A_SESSION_KEEPALIVE_MS]));
+	/* Last, so the event carries the binding this request set. */
+	if (tb[JUMPING_A_SESSION_STATE]) {
+		state = nla_get_u8(tb[JUMPING_A_SESSION_STATE]);
+		changed = jp_session_change_state(s, state, reason,
+						  &old_state);
+		if (changed)
+			jp_nl_notify_state(jp, s, old_state, state, reason);
 	}
 out_unlock:
 	mutex_unlock(&jp->conf_lock);
@@ -921,7 +987,7 @@ int jp_nl_binding_set_doit(struct sk_buff *skb, struct genl_info *info)
 		goto out_unlock;
 	}
 	/* Same id, keys and counters; only where packets go changes. */
-	jp_session_set_bind(s, bind);
+	jp_session_set_bind(s, bind, jp_nl_reason(tb));
 	bind = NULL;
 out_unlock:
 	mutex_unlock(&jp->conf_lock);

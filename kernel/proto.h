@@ -13,8 +13,9 @@
 
 /*
  * The first byte of every datagram says what it is. Only data packets are
- * handled in the kernel; the others are reserved for jumpd, which receives
- * them from the kernel and owns the handshake and the control messages.
+ * handled in the kernel; handshake and control datagrams go up to jumpd
+ * whole (control.c), which owns the handshake and the control messages.
+ * Any other type is dropped as malformed.
  */
 enum jp_packet_type {
 	JP_PKT_RESERVED		= 0,

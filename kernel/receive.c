@@ -9,6 +9,7 @@
  * any crypto), decrypt and authenticate, replay update (only now may the
  * counter move the window), inner source check, deliver. Every drop is
  * counted by reason on the device and, once known, on the session.
+ * Control datagrams (handshake, REATTACH) go up to jumpd (control.c).
  */
 #include <linux/ip.h>
 #include <linux/ipv6.h>
@@ -18,8 +19,10 @@
 #include <net/sock.h>
 #include <net/udp.h>
 
+#include "control.h"
 #include "crypto.h"
 #include "device.h"
+#include "netlink.h"
 #include "proto.h"
 #include "receive.h"
 #include "session.h"
@@ -83,16 +86,52 @@ static int jp_rx_inner(struct jp_session *s, struct sk_buff *skb,
 	return len;
 }
 
+/*
+ * An authenticated packet of @s: from its binding it shows the binding
+ * alive; from anywhere else it is still delivered (the peer's keys
+ * vouch for it), but counted, and jumpd hears of it at most once a
+ * second: a reattach may be coming. It never moves the binding.
+ */
+static void jp_rx_note_source(struct jp_device *jp, struct jp_session *s,
+			      struct sk_buff *skb)
+{
+	struct jp_bind *bind = rcu_dereference(s->bind);
+	unsigned long last, now;
+	struct jp_bind from;
+
+	if (likely(bind && jp_bind_is_source_of(bind, skb))) {
+		jp_stamp_touch(&s->rx_stamp);
+		return;
+	}
+	jp_stats_unknown_source(s->stats);
+	jp_device_count(jp, JP_DEV_RX_UNKNOWN_SOURCE);
+
+	now = jiffies ?: 1;
+	last = READ_ONCE(s->unknown_ntf_stamp);
+	if (last && time_before(now, last + HZ))
+		return;
+	/* Another CPU may have claimed this second already. */
+	if (cmpxchg(&s->unknown_ntf_stamp, last, now) != last)
+		return;
+	jp_bind_from_skb(&from, skb);
+	jp_nl_notify_unknown_source(jp, s, &from);
+}
+
 /* Under rcu_read_lock(), skb->data at our header. Consumes @skb. */
 static void jp_rx_data(struct jp_device *jp, struct sk_buff *skb)
 {
-	struct jp_data_hdr *hdr = (struct jp_data_hdr *)skb->data;
+	struct jp_data_hdr *hdr;
 	enum jp_drop_reason reason;
 	struct jp_session *s;
 	struct jp_key *key;
 	u64 counter;
 	int err, len;
 
+	if (!pskb_may_pull(skb, JP_HDR_LEN)) {
+		jp_rx_drop(jp, NULL, skb, JP_DROP_MALFORMED);
+		return;
+	}
+	hdr = (struct jp_data_hdr *)skb->data;
 	if ((hdr->key & JP_KEY_ID_RESERVED) || hdr->flags ||
 	    skb->len < JP_OVERHEAD) {
 		jp_rx_drop(jp, NULL, skb, JP_DROP_MALFORMED);
@@ -125,6 +164,8 @@ static void jp_rx_data(struct jp_device *jp, struct sk_buff *skb)
 		goto drop_key;
 	}
 	jp_key_put(key);
+	/* Before jp_rx_inner() resets the headers to the inner packet. */
+	jp_rx_note_source(jp, s, skb);
 
 	len = jp_rx_inner(s, skb, &reason);
 	if (len < 0) {
@@ -172,14 +213,22 @@ int jp_udp_encap_rcv(struct sock *sk, struct sk_buff *skb)
 		kfree_skb(skb);
 		return 0;
 	}
-	if (!pskb_may_pull(skb, sizeof(struct udphdr) + JP_HDR_LEN)) {
+	if (!pskb_may_pull(skb, sizeof(struct udphdr) + 1)) {
 		jp_rx_drop(jp, NULL, skb, JP_DROP_MALFORMED);
 		return 0;
 	}
 	__skb_pull(skb, sizeof(struct udphdr));
 
-	/* Only data packets for now; jumpd will take the other types. */
-	if (((struct jp_data_hdr *)skb->data)->type != JP_PKT_DATA) {
+	switch (skb->data[0]) {
+	case JP_PKT_DATA:
+		break;
+	case JP_PKT_HANDSHAKE_INIT:
+	case JP_PKT_HANDSHAKE_RESP:
+	case JP_PKT_CONTROL:
+		/* Whole, from the type byte: jumpd parses it. */
+		jp_control_rx(jp, skb);
+		return 0;
+	default:
 		jp_rx_drop(jp, NULL, skb, JP_DROP_MALFORMED);
 		return 0;
 	}

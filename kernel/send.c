@@ -6,7 +6,8 @@
  * matching prefix), is encrypted with the session's primary key under the
  * next counter, and leaves as one UDP datagram to the session's current
  * binding. A GSO packet is segmented first: every datagram carries one
- * inner packet of at most the device MTU.
+ * inner packet of at most the device MTU. A keepalive is a data packet
+ * with nothing inside, sent by the session's timer.
  */
 #include <linux/icmp.h>
 #include <linux/icmpv6.h>
@@ -75,6 +76,7 @@ static void jp_tx_one(struct jp_device *jp, struct jp_session *s,
 	}
 	jp_stats_tx(s->stats, len);
 	dev_sw_netstats_tx_add(jp->dev, 1, len);
+	jp_stamp_touch(&s->tx_stamp);
 	return;
 
 drop:
@@ -157,4 +159,33 @@ netdev_tx_t jp_xmit(struct sk_buff *skb, struct net_device *dev)
 	ret = jp_xmit_rcu(skb, dev);
 	rcu_read_unlock();
 	return ret;
+}
+
+/**
+ * jp_send_keepalive - send an empty data packet on a session
+ * @s: the session, in its table (its timer runs only then)
+ *
+ * Softirq (the keepalive timer). Nothing is sent without a binding or a
+ * primary key; the receiver counts the packet and delivers nothing.
+ */
+void jp_send_keepalive(struct jp_session *s)
+{
+	struct jp_device *jp = netdev_priv(s->dev);
+	struct jp_bind *bind;
+	struct sk_buff *skb;
+	struct jp_key *key;
+
+	rcu_read_lock();
+	bind = rcu_dereference(s->bind);
+	key = bind ? jp_key_slots_primary_get(&s->keys) : NULL;
+	if (!key)
+		goto out;
+	skb = alloc_skb(JP_TX_HEADROOM + JP_TAG_LEN, GFP_ATOMIC);
+	if (skb) {
+		skb_reserve(skb, JP_TX_HEADROOM);
+		jp_tx_one(jp, s, key, bind, skb);
+	}
+	jp_key_put(key);
+out:
+	rcu_read_unlock();
 }

@@ -7,6 +7,9 @@
 
 #include <linux/netdevice.h>
 
+struct jp_session;
+
 netdev_tx_t jp_xmit(struct sk_buff *skb, struct net_device *dev);
+void jp_send_keepalive(struct jp_session *s);
 
 #endif /* _JP_SEND_H */

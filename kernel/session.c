@@ -12,6 +12,11 @@
  * under the table lock and drops that reference; the last reference frees
  * the session after an RCU grace period, because packet paths find it
  * under rcu_read_lock() without taking a reference.
+ *
+ * A session's keepalive timer holds no reference: it is armed only while
+ * the session is in its table, and leaving the table shuts it down and
+ * waits for a running callback before the table's reference goes, so the
+ * callback always runs on a live session whose device is registered.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -21,6 +26,7 @@
 #include <net/ipv6.h>
 
 #include "netlink.h"
+#include "send.h"
 #include "session.h"
 
 static const struct rhashtable_params jp_session_params = {
@@ -37,6 +43,29 @@ int jp_session_table_init(struct jp_session_table *t)
 	t->count = 0;
 	t->gen = 1;
 	return rhashtable_init(&t->by_id, &jp_session_params);
+}
+
+/*
+ * Timer (softirq): nothing was sent for keepalive_ms, or it is time to
+ * look again. The session is in its table (see the top of this file).
+ */
+static void jp_session_keepalive_fire(struct timer_list *t)
+{
+	struct jp_session *s = from_timer(s, t, keepalive_timer);
+	unsigned long interval, last, next;
+
+	interval = msecs_to_jiffies(READ_ONCE(s->keepalive_ms));
+	if (!interval)
+		return;	/* turned off meanwhile */
+	last = READ_ONCE(s->tx_stamp);
+	next = last + interval;
+	if (!last || !time_before(jiffies, next)) {
+		/* Sends only with a binding and a primary key. */
+		jp_send_keepalive(s);
+		next = jiffies + interval;
+	}
+	/* A no-op once the timer is shut down: removal wins. */
+	mod_timer(&s->keepalive_timer, next);
 }
 
 /**
@@ -68,6 +97,9 @@ struct jp_session *jp_session_new(struct net_device *dev, u32 id,
 	jp_key_slots_init(&s->keys);
 	spin_lock_init(&s->lock);
 	s->state = JUMPING_STATE_BIRTH;
+	s->reason = JUMPING_REASON_NONE;
+	s->state_since = jiffies;
+	timer_setup(&s->keepalive_timer, jp_session_keepalive_fire, 0);
 	INIT_WORK(&s->exhausted_work, jp_nl_key_exhausted_work);
 	return s;
 }
@@ -169,8 +201,14 @@ bool jp_session_table_remove(struct jp_session_table *t,
 		jp_session_table_bump_gen(t);
 	}
 	spin_unlock_bh(&t->lock);
-	if (removed)
+	if (removed) {
+		/*
+		 * Process context. Unhashed, so nobody arms it again; wait
+		 * for a running callback while the table's ref still holds.
+		 */
+		timer_shutdown_sync(&s->keepalive_timer);
 		jp_session_put(s);
+	}
 	return removed;
 }
 
@@ -387,16 +425,72 @@ void jp_session_set_prefixes(struct jp_session *s, struct jp_prefix_set *set)
 
 /*
  * Replace the binding (NULL: none); takes @bind. The session keeps its id,
- * keys and counters: only where its packets go changes.
+ * keys and counters: only where its packets go changes. A binding also
+ * goes into the history, with @reason (enum jumping_reason).
  */
-void jp_session_set_bind(struct jp_session *s, struct jp_bind *bind)
+void jp_session_set_bind(struct jp_session *s, struct jp_bind *bind,
+			 u16 reason)
 {
+	struct jp_bind_record *rec;
 	struct jp_bind *old;
 
 	spin_lock_bh(&s->lock);
 	old = rcu_replace_pointer(s->bind, bind, lockdep_is_held(&s->lock));
+	if (bind) {
+		rec = &s->history[s->history_next];
+		/* The addresses only: the record never routes. */
+		memset(rec, 0, sizeof(*rec));
+		rec->bind.remote = bind->remote;
+		rec->bind.local = bind->local;
+		rec->since = jiffies;
+		rec->reason = reason;
+		s->history_next = (s->history_next + 1) % JUMPING_HISTORY_LEN;
+		if (s->history_count < JUMPING_HISTORY_LEN)
+			s->history_count++;
+	}
 	spin_unlock_bh(&s->lock);
 	jp_bind_free_rcu(old);
+}
+
+/**
+ * jp_session_change_state - move the session to @state for @reason
+ * @s: the session
+ * @state: enum jumping_state
+ * @reason: enum jumping_reason, kept as the last reason
+ * @old_state: set to the state before
+ *
+ * Setting the state it is in changes nothing (reason and time stay those
+ * of the change that led there). Return: true if the state changed.
+ */
+bool jp_session_change_state(struct jp_session *s, u8 state, u16 reason,
+			     u8 *old_state)
+{
+	bool changed;
+
+	spin_lock_bh(&s->lock);
+	*old_state = s->state;
+	changed = state != s->state;
+	if (changed) {
+		WRITE_ONCE(s->state, state);
+		s->reason = reason;
+		s->state_since = jiffies;
+	}
+	spin_unlock_bh(&s->lock);
+	return changed;
+}
+
+/*
+ * Keepalive every @ms without tx, 0 = off. The device's conf_lock held,
+ * and the session in its table (or about to be inserted under the same
+ * conf_lock: the timer fires only after a tick, and removal shuts it down).
+ */
+void jp_session_set_keepalive(struct jp_session *s, u32 ms)
+{
+	WRITE_ONCE(s->keepalive_ms, ms);
+	if (ms)
+		mod_timer(&s->keepalive_timer, jiffies + msecs_to_jiffies(ms));
+	else
+		timer_delete(&s->keepalive_timer);
 }
 
 #ifdef JUMPING_SELFTEST

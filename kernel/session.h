@@ -13,6 +13,7 @@
 #include <linux/refcount.h>
 #include <linux/rhashtable-types.h>
 #include <linux/spinlock.h>
+#include <linux/timer.h>
 #include <linux/workqueue.h>
 #include <linux/jumping.h>
 
@@ -22,6 +23,24 @@
 
 /* Most inner prefixes one session may hold. */
 #define JP_SESSION_MAX_PREFIXES	256
+
+/*
+ * Longest keepalive interval: NAT mappings of UDP time out after 30 s to
+ * a few minutes, so a keepalive rarer than this keeps nothing alive.
+ */
+#define JP_KEEPALIVE_MAX_MS	600000
+
+/**
+ * struct jp_bind_record - one binding of a session's history
+ * @bind: its addresses (no route cache: it is never sent to)
+ * @since: jiffies when it was installed
+ * @reason: enum jumping_reason it was installed for
+ */
+struct jp_bind_record {
+	struct jp_bind bind;
+	unsigned long since;
+	u16 reason;
+};
 
 /**
  * struct jp_prefix - an inner IPv4 or IPv6 prefix, host bits zero
@@ -58,8 +77,26 @@ struct jp_prefix_set {
  *            send from
  * @bind: the current transport binding, NULL until one is set
  * @stats: per-CPU counters
- * @lock: serialises writers of @prefixes and @bind
- * @state: enum jumping_state, read and written with {READ,WRITE}_ONCE
+ * @lock: serialises writers of @prefixes and @bind, and guards the state
+ *        record (@state, @reason, @state_since) and the history ring
+ * @state: enum jumping_state; written under @lock, read with READ_ONCE
+ * @reason: enum jumping_reason of the last state change, under @lock
+ * @state_since: jiffies of the last state change, under @lock
+ * @history: the last bindings installed, a ring under @lock; the newest is
+ *           at @history_next - 1
+ * @history_next: where the next binding goes in @history
+ * @history_count: how many of @history are filled
+ * @rx_stamp: jiffies of the last authenticated packet from the binding's
+ *            remote address and port; 0 = never. Lockless (READ_ONCE),
+ *            written only when jiffies moved on (jp_stamp_touch())
+ * @tx_stamp: the same for the last packet sent, keepalives included
+ * @unknown_ntf_stamp: jiffies of the last UNKNOWN_SOURCE_NTF, 0 = never;
+ *                     claimed with cmpxchg() so one CPU sends per second
+ * @keepalive_ms: keepalive interval, 0 = off; written under the device's
+ *                conf_lock, read with READ_ONCE by the timer
+ * @keepalive_timer: sends a keepalive when nothing was sent for
+ *                   @keepalive_ms; armed only while the session is in its
+ *                   table, shut down (synchronously) when it leaves it
  * @hashed: in the table; under the table lock
  * @exhausted_work: raises the key-exhausted event from process context for
  *                  transmit, which runs with BH off; queued holding a ref
@@ -78,8 +115,18 @@ struct jp_session {
 	struct jp_prefix_set __rcu *prefixes;
 	struct jp_bind __rcu *bind;
 	struct jp_pcpu_stats __percpu *stats;
-	spinlock_t lock; /* writers only; readers use RCU */
+	spinlock_t lock; /* see above */
 	u8 state;
+	u16 reason;
+	unsigned long state_since;
+	struct jp_bind_record history[JUMPING_HISTORY_LEN];
+	u8 history_next;
+	u8 history_count;
+	unsigned long rx_stamp;
+	unsigned long tx_stamp;
+	unsigned long unknown_ntf_stamp;
+	u32 keepalive_ms;
+	struct timer_list keepalive_timer;
 	bool hashed;
 	struct work_struct exhausted_work;
 	u8 exhausted_key_id;
@@ -137,7 +184,11 @@ void jp_session_set_prefixes(struct jp_session *s, struct jp_prefix_set *set);
 bool jp_session_allows_src4(struct jp_session *s, __be32 src);
 bool jp_session_allows_src6(struct jp_session *s, const struct in6_addr *src);
 
-void jp_session_set_bind(struct jp_session *s, struct jp_bind *bind);
+void jp_session_set_bind(struct jp_session *s, struct jp_bind *bind,
+			 u16 reason);
+bool jp_session_change_state(struct jp_session *s, u8 state, u16 reason,
+			     u8 *old_state);
+void jp_session_set_keepalive(struct jp_session *s, u32 ms);
 
 #ifdef JUMPING_SELFTEST
 bool jp_session_selftest(void);
@@ -153,9 +204,28 @@ static inline u8 jp_session_state(const struct jp_session *s)
 	return READ_ONCE(s->state);
 }
 
-static inline void jp_session_set_state(struct jp_session *s, u8 state)
+/*
+ * Note "now" in a packet path's timestamp. Written only when jiffies moved
+ * on, so a stream of packets dirties the cache line once per tick, not
+ * once per packet. 0 is kept for "never".
+ */
+static inline void jp_stamp_touch(unsigned long *stamp)
 {
-	WRITE_ONCE(s->state, state);
+	unsigned long now = jiffies ?: 1;
+
+	if (READ_ONCE(*stamp) != now)
+		WRITE_ONCE(*stamp, now);
+}
+
+/* Milliseconds since a jiffies stamp; false if it is 0 (never). */
+static inline bool jp_stamp_age_ms(const unsigned long *stamp, u64 *ms)
+{
+	unsigned long then = READ_ONCE(*stamp);
+
+	if (!then)
+		return false;
+	*ms = jiffies_to_msecs(jiffies - then);
+	return true;
 }
 
 #endif /* _JP_SESSION_H */

@@ -42,6 +42,8 @@ void jp_stats_read(struct jp_pcpu_stats __percpu *stats, struct jp_stats *sum)
 			one.rx_packets = u64_stats_read(&s->rx_packets);
 			one.tx_bytes = u64_stats_read(&s->tx_bytes);
 			one.tx_packets = u64_stats_read(&s->tx_packets);
+			one.rx_unknown_source =
+				u64_stats_read(&s->rx_unknown_source);
 			for (i = 0; i < JP_DROP_NR; i++)
 				one.drops[i] = u64_stats_read(&s->drops[i]);
 		} while (u64_stats_fetch_retry(&s->syncp, start));
@@ -50,6 +52,7 @@ void jp_stats_read(struct jp_pcpu_stats __percpu *stats, struct jp_stats *sum)
 		sum->rx_packets += one.rx_packets;
 		sum->tx_bytes += one.tx_bytes;
 		sum->tx_packets += one.tx_packets;
+		sum->rx_unknown_source += one.rx_unknown_source;
 		for (i = 0; i < JP_DROP_NR; i++)
 			sum->drops[i] += one.drops[i];
 	}

@@ -21,16 +21,24 @@ enum jp_drop_reason {
 	JP_DROP_MALFORMED,
 	JP_DROP_NO_KEY,
 	JP_DROP_NO_ROUTE,
+	/* a control datagram nobody listened for, or over the upcall limit */
+	JP_DROP_CONTROL,
 
 	JP_DROP_NR
 };
 
-/* A consistent-enough copy of a device's counters, summed over CPUs. */
+/*
+ * A consistent-enough copy of a device's or a session's counters, summed
+ * over CPUs. The control counters are the device's only.
+ */
 struct jp_stats {
 	u64	rx_bytes;
 	u64	rx_packets;
 	u64	tx_bytes;
 	u64	tx_packets;
+	u64	rx_unknown_source;
+	u64	control_rx;
+	u64	control_tx;
 	u64	drops[JP_DROP_NR];
 };
 
@@ -41,6 +49,7 @@ struct jp_pcpu_stats {
 	u64_stats_t rx_packets;
 	u64_stats_t tx_bytes;
 	u64_stats_t tx_packets;
+	u64_stats_t rx_unknown_source;
 	u64_stats_t drops[JP_DROP_NR];
 };
 
@@ -67,6 +76,16 @@ static inline void jp_stats_tx(struct jp_pcpu_stats __percpu *stats,
 	u64_stats_update_begin(&s->syncp);
 	u64_stats_add(&s->tx_bytes, len);
 	u64_stats_inc(&s->tx_packets);
+	u64_stats_update_end(&s->syncp);
+}
+
+/* Authenticated, but not from the binding's remote address and port. */
+static inline void jp_stats_unknown_source(struct jp_pcpu_stats __percpu *stats)
+{
+	struct jp_pcpu_stats *s = this_cpu_ptr(stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->rx_unknown_source);
 	u64_stats_update_end(&s->syncp);
 }
 

@@ -7,6 +7,11 @@
  * the kernel rejects each one with an extack message.
  *
  *   nlraw [--dump] CMD [ATTR:TYPE=VALUE ...]
+ *   nlraw --listen GROUP [--count N]
+ *
+ * --listen subscribes to a multicast group ("events" or "control") and
+ * prints every message as a reply is printed, its command first
+ * ("cmd=packet_rx_ntf"), until N messages (default 1) arrived.
  *
  * Success: every reply's attributes, one "name=value" per line, a blank
  * line after each message; exit 0. Kernel error: one line on stderr,
@@ -23,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <arpa/inet.h>
 #include <linux/netlink.h>
 #include <netlink/netlink.h>
 #include <netlink/genl/ctrl.h>
@@ -52,11 +58,18 @@ static const struct name cmds[] = {
 	{ "key_swap", JUMPING_CMD_KEY_SWAP },
 	{ "key_del", JUMPING_CMD_KEY_DEL },
 	{ "binding_set", JUMPING_CMD_BINDING_SET },
+	{ "session_del_ntf", JUMPING_CMD_SESSION_DEL_NTF },
+	{ "key_swap_ntf", JUMPING_CMD_KEY_SWAP_NTF },
+	{ "state_ntf", JUMPING_CMD_STATE_NTF },
+	{ "unknown_source_ntf", JUMPING_CMD_UNKNOWN_SOURCE_NTF },
+	{ "packet_send", JUMPING_CMD_PACKET_SEND },
+	{ "packet_rx_ntf", JUMPING_CMD_PACKET_RX_NTF },
 	{ NULL, 0 }
 };
 
 /* How a reply attribute is printed. */
-enum show { SHOW_LEN, SHOW_U16, SHOW_U32, SHOW_STRING };
+enum show { SHOW_LEN, SHOW_U16, SHOW_U32, SHOW_STRING, SHOW_HEX,
+	    SHOW_BINDING };
 
 static const struct attr_name {
 	const char *name;
@@ -70,16 +83,21 @@ static const struct attr_name {
 	{ "dev_stats", JUMPING_A_DEV_STATS, SHOW_LEN },
 	{ "session", JUMPING_A_SESSION, SHOW_LEN },
 	{ "pad", JUMPING_A_PAD, SHOW_LEN },
+	{ "packet", JUMPING_A_PACKET, SHOW_HEX },
+	{ "binding", JUMPING_A_BINDING, SHOW_BINDING },
 	{ NULL, 0, SHOW_LEN }
 };
 
 static const char usage_text[] =
 "usage: nlraw [--dump] CMD [ATTR:TYPE=VALUE ...]\n"
+"       nlraw --listen events|control [--count N]\n"
 "  CMD   device_get, device_set, session_new, ... or a number\n"
 "  ATTR  ifindex, ifname, listen_port, fwmark, dev_stats, session, pad,\n"
+"        packet, binding,\n"
 "        or a number (any attribute type, also unknown ones)\n"
 "  TYPE  u8 u16 u32 u64 (value must fit), string (NUL added), flag (no\n"
-"        value), binary (hex digits, may be empty)\n";
+"        value), binary (hex digits, may be empty), binding (a binding\n"
+"        nest: REMOTE:PORT[/LOCAL], IPv6 as [ADDR]:PORT)\n";
 
 static int __attribute__((format(printf, 1, 2))) usage(const char *fmt, ...)
 {
@@ -156,11 +174,56 @@ static int hex_digit(char c)
 	return -1;
 }
 
+/* One address of a binding spec as its attribute; 0 or -1. */
+static int put_binding_addr(struct nl_msg *msg, const char *s, bool local)
+{
+	unsigned char a[16];
+
+	if (inet_pton(AF_INET, s, a) == 1)
+		return nla_put(msg, local ? JUMPING_A_BINDING_LOCAL_IPV4 :
+			       JUMPING_A_BINDING_REMOTE_IPV4, 4, a);
+	if (inet_pton(AF_INET6, s, a) == 1)
+		return nla_put(msg, local ? JUMPING_A_BINDING_LOCAL_IPV6 :
+			       JUMPING_A_BINDING_REMOTE_IPV6, 16, a);
+	return -1;
+}
+
+/*
+ * "REMOTE:PORT[/LOCAL]" -> a binding nest of type @type. Families are not
+ * checked: the kernel must refuse a mix. 0, or an exit status.
+ */
+static int put_binding(struct nl_msg *msg, int type, char *val)
+{
+	char *local = strchr(val, '/'), *port, *host = val;
+	struct nlattr *nest;
+	int p;
+
+	if (local)
+		*local++ = '\0';
+	port = strrchr(val, ':');
+	if (!port)
+		return usage("binding '%s' has no :PORT", val);
+	*port++ = '\0';
+	if (*host == '[' && port[-2] == ']') {
+		host++;
+		port[-2] = '\0';
+	}
+	if (number(port, UINT16_MAX, &p))
+		return usage("'%s' is not a port", port);
+	nest = nla_nest_start(msg, type);
+	if (!nest || put_binding_addr(msg, host, false) ||
+	    nla_put_u16(msg, JUMPING_A_BINDING_REMOTE_PORT, htons((uint16_t)p)) ||
+	    (local && put_binding_addr(msg, local, true)))
+		return usage("bad binding address in '%s'", val);
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
 /* "ATTR:TYPE=VALUE" -> one attribute of msg. 0, or an exit status. */
 static int put_attr(struct nl_msg *msg, char *spec)
 {
 	char *colon = strchr(spec, ':'), *eq, *val, *end;
-	unsigned char buf[256];
+	unsigned char buf[2048];
 	unsigned long long v;
 	const char *kind;
 	size_t len, i;
@@ -176,6 +239,8 @@ static int put_attr(struct nl_msg *msg, char *spec)
 	if (attr_type(spec, &type))
 		return usage("unknown attribute '%s'", spec);
 
+	if (!strcmp(kind, "binding"))
+		return put_binding(msg, type, val);
 	if (!strcmp(kind, "string"))
 		return nla_put_string(msg, type, val) < 0 ?
 		       usage("no room for '%s'", val) : 0;
@@ -187,7 +252,7 @@ static int put_attr(struct nl_msg *msg, char *spec)
 	if (!strcmp(kind, "binary")) {
 		len = strlen(val);
 		if (len % 2 || len / 2 > sizeof(buf))
-			return usage("'%s' is not an even number of hex digits (max 512)",
+			return usage("'%s' is not an even number of hex digits (max 4096)",
 				     val);
 		for (i = 0; i < len / 2; i++) {
 			int hi = hex_digit(val[2 * i]), lo = hex_digit(val[2 * i + 1]);
@@ -295,11 +360,57 @@ static int on_finish(struct nl_msg *msg, void *arg)
 	return NL_STOP;
 }
 
+/* A binding nest as remote=ADDR:PORT [local=ADDR] on one line. */
+static void print_binding(const char *name, const struct nlattr *nest)
+{
+	char buf[INET6_ADDRSTRLEN];
+	const struct nlattr *nla;
+	int rem;
+
+	printf("%s=", name);
+	nla_for_each_nested(nla, (struct nlattr *)nest, rem) {
+		int t = nla_type(nla), len = nla_len(nla);
+
+		if ((t == JUMPING_A_BINDING_REMOTE_IPV4 ||
+		     t == JUMPING_A_BINDING_LOCAL_IPV4) && len == 4)
+			inet_ntop(AF_INET, nla_data(nla), buf, sizeof(buf));
+		else if ((t == JUMPING_A_BINDING_REMOTE_IPV6 ||
+			  t == JUMPING_A_BINDING_LOCAL_IPV6) && len == 16)
+			inet_ntop(AF_INET6, nla_data(nla), buf, sizeof(buf));
+		else if (t == JUMPING_A_BINDING_REMOTE_PORT && len == 2)
+			snprintf(buf, sizeof(buf), "%u",
+				 ntohs(nla_get_u16((struct nlattr *)nla)));
+		else
+			snprintf(buf, sizeof(buf), "?%d", t);
+		if (t == JUMPING_A_BINDING_REMOTE_PORT)
+			printf(":%s", buf);
+		else if (t == JUMPING_A_BINDING_LOCAL_IPV4 ||
+			 t == JUMPING_A_BINDING_LOCAL_IPV6)
+			printf("/%s", buf);
+		else if (t == JUMPING_A_BINDING_REMOTE_IPV6)
+			printf("[%s]", buf);
+		else
+			printf("%s", buf);
+	}
+	printf("\n");
+}
+
 static void print_attr(const struct nlattr *nla)
 {
 	const struct attr_name *a = attr_by_type(nla_type(nla));
-	int len = nla_len(nla);
+	int len = nla_len(nla), i;
 
+	if (a && a->show == SHOW_BINDING) {
+		print_binding(a->name, nla);
+		return;
+	}
+	if (a && a->show == SHOW_HEX) {
+		printf("%s=", a->name);
+		for (i = 0; i < len; i++)
+			printf("%02x", ((const unsigned char *)nla_data(nla))[i]);
+		printf("\n");
+		return;
+	}
 	if (!a) {
 		printf("%d=len:%d\n", nla_type(nla), len);
 		return;
@@ -413,6 +524,67 @@ out:
 	return ret;
 }
 
+static int on_event(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	int cmd = ((struct genlmsghdr *)nlmsg_data(nlh))->cmd;
+	const struct name *t;
+	int *left = arg;
+
+	for (t = cmds; t->name && t->value != cmd; t++)
+		;
+	if (t->name)
+		printf("cmd=%s\n", t->name);
+	else
+		printf("cmd=%d\n", cmd);
+	on_valid(msg, NULL);
+	fflush(stdout);
+	return --*left > 0 ? NL_OK : NL_STOP;
+}
+
+/*
+ * Print the next @count messages of multicast group @group. "listening"
+ * goes to stderr once subscribed, so a test can start its traffic then.
+ */
+static int listen_group(const char *group, int count)
+{
+	struct nl_sock *sk;
+	int grp, ret, left = count;
+
+	sk = nl_socket_alloc();
+	if (!sk)
+		return fail_nl("socket", -NLE_NOMEM);
+	nl_socket_disable_seq_check(sk);
+	ret = genl_connect(sk);
+	if (ret < 0) {
+		ret = fail_nl("connect", ret);
+		goto out;
+	}
+	grp = genl_ctrl_resolve_grp(sk, JUMPING_GENL_NAME, group);
+	if (grp < 0) {
+		ret = fail_nl(group, grp);
+		goto out;
+	}
+	ret = nl_socket_add_membership(sk, grp);
+	if (ret < 0) {
+		ret = fail_nl("subscribe", ret);
+		goto out;
+	}
+	fprintf(stderr, "nlraw: listening on %s\n", group);
+	nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, on_event, &left);
+	while (left > 0) {
+		ret = nl_recvmsgs_default(sk);
+		if (ret < 0) {
+			ret = fail_nl("receive", ret);
+			goto out;
+		}
+	}
+	ret = 0;
+out:
+	nl_socket_free(sk);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	bool dump = false;
@@ -424,6 +596,16 @@ int main(int argc, char **argv)
 		dump = true;
 		argv++;
 		argc--;
+	}
+	if (argc && !strcmp(argv[0], "--listen")) {
+		int count = 1;
+
+		if (argc == 4 && !strcmp(argv[2], "--count") &&
+		    !number(argv[3], 1000000, &count) && count > 0)
+			return listen_group(argv[1], count);
+		if (argc != 2)
+			return usage("%s", "--listen GROUP [--count N]");
+		return listen_group(argv[1], count);
 	}
 	if (argc && (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"))) {
 		fputs(usage_text, stdout);
