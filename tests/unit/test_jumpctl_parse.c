@@ -148,8 +148,32 @@ static void test_key(void)
 	ok(parse_key("", k), "key: empty rejected");
 }
 
+static void test_duration(void)
+{
+	uint32_t ms = 7;
+
+	ok(!parse_duration_ms("500ms", 600000, &ms) && ms == 500,
+	   "duration: 500ms");
+	ok(!parse_duration_ms("2s", 600000, &ms) && ms == 2000, "duration: 2s");
+	ok(!parse_duration_ms("off", 600000, &ms) && ms == 0, "duration: off");
+	ms = 7;
+	ok(!parse_duration_ms("0", 600000, &ms) && ms == 0, "duration: 0");
+	ok(!parse_duration_ms("600s", 600000, &ms) && ms == 600000,
+	   "duration: the maximum");
+	ms = 7;
+	ok(parse_duration_ms("601s", 600000, &ms) && ms == 7,
+	   "duration: above the maximum rejected, out untouched");
+	ok(parse_duration_ms("500", 600000, &ms), "duration: unit required");
+	ok(parse_duration_ms("5m", 600000, &ms), "duration: unknown unit");
+	ok(parse_duration_ms("-5ms", 600000, &ms), "duration: sign rejected");
+	ok(parse_duration_ms("ms", 600000, &ms), "duration: number required");
+	ok(parse_duration_ms("99999999999999999999s", 600000, &ms),
+	   "duration: overflow rejected");
+}
+
 static void test_names(void)
 {
+	uint16_t r = 99;
 	uint8_t v = 99;
 
 	ok(!parse_cipher("chacha20poly1305", &v) &&
@@ -167,6 +191,14 @@ static void test_names(void)
 	ok(state_name(JUMPING_STATE_MAX + 1) == NULL, "state: out of range is NULL");
 	ok(reason_name(JUMPING_REASON_MAX) != NULL, "reason: every value named");
 	ok(cipher_name(200) == NULL, "cipher: out of range is NULL");
+	ok(!parse_state("volatile", &v) && v == JUMPING_STATE_VOLATILE,
+	   "state: volatile");
+	ok(parse_state("asleep", &v), "state: unknown rejected");
+	ok(!parse_reason("rx-silence", &r) && r == JUMPING_REASON_RX_SILENCE,
+	   "reason: rx-silence");
+	ok(!parse_reason("reattach-timeout", &r) &&
+	   r == JUMPING_REASON_REATTACH_TIMEOUT, "reason: the last one");
+	ok(parse_reason("rx_silence", &r), "reason: unknown rejected");
 }
 
 int main(void)
@@ -177,6 +209,7 @@ int main(void)
 	test_endpoint();
 	test_prefix();
 	test_key();
+	test_duration();
 	test_names();
 	return tap_done();
 }

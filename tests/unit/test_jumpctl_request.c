@@ -123,6 +123,67 @@ static void test_session_errors(void)
 	   "session: device name over IFNAMSIZ refused");
 }
 
+/* keepalive, state and reason: the attributes and what is refused. */
+static void test_session_liveness(void)
+{
+	struct args set = ARGS("jp0", "id", "7", "keepalive", "500ms", "state",
+			       "volatile", "reason", "rx-silence");
+	struct args off = ARGS("jp0", "id", "7", "keepalive", "off");
+	struct args bind = ARGS("jp0", "id", "7", "remote", "192.0.2.1:51820",
+				"reason", "reattach-validated");
+	struct args lone = ARGS("jp0", "id", "7", "reason", "rx-silence");
+	struct args bad_state = ARGS("jp0", "id", "7", "state", "asleep");
+	struct args bad_reason = ARGS("jp0", "id", "7", "state", "attached",
+				      "reason", "because");
+	struct args long_ka = ARGS("jp0", "id", "7", "keepalive", "601s");
+	struct nlattr *tb[JUMPING_A_MAX + 1], *stb[JUMPING_A_SESSION_MAX + 1];
+	struct session_args s;
+	struct nl_msg *msg;
+
+	ok(parse_session_args(&set, &s, true) == 0, "session set: liveness parsed");
+	msg = session_msg(&js, JUMPING_CMD_SESSION_SET, &s);
+	ok(msg && read_back(msg, JUMPING_CMD_SESSION_SET, tb, stb) == 0,
+	   "session set: SESSION_SET with a session nest");
+	ok(stb[JUMPING_A_SESSION_KEEPALIVE_MS] &&
+	   nla_get_u32(stb[JUMPING_A_SESSION_KEEPALIVE_MS]) == 500,
+	   "session set: keepalive 500 ms");
+	ok(stb[JUMPING_A_SESSION_STATE] &&
+	   nla_get_u8(stb[JUMPING_A_SESSION_STATE]) == JUMPING_STATE_VOLATILE,
+	   "session set: state volatile");
+	ok(stb[JUMPING_A_SESSION_REASON] &&
+	   nla_get_u16(stb[JUMPING_A_SESSION_REASON]) ==
+	   JUMPING_REASON_RX_SILENCE, "session set: reason rx-silence");
+	ok(!stb[JUMPING_A_SESSION_BINDING], "session set: no binding");
+	nlmsg_free(msg);
+
+	ok(parse_session_args(&off, &s, true) == 0, "keepalive off: parsed");
+	msg = session_msg(&js, JUMPING_CMD_SESSION_SET, &s);
+	ok(msg && read_back(msg, JUMPING_CMD_SESSION_SET, tb, stb) == 0 &&
+	   stb[JUMPING_A_SESSION_KEEPALIVE_MS] &&
+	   nla_get_u32(stb[JUMPING_A_SESSION_KEEPALIVE_MS]) == 0 &&
+	   !stb[JUMPING_A_SESSION_STATE] && !stb[JUMPING_A_SESSION_REASON],
+	   "keepalive off: 0 and nothing else");
+	nlmsg_free(msg);
+
+	ok(parse_session_args(&bind, &s, true) == 0, "binding set reason: parsed");
+	msg = session_msg(&js, JUMPING_CMD_BINDING_SET, &s);
+	ok(msg && read_back(msg, JUMPING_CMD_BINDING_SET, tb, stb) == 0 &&
+	   stb[JUMPING_A_SESSION_BINDING] && stb[JUMPING_A_SESSION_REASON] &&
+	   nla_get_u16(stb[JUMPING_A_SESSION_REASON]) ==
+	   JUMPING_REASON_REATTACH_VALIDATED,
+	   "binding set: binding and reason");
+	nlmsg_free(msg);
+
+	ok(parse_session_args(&lone, &s, true) == EXIT_USAGE,
+	   "reason without state or binding refused");
+	ok(parse_session_args(&bad_state, &s, true) == EXIT_USAGE,
+	   "unknown state refused");
+	ok(parse_session_args(&bad_reason, &s, true) == EXIT_USAGE,
+	   "unknown reason refused");
+	ok(parse_session_args(&long_ka, &s, true) == EXIT_USAGE,
+	   "keepalive above 600s refused");
+}
+
 static void test_key_add(void)
 {
 	static const char dec_hex[] =
@@ -217,6 +278,7 @@ int main(void)
 {
 	test_session_add();
 	test_session_errors();
+	test_session_liveness();
 	test_key_add();
 	test_key_swap_del();
 	return tap_done();

@@ -19,7 +19,7 @@ static size_t len;
 
 static struct nlattr *build_session(struct nl_msg *msg, int with_id)
 {
-	struct nlattr *s, *n;
+	struct nlattr *s, *n, *h;
 	struct in6_addr a6;
 	struct in_addr a4;
 
@@ -28,6 +28,35 @@ static struct nlattr *build_session(struct nl_msg *msg, int with_id)
 		nla_put_u32(msg, JUMPING_A_SESSION_ID, 7);
 	nla_put_u32(msg, JUMPING_A_SESSION_PEER_ID, 9);
 	nla_put_u8(msg, JUMPING_A_SESSION_STATE, JUMPING_STATE_ATTACHED);
+	nla_put_u16(msg, JUMPING_A_SESSION_REASON,
+		    JUMPING_REASON_REATTACH_VALIDATED);
+	nla_put_u64(msg, JUMPING_A_SESSION_STATE_AGE_MS, 1500);
+	nla_put_u32(msg, JUMPING_A_SESSION_KEEPALIVE_MS, 500);
+	/* Never sent anything: no TX_AGE_MS. */
+	nla_put_u64(msg, JUMPING_A_SESSION_RX_AGE_MS, 20);
+
+	/* History, newest first: an IPv6 binding, then an IPv4 one. */
+	h = nla_nest_start(msg, JUMPING_A_SESSION_HISTORY);
+	n = nla_nest_start(msg, JUMPING_A_HISTORY_BINDING);
+	inet_pton(AF_INET6, "2001:db8::1", &a6);
+	nla_put(msg, JUMPING_A_BINDING_REMOTE_IPV6, 16, &a6);
+	nla_put_u16(msg, JUMPING_A_BINDING_REMOTE_PORT, htons(51820));
+	inet_pton(AF_INET6, "2001:db8::2", &a6);
+	nla_put(msg, JUMPING_A_BINDING_LOCAL_IPV6, 16, &a6);
+	nla_nest_end(msg, n);
+	nla_put_u16(msg, JUMPING_A_HISTORY_REASON,
+		    JUMPING_REASON_REATTACH_VALIDATED);
+	nla_put_u64(msg, JUMPING_A_HISTORY_AGE_MS, 1500);
+	nla_nest_end(msg, h);
+	h = nla_nest_start(msg, JUMPING_A_SESSION_HISTORY);
+	n = nla_nest_start(msg, JUMPING_A_HISTORY_BINDING);
+	inet_pton(AF_INET, "192.0.2.1", &a4);
+	nla_put(msg, JUMPING_A_BINDING_REMOTE_IPV4, 4, &a4);
+	nla_put_u16(msg, JUMPING_A_BINDING_REMOTE_PORT, htons(4500));
+	nla_nest_end(msg, n);
+	nla_put_u16(msg, JUMPING_A_HISTORY_REASON, 999);	/* unknown */
+	nla_put_u64(msg, JUMPING_A_HISTORY_AGE_MS, 60000);
+	nla_nest_end(msg, h);
 
 	n = nla_nest_start(msg, JUMPING_A_SESSION_BINDING);
 	inet_pton(AF_INET6, "2001:db8::1", &a6);
@@ -63,6 +92,7 @@ static struct nlattr *build_session(struct nl_msg *msg, int with_id)
 	n = nla_nest_start(msg, JUMPING_A_SESSION_STATS);
 	nla_put_u64(msg, JUMPING_A_STATS_RX_BYTES, 84);
 	nla_put_u64(msg, JUMPING_A_STATS_DROP_REPLAY, 1);
+	nla_put_u64(msg, JUMPING_A_STATS_RX_UNKNOWN_SOURCE, 2);
 	nla_nest_end(msg, n);
 
 	nla_nest_end(msg, s);
@@ -95,8 +125,14 @@ int main(void)
 	       "session: 7\n"
 	       "  peer id: 9\n"
 	       "  state: attached\n"
+	       "  time in state ms: 1500\n"
+	       "  last reason: reattach-validated\n"
 	       "  remote: [2001:db8::1]:51820\n"
 	       "  local: 2001:db8::2\n"
+	       "  keepalive ms: 500\n"
+	       "  last rx ms ago: 20\n"
+	       "  binding history: [2001:db8::1]:51820 local 2001:db8::2, reattach-validated, 1500 ms ago\n"
+	       "  binding history: 192.0.2.1:4500, reason 999, 60000 ms ago\n"
 	       "  allowed: 10.0.0.0/24\n"
 	       "  allowed: fd00::/64\n"
 	       "  primary key id: 3\n"
@@ -104,7 +140,8 @@ int main(void)
 	       "  secondary key id: 4\n"
 	       "  secondary key cipher: aes256gcm\n"
 	       "  rx bytes: 84\n"
-	       "  dropped replay: 1\n", "text: every field");
+	       "  dropped replay: 1\n"
+	       "  rx from unknown source: 2\n", "text: every field");
 
 	ok(render(OUT_JSON, nest) == 0, "json: accepted");
 	is_str(buf,
@@ -112,8 +149,25 @@ int main(void)
 	       "  \"id\": 7,\n"
 	       "  \"peer_id\": 9,\n"
 	       "  \"state\": \"attached\",\n"
+	       "  \"state_age_ms\": 1500,\n"
+	       "  \"reason\": \"reattach-validated\",\n"
 	       "  \"remote\": \"[2001:db8::1]:51820\",\n"
 	       "  \"local\": \"2001:db8::2\",\n"
+	       "  \"keepalive_ms\": 500,\n"
+	       "  \"rx_age_ms\": 20,\n"
+	       "  \"history\": [\n"
+	       "    {\n"
+	       "      \"remote\": \"[2001:db8::1]:51820\",\n"
+	       "      \"local\": \"2001:db8::2\",\n"
+	       "      \"reason\": \"reattach-validated\",\n"
+	       "      \"age_ms\": 1500\n"
+	       "    },\n"
+	       "    {\n"
+	       "      \"remote\": \"192.0.2.1:4500\",\n"
+	       "      \"reason\": 999,\n"
+	       "      \"age_ms\": 60000\n"
+	       "    }\n"
+	       "  ],\n"
 	       "  \"allowed\": [\n"
 	       "    \"10.0.0.0/24\",\n"
 	       "    \"fd00::/64\"\n"
@@ -128,7 +182,8 @@ int main(void)
 	       "  },\n"
 	       "  \"stats\": {\n"
 	       "    \"rx_bytes\": 84,\n"
-	       "    \"drop_replay\": 1\n"
+	       "    \"drop_replay\": 1,\n"
+	       "    \"rx_unknown_source\": 2\n"
 	       "  }\n"
 	       "}\n", "json: every field");
 	nlmsg_free(msg);

@@ -44,6 +44,7 @@ int cmd_binding(struct args *a);
 int cmd_key(struct args *a);
 int cmd_genkey(struct args *a);
 int cmd_pubkey(struct args *a);
+int cmd_monitor(struct args *a, enum out_mode mode);
 
 /* Print the sessions of ifindex into o (show); 0 or EXIT_RUNTIME. */
 int show_sessions(struct jg_sock *js, struct out *o, uint32_t ifindex,

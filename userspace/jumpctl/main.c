@@ -12,9 +12,11 @@ static const char usage_text[] =
 "  set DEV [listen-port N] [fwmark M]\n"
 "                                   N 0..65535 (0 closes), M decimal or 0x hex\n"
 "  session add DEV id ID peer-id PID [remote EP] [local ADDR] [allowed PFX...]\n"
+"              [keepalive DUR] [state STATE] [reason REASON]\n"
 "  session set DEV id ID [peer-id PID] [remote EP] [local ADDR] [allowed PFX...]\n"
+"              [keepalive DUR] [state STATE] [reason REASON]\n"
 "  session del DEV id ID\n"
-"  binding set DEV id ID remote EP [local ADDR]\n"
+"  binding set DEV id ID remote EP [local ADDR] [reason REASON]\n"
 "  key add DEV id ID slot primary|secondary key-id 0..7\n"
 "          cipher chacha20poly1305|aes256gcm enc-key K dec-key K\n"
 "                                   or enc-key-file PATH / dec-key-file PATH\n"
@@ -22,9 +24,14 @@ static const char usage_text[] =
 "  key del DEV id ID slot primary|secondary\n"
 "  genkey                           new X25519 private key, base64, to stdout\n"
 "  pubkey                           private key on stdin -> public key\n"
+"  monitor [--control]              print kernel events, one line each, until\n"
+"                                   killed; --control: control datagrams\n"
 "\n"
 "  EP is 192.0.2.1:51820 or [2001:db8::1]:51820; PFX is ADDR/LEN, several\n"
 "  separated by commas or spaces; K is 32 bytes as 64 hex digits or base64.\n"
+"  DUR is 500ms or 2s (0 or off: none); STATE birth, attached, volatile,\n"
+"  degraded, recovering or terminated; REASON a reason code such as\n"
+"  rx-silence or reattach-validated (docs/state-machine.md).\n"
 "  --json (-j) prints JSON for scripts. Exit status: 0 ok, 1 failed, 2 usage.\n";
 
 int main(int argc, char **argv)
@@ -68,5 +75,7 @@ int main(int argc, char **argv)
 		return cmd_genkey(&a);
 	if (!strcmp(verb, "pubkey"))
 		return cmd_pubkey(&a);
+	if (!strcmp(verb, "monitor"))
+		return cmd_monitor(&a, mode);
 	return usage_error("unknown command '%s'", verb);
 }

@@ -3,7 +3,11 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
+#include "jumping_names.h"
 #include "session_req.h"
+
+/* As the kernel's policy: longer keeps no NAT mapping alive anyway. */
+#define KEEPALIVE_MAX_MS 600000
 
 /* One or more prefixes, comma separated: "10.0.0.0/24,fd00::/64". */
 static int add_prefixes(struct session_args *s, const char *list)
@@ -74,6 +78,22 @@ int parse_session_args(struct args *a, struct session_args *s,
 				return usage_error("local '%s' is not an IP address",
 						   v);
 			s->has_local = true;
+		} else if (!strcmp(kw, "keepalive")) {
+			if (parse_duration_ms(v, KEEPALIVE_MAX_MS,
+					      &s->keepalive_ms))
+				return usage_error("keepalive '%s' is not a duration like 500ms or 2s (at most 600s), or off",
+						   v);
+			s->has_keepalive = true;
+		} else if (!strcmp(kw, "state")) {
+			if (parse_state(v, &s->state))
+				return usage_error("state '%s' is not one of birth, attached, volatile, degraded, recovering, terminated",
+						   v);
+			s->has_state = true;
+		} else if (!strcmp(kw, "reason")) {
+			if (parse_reason(v, &s->reason))
+				return usage_error("reason '%s' is not a reason code (e.g. userspace, rx-silence, reattach-validated)",
+						   v);
+			s->has_reason = true;
 		} else if (!strcmp(kw, "allowed")) {
 			if ((ret = add_prefixes(s, v)))
 				return ret;
@@ -83,6 +103,8 @@ int parse_session_args(struct args *a, struct session_args *s,
 	}
 	if (!s->has_id)
 		return usage_error("id ID is required");
+	if (s->has_reason && !s->has_state && !s->has_remote)
+		return usage_error("reason goes with a state or a binding (remote)");
 	if (s->has_local && s->has_remote &&
 	    s->local.family != s->remote.addr.family)
 		return usage_error("local and remote addresses are of different families");
@@ -147,6 +169,14 @@ struct nl_msg *session_msg(struct jg_sock *js, uint8_t cmd,
 		goto fail;
 	if (s->has_peer_id &&
 	    nla_put_u32(msg, JUMPING_A_SESSION_PEER_ID, s->peer_id))
+		goto fail;
+	if (s->has_state && nla_put_u8(msg, JUMPING_A_SESSION_STATE, s->state))
+		goto fail;
+	if (s->has_reason &&
+	    nla_put_u16(msg, JUMPING_A_SESSION_REASON, s->reason))
+		goto fail;
+	if (s->has_keepalive &&
+	    nla_put_u32(msg, JUMPING_A_SESSION_KEEPALIVE_MS, s->keepalive_ms))
 		goto fail;
 	if ((s->has_remote || s->has_local) && put_binding(msg, s))
 		goto fail;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Session command lines: "DEV id ID [peer-id PID] [remote EP] [local ADDR]
- * [allowed PFX...]" parsed, and turned into a request. Apart from the
+ * [keepalive DUR] [state STATE] [reason REASON] [allowed PFX...]" parsed,
+ * and turned into a request. Apart from the
  * verbs so tests/unit can check the attributes that go to the kernel.
  */
 #ifndef JUMPCTL_SESSION_REQ_H
@@ -16,7 +17,11 @@
 struct session_args {
 	const char *dev;
 	uint32_t id, peer_id;
+	uint32_t keepalive_ms;		/* 0 = off */
+	uint8_t state;			/* enum jumping_state */
+	uint16_t reason;		/* enum jumping_reason */
 	bool has_id, has_peer_id, has_remote, has_local;
+	bool has_keepalive, has_state, has_reason;
 	struct jp_endpoint remote;
 	struct jp_addr local;
 	struct jp_prefix prefixes[MAX_PREFIXES];
@@ -29,7 +34,10 @@ struct session_args {
  */
 int parse_session_args(struct args *a, struct session_args *s,
 		       bool allow_more);
-/* DEV, then JUMPING_A_SESSION { id, peer id, binding, prefixes }. */
+/*
+ * DEV, then JUMPING_A_SESSION { id, peer id, state, reason, keepalive,
+ * binding, prefixes }.
+ */
 struct nl_msg *session_msg(struct jg_sock *js, uint8_t cmd,
 			   const struct session_args *s);
 

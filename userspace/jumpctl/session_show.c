@@ -11,16 +11,21 @@
 #include "session_show.h"
 #include "stats.h"
 
-static void out_binding(struct out *o, struct nlattr *nest)
+/*
+ * A binding nest's remote endpoint and local address, formatted; "" for
+ * what it does not hold. -EPROTO if it does not parse.
+ */
+int format_binding(struct nlattr *nest, char remote[JP_ENDPOINT_STRLEN],
+		   char local_buf[JP_ENDPOINT_STRLEN])
 {
 	struct nlattr *tb[JUMPING_A_BINDING_MAX + 1];
-	char buf[JP_ENDPOINT_STRLEN];
 	struct jp_endpoint ep = { 0 };
 	struct jp_addr local = { 0 };
 
+	remote[0] = local_buf[0] = '\0';
 	if (nla_parse_nested(tb, JUMPING_A_BINDING_MAX, nest,
 			     jg_policy_binding))
-		return;
+		return -EPROTO;
 	if (tb[JUMPING_A_BINDING_REMOTE_IPV4]) {
 		ep.addr.family = AF_INET;
 		nla_memcpy(&ep.addr.v4, tb[JUMPING_A_BINDING_REMOTE_IPV4], 4);
@@ -30,8 +35,7 @@ static void out_binding(struct out *o, struct nlattr *nest)
 	}
 	if (ep.addr.family && tb[JUMPING_A_BINDING_REMOTE_PORT]) {
 		ep.port = ntohs(nla_get_u16(tb[JUMPING_A_BINDING_REMOTE_PORT]));
-		format_endpoint(&ep, buf, sizeof(buf));
-		out_str(o, "remote", "remote", buf);
+		format_endpoint(&ep, remote, JP_ENDPOINT_STRLEN);
 	}
 	if (tb[JUMPING_A_BINDING_LOCAL_IPV4]) {
 		local.family = AF_INET;
@@ -40,10 +44,79 @@ static void out_binding(struct out *o, struct nlattr *nest)
 		local.family = AF_INET6;
 		nla_memcpy(&local.v6, tb[JUMPING_A_BINDING_LOCAL_IPV6], 16);
 	}
-	if (local.family) {
-		format_addr(&local, buf, sizeof(buf));
-		out_str(o, "local", "local", buf);
+	if (local.family)
+		format_addr(&local, local_buf, JP_ENDPOINT_STRLEN);
+	return 0;
+}
+
+static void out_binding(struct out *o, struct nlattr *nest)
+{
+	char remote[JP_ENDPOINT_STRLEN], local[JP_ENDPOINT_STRLEN];
+
+	if (format_binding(nest, remote, local))
+		return;
+	if (remote[0])
+		out_str(o, "remote", "remote", remote);
+	if (local[0])
+		out_str(o, "local", "local", local);
+}
+
+/* A reason code by name, or its number if this jumpctl does not know it. */
+static void out_reason(struct out *o, const char *key, const char *label,
+		       unsigned int reason)
+{
+	const char *name = reason_name(reason);
+
+	if (name)
+		out_str(o, key, label, name);
+	else
+		out_u64(o, key, label, reason);
+}
+
+/*
+ * One past binding. JSON: a record; text: one line, newest first,
+ * "192.0.2.2:51820 local 192.0.2.1, reattach-validated, 1500 ms ago".
+ */
+static void out_history(struct out *o, struct nlattr *nest)
+{
+	struct nlattr *tb[JUMPING_A_HISTORY_MAX + 1];
+	char remote[JP_ENDPOINT_STRLEN], local[JP_ENDPOINT_STRLEN];
+	char line[3 * JP_ENDPOINT_STRLEN + 64], why[24];
+	const char *reason = NULL;
+	unsigned long long age = 0;
+
+	if (nla_parse_nested(tb, JUMPING_A_HISTORY_MAX, nest,
+			     jg_policy_history) ||
+	    !tb[JUMPING_A_HISTORY_BINDING] ||
+	    format_binding(tb[JUMPING_A_HISTORY_BINDING], remote, local))
+		return;
+	if (tb[JUMPING_A_HISTORY_AGE_MS])
+		age = nla_get_u64(tb[JUMPING_A_HISTORY_AGE_MS]);
+	if (o->mode == OUT_JSON) {
+		out_record_begin(o, NULL);
+		out_str(o, "remote", "remote", remote);
+		if (local[0])
+			out_str(o, "local", "local", local);
+		if (tb[JUMPING_A_HISTORY_REASON])
+			out_reason(o, "reason", "reason",
+				   nla_get_u16(tb[JUMPING_A_HISTORY_REASON]));
+		if (tb[JUMPING_A_HISTORY_AGE_MS])
+			out_u64(o, "age_ms", "age ms", age);
+		out_record_end(o);
+		return;
 	}
+	if (tb[JUMPING_A_HISTORY_REASON]) {
+		unsigned int r = nla_get_u16(tb[JUMPING_A_HISTORY_REASON]);
+
+		reason = reason_name(r);
+		if (!reason) {
+			snprintf(why, sizeof(why), "reason %u", r);
+			reason = why;
+		}
+	}
+	snprintf(line, sizeof(line), "%s%s%s, %s, %llu ms ago", remote,
+		 local[0] ? " local " : "", local, reason ? reason : "-", age);
+	out_str(o, NULL, "binding history", line);
 }
 
 static void out_prefix(struct out *o, struct nlattr *nest)
@@ -127,8 +200,30 @@ int out_session(struct out *o, struct nlattr *nest)
 		else
 			out_u64(o, "state", "state", st);
 	}
+	if (tb[JUMPING_A_SESSION_STATE_AGE_MS])
+		out_u64(o, "state_age_ms", "time in state ms",
+			nla_get_u64(tb[JUMPING_A_SESSION_STATE_AGE_MS]));
+	if (tb[JUMPING_A_SESSION_REASON])
+		out_reason(o, "reason", "last reason",
+			   nla_get_u16(tb[JUMPING_A_SESSION_REASON]));
 	if (tb[JUMPING_A_SESSION_BINDING])
 		out_binding(o, tb[JUMPING_A_SESSION_BINDING]);
+	if (tb[JUMPING_A_SESSION_KEEPALIVE_MS])
+		out_u64(o, "keepalive_ms", "keepalive ms",
+			nla_get_u32(tb[JUMPING_A_SESSION_KEEPALIVE_MS]));
+	/* Absent when nothing was ever received or sent. */
+	if (tb[JUMPING_A_SESSION_RX_AGE_MS])
+		out_u64(o, "rx_age_ms", "last rx ms ago",
+			nla_get_u64(tb[JUMPING_A_SESSION_RX_AGE_MS]));
+	if (tb[JUMPING_A_SESSION_TX_AGE_MS])
+		out_u64(o, "tx_age_ms", "last tx ms ago",
+			nla_get_u64(tb[JUMPING_A_SESSION_TX_AGE_MS]));
+
+	out_list_begin(o, "history");
+	nla_for_each_nested(pos, nest, rem)
+		if (nla_type(pos) == JUMPING_A_SESSION_HISTORY)
+			out_history(o, pos);
+	out_list_end(o);
 
 	/* Prefixes and key slots repeat: walk the nest rather than tb. */
 	out_list_begin(o, "allowed");

@@ -26,6 +26,11 @@ static const struct {
 	{ JUMPING_A_STATS_DROP_NO_KEY, "drop_no_key", "dropped no key" },
 	{ JUMPING_A_STATS_DROP_NO_ROUTE, "drop_no_route",
 	  "dropped no route" },
+	{ JUMPING_A_STATS_RX_UNKNOWN_SOURCE, "rx_unknown_source",
+	  "rx from unknown source" },
+	{ JUMPING_A_STATS_CONTROL_RX, "control_rx", "control rx" },
+	{ JUMPING_A_STATS_CONTROL_TX, "control_tx", "control tx" },
+	{ JUMPING_A_STATS_DROP_CONTROL, "drop_control", "dropped control" },
 };
 
 int out_stats(struct out *o, struct nlattr *nest)

@@ -108,3 +108,20 @@ int parse_key_slot(const char *s, uint8_t *out)
 {
 	return rlookup(key_slots, ARRAY_SIZE(key_slots), s, out);
 }
+
+int parse_state(const char *s, uint8_t *out)
+{
+	return rlookup(states, ARRAY_SIZE(states), s, out);
+}
+
+int parse_reason(const char *s, uint16_t *out)
+{
+	uint8_t v;
+
+	/* Fewer than 256 reasons: the uint8_t lookup holds them all. */
+	_Static_assert(ARRAY_SIZE(reasons) <= 256, "reason table");
+	if (rlookup(reasons, ARRAY_SIZE(reasons), s, &v))
+		return -EINVAL;
+	*out = v;
+	return 0;
+}

@@ -14,5 +14,7 @@ const char *reason_name(unsigned int reason);
 /* 0 and the value, or -EINVAL for an unknown word. */
 int parse_cipher(const char *s, uint8_t *out);
 int parse_key_slot(const char *s, uint8_t *out);
+int parse_state(const char *s, uint8_t *out);
+int parse_reason(const char *s, uint16_t *out);
 
 #endif /* JUMPING_NAMES_H */

@@ -37,6 +37,33 @@ int parse_u32_max(const char *s, uint32_t max, uint32_t *out)
 	return 0;
 }
 
+int parse_duration_ms(const char *s, uint32_t max, uint32_t *out)
+{
+	unsigned long long v, mul;
+	char *end;
+
+	if (!strcmp(s, "off") || !strcmp(s, "0")) {
+		*out = 0;
+		return 0;
+	}
+	if (!isdigit((unsigned char)s[0]))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return -EINVAL;
+	if (!strcmp(end, "ms"))
+		mul = 1;
+	else if (!strcmp(end, "s"))
+		mul = 1000;
+	else
+		return -EINVAL;
+	if (v > max / mul)
+		return -EINVAL;
+	*out = (uint32_t)(v * mul);
+	return 0;
+}
+
 int parse_port(const char *s, uint16_t *out)
 {
 	uint32_t v;

@@ -36,6 +36,12 @@ int parse_u32(const char *s, uint32_t *out);
 int parse_u32_max(const char *s, uint32_t max, uint32_t *out);
 /* A UDP port 0..65535 (0 = closed, for listen-port). */
 int parse_port(const char *s, uint16_t *out);
+/*
+ * A duration in milliseconds, at most max: a whole number with a unit,
+ * "ms" or "s" ("500ms", "2s"), or "0" / "off" for none. (jumpd's config
+ * parser takes the same forms and more units.)
+ */
+int parse_duration_ms(const char *s, uint32_t max, uint32_t *out);
 /* 192.0.2.1, 2001:db8::1 or [2001:db8::1]. */
 int parse_addr(const char *s, struct jp_addr *out);
 /* 192.0.2.1:51820 or [2001:db8::1]:51820; port 1..65535. */

@@ -10,6 +10,8 @@ const struct nla_policy jg_policy_top[JUMPING_A_MAX + 1] = {
 	[JUMPING_A_FWMARK]	= { .type = NLA_U32 },
 	[JUMPING_A_DEV_STATS]	= { .type = NLA_NESTED },
 	[JUMPING_A_SESSION]	= { .type = NLA_NESTED },
+	[JUMPING_A_PACKET]	= { .minlen = 1 },
+	[JUMPING_A_BINDING]	= { .type = NLA_NESTED },
 };
 
 const struct nla_policy jg_policy_session[JUMPING_A_SESSION_MAX + 1] = {
@@ -22,6 +24,19 @@ const struct nla_policy jg_policy_session[JUMPING_A_SESSION_MAX + 1] = {
 	[JUMPING_A_SESSION_STATS]	= { .type = NLA_NESTED },
 	[JUMPING_A_SESSION_REASON]	= { .type = NLA_U16 },
 	[JUMPING_A_SESSION_KEY_SLOT]	= { .type = NLA_U8 },
+	[JUMPING_A_SESSION_KEEPALIVE_MS] = { .type = NLA_U32 },
+	[JUMPING_A_SESSION_RX_AGE_MS]	= { .type = NLA_U64 },
+	[JUMPING_A_SESSION_TX_AGE_MS]	= { .type = NLA_U64 },
+	[JUMPING_A_SESSION_OLD_STATE]	= { .type = NLA_U8 },
+	[JUMPING_A_SESSION_SOURCE]	= { .type = NLA_NESTED },
+	[JUMPING_A_SESSION_STATE_AGE_MS] = { .type = NLA_U64 },
+	[JUMPING_A_SESSION_HISTORY]	= { .type = NLA_NESTED },
+};
+
+const struct nla_policy jg_policy_history[JUMPING_A_HISTORY_MAX + 1] = {
+	[JUMPING_A_HISTORY_BINDING]	= { .type = NLA_NESTED },
+	[JUMPING_A_HISTORY_REASON]	= { .type = NLA_U16 },
+	[JUMPING_A_HISTORY_AGE_MS]	= { .type = NLA_U64 },
 };
 
 const struct nla_policy jg_policy_binding[JUMPING_A_BINDING_MAX + 1] = {
@@ -58,4 +73,8 @@ const struct nla_policy jg_policy_stats[JUMPING_A_STATS_MAX + 1] = {
 	[JUMPING_A_STATS_DROP_MALFORMED]	= { .type = NLA_U64 },
 	[JUMPING_A_STATS_DROP_NO_KEY]		= { .type = NLA_U64 },
 	[JUMPING_A_STATS_DROP_NO_ROUTE]		= { .type = NLA_U64 },
+	[JUMPING_A_STATS_RX_UNKNOWN_SOURCE]	= { .type = NLA_U64 },
+	[JUMPING_A_STATS_CONTROL_RX]		= { .type = NLA_U64 },
+	[JUMPING_A_STATS_CONTROL_TX]		= { .type = NLA_U64 },
+	[JUMPING_A_STATS_DROP_CONTROL]		= { .type = NLA_U64 },
 };

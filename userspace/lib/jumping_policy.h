@@ -15,6 +15,7 @@ extern const struct nla_policy jg_policy_session[JUMPING_A_SESSION_MAX + 1];
 extern const struct nla_policy jg_policy_binding[JUMPING_A_BINDING_MAX + 1];
 extern const struct nla_policy jg_policy_prefix[JUMPING_A_PREFIX_MAX + 1];
 extern const struct nla_policy jg_policy_keyconf[JUMPING_A_KEYCONF_MAX + 1];
+extern const struct nla_policy jg_policy_history[JUMPING_A_HISTORY_MAX + 1];
 extern const struct nla_policy jg_policy_stats[JUMPING_A_STATS_MAX + 1];
 
 #endif /* JUMPING_POLICY_H */
