@@ -368,7 +368,7 @@ static int jp_nl_put_history(struct sk_buff *skb,
 	    nla_put_u16(skb, JUMPING_A_HISTORY_REASON, rec->reason) ||
 	    nla_put_u64_64bit(skb, JUMPING_A_HISTORY_AGE_MS,
 			      jiffies_to_msecs(jiffies - rec->since),
-			      JUMPING_A_SESSION_PAD)) {
+			      JUMPING_A_HISTORY_PAD)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}

@@ -136,6 +136,7 @@ enum jumping_history_attr {
 	JUMPING_A_HISTORY_BINDING,	/* nest, enum jumping_binding_attr */
 	JUMPING_A_HISTORY_REASON,	/* u16, enum jumping_reason */
 	JUMPING_A_HISTORY_AGE_MS,	/* u64, since it was installed */
+	JUMPING_A_HISTORY_PAD,
 
 	__JUMPING_A_HISTORY_MAX,
 	JUMPING_A_HISTORY_MAX = __JUMPING_A_HISTORY_MAX - 1
