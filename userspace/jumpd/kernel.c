@@ -272,9 +272,7 @@ int jk_session_new(struct jd_kernel *k, const struct jk_session_new *s)
 	if (!m)
 		return send_req(k, NULL, NULL, NULL);
 	if (nla_put_u32(m, JUMPING_A_SESSION_PEER_ID, s->peer_id) ||
-	    put_binding(m, JUMPING_A_SESSION_BINDING, &s->remote, &s->local) ||
-	    (s->keepalive_ms &&
-	     nla_put_u32(m, JUMPING_A_SESSION_KEEPALIVE_MS, s->keepalive_ms)))
+	    put_binding(m, JUMPING_A_SESSION_BINDING, &s->remote, &s->local))
 		goto fail;
 	for (i = 0; i < s->n_prefixes; i++)
 		if (put_prefix(m, &s->prefixes[i]))
@@ -295,6 +293,22 @@ int jk_session_set_state(struct jd_kernel *k, uint32_t id, uint8_t state,
 
 	if (m && (nla_put_u8(m, JUMPING_A_SESSION_STATE, state) ||
 		  nla_put_u16(m, JUMPING_A_SESSION_REASON, reason))) {
+		nlmsg_free(m);
+		m = NULL;
+	}
+	if (m)
+		nla_nest_end(m, nest);
+	return send_req(k, m, NULL, NULL);
+}
+
+int jk_session_set_keepalive(struct jd_kernel *k, uint32_t id,
+			     uint32_t keepalive_ms)
+{
+	struct nlattr *nest;
+	struct nl_msg *m = session_msg(k, JUMPING_CMD_SESSION_SET, id, &nest,
+				       0);
+
+	if (m && nla_put_u32(m, JUMPING_A_SESSION_KEEPALIVE_MS, keepalive_ms)) {
 		nlmsg_free(m);
 		m = NULL;
 	}

@@ -40,7 +40,6 @@ struct jk_session_new {
 	struct jp_binding remote, local;
 	const struct jp_prefix *prefixes;
 	unsigned int n_prefixes;
-	uint32_t keepalive_ms;
 };
 
 /* One notification from the event socket. */
@@ -68,6 +67,8 @@ int jk_device_set(struct jd_kernel *k, uint16_t port, bool set_fwmark,
 int jk_session_new(struct jd_kernel *k, const struct jk_session_new *s);
 int jk_session_set_state(struct jd_kernel *k, uint32_t id, uint8_t state,
 			 uint16_t reason);
+int jk_session_set_keepalive(struct jd_kernel *k, uint32_t id,
+			     uint32_t keepalive_ms);
 int jk_session_del(struct jd_kernel *k, uint32_t id);
 int jk_session_get(struct jd_kernel *k, uint32_t id, struct jk_session *out);
 /* Every session of the device; fn is called after the dump is read. */

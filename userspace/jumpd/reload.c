@@ -48,8 +48,15 @@ int jd_load_config(struct jd *d, const char *path, struct jp_config **out,
 }
 
 /* The kept peer takes the new settings; its runtime stays. */
-static void update_peer(struct jd_peer *old, const struct jd_peer *fresh)
+static void update_peer(struct jd *d, struct jd_peer *old,
+			const struct jd_peer *fresh)
 {
+	if (old->has_session &&
+	    old->conf.keepalive_ms != fresh->conf.keepalive_ms &&
+	    jk_session_set_keepalive(&d->k, old->local_id,
+				     (uint32_t)fresh->conf.keepalive_ms))
+		jd_log("reload: peer %s: KeepaliveInterval: %s",
+		       fresh->conf.name, jk_error(&d->k));
 	old->conf = fresh->conf;
 	memcpy(old->psk, fresh->psk, 32);
 	memcpy(old->paths, fresh->paths, sizeof(old->paths));
@@ -95,7 +102,7 @@ void jd_reload(struct jd *d)
 	for (i = 0; i < n; i++) {
 		old = jd_peer_by_pub(d, fresh[i]->conf.public_key);
 		if (old) {
-			update_peer(old, fresh[i]);
+			update_peer(d, old, fresh[i]);
 			old->keep = true;
 			merged[i] = old;
 			sodium_memzero(fresh[i], sizeof(*fresh[i]));

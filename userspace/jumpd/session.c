@@ -18,7 +18,6 @@ int jd_session_install(struct jd *d, struct jd_peer *p, uint32_t local_id,
 		.remote = path->remote, .local = path->local,
 		.prefixes = p->conf.allowed_ips,
 		.n_prefixes = p->conf.n_allowed_ips,
-		.keepalive_ms = (uint32_t)p->conf.keepalive_ms,
 	};
 	uint64_t now = jd_now_ms();
 
@@ -34,6 +33,12 @@ int jd_session_install(struct jd *d, struct jd_peer *p, uint32_t local_id,
 		jk_session_del(&d->k, local_id);
 		return -1;
 	}
+	/* Keepalives only once there is a key to send them with. */
+	if (p->conf.keepalive_ms &&
+	    jk_session_set_keepalive(&d->k, local_id,
+				     (uint32_t)p->conf.keepalive_ms))
+		jd_log("peer %s: KEEPALIVE_MS on %u failed: %s", p->conf.name,
+		       local_id, jk_error(&d->k));
 	p->has_session = true;
 	p->local_id = local_id;
 	p->remote_id = remote_id;
