@@ -158,12 +158,13 @@ $SRV_OUT4:$JP_PORT userspace"
 	# Ages: newest first, so never decreasing down the list.
 	jq_dev "$cli" "[s($CLI_ID).history[].age_ms] | . == sort" | grep -qx true ||
 		fail "history ages out of order: $(jq_dev "$cli" "s($CLI_ID).history")"
-	for i in 1 2 3 4 5 6 7; do
+	# Nine in all: the first (from session add) falls out.
+	for i in 1 2 3 4 5 6; do
 		jc binding set jp0 id $CLI_ID remote "$SRV_OUT4:$((JP_PORT + i))" \
 			reason rx-resumed
 	done
 	assert_eq "history length" 8 "$(jq_dev "$cli" "s($CLI_ID).history | length")"
-	assert_eq "newest" "$SRV_OUT4:$((JP_PORT + 7))" \
+	assert_eq "newest" "$SRV_OUT4:$((JP_PORT + 6))" \
 		"$(jq_dev "$cli" "s($CLI_ID).history[0].remote")"
 	assert_eq "oldest kept" "$SRV_OUT4B:$JP_PORT reattach-validated" \
 		"$(jq_dev "$cli" "s($CLI_ID).history[7] | \"\(.remote) \(.reason)\"")"
