@@ -230,8 +230,8 @@ static void on_request(struct jd *d, struct jd_peer *p,
 				     v->pending.nonce);
 	v->sent = 0;
 	v->deadline_ms = now + VALIDATION_MS;
-	if (p->fsm.state != JUMPING_STATE_RECOVERING)
-		jd_apply(d, p, JP_EV_REATTACH_REQUESTED, NULL);
+	/* Also in RECOVERING: the audit log shows every accepted request. */
+	jd_apply(d, p, JP_EV_REATTACH_REQUESTED, NULL);
 	send_challenge(d, p, now);
 }
 
