@@ -17,6 +17,7 @@
 #include "kernel.h"
 #include "ratelimit.h"
 #include "reattach.h"
+#include "rx_age.h"
 #include "state.h"
 #include "timers.h"
 
@@ -91,9 +92,7 @@ struct jd_peer {
 	struct jd_path cur;		/* the binding, with our local address */
 	unsigned int cur_path;
 	uint64_t last_rx_ms;		/* last authenticated rx on the binding */
-	bool rx_seen;			/* rx_age_prev is valid */
-	uint64_t rx_age_prev;		/* RX_AGE_MS at the previous poll */
-	uint64_t rx_poll_ms;		/* when that poll was */
+	struct jp_rx_age rx_age;		/* RX_AGE_MS history */
 	uint64_t last_hs_ms;		/* last handshake (rekey timer) */
 	uint64_t next_poll_ms;
 

@@ -187,7 +187,7 @@ static void adopt_one(struct jd *d, const struct jk_session *ks)
 			now - ks->rx_age_ms : now;
 	p->next_poll_ms = now;
 	jp_fsm_init(&p->fsm, now);
-	p->rx_seen = false;
+	jp_rx_age_reset(&p->rx_age);
 	sodium_memzero(&s, sizeof(s));
 	jd_audit_event(d, p, "adopted", JUMPING_REASON_ADOPTED, NULL,
 		       &path.remote);

@@ -51,7 +51,7 @@ int jd_session_install(struct jd *d, struct jd_peer *p, uint32_t local_id,
 	p->last_rx_ms = now;
 	p->last_hs_ms = now;
 	p->next_poll_ms = now;
-	p->rx_seen = false;
+	jp_rx_age_reset(&p->rx_age);
 	memset(&p->replay, 0, sizeof(p->replay));
 	jd_reattach_reset(p);
 	jd_apply(d, p, JP_EV_HANDSHAKE_DONE, path);

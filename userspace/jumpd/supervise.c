@@ -11,34 +11,6 @@
 
 #define POLL_UNSTABLE_MS	50
 #define POLL_MAX_MS		1000
-#define RX_SLACK_MS		20
-
-/*
- * Did an authenticated packet arrive on the binding since the last poll?
- * Not "now - age > last rx": the kernel counts the age in jiffies, which
- * drift from our clock (by seconds over a long silence on a loaded
- * guest), so the derived time creeps and would fake fresh rx. Compare ages
- * instead: without rx the age grows by the time between polls; an age
- * clearly below that (slack for the drift over one interval) is new rx.
- */
-static bool rx_is_new(struct jd_peer *p, const struct jk_session *s,
-		      uint64_t now)
-{
-	uint64_t elapsed, slack;
-	bool fresh;
-
-	if (!p->rx_seen) {
-		fresh = now - s->rx_age_ms > p->last_rx_ms;
-	} else {
-		elapsed = now - p->rx_poll_ms;
-		slack = elapsed / 4 > RX_SLACK_MS ? elapsed / 4 : RX_SLACK_MS;
-		fresh = s->rx_age_ms + slack < p->rx_age_prev + elapsed;
-	}
-	p->rx_seen = true;
-	p->rx_age_prev = s->rx_age_ms;
-	p->rx_poll_ms = now;
-	return fresh;
-}
 
 uint64_t jd_supervise(struct jd *d, struct jd_peer *p, uint64_t now)
 {
@@ -64,7 +36,8 @@ uint64_t jd_supervise(struct jd *d, struct jd_peer *p, uint64_t now)
 		p->next_poll_ms = now + POLL_MAX_MS;
 		return p->next_poll_ms;
 	}
-	if (s.has_rx_age && s.rx_age_ms <= now && rx_is_new(p, &s, now)) {
+	if (s.has_rx_age && s.rx_age_ms <= now &&
+	    jp_rx_age_fresh(&p->rx_age, s.rx_age_ms, now, p->last_rx_ms)) {
 		p->last_rx_ms = now - s.rx_age_ms;
 		if (p->fsm.state == JUMPING_STATE_VOLATILE ||
 		    p->fsm.state == JUMPING_STATE_RECOVERING) {
