@@ -182,6 +182,9 @@ void jd_persist_remove(struct jd *d, uint32_t local_id);
 /* Adopt the kernel's sessions we have state for. */
 void jd_adopt(struct jd *d);
 
+/* main.c: the budgets of [Interface] (handshakes, REATTACH per source). */
+void jd_rate_limits_init(struct jd *d, const struct jp_conf_iface *ifc);
+
 /* reload.c */
 int jd_load_config(struct jd *d, const char *path, struct jp_config **out,
 		   uint8_t priv[32]);

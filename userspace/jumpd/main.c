@@ -122,6 +122,18 @@ static void arm(int tfd, uint64_t at_ms)
 	timerfd_settime(tfd, TFD_TIMER_ABSTIME, &its, NULL);
 }
 
+void jd_rate_limits_init(struct jd *d, const struct jp_conf_iface *ifc)
+{
+	jp_rl_init(&d->hs_all, d->hs_all_slot, 1, ifc->handshake_rate.count,
+		   ifc->handshake_rate.window_ms, d->rl_seed);
+	jp_rl_init(&d->hs_source, d->hs_source_slots, 256,
+		   ifc->handshake_source_rate.count,
+		   ifc->handshake_source_rate.window_ms, d->rl_seed);
+	jp_rl_init(&d->ra_source, d->ra_source_slots, 256,
+		   ifc->reattach_source_rate.count,
+		   ifc->reattach_source_rate.window_ms, d->rl_seed);
+}
+
 static int setup(struct jd *d)
 {
 	struct jp_conf_iface *ifc;
@@ -134,14 +146,7 @@ static int setup(struct jd *d)
 	crypto_scalarmult_base(d->pub, d->priv);
 	jp_hs_mac1_key(d->mac1_key, d->pub);
 	randombytes_buf(d->rl_seed, sizeof(d->rl_seed));
-	jp_rl_init(&d->hs_all, d->hs_all_slot, 1, ifc->handshake_rate.count,
-		   ifc->handshake_rate.window_ms, d->rl_seed);
-	jp_rl_init(&d->hs_source, d->hs_source_slots, 256,
-		   ifc->handshake_source_rate.count,
-		   ifc->handshake_source_rate.window_ms, d->rl_seed);
-	jp_rl_init(&d->ra_source, d->ra_source_slots, 256,
-		   ifc->reattach_source_rate.count,
-		   ifc->reattach_source_rate.window_ms, d->rl_seed);
+	jd_rate_limits_init(d, ifc);
 	if (jk_open(&d->k, err, sizeof(err))) {
 		jd_log("%s", err);
 		return -1;

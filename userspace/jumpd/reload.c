@@ -143,6 +143,15 @@ void jd_reload(struct jd *d)
 		if (cfg->iface.audit_log[0] && !d->audit)
 			jd_log("reload: AuditLog %s: %m", cfg->iface.audit_log);
 	}
+	if (memcmp(&cfg->iface.handshake_rate, &d->cfg->iface.handshake_rate,
+		   sizeof(cfg->iface.handshake_rate)) ||
+	    memcmp(&cfg->iface.handshake_source_rate,
+		   &d->cfg->iface.handshake_source_rate,
+		   sizeof(cfg->iface.handshake_source_rate)) ||
+	    memcmp(&cfg->iface.reattach_source_rate,
+		   &d->cfg->iface.reattach_source_rate,
+		   sizeof(cfg->iface.reattach_source_rate)))
+		jd_rate_limits_init(d, &cfg->iface);
 	jp_config_free(d->cfg);
 	d->cfg = cfg;
 	jd_log("reload: %u peers", d->n_peers);
