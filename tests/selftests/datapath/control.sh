@@ -27,6 +27,10 @@ got() {
 	[ "$(grep -c '^$' "$1")" -ge "$2" ]
 }
 
+got_lines() {
+	[ "$(wc -l <"$1")" -ge "$2" ]
+}
+
 # packet_send NS HEX BINDING: send a control datagram from NS.
 packet_send() {
 	ip netns exec "$1" "$NLRAW" packet_send ifname:string=jp0 \
@@ -47,6 +51,12 @@ send_receive() {
 	fi
 	out=$topo_tmp/rx
 	listen "$srv" control 3 "$out"
+	# jumpctl's view of the same: one JSON line per datagram.
+	ip netns exec "$srv" "$JPCTL" --json monitor --control \
+		>"$topo_tmp/mon" 2>"$topo_tmp/mon.err" &
+	topo_pids+=("$!")
+	wait_until 20 grep -q monitoring "$topo_tmp/mon.err" ||
+		fail "jumpctl monitor did not start: $(cat "$topo_tmp/mon.err")"
 	for type in 02 03 04; do
 		packet_send "$cli" "${type}00c0ffee" "$to"
 	done
@@ -59,6 +69,11 @@ send_receive() {
 		"$(sed -n 's/^binding=//p' "$out")"
 	assert_eq "ifindex" "$(ip -n "$srv" -o link show jp0 | cut -d: -f1)" \
 		"$(sed -n 's/^ifindex=//p' "$out" | sort -u)"
+	wait_until 20 got_lines "$topo_tmp/mon" 3 ||
+		fail "jumpctl monitor --control: $(cat "$topo_tmp/mon")"
+	assert_eq "jumpctl monitor --control" \
+		"$(printf 'control-rx jp0 %s 5 %s\n' 2 "${from%/*}" 3 "${from%/*}" 4 "${from%/*}")" \
+		"$(jq -r '"\(.event) \(.dev) \(.type) \(.len) \(.from)"' "$topo_tmp/mon")"
 	assert_eq "client control_tx" 3 "$(jq_dev "$cli" .stats.control_tx)"
 	wait_counter "$srv" .stats.control_rx 3
 	assert_eq "server drop_control" 0 "$(jq_dev "$srv" .stats.drop_control)"
