@@ -133,7 +133,7 @@ spoofed() {
 	# The client's requests are captured at the router and kept from the
 	# server: their counters stay fresh, their proofs valid.
 	capture_requests "$topo_tmp/req"
-	block udp dport $SRV_PORT @th,64,16 0x0401 drop
+	block iifname '{ "cl0", "cl1" }' udp dport $SRV_PORT @th,64,16 0x0401 drop
 	ip -n "$cli" link set "up$up" down
 	wait_until 60 test -s "$topo_tmp/req" || fail "no request captured"
 	n=$(wc -l <"$topo_tmp/req")
@@ -159,8 +159,8 @@ spoofed() {
 }
 
 ktap_begin 4
-run_case "forged REATTACH (bad MAC): rejected as reattach-bad-proof, session unaffected" forged
-run_case "replayed REATTACH (captured): rejected as reattach-replayed, session unaffected" replayed
-run_case "REATTACH flood past the rate limit: rejected as reattach-rate-limited, session unaffected" flood
-run_case "REATTACH from a spoofed source: the server sends it at most 3x what it received" spoofed
+jd_case "forged REATTACH (bad MAC): rejected as reattach-bad-proof, session unaffected" forged
+jd_case "replayed REATTACH (captured): rejected as reattach-replayed, session unaffected" replayed
+jd_case "REATTACH flood past the rate limit: rejected as reattach-rate-limited, session unaffected" flood
+jd_case "REATTACH from a spoofed source: the server sends it at most 3x what it received" spoofed
 ktap_end

@@ -47,8 +47,8 @@ traffic() {
 }
 
 ktap_begin 2
-run_case "jumpd from config files alone: both sides attached, ids agree, audit says handshake-done" \
+jd_case "jumpd from config files alone: both sides attached, ids agree, audit says handshake-done" \
 	established
-run_case "ping (IPv4, IPv6, both ways) and a checksummed TCP stream through the session" \
+jd_case "ping (IPv4, IPv6, both ways) and a checksummed TCP stream through the session" \
 	traffic
 ktap_end

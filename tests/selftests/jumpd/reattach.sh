@@ -26,6 +26,7 @@ move() {
 	stream_wait_more 1000000 60 || fail "the stream stalled at $(stream_bytes) bytes"
 	before=$(binding_remote srv)
 	echo "before: session $ids, uplink up$up, the server sees the client at $before"
+	echo "$how at $(date +%T.%3N)"
 	case $how in
 	addr-del)
 		ip -n "$cli" addr flush dev "up$up" ;;
@@ -34,11 +35,11 @@ move() {
 	nat)
 		in_rtr nft -f - <<-EOF
 		flush chain ip nat postrouting
-		add rule ip nat postrouting oifname "sv0" ip saddr { $UP0_CLI, $UP1_CLI } masquerade to :20000-20999
+		add rule ip nat postrouting oifname "sv0" ip saddr { $UP0_CLI, $UP1_CLI } meta l4proto udp masquerade to :20000-20999
+		add rule ip nat postrouting oifname "sv0" ip saddr { $UP0_CLI, $UP1_CLI } masquerade
 		EOF
 		in_rtr conntrack -F 2>/dev/null ;;
 	esac
-	echo "$how at $(date +%T.%3N)"
 	wait_audit 60 srv "$validated"
 	wait_audit 60 cli "$validated"
 	wait_attached 30 || fail "not attached on both sides after the reattach"
@@ -65,10 +66,10 @@ move() {
 }
 
 ktap_begin 3
-run_case "client's uplink address removed mid-stream: reattached over the other uplink, same session, stream intact" \
+jd_case "client's uplink address removed mid-stream: reattached over the other uplink, same session, stream intact" \
 	move addr-del
-run_case "client's uplink down mid-stream: reattached over the other uplink, same session, stream intact" \
+jd_case "client's uplink down mid-stream: reattached over the other uplink, same session, stream intact" \
 	move link-down
-run_case "NAT mapping changed mid-stream: reattached through the new mapping, same session, stream intact" \
+jd_case "NAT mapping changed mid-stream: reattached through the new mapping, same session, stream intact" \
 	move nat
 ktap_end

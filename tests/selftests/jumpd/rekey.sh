@@ -77,6 +77,6 @@ under_ping() {
 }
 
 ktap_begin 2
-run_case "TCP stream across 3 rekeys: no drop, checksum right, key id changes, same session" under_stream
-run_case "ping every 50 ms across 3 rekeys: every reply, no drop, same session" under_ping
+jd_case "TCP stream across 3 rekeys: no drop, checksum right, key id changes, same session" under_stream
+jd_case "ping every 50 ms across 3 rekeys: every reply, no drop, same session" under_ping
 ktap_end

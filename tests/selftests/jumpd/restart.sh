@@ -45,8 +45,8 @@ restart() {
 }
 
 ktap_begin 2
-run_case "server's jumpd SIGKILLed mid-stream: traffic flows on; restarted, it adopts the session" \
+jd_case "server's jumpd SIGKILLed mid-stream: traffic flows on; restarted, it adopts the session" \
 	restart srv
-run_case "both jumpd SIGKILLed mid-stream: traffic flows on; restarted, both adopt the session" \
+jd_case "both jumpd SIGKILLed mid-stream: traffic flows on; restarted, both adopt the session" \
 	restart srv cli
 ktap_end

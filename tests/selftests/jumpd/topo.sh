@@ -472,6 +472,18 @@ stream_finish() {
 	stream_gap=$(jq -r .gap_ms "$d/recv.json")
 }
 
+# jd_case NAME FUNCTION [ARGS...]: run_case, unless JD_ONLY (a pattern
+# for debugging one case) does not match FUNCTION ARGS: then a skip.
+jd_case() {
+	local name=$1
+
+	shift
+	case "$*" in
+	${JD_ONLY:-*}) run_case "$name" "$@" ;;
+	*) run_case "$name" skip "not selected by JD_ONLY=$JD_ONLY" ;;
+	esac
+}
+
 # --- case end ---------------------------------------------------------------
 
 # topo_exit STATUS: on failure, what the daemons said and saw; then stop

@@ -52,6 +52,6 @@ returns() {
 }
 
 ktap_begin 2
-run_case "transport dead past SessionTTL: terminated (ttl-expired) on both sides, kernel session gone" expires
-run_case "transport back before SessionTTL: the same session attached again" returns
+jd_case "transport dead past SessionTTL: terminated (ttl-expired) on both sides, kernel session gone" expires
+jd_case "transport back before SessionTTL: the same session attached again" returns
 ktap_end
