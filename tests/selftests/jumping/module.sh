@@ -8,6 +8,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/helpers.sh"
 
 ROUNDS=20
+# The debug kernel (lockdep, KASAN, kmemleak on every load and unload) did
+# not finish 20 rounds in this script's 15 minutes under TCG; 3 rounds
+# still take every path, first and last round included.
+[ -n "${JP_DEBUG_KERNEL:-}" ] && ROUNDS=3
 PORTS=(40100 40101 40102)
 
 # One round's devices: two in the initial namespace, two in ns_a, one in
