@@ -132,9 +132,13 @@ static void on_challenge(struct jd *d, struct jd_peer *p,
 	jp_reattach_encode_response(msg, p->reattach_key, p->remote_id,
 				    c.counter, &c.binding, c.nonce);
 	jk_packet_send(&d->k, msg, sizeof(msg), &path.remote, &path.local);
-	if (!m->active)
-		return;		/* a repeated challenge: answered again */
+	/*
+	 * Whoever we answer moves the session there: follow, even if the
+	 * move had been given up (rx resumed meanwhile on the old path).
+	 */
 	m->active = false;
+	if (!memcmp(&path, &p->cur, sizeof(path)))
+		return;		/* a repeated challenge: answered again */
 	for (slot = 0; slot < p->n_paths; slot++)
 		if (!memcmp(&p->paths[slot], &path, sizeof(path)))
 			p->cur_path = slot;

@@ -83,6 +83,8 @@ bool jd_apply(struct jd *d, struct jd_peer *p, enum jp_event ev,
 			       p->conf.name, p->local_id, jk_error(&d->k));
 		p->cur = *nb;
 		p->last_rx_ms = now;	/* the path just proved itself */
+		/* A new binding: its RX_AGE is not comparable with the old. */
+		jp_rx_age_reset(&p->rx_age);
 	}
 	if (!tr.audit)
 		return true;

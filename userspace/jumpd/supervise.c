@@ -39,8 +39,10 @@ uint64_t jd_supervise(struct jd *d, struct jd_peer *p, uint64_t now)
 	if (s.has_rx_age && s.rx_age_ms <= now &&
 	    jp_rx_age_fresh(&p->rx_age, s.rx_age_ms, now, p->last_rx_ms)) {
 		p->last_rx_ms = now - s.rx_age_ms;
-		if (p->fsm.state == JUMPING_STATE_VOLATILE ||
-		    p->fsm.state == JUMPING_STATE_RECOVERING) {
+		/* Only rx within VolatileAfter can say the path is alive. */
+		if ((p->fsm.state == JUMPING_STATE_VOLATILE ||
+		     p->fsm.state == JUMPING_STATE_RECOVERING) &&
+		    s.rx_age_ms < p->timing.volatile_after_ms) {
 			jd_apply(d, p, JP_EV_AUTH_RX, NULL);
 			if (p->fsm.state == JUMPING_STATE_ATTACHED)
 				p->mover.active = false;
