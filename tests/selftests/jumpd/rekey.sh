@@ -39,7 +39,10 @@ check_after() {
 	wait_until 20 same_key_id || fail "key ids differ: client $(key_id cli), server $(key_id srv)"
 	assert_eq "client data drops" 0 "$(data_drops cli)"
 	assert_eq "server data drops" 0 "$(data_drops srv)"
-	echo "rekeys in the client's audit log: $(audit_count cli '.reason == "rekey" or .event == "rekey"')"
+	echo "rekey lines in the client's audit log: $(audit_count cli '.reason == "rekey" or .event == "rekey"')"
+	transitions cli | grep rekey | sed 's/^/client: /'
+	transitions srv | grep rekey | sed 's/^/server: /'
+	true
 }
 
 under_stream() {
