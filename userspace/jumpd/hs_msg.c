@@ -4,20 +4,9 @@
 #include <sodium.h>
 #include <linux/jumping.h>
 #include "hs_msg.h"
+#include "wire.h"
 
 static const char mac1_label[] = "jumping-vpn mac1 v1";
-
-static void put_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24); p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8); p[3] = (uint8_t)v;
-}
-
-static uint32_t get_be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
 
 void jp_hs_mac1_key(uint8_t key[JP_HS_MAC1_KEY_LEN], const uint8_t pub[32])
 {

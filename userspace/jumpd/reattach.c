@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 #include <sodium.h>
 #include "reattach.h"
+#include "wire.h"
 
 static const char key_label[] = "jumping-vpn reattach key v1";
 
@@ -24,29 +25,6 @@ void jp_reattach_derive_key(uint8_t key[JP_REATTACH_KEY_LEN],
 uint64_t jp_reattach_counter_from_time(uint64_t wall_us, uint64_t last)
 {
 	return wall_us > last ? wall_us : last + 1;
-}
-
-static void put_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24); p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8); p[3] = (uint8_t)v;
-}
-
-static uint32_t get_be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
-
-static void put_be64(uint8_t *p, uint64_t v)
-{
-	put_be32(p, (uint32_t)(v >> 32));
-	put_be32(p + 4, (uint32_t)v);
-}
-
-static uint64_t get_be64(const uint8_t *p)
-{
-	return (uint64_t)get_be32(p) << 32 | get_be32(p + 4);
 }
 
 /* Wire family is 4 or 6, not the host's AF_* numbers. */
