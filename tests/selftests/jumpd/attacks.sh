@@ -133,7 +133,7 @@ spoofed() {
 	# The client's requests are captured at the router and kept from the
 	# server: their counters stay fresh, their proofs valid.
 	capture_requests "$topo_tmp/req"
-	block iifname '{ "cl0", "cl1" }' udp dport $SRV_PORT @th,64,16 0x0401 drop
+	block iifname '"cl*"' udp dport $SRV_PORT @th,64,16 0x0401 drop
 	ip -n "$cli" link set "up$up" down
 	wait_until 60 test -s "$topo_tmp/req" || fail "no request captured"
 	n=$(wc -l <"$topo_tmp/req")

@@ -35,8 +35,8 @@ move() {
 	nat)
 		in_rtr nft -f - <<-EOF
 		flush chain ip nat postrouting
-		add rule ip nat postrouting oifname "sv0" ip saddr { $UP0_CLI, $UP1_CLI } meta l4proto udp masquerade to :20000-20999
-		add rule ip nat postrouting oifname "sv0" ip saddr { $UP0_CLI, $UP1_CLI } masquerade
+		add rule ip nat postrouting iifname "cl*" oifname "sv0" meta l4proto udp masquerade to :20000-20999
+		add rule ip nat postrouting iifname "cl*" oifname "sv0" masquerade
 		EOF
 		in_rtr conntrack -F 2>/dev/null ;;
 	esac
