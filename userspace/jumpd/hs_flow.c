@@ -116,13 +116,19 @@ uint64_t jd_hs_tick(struct jd *d, struct jd_peer *p, uint64_t now)
 
 /* ---- responder ---------------------------------------------------------- */
 
-/* Rekey: the new key goes to the secondary slot until the confirm. */
-static void respond_rekey(struct jd *d, struct jd_peer *p,
-			  const struct jp_hs_init_payload *pl,
-			  const struct jp_hs_keys *keys)
+/*
+ * Rekey: the new key goes to the secondary slot until the confirm. An
+ * initiation with the key id we already hold pending is a retry: our
+ * answer was lost, the peer never had that key, so it is replaced. One
+ * with a newer key id means the peer had our answer and sends under
+ * that key, and only its confirm was lost: swap to it first.
+ */
+static int respond_rekey(struct jd *d, struct jd_peer *p,
+			 const struct jp_hs_init_payload *pl,
+			 const struct jp_hs_keys *keys)
 {
-	/* A confirm we never got: its key is in use by the peer, swap now. */
-	if (p->swap_pending && !jk_key_swap(&d->k, p->local_id)) {
+	if (p->swap_pending && pl->key_id != p->swap_key_id &&
+	    !jk_key_swap(&d->k, p->local_id)) {
 		p->key_id = p->swap_key_id;
 		p->swap_pending = false;
 	}
@@ -130,12 +136,13 @@ static void respond_rekey(struct jd *d, struct jd_peer *p,
 		       pl->key_id, keys->send, keys->recv)) {
 		jd_log("peer %s: rekey KEY_NEW %u failed: %s", p->conf.name,
 		       p->local_id, jk_error(&d->k));
-		return;
+		return -1;
 	}
 	p->swap_pending = true;
 	p->swap_key_id = pl->key_id;
 	p->last_hs_ms = jd_now_ms();
 	jd_apply(d, p, JP_EV_HANDSHAKE_DONE, NULL);
+	return 0;
 }
 
 void jd_hs_on_init(struct jd *d, const struct jk_event *ev)
@@ -197,7 +204,9 @@ void jd_hs_on_init(struct jd *d, const struct jk_event *ev)
 		goto out;
 	}
 	if (pl.flags & JP_HS_FLAG_REKEY) {
-		respond_rekey(d, p, &pl, &keys);
+		/* No answer for a key we could not install. */
+		if (respond_rekey(d, p, &pl, &keys))
+			goto out;
 		path = p->cur;
 	} else {
 		if (p->has_session) {
