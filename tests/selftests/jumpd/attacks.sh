@@ -6,8 +6,9 @@
 # limit, and a valid one sent from a third party's address (captured and
 # kept from the server, then sent from the victim namespace). Each is
 # rejected and logged with its reason in the audit log, and the session is
-# unaffected: same ids, same binding, traffic flows. The server never
-# sends the third party more than 3x the bytes it received from it.
+# unaffected: same ids, same binding (unless the client moved on its own),
+# traffic flows. The server never sends the third party more than 3x the
+# bytes it received from it.
 # ctlpkt.py builds, captures and sends the datagrams (reattach.h format).
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/topo.sh"
@@ -16,15 +17,32 @@ CTLPKT=$JP_TOPO_DIR/ctlpkt.py
 rejected='.event == "reattach-rejected"'
 validated='.event == "transition" and .new == "attached" and .reason == "reattach-validated"'
 
-# unaffected IDS BINDING: the session is still the same, bound as before,
-# attached, and carries traffic.
+# client_moves: the reattaches the client itself asked for. On a loaded
+# host it can see a silence long enough to move on its own; a binding
+# change at the server after one is its doing, not the attacker's.
+client_moves() {
+	audit_count cli '.event == "transition" and .reason == "reattach-requested"'
+}
+
+# unaffected IDS BINDING MOVES: the session is still the same, bound as it
+# was when the client had asked for MOVES reattaches (unless it has asked
+# for more since), attached, and carries traffic.
 unaffected() {
 	assert_eq "session ids" "$1" "$(session_ids)"
-	assert_eq "server's binding" "$2" "$(binding_remote srv)"
+	[ "$(client_moves)" -gt "$3" ] ||
+		assert_eq "server's binding" "$2" "$(binding_remote srv)"
 	assert_eq "server sessions" 1 "$(session_count srv)"
 	wait_attached 10 || fail "not attached: client $(state cli), server $(state srv)"
 	pings_ok cli 3 -i 0.2 $SRV_IN4
 	pings_ok srv 3 -i 0.2 $CLI_IN4
+}
+
+# no_forged_move MOVES: no request the client did not make reached the
+# server's state machine.
+no_forged_move() {
+	[ "$(client_moves)" -gt "$1" ] ||
+		! audit_has srv '.reason == "reattach-requested"' ||
+		fail "a forged request reached the state machine"
 }
 
 # forge_request FILE: a request for the server's session, claiming the
@@ -34,18 +52,17 @@ forge_request() {
 }
 
 forged() {
-	local ids binding
+	local ids binding moves
 
 	topo_setup
 	jd_start_both
-	ids=$(session_ids) binding=$(binding_remote srv)
+	ids=$(session_ids) moves=$(client_moves) binding=$(binding_remote srv)
 	forge_request "$topo_tmp/forged"
 	in_rtr "$PY" "$CTLPKT" send $SRV_OUT $SRV_PORT "$topo_tmp/forged"
 	wait_audit 30 srv "$rejected and .reason == \"reattach-bad-proof\""
 	audit srv "$rejected"
-	unaffected "$ids" "$binding"
-	! audit_has srv '.reason == "reattach-requested"' ||
-		fail "a forged request reached the state machine"
+	unaffected "$ids" "$binding" "$moves"
+	no_forged_move "$moves"
 }
 
 # capture_requests FILE: REATTACH requests arriving at the router, from now.
@@ -57,7 +74,7 @@ capture_requests() {
 }
 
 replayed() {
-	local ids binding up n
+	local ids binding moves up n
 
 	topo_setup
 	jd_start_both
@@ -69,7 +86,7 @@ replayed() {
 	wait_audit 60 srv "$validated"
 	wait_attached 30 || fail "not attached after the reattach"
 	wait_until 10 test -s "$topo_tmp/req" || fail "no request captured"
-	binding=$(binding_remote srv)
+	moves=$(client_moves) binding=$(binding_remote srv)
 	n=$(wc -l <"$topo_tmp/req")
 	echo "captured $n request(s); the session moved to $binding"
 	# The first request again, exactly as it was (its counter is not above
@@ -80,7 +97,7 @@ replayed() {
 	in_rtr "$PY" "$CTLPKT" send $SRV_OUT $SRV_PORT "$topo_tmp/req" 1 1 flip 15
 	wait_audit 30 srv "$rejected and .reason == \"reattach-bad-proof\""
 	audit srv "$rejected"
-	unaffected "$ids" "$binding"
+	unaffected "$ids" "$binding" "$moves"
 }
 
 # flood_seen COUNT DROPS_BEFORE: every request of the flood was rejected
@@ -99,11 +116,11 @@ flood_seen() {
 # (ReattachSourceRateLimit, 10/1s) is checked first, so most of them are
 # refused before their MAC is even computed.
 flood() {
-	local ids binding count=60 drops0 flood_result
+	local ids binding moves count=60 drops0 flood_result
 
 	topo_setup
 	jd_start_both
-	ids=$(session_ids) binding=$(binding_remote srv)
+	ids=$(session_ids) moves=$(client_moves) binding=$(binding_remote srv)
 	drops0=$(dev_stat srv drop_control)
 	forge_request "$topo_tmp/forged"
 	in_rtr "$PY" "$CTLPKT" send $SRV_OUT $SRV_PORT "$topo_tmp/forged" 1 $count
@@ -112,9 +129,8 @@ flood() {
 	echo "$count requests back to back: $flood_result"
 	audit_has srv "$rejected and .reason == \"reattach-rate-limited\"" ||
 		fail "nothing rate-limited"
-	unaffected "$ids" "$binding"
-	! audit_has srv '.reason == "reattach-requested"' ||
-		fail "a forged request reached the state machine"
+	unaffected "$ids" "$binding" "$moves"
+	no_forged_move "$moves"
 }
 
 # udp_payload SIDE NAME: UDP payload bytes of a counter of IPv4 datagrams
