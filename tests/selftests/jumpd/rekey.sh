@@ -8,6 +8,14 @@
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/topo.sh"
 
+# A rekey every 2 s; on the debug kernel every 10 s, where reading both
+# sides' key ids takes seconds and a faster rekey changes them under the
+# reads (seen: client 0, server "2 1" a moment later).
+REKEY_AFTER=2s REKEY_WAIT=120
+if [ "${JP_DEBUG_KERNEL:-0}" = 1 ]; then
+	REKEY_AFTER=10s REKEY_WAIT=300
+fi
+
 key_id() {
 	show "$1" '.primary_key.key_id'
 }
@@ -58,20 +66,20 @@ check_after() {
 }
 
 under_stream() {
-	local ids TOPO_PEER_EXTRA="RekeyAfter = 2s"
+	local ids TOPO_PEER_EXTRA="RekeyAfter = $REKEY_AFTER"
 
 	topo_setup
 	jd_start_both
 	ids=$(session_ids)
 	stream_start
-	wait_rekeys 3 120
+	wait_rekeys 3 $REKEY_WAIT
 	stream_finish
 	echo "stream: $stream_total bytes, same sha256 at both ends, gap $stream_gap ms"
 	check_after "$ids"
 }
 
 under_ping() {
-	local ids pid TOPO_PEER_EXTRA="RekeyAfter = 2s"
+	local ids pid TOPO_PEER_EXTRA="RekeyAfter = $REKEY_AFTER"
 
 	topo_setup
 	jd_start_both
@@ -80,7 +88,7 @@ under_ping() {
 		>"$topo_tmp/ping.log" 2>&1 &
 	pid=$!
 	topo_pids+=("$pid")
-	wait_rekeys 3 120
+	wait_rekeys 3 $REKEY_WAIT
 	kill -INT "$pid"
 	wait "$pid" || true
 	cat "$topo_tmp/ping.log"
@@ -106,7 +114,7 @@ answered_at_least() {
 # it). Seen on the debug kernel when a rekey met a reattach: the server
 # swapped, then refused the retry's key, and the session died.
 lost_answer() {
-	local ids before kid TOPO_PEER_EXTRA="RekeyAfter = 2s"
+	local ids before kid TOPO_PEER_EXTRA="RekeyAfter = $REKEY_AFTER"
 
 	topo_setup
 	jd_start_both
@@ -123,7 +131,7 @@ lost_answer() {
 		fail "the server answered no retry of the rekey in 60 s"
 	assert_eq "client key id while the answers are lost" "$kid" "$(key_id cli)"
 	unblock
-	wait_rekeys 1 60
+	wait_rekeys 1 $REKEY_WAIT
 	pings_ok cli 5 -i 0.2 $SRV_IN4
 	pings_ok srv 5 -i 0.2 $CLI_IN4
 	check_after "$ids"
