@@ -94,6 +94,12 @@ cleanup_ns() {
 	jp_namespaces=()
 }
 
+# jp_debug_kernel: the guest runs the debug kernel (run-in-guest
+# --debug-kernel), where everything takes several times as long.
+jp_debug_kernel() {
+	[ "${JP_DEBUG_KERNEL:-0}" = 1 ]
+}
+
 jp_module_loaded() {
 	[ -d /sys/module/jumping ]
 }

@@ -24,12 +24,16 @@ client_moves() {
 	audit_count cli '.event == "transition" and .reason == "reattach-requested"'
 }
 
+client_moved_since() {	# client_moved_since MOVES
+	[ "$(client_moves)" -gt "$1" ]
+}
+
 # unaffected IDS BINDING MOVES: the session is still the same, bound as it
 # was when the client had asked for MOVES reattaches (unless it has asked
 # for more since), attached, and carries traffic.
 unaffected() {
 	assert_eq "session ids" "$1" "$(session_ids)"
-	[ "$(client_moves)" -gt "$3" ] ||
+	client_moved_since "$3" ||
 		assert_eq "server's binding" "$2" "$(binding_remote srv)"
 	assert_eq "server sessions" 1 "$(session_count srv)"
 	wait_attached 10 || fail "not attached: client $(state cli), server $(state srv)"
@@ -40,7 +44,7 @@ unaffected() {
 # no_forged_move MOVES: no request the client did not make reached the
 # server's state machine.
 no_forged_move() {
-	[ "$(client_moves)" -gt "$1" ] ||
+	client_moved_since "$1" ||
 		! audit_has srv '.reason == "reattach-requested"' ||
 		fail "a forged request reached the state machine"
 }
@@ -144,7 +148,7 @@ spoofed() {
 
 	# The session must outlive the whole scenario: on the debug kernel it
 	# took more than 60 s, and the real reattach at its end came too late.
-	[ "${JP_DEBUG_KERNEL:-0}" = 0 ] || TOPO_TTL=300s
+	! jp_debug_kernel || TOPO_TTL=300s
 	topo_setup
 	jd_start_both
 	ids=$(session_ids)

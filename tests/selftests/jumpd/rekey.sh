@@ -12,7 +12,7 @@ source "$(dirname "$0")/topo.sh"
 # sides' key ids takes seconds and a faster rekey changes them under the
 # reads (seen: client 0, server "2 1" a moment later).
 REKEY_AFTER=2s REKEY_WAIT=120
-if [ "${JP_DEBUG_KERNEL:-0}" = 1 ]; then
+if jp_debug_kernel; then
 	REKEY_AFTER=10s REKEY_WAIT=300
 fi
 

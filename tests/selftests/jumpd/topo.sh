@@ -41,7 +41,7 @@ STREAM_PORT=5001
 # process start alone can take a second), which the client rightly reads as
 # a dead path: it moves on its own, and the scenario under test is lost in
 # those moves. There the silences are longer.
-if [ "${JP_DEBUG_KERNEL:-0}" = 1 ]; then
+if jp_debug_kernel; then
 	TOPO_KEEPALIVE=${TOPO_KEEPALIVE:-200ms}
 	TOPO_VOLATILE=${TOPO_VOLATILE:-1500ms}
 	TOPO_RECOVERING=${TOPO_RECOVERING:-2500ms}

@@ -11,7 +11,7 @@ ROUNDS=20
 # The debug kernel (lockdep, KASAN, kmemleak on every load and unload) did
 # not finish 20 rounds in this script's 15 minutes under TCG; 3 rounds
 # still take every path, first and last round included.
-[ -n "${JP_DEBUG_KERNEL:-}" ] && ROUNDS=3
+! jp_debug_kernel || ROUNDS=3
 PORTS=(40100 40101 40102)
 
 # One round's devices: two in the initial namespace, two in ns_a, one in
