@@ -196,8 +196,8 @@ static void test_names(void)
 	ok(parse_state("asleep", &v), "state: unknown rejected");
 	ok(!parse_reason("rx-silence", &r) && r == JUMPING_REASON_RX_SILENCE,
 	   "reason: rx-silence");
-	ok(!parse_reason("reattach-timeout", &r) &&
-	   r == JUMPING_REASON_REATTACH_TIMEOUT, "reason: the last one");
+	ok(!parse_reason("superseded", &r) &&
+	   r == JUMPING_REASON_SUPERSEDED, "reason: the last one");
 	ok(parse_reason("rx_silence", &r), "reason: unknown rejected");
 }
 

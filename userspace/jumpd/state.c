@@ -26,6 +26,7 @@ static const struct jp_rule rules[] = {
 	{ B, JP_EV_TTL_EXPIRED,		T, WHY(TTL_EXPIRED),	false },
 	{ B, JP_EV_PEER_CLOSED,		T, WHY(PEER_CLOSED),	false },
 	{ B, JP_EV_OPERATOR_DELETE,	T, WHY(USERSPACE),	false },
+	{ B, JP_EV_SUPERSEDED,		T, WHY(SUPERSEDED),	false },
 
 	{ A, JP_EV_AUTH_RX,		A, WHY(NONE),		false },
 	{ A, JP_EV_HANDSHAKE_DONE,	A, WHY(REKEY),		false },
@@ -36,6 +37,7 @@ static const struct jp_rule rules[] = {
 	{ A, JP_EV_REATTACH_REJECTED,	A, WHY(REATTACH_REJECTED), false },
 	{ A, JP_EV_PEER_CLOSED,		T, WHY(PEER_CLOSED),	false },
 	{ A, JP_EV_OPERATOR_DELETE,	T, WHY(USERSPACE),	false },
+	{ A, JP_EV_SUPERSEDED,		T, WHY(SUPERSEDED),	false },
 
 	{ V, JP_EV_AUTH_RX,		A, WHY(RX_RESUMED),	false },
 	{ V, JP_EV_HANDSHAKE_DONE,	V, WHY(REKEY),		false },
@@ -46,6 +48,8 @@ static const struct jp_rule rules[] = {
 	{ V, JP_EV_TTL_EXPIRED,		T, WHY(TTL_EXPIRED),	false },
 	{ V, JP_EV_PEER_CLOSED,		T, WHY(PEER_CLOSED),	false },
 	{ V, JP_EV_OPERATOR_DELETE,	T, WHY(USERSPACE),	false },
+	{ V, JP_EV_PEER_LOST,		T, WHY(PEER_LOST),	false },
+	{ V, JP_EV_SUPERSEDED,		T, WHY(SUPERSEDED),	false },
 
 	{ D, JP_EV_AUTH_RX,		D, WHY(NONE),		false },
 	{ D, JP_EV_HANDSHAKE_DONE,	D, WHY(REKEY),		false },
@@ -56,6 +60,7 @@ static const struct jp_rule rules[] = {
 	{ D, JP_EV_REATTACH_REJECTED,	D, WHY(REATTACH_REJECTED), false },
 	{ D, JP_EV_PEER_CLOSED,		T, WHY(PEER_CLOSED),	false },
 	{ D, JP_EV_OPERATOR_DELETE,	T, WHY(USERSPACE),	false },
+	{ D, JP_EV_SUPERSEDED,		T, WHY(SUPERSEDED),	false },
 
 	{ R, JP_EV_AUTH_RX,		A, WHY(RX_RESUMED),	false },
 	{ R, JP_EV_HANDSHAKE_DONE,	R, WHY(REKEY),		false },
@@ -65,6 +70,8 @@ static const struct jp_rule rules[] = {
 	{ R, JP_EV_TTL_EXPIRED,		T, WHY(TTL_EXPIRED),	false },
 	{ R, JP_EV_PEER_CLOSED,		T, WHY(PEER_CLOSED),	false },
 	{ R, JP_EV_OPERATOR_DELETE,	T, WHY(USERSPACE),	false },
+	{ R, JP_EV_PEER_LOST,		T, WHY(PEER_LOST),	false },
+	{ R, JP_EV_SUPERSEDED,		T, WHY(SUPERSEDED),	false },
 };
 
 static const char *const event_names[] = {
@@ -81,6 +88,8 @@ static const char *const event_names[] = {
 	[JP_EV_PEER_CLOSED]		= "peer-closed",
 	[JP_EV_OPERATOR_DELETE]		= "operator-delete",
 	[JP_EV_ADOPTED]			= "adopted",
+	[JP_EV_PEER_LOST]		= "peer-lost",
+	[JP_EV_SUPERSEDED]		= "superseded",
 };
 _Static_assert(ARRAY_SIZE(event_names) == __JP_EV_MAX, "event names");
 

@@ -30,6 +30,8 @@ enum jp_event {
 	JP_EV_PEER_CLOSED,		/* the peer said goodbye */
 	JP_EV_OPERATOR_DELETE,		/* jumpctl / config removed it */
 	JP_EV_ADOPTED,			/* a restarted jumpd took it over */
+	JP_EV_PEER_LOST,		/* the peer no longer knows the session */
+	JP_EV_SUPERSEDED,		/* a newer handshake replaces it */
 
 	__JP_EV_MAX,
 	JP_EV_NONE = __JP_EV_MAX	/* "nothing due" from the timers */

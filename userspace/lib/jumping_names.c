@@ -51,6 +51,8 @@ static const char *const reasons[] = {
 	[JUMPING_REASON_REATTACH_REPLAYED]	= "reattach-replayed",
 	[JUMPING_REASON_REATTACH_RATE_LIMITED]	= "reattach-rate-limited",
 	[JUMPING_REASON_REATTACH_TIMEOUT]	= "reattach-timeout",
+	[JUMPING_REASON_PEER_LOST]		= "peer-lost",
+	[JUMPING_REASON_SUPERSEDED]		= "superseded",
 };
 
 /* A value added to the uapi header without a name here fails the build. */

@@ -232,6 +232,8 @@ enum jumping_reason {
 	JUMPING_REASON_REATTACH_REPLAYED,	/* REATTACH counter not fresh */
 	JUMPING_REASON_REATTACH_RATE_LIMITED,	/* per session/source/window */
 	JUMPING_REASON_REATTACH_TIMEOUT,	/* path challenge unanswered */
+	JUMPING_REASON_PEER_LOST,		/* peer lost the session: handshake again */
+	JUMPING_REASON_SUPERSEDED,		/* a newer handshake replaced it */
 
 	__JUMPING_REASON_MAX,
 	JUMPING_REASON_MAX = __JUMPING_REASON_MAX - 1
