@@ -118,6 +118,12 @@ static void test_errors(void)
 	    "jumpd.conf:1: [Interface] has no PrivateKey or PrivateKeyFile",
 	    "missing private key");
 	bad(PEER, "jumpd.conf: no [Interface] section", "no interface section");
+	bad("[Interface]\nPrivateKey = hunter2-not-a-key\n" PEER,
+	    "jumpd.conf:2: invalid PrivateKey (value not shown): expected a 32-byte key in base64 (jumpctl genkey)",
+	    "a bad PrivateKey is not echoed");
+	bad(IFACE PEER "PresharedKey = hunter2\n",
+	    "jumpd.conf:6: invalid PresharedKey (value not shown): expected a 32-byte key in base64 (jumpctl genkey)",
+	    "a bad PresharedKey is not echoed");
 	bad("", "jumpd.conf: no [Interface] section", "empty file");
 	bad(IFACE "[Interface]\n",
 	    "jumpd.conf:3: second [Interface] section (the first is at line 1)",
@@ -150,7 +156,7 @@ static void test_errors(void)
 	bad(IFACE PEER "AllowedIPs = 10.0.0.9/32,,\n",
 	    "jumpd.conf:6: invalid AllowedIPs '': empty list item", "empty list item");
 	bad("[Interface]\nPrivateKey = abc\n",
-	    "jumpd.conf:2: invalid PrivateKey 'abc': expected a 32-byte key in base64 (jumpctl genkey)",
+	    "jumpd.conf:2: invalid PrivateKey (value not shown): expected a 32-byte key in base64 (jumpctl genkey)",
 	    "bad key");
 	bad(IFACE PEER "VolatileAfter = 20s\n",
 	    "jumpd.conf:3: [Peer] 'peer1': VolatileAfter must be shorter than RecoveringAfter",

@@ -46,6 +46,25 @@ static void test_source(void)
 	ok(jp_rl_allow_source(&t, &a, 0), "another address is separate");
 }
 
+/* One flooding source gets its share of the handshake budget, no more. */
+static void test_share(void)
+{
+	struct jp_rl_entry all_slot[1], src_slots[16];
+	struct jp_rl_table all, src;
+	struct jp_binding a = { .family = AF_INET, .addr = { 192, 0, 2, 7 } };
+	struct jp_binding b = { .family = AF_INET, .addr = { 192, 0, 2, 8 } };
+	int i, n = 0;
+
+	jp_rl_init(&all, all_slot, 1, 100, 1000, seed);
+	jp_rl_init(&src, src_slots, 16, 10, 1000, seed);
+	for (i = 0; i < 1000; i++)
+		n += jp_rl_allow_share(&all, &src, &a, 0);
+	ok(n == 10, "a flooding source gets its 10, not the shared 100");
+	for (i = 0, n = 0; i < 10; i++)
+		n += jp_rl_allow_share(&all, &src, &b, 0);
+	ok(n == 10, "another source still gets all of its share");
+}
+
 static void test_bounded(void)
 {
 	struct jp_rl_entry slots[16];
@@ -102,6 +121,7 @@ int main(void)
 {
 	test_bucket();
 	test_source();
+	test_share();
 	test_bounded();
 	test_window();
 	test_amp();

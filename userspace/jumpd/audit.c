@@ -54,6 +54,8 @@ int jp_audit_write(FILE *f, const struct jp_audit_rec *r)
 	fprintf(f, ",\"in_old_ms\":%" PRIu64, r->in_old_ms);
 	member(f, "binding_before", jp_binding_str(&r->before, b1));
 	member(f, "binding_after", jp_binding_str(&r->after, b2));
+	if (r->count)
+		fprintf(f, ",\"count\":%" PRIu64, r->count);
 	fputs("}\n", f);
 	if (fflush(f) || ferror(f))
 		return -EIO;

@@ -6,7 +6,9 @@
  *    "peer":"laptop","event":"transition","old":"recovering",
  *    "new":"attached","reason":"reattach-validated","in_old_ms":100,
  *    "binding_before":"192.0.2.1:1000","binding_after":"192.0.2.2:2000"}
- * State and reason names come from userspace/lib/jumping_names.c.
+ * State and reason names come from userspace/lib/jumping_names.c. A line
+ * that stands for several events of one kind (rejections anyone can cause,
+ * summed per interval) has "count":N.
  */
 #ifndef JUMPD_AUDIT_H
 #define JUMPD_AUDIT_H
@@ -28,6 +30,7 @@ struct jp_audit_rec {
 	enum jumping_reason reason;
 	uint64_t in_old_ms;
 	struct jp_binding before, after;
+	uint64_t count;			/* events this line stands for; 0: 1 */
 };
 
 /* A "transition" record from what jp_state_apply returned. */

@@ -288,31 +288,32 @@ static const struct key {
 	enum section sec;
 	bool multi;
 	handler_fn fn;
+	bool secret;			/* never echoed in an error */
 } keys[] = {
-	{ "PrivateKey",			SEC_IFACE, false, i_private_key },
-	{ "PrivateKeyFile",		SEC_IFACE, false, i_private_key_file },
-	{ "ListenPort",			SEC_IFACE, false, i_listen_port },
-	{ "Device",			SEC_IFACE, false, i_device },
-	{ "FwMark",			SEC_IFACE, false, i_fwmark },
-	{ "AuditLog",			SEC_IFACE, false, i_audit_log },
-	{ "ReattachSourceRateLimit",	SEC_IFACE, false, i_source_rate },
-	{ "HandshakeRateLimit",		SEC_IFACE, false, i_hs_rate },
-	{ "HandshakeSourceRateLimit",	SEC_IFACE, false, i_hs_source_rate },
-	{ "Name",			SEC_PEER, false, p_name },
-	{ "PublicKey",			SEC_PEER, false, p_public_key },
-	{ "PresharedKey",		SEC_PEER, false, p_psk },
-	{ "PresharedKeyFile",		SEC_PEER, false, p_psk_file },
-	{ "Endpoint",			SEC_PEER, true, p_endpoint },
-	{ "AllowedIPs",			SEC_PEER, true, p_allowed_ip },
-	{ "LocalAddress",		SEC_PEER, true, p_local_address },
-	{ "KeepaliveInterval",		SEC_PEER, false, p_keepalive },
-	{ "VolatileAfter",		SEC_PEER, false, p_volatile },
-	{ "RecoveringAfter",		SEC_PEER, false, p_recovering },
-	{ "SessionTTL",			SEC_PEER, false, p_ttl },
-	{ "ReattachRateLimit",		SEC_PEER, false, p_rate },
-	{ "ReattachMaxPerWindow",	SEC_PEER, false, p_max },
-	{ "ReattachWindow",		SEC_PEER, false, p_window },
-	{ "RekeyAfter",			SEC_PEER, false, p_rekey },
+	{ "PrivateKey",			SEC_IFACE, false, i_private_key, true },
+	{ "PrivateKeyFile",		SEC_IFACE, false, i_private_key_file, false },
+	{ "ListenPort",			SEC_IFACE, false, i_listen_port, false },
+	{ "Device",			SEC_IFACE, false, i_device, false },
+	{ "FwMark",			SEC_IFACE, false, i_fwmark, false },
+	{ "AuditLog",			SEC_IFACE, false, i_audit_log, false },
+	{ "ReattachSourceRateLimit",	SEC_IFACE, false, i_source_rate, false },
+	{ "HandshakeRateLimit",		SEC_IFACE, false, i_hs_rate, false },
+	{ "HandshakeSourceRateLimit",	SEC_IFACE, false, i_hs_source_rate, false },
+	{ "Name",			SEC_PEER, false, p_name, false },
+	{ "PublicKey",			SEC_PEER, false, p_public_key, false },
+	{ "PresharedKey",		SEC_PEER, false, p_psk, true },
+	{ "PresharedKeyFile",		SEC_PEER, false, p_psk_file, false },
+	{ "Endpoint",			SEC_PEER, true, p_endpoint, false },
+	{ "AllowedIPs",			SEC_PEER, true, p_allowed_ip, false },
+	{ "LocalAddress",		SEC_PEER, true, p_local_address, false },
+	{ "KeepaliveInterval",		SEC_PEER, false, p_keepalive, false },
+	{ "VolatileAfter",		SEC_PEER, false, p_volatile, false },
+	{ "RecoveringAfter",		SEC_PEER, false, p_recovering, false },
+	{ "SessionTTL",			SEC_PEER, false, p_ttl, false },
+	{ "ReattachRateLimit",		SEC_PEER, false, p_rate, false },
+	{ "ReattachMaxPerWindow",	SEC_PEER, false, p_max, false },
+	{ "ReattachWindow",		SEC_PEER, false, p_window, false },
+	{ "RekeyAfter",			SEC_PEER, false, p_rekey, false },
 };
 
 static int key_index(const char *name)
@@ -417,7 +418,10 @@ static void key_value(struct ctx *c, char *key, char *val)
 	}
 	if (!k->multi) {
 		why = k->fn(c, val);
-		if (why)
+		if (why && k->secret)
+			error_at(c, c->line, "invalid %s (value not shown): %s",
+				 k->name, why);
+		else if (why)
 			error_at(c, c->line, "invalid %s '%s': %s", k->name,
 				 val, why);
 		return;
@@ -500,6 +504,14 @@ static void check_peer(struct ctx *c, struct jp_conf_peer *p, unsigned int idx)
 	if ((p->seen & SEEN("PresharedKey")) &&
 	    (p->seen & SEEN("PresharedKeyFile")))
 		error_at(c, p->line, "[Peer] '%s' has both PresharedKey and PresharedKeyFile", n);
+	/*
+	 * The default keepalive serves the silence timers: with a short
+	 * VolatileAfter it is a third of it, so a live path is never
+	 * mistaken for a dead one. Only a value given is held to the rule.
+	 */
+	if (!(p->seen & SEEN("KeepaliveInterval")) &&
+	    p->keepalive_ms > p->volatile_after_ms / 3)
+		p->keepalive_ms = p->volatile_after_ms / 3;
 	if (p->keepalive_ms && p->keepalive_ms >= p->volatile_after_ms)
 		error_at(c, p->line, "[Peer] '%s': KeepaliveInterval must be shorter than VolatileAfter", n);
 	if (p->volatile_after_ms >= p->recovering_after_ms)

@@ -46,7 +46,9 @@ static void send_initiation(struct jd *d, struct jd_peer *p, uint64_t now)
 			(uint32_t)wall.tv_nsec);
 	pl.sender_id = in->local_id;
 	pl.key_id = in->key_id;
-	pl.flags = in->rekey ? JP_HS_FLAG_REKEY : 0;
+	/* A new handshake beside our session is the REATTACH fallback. */
+	pl.flags = in->rekey ? JP_HS_FLAG_REKEY :
+		   p->has_session ? JP_HS_FLAG_RESUME : 0;
 	jp_hs_wipe(&in->hs);
 	if (jp_hs_initiate(&in->hs, d->priv, p->conf.public_key, p->psk, &pl,
 			   msg)) {
@@ -86,6 +88,23 @@ void jd_hs_start(struct jd *d, struct jd_peer *p, bool rekey)
 		in->path = p->cur_path;
 	}
 	send_initiation(d, p, jd_now_ms());
+}
+
+void jd_hs_start_fallback(struct jd *d, struct jd_peer *p)
+{
+	if (!p->initiator || (p->init.active && !p->init.rekey))
+		return;
+	jd_log("peer %s session %u: no challenge on any path, handshaking in case the peer lost the session",
+	       p->conf.name, p->local_id);
+	jd_hs_start(d, p, false);
+}
+
+void jd_hs_cancel_fallback(struct jd_peer *p)
+{
+	if (!p->has_session || !p->init.active || p->init.rekey)
+		return;
+	jp_hs_wipe(&p->init.hs);
+	p->init.active = false;
 }
 
 uint64_t jd_hs_tick(struct jd *d, struct jd_peer *p, uint64_t now)
@@ -166,8 +185,7 @@ void jd_hs_on_init(struct jd *d, const struct jk_event *ev)
 		return;
 	}
 	/* The budget: a flood costs us at most this many DHs a second. */
-	if (!jp_rl_allow(&d->hs_all, "all", 3, now) ||
-	    !jp_rl_allow_source(&d->hs_source, &ev->from, now)) {
+	if (!jp_rl_allow_share(&d->hs_all, &d->hs_source, &ev->from, now)) {
 		if (!(d->hs_refused++ % 100))
 			jd_log("initiation from %s: over the handshake budget (%llu refused)",
 			       from, (unsigned long long)d->hs_refused);
@@ -196,6 +214,13 @@ void jd_hs_on_init(struct jd *d, const struct jk_event *ev)
 		goto out;
 	}
 	memcpy(p->last_ts, pl.timestamp, sizeof(p->last_ts));
+	if ((pl.flags & JP_HS_FLAG_RESUME) && p->has_session) {
+		/* We still have it: the peer's REATTACH will reach us. */
+		jd_log("peer %s: resume handshake from %s while session %u lives, not answered",
+		       p->conf.name, from, p->local_id);
+		jd_persist_save(d, p);
+		goto out;
+	}
 	id = pl.flags & JP_HS_FLAG_REKEY ? p->local_id : jd_new_session_id(d);
 	rp.sender_id = id;
 	rp.receiver_id = pl.sender_id;
@@ -213,7 +238,7 @@ void jd_hs_on_init(struct jd *d, const struct jk_event *ev)
 			/* The peer started over (restart, lost state). */
 			jd_log("peer %s: new handshake replaces session %u",
 			       p->conf.name, p->local_id);
-			jd_apply(d, p, JP_EV_PEER_CLOSED, NULL);
+			jd_apply(d, p, JP_EV_SUPERSEDED, NULL);
 			jd_session_forget(d, p, true);
 		}
 		if (jd_session_install(d, p, id, pl.sender_id, &path,
@@ -298,6 +323,14 @@ void jd_hs_on_resp(struct jd *d, const struct jk_event *ev)
 		jd_apply(d, p, JP_EV_HANDSHAKE_DONE, NULL);
 		jd_persist_save(d, p);
 	} else {
+		if (p->has_session) {
+			/* It answered a resume: it no longer had our session. */
+			jd_log("peer %s: the peer lost session %u, a new one replaces it",
+			       p->conf.name, p->local_id);
+			if (!jd_apply(d, p, JP_EV_PEER_LOST, NULL))
+				jd_apply(d, p, JP_EV_SUPERSEDED, NULL);
+			jd_session_forget(d, p, true);
+		}
 		p->cur_path = in->path ? in->path - 1 : 0;
 		if (p->n_paths)
 			p->cur_path %= p->n_paths;

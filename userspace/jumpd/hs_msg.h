@@ -44,6 +44,8 @@
 
 /* Flags of the initiation payload. */
 #define JP_HS_FLAG_REKEY	0x01	/* new key for the existing session */
+/* A new session only if the responder no longer has ours (fallback). */
+#define JP_HS_FLAG_RESUME	0x02
 
 struct jp_hs_init_payload {
 	uint8_t timestamp[JP_HS_TS_LEN];

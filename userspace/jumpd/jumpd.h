@@ -22,7 +22,6 @@
 #include "timers.h"
 
 #define JD_MAX_PATHS	(JP_CONF_MAX_LOCAL * JP_CONF_MAX_ENDPOINTS)
-#define JD_MOVER_RING	8
 
 /* One way to reach a peer: our local address (family 0: any) and its. */
 struct jd_path {
@@ -43,19 +42,27 @@ struct jd_initiation {
 	struct jd_path sent_on;
 };
 
-/* Mover side of REATTACH: we ask the peer to move us to `target`. */
+/*
+ * Mover side of REATTACH: we ask the peer to move us to `target`. A move
+ * is a series of attempts, one per path tried; an attempt has one counter
+ * and its retransmissions repeat the same request, so the peer's one
+ * pending validation and our one acceptable challenge always name the
+ * same attempt. Only the challenge to the attempt in progress may switch
+ * us; the last one answered is answered again (our response may have
+ * been lost) but switches nothing.
+ */
 struct jd_mover {
 	bool active;
 	unsigned int path;		/* index in paths */
-	unsigned int tries;		/* on this path */
-	unsigned int paths_tried;
-	uint64_t counter;		/* of the last request sent */
-	/* Counters of this move's last requests: a challenge may answer
-	 * any of them when the round trip is longer than our backoff. */
-	uint64_t sent[JD_MOVER_RING];
+	unsigned int tries;		/* of this attempt */
+	unsigned int paths_tried;	/* attempts that got no challenge */
+	uint64_t counter;		/* of the attempt in progress */
+	uint8_t request[JP_REATTACH_REQUEST_LEN];
+	uint64_t started_ms;		/* of the move */
 	uint64_t next_ms;
 	struct jd_path target;
-	struct jd_path sent_on[JD_MOVER_RING];
+	uint64_t answered;		/* counter of the last challenge answered */
+	struct jd_path answered_on;
 };
 
 /* Peer side: the observed path we are validating. */
@@ -67,6 +74,14 @@ struct jd_validation {
 	unsigned int sent;
 	uint64_t next_ms;
 	uint64_t deadline_ms;
+};
+
+/* Unauthenticated REATTACH rejections of the current audit interval. */
+#define JD_REJECT_SUMMARY_MS	10000
+struct jd_rejections {
+	uint64_t since_ms;		/* first of the interval; 0: none */
+	uint64_t count[__JUMPING_REASON_MAX];
+	uint64_t written[__JUMPING_REASON_MAX];
 };
 
 struct jd_peer {
@@ -104,6 +119,7 @@ struct jd_peer {
 	struct jd_mover mover;
 	struct jd_validation val;
 	struct jp_reattach_replay replay;
+	struct jd_rejections rejections;
 	struct jp_window switches;
 	struct jp_rl_entry rl_slots[2];
 	struct jp_rl_table rl;
@@ -116,6 +132,7 @@ struct jd {
 	struct jp_config *cfg;
 	uint8_t priv[32], pub[32], mac1_key[32];
 	struct jd_kernel k;
+	uint16_t listen_port;		/* the device's, as set */
 	struct jd_peer **peers;
 	unsigned int n_peers;
 	FILE *audit;
@@ -137,6 +154,12 @@ void jd_audit_transition(struct jd *d, const struct jd_peer *p,
 void jd_audit_event(struct jd *d, const struct jd_peer *p, const char *event,
 		    enum jumping_reason reason, const struct jp_binding *before,
 		    const struct jp_binding *after);
+/* count events of one kind in one line ("count": N). */
+void jd_audit_count(struct jd *d, const struct jd_peer *p, const char *event,
+		    enum jumping_reason reason, uint64_t count);
+/* A kernel session deleted without ever being ours (adoption refused). */
+void jd_audit_orphan(struct jd *d, uint32_t session_id, const char *peer,
+		     const char *event, const struct jp_binding *binding);
 const char *jd_path_str(const struct jd_path *path, char *buf, size_t len);
 
 /* peers.c */
@@ -148,6 +171,9 @@ struct jd_peer *jd_peer_by_local_id(struct jd *d, uint32_t id);
 struct jd_peer *jd_peer_by_init_id(struct jd *d, uint32_t id);
 int jd_read_key_file(const char *path, uint8_t key[32], char *err,
 		     size_t errlen);
+/* -1 with err set if fd's file can be read by others than its owner. */
+int jd_secret_file_mode_bad(int fd, const char *path, char *err,
+			    size_t errlen);
 uint32_t jd_new_session_id(struct jd *d);
 
 /* session.c */
@@ -166,24 +192,42 @@ void jd_hs_on_init(struct jd *d, const struct jk_event *ev);
 void jd_hs_on_resp(struct jd *d, const struct jk_event *ev);
 void jd_hs_on_confirm(struct jd *d, const struct jk_event *ev);
 void jd_hs_on_key_exhausted(struct jd *d, struct jd_peer *p);
+/*
+ * REATTACH got no challenge on any path: a handshake flagged resume, which
+ * the peer answers only if it no longer has our session (then the old one
+ * ends with peer-lost and the new one replaces it).
+ */
+void jd_hs_start_fallback(struct jd *d, struct jd_peer *p);
+void jd_hs_cancel_fallback(struct jd_peer *p);
 
 /* supervise.c */
 uint64_t jd_supervise(struct jd *d, struct jd_peer *p, uint64_t now);
+/* After lost notifications: the kernel's session list is the truth. */
+void jd_resync(struct jd *d);
 
 /* reattach_flow.c */
 void jd_mover_start(struct jd *d, struct jd_peer *p, const char *why);
+/* The move is over (validated, or rx resumed): no fallback either. */
+void jd_mover_stop(struct jd_peer *p);
 uint64_t jd_reattach_tick(struct jd *d, struct jd_peer *p, uint64_t now);
 void jd_reattach_on_control(struct jd *d, const struct jk_event *ev);
 void jd_reattach_reset(struct jd_peer *p);
 
 /* persist.c */
+int jd_state_dir_check(const struct jd *d);
 void jd_persist_save(struct jd *d, const struct jd_peer *p);
+/* The peer's newest handshake timestamp, kept without a session. */
+void jd_persist_peer_save(struct jd *d, const struct jd_peer *p);
+void jd_persist_peer_load(struct jd *d, struct jd_peer *p);
 void jd_persist_remove(struct jd *d, uint32_t local_id);
 /* Adopt the kernel's sessions we have state for. */
 void jd_adopt(struct jd *d);
 
 /* main.c: the budgets of [Interface] (handshakes, REATTACH per source). */
 void jd_rate_limits_init(struct jd *d, const struct jp_conf_iface *ifc);
+/* ListenPort (0: a random free one, or the one the device has). */
+int jd_set_port(struct jd *d, uint16_t wanted, bool set_fwmark,
+		uint32_t fwmark);
 
 /* reload.c */
 int jd_load_config(struct jd *d, const char *path, struct jp_config **out,

@@ -246,6 +246,24 @@ int jk_device_set(struct jd_kernel *k, uint16_t port, bool set_fwmark,
 	return send_req(k, m, NULL, NULL);
 }
 
+static int on_device(struct jg_sock *js, struct nlattr **tb, void *arg)
+{
+	uint16_t *port = arg;
+
+	(void)js;
+	*port = tb[JUMPING_A_LISTEN_PORT] ?
+		nla_get_u16(tb[JUMPING_A_LISTEN_PORT]) : 0;
+	return 0;
+}
+
+int jk_device_port(struct jd_kernel *k, uint16_t *port)
+{
+	struct nl_msg *m = session_msg(k, JUMPING_CMD_DEVICE_GET, 0, NULL, 0);
+
+	*port = 0;
+	return send_req(k, m, on_device, port);
+}
+
 /* ---- sessions ------------------------------------------------------------ */
 
 static int put_prefix(struct nl_msg *m, const struct jp_prefix *p)
@@ -282,6 +300,25 @@ int jk_session_new(struct jd_kernel *k, const struct jk_session_new *s)
 fail:
 	nlmsg_free(m);
 	return send_req(k, NULL, NULL, NULL);
+}
+
+int jk_session_set_prefixes(struct jd_kernel *k, uint32_t id,
+			    const struct jp_prefix *prefixes, unsigned int n)
+{
+	struct nlattr *nest;
+	struct nl_msg *m = session_msg(k, JUMPING_CMD_SESSION_SET, id, &nest,
+				       0);
+	unsigned int i;
+
+	if (!m)
+		return send_req(k, NULL, NULL, NULL);
+	for (i = 0; i < n; i++)
+		if (put_prefix(m, &prefixes[i])) {
+			nlmsg_free(m);
+			return send_req(k, NULL, NULL, NULL);
+		}
+	nla_nest_end(m, nest);
+	return send_req(k, m, NULL, NULL);
 }
 
 int jk_session_set_state(struct jd_kernel *k, uint32_t id, uint8_t state,

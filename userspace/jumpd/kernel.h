@@ -64,7 +64,12 @@ int jk_device_ensure(struct jd_kernel *k, const char *name, bool *created);
 int jk_device_set(struct jd_kernel *k, uint16_t port, bool set_fwmark,
 		  uint32_t fwmark);
 
+/* The device's UDP port now (0: no socket). */
+int jk_device_port(struct jd_kernel *k, uint16_t *port);
 int jk_session_new(struct jd_kernel *k, const struct jk_session_new *s);
+/* Replaces the session's AllowedIPs. */
+int jk_session_set_prefixes(struct jd_kernel *k, uint32_t id,
+			    const struct jp_prefix *prefixes, unsigned int n);
 int jk_session_set_state(struct jd_kernel *k, uint32_t id, uint8_t state,
 			 uint16_t reason);
 int jk_session_set_keepalive(struct jd_kernel *k, uint32_t id,

@@ -7,11 +7,15 @@
 #include "audit.h"
 #include "jumpd.h"
 
+/*
+ * Boot time, not CLOCK_MONOTONIC: the latter stops during suspend, and a
+ * laptop's session would outlive the peer's TTL without knowing it.
+ */
 uint64_t jd_now_ms(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLOCK_BOOTTIME, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
@@ -90,24 +94,63 @@ void jd_audit_transition(struct jd *d, const struct jd_peer *p,
 	write_rec(d, &r);
 }
 
+static void event_rec(struct jp_audit_rec *r, const struct jd_peer *p,
+		      const char *event, enum jumping_reason reason)
+{
+	memset(r, 0, sizeof(*r));
+	clock_gettime(CLOCK_REALTIME, &r->wall);
+	r->mono_ms = jd_now_ms();
+	r->session_id = p->local_id;
+	r->peer = p->conf.name;
+	r->event = event;
+	r->old_state = r->new_state = p->fsm.state;
+	r->reason = reason;
+	r->in_old_ms = jp_fsm_time_in_state(&p->fsm, r->mono_ms);
+	/* The binding stays: before and after are the same. */
+	r->before = r->after = p->cur.remote;
+}
+
+void jd_audit_count(struct jd *d, const struct jd_peer *p, const char *event,
+		    enum jumping_reason reason, uint64_t count)
+{
+	struct jp_audit_rec r;
+
+	event_rec(&r, p, event, reason);
+	r.count = count;
+	write_rec(d, &r);
+}
+
 void jd_audit_event(struct jd *d, const struct jd_peer *p, const char *event,
 		    enum jumping_reason reason, const struct jp_binding *before,
 		    const struct jp_binding *after)
 {
 	struct jp_audit_rec r;
 
-	memset(&r, 0, sizeof(r));
-	clock_gettime(CLOCK_REALTIME, &r.wall);
-	r.mono_ms = jd_now_ms();
-	r.session_id = p->local_id;
-	r.peer = p->conf.name;
-	r.event = event;
-	r.old_state = r.new_state = p->fsm.state;
-	r.reason = reason;
-	r.in_old_ms = jp_fsm_time_in_state(&p->fsm, r.mono_ms);
+	event_rec(&r, p, event, reason);
+	memset(&r.before, 0, sizeof(r.before));
+	memset(&r.after, 0, sizeof(r.after));
 	if (before)
 		r.before = *before;
 	if (after)
 		r.after = *after;
+	write_rec(d, &r);
+}
+
+void jd_audit_orphan(struct jd *d, uint32_t session_id, const char *peer,
+		     const char *event, const struct jp_binding *binding)
+{
+	struct jp_audit_rec r;
+
+	memset(&r, 0, sizeof(r));
+	clock_gettime(CLOCK_REALTIME, &r.wall);
+	r.mono_ms = jd_now_ms();
+	r.session_id = session_id;
+	r.peer = peer;
+	r.event = event;
+	r.old_state = JUMPING_STATE_BIRTH;
+	r.new_state = JUMPING_STATE_TERMINATED;
+	r.reason = JUMPING_REASON_USERSPACE;
+	if (binding)
+		r.before = *binding;
 	write_rec(d, &r);
 }

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
 #include <sodium.h>
@@ -122,6 +123,37 @@ static void arm(int tfd, uint64_t at_ms)
 	timerfd_settime(tfd, TFD_TIMER_ABSTIME, &its, NULL);
 }
 
+/*
+ * ListenPort 0 means any port, as WireGuard's: the kernel reads port 0 as
+ * "no socket", so we pick one. A port the device already has is kept (a
+ * restarted jumpd must not move its adopted sessions' source port).
+ */
+int jd_set_port(struct jd *d, uint16_t wanted, bool set_fwmark,
+		uint32_t fwmark)
+{
+	uint16_t port = wanted;
+	unsigned int i;
+	int ret;
+
+	if (!port) {
+		ret = jk_device_port(&d->k, &port);
+		if (ret)
+			return ret;
+	}
+	if (port) {
+		ret = jk_device_set(&d->k, port, set_fwmark, fwmark);
+	} else {
+		for (i = 0, ret = -EADDRINUSE; i < 32 && ret == -EADDRINUSE;
+		     i++) {
+			port = (uint16_t)(49152 + randombytes_uniform(16384));
+			ret = jk_device_set(&d->k, port, set_fwmark, fwmark);
+		}
+	}
+	if (!ret)
+		d->listen_port = port;
+	return ret;
+}
+
 void jd_rate_limits_init(struct jd *d, const struct jp_conf_iface *ifc)
 {
 	jp_rl_init(&d->hs_all, d->hs_all_slot, 1, ifc->handshake_rate.count,
@@ -138,6 +170,7 @@ static int setup(struct jd *d)
 {
 	struct jp_conf_iface *ifc;
 	char err[300];
+	unsigned int i;
 	bool created;
 
 	if (jd_load_config(d, d->cfg_path, &d->cfg, d->priv))
@@ -147,6 +180,12 @@ static int setup(struct jd *d)
 	jp_hs_mac1_key(d->mac1_key, d->pub);
 	randombytes_buf(d->rl_seed, sizeof(d->rl_seed));
 	jd_rate_limits_init(d, ifc);
+	/* Every file first: a bad key file fails before the kernel is touched. */
+	if (jd_state_dir_check(d) ||
+	    jd_peers_build(d, d->cfg, &d->peers, &d->n_peers))
+		return -1;
+	for (i = 0; i < d->n_peers; i++)
+		jd_persist_peer_load(d, d->peers[i]);
 	if (jk_open(&d->k, err, sizeof(err))) {
 		jd_log("%s", err);
 		return -1;
@@ -157,8 +196,7 @@ static int setup(struct jd *d)
 	}
 	if (created)
 		jd_log("created device %s", ifc->device);
-	if (jk_device_set(&d->k, ifc->listen_port, ifc->fwmark != 0,
-			  ifc->fwmark)) {
+	if (jd_set_port(d, ifc->listen_port, ifc->fwmark != 0, ifc->fwmark)) {
 		jd_log("%s: ListenPort %u: %s", ifc->device, ifc->listen_port,
 		       jk_error(&d->k));
 		return -1;
@@ -170,10 +208,8 @@ static int setup(struct jd *d)
 			return -1;
 		}
 	}
-	if (jd_peers_build(d, d->cfg, &d->peers, &d->n_peers))
-		return -1;
 	jd_log("device %s (ifindex %u) port %u, %u peers, state in %s",
-	       ifc->device, d->k.ifindex, ifc->listen_port, d->n_peers,
+	       ifc->device, d->k.ifindex, d->listen_port, d->n_peers,
 	       d->state_dir);
 	jd_adopt(d);
 	return 0;
@@ -215,6 +251,12 @@ int main(int argc, char **argv)
 		jd_log("libsodium failed to initialise");
 		return 1;
 	}
+	/*
+	 * Keys live in this process: no core dump, no ptrace by other
+	 * users, and (where the memlock limit allows) never swapped out.
+	 */
+	prctl(PR_SET_DUMPABLE, 0);
+	sodium_mlock(d.priv, sizeof(d.priv));
 	if (setup(&d))
 		return 1;
 	if (!foreground && daemon(1, 1)) {
@@ -228,7 +270,7 @@ int main(int argc, char **argv)
 	sigaddset(&mask, SIGINT);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	pfd[0].fd = jk_events_fd(&d.k);
-	pfd[1].fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	pfd[1].fd = timerfd_create(CLOCK_BOOTTIME, TFD_CLOEXEC | TFD_NONBLOCK);
 	pfd[2].fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (pfd[1].fd < 0 || pfd[2].fd < 0) {
 		jd_log("timerfd/signalfd: %m");
@@ -249,8 +291,10 @@ int main(int argc, char **argv)
 			break;
 		}
 		if (pfd[0].revents & POLLIN &&
-		    jk_events_read(&d.k, on_event, &d) == -ENOBUFS)
-			jd_log("netlink events overrun: some were lost");
+		    jk_events_read(&d.k, on_event, &d) == -ENOBUFS) {
+			jd_log("netlink events overrun: some were lost, resyncing");
+			jd_resync(&d);
+		}
 		if (pfd[3].revents & POLLIN)
 			jd_addrwatch_read(addrs, on_addr_gone, &d);
 		if (pfd[1].revents & POLLIN) {

@@ -5,11 +5,30 @@
 #include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <sys/socket.h>
 #include <sodium.h>
 #include "hs_msg.h"
 #include "jumpd.h"
+
+int jd_secret_file_mode_bad(int fd, const char *path, char *err,
+			    size_t errlen)
+{
+	struct stat st;
+
+	if (fstat(fd, &st)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (st.st_mode & 077) {
+		snprintf(err, errlen,
+			 "%s: mode %03o lets other users read a secret; chmod 600 it",
+			 path, (unsigned int)(st.st_mode & 0777));
+		return -1;
+	}
+	return 0;
+}
 
 int jd_read_key_file(const char *path, uint8_t key[32], char *err,
 		     size_t errlen)
@@ -21,6 +40,11 @@ int jd_read_key_file(const char *path, uint8_t key[32], char *err,
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	/* As ssh does: a key others can read is not a secret any more. */
+	if (jd_secret_file_mode_bad(fd, path, err, errlen)) {
+		close(fd);
 		return -1;
 	}
 	n = read(fd, buf, sizeof(buf) - 1);
@@ -97,12 +121,15 @@ static struct jd_peer *peer_new(struct jd *d, const struct jp_conf_peer *c)
 
 	if (!p)
 		return NULL;
+	/* Holds the PSK and the reattach key: kept out of swap if we may. */
+	sodium_mlock(p, sizeof(*p));
 	p->conf = *c;
 	if (c->has_psk) {
 		memcpy(p->psk, c->psk, 32);
 	} else if (c->psk_file[0]) {
 		if (jd_read_key_file(c->psk_file, p->psk, err, sizeof(err))) {
 			jd_log("peer %s: %s", c->name, err);
+			sodium_munlock(p, sizeof(*p));
 			free(p);
 			return NULL;
 		}
@@ -149,7 +176,7 @@ void jd_peers_free(struct jd_peer **peers, unsigned int n)
 	for (i = 0; i < n; i++) {
 		if (!peers[i])
 			continue;
-		sodium_memzero(peers[i], sizeof(*peers[i]));
+		sodium_munlock(peers[i], sizeof(*peers[i]));	/* zeroes it */
 		free(peers[i]);
 	}
 	free(peers);

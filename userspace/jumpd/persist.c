@@ -45,24 +45,138 @@ static void hex(FILE *f, const char *key, const uint8_t *v, size_t n)
 	fprintf(f, "%s=%s\n", key, s);
 }
 
+static int unhex(const char *s, uint8_t *out, size_t n)
+{
+	size_t got;
+
+	return sodium_hex2bin(out, n, s, strlen(s), NULL, &got, NULL) ||
+	       got != n ? -1 : 0;
+}
+
+/*
+ * The state directory holds reattach keys: it must be ours alone. Made
+ * 0700 if missing; refused if it is a link, someone else's, or open to
+ * others.
+ */
+int jd_state_dir_check(const struct jd *d)
+{
+	struct stat st;
+
+	if (mkdir(d->state_dir, 0700) && errno != EEXIST) {
+		jd_log("state directory %s: %s", d->state_dir, strerror(errno));
+		return -1;
+	}
+	if (lstat(d->state_dir, &st)) {
+		jd_log("state directory %s: %s", d->state_dir, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
+	    (st.st_mode & 077)) {
+		jd_log("state directory %s: must be a directory of this user with mode 0700 (it is %s, mode %03o)",
+		       d->state_dir, S_ISDIR(st.st_mode) ? "a directory" :
+		       "not a directory", (unsigned int)(st.st_mode & 0777));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A new file at tmp, refusing one that is there already or a link (the
+ * directory is ours, but a stale one from a crash is removed first).
+ */
+static FILE *open_tmp(const char *tmp, int *fd)
+{
+	FILE *f;
+
+	unlink(tmp);
+	*fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		   0600);
+	if (*fd < 0 || !(f = fdopen(*fd, "w"))) {
+		jd_log("state %s: %s", tmp, strerror(errno));
+		if (*fd >= 0)
+			close(*fd);
+		return NULL;
+	}
+	return f;
+}
+
+/* Durable, then renamed over path: a reader never sees half a file. */
+static void commit_tmp(FILE *f, int fd, const char *tmp, const char *path)
+{
+	if (fflush(f) || fsync(fd) || fclose(f)) {
+		jd_log("state %s: write failed", tmp);
+		unlink(tmp);
+		return;
+	}
+	if (rename(tmp, path))
+		jd_log("state %s: %s", path, strerror(errno));
+}
+
+static void peer_file(const struct jd *d, const struct jd_peer *p, char *buf,
+		      size_t len, const char *suffix)
+{
+	char id[17];
+
+	sodium_bin2hex(id, sizeof(id), p->conf.public_key, 8);
+	snprintf(buf, len, "%s/%s.peer%s", d->state_dir, id, suffix);
+}
+
+/*
+ * The newest initiation timestamp of a peer outlives its sessions: an
+ * initiation captured before a restart is not accepted after it.
+ */
+void jd_persist_peer_save(struct jd *d, const struct jd_peer *p)
+{
+	char path[512], tmp[520];
+	FILE *f;
+	int fd;
+
+	peer_file(d, p, path, sizeof(path), "");
+	peer_file(d, p, tmp, sizeof(tmp), ".tmp");
+	f = open_tmp(tmp, &fd);
+	if (!f)
+		return;
+	fprintf(f, "# jumpd peer state, do not edit\n");
+	hex(f, "last_ts", p->last_ts, 12);
+	commit_tmp(f, fd, tmp, path);
+}
+
+void jd_persist_peer_load(struct jd *d, struct jd_peer *p)
+{
+	char path[512], line[128], *v;
+	uint8_t ts[12];
+	FILE *f;
+
+	peer_file(d, p, path, sizeof(path), "");
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		v = strchr(line, '=');
+		if (!v || strncmp(line, "last_ts=", 8))
+			continue;
+		if (!unhex(v + 1, ts, sizeof(ts)) &&
+		    jp_hs_timestamp_newer(ts, p->last_ts))
+			memcpy(p->last_ts, ts, sizeof(ts));
+	}
+	fclose(f);
+}
+
 void jd_persist_save(struct jd *d, const struct jd_peer *p)
 {
 	char path[512], tmp[520];
 	FILE *f;
 	int fd;
 
+	jd_persist_peer_save(d, p);
 	if (!p->has_session)
 		return;
-	mkdir(d->state_dir, 0700);
 	file_name(d, p->local_id, path, sizeof(path), "");
 	file_name(d, p->local_id, tmp, sizeof(tmp), ".tmp");
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0 || !(f = fdopen(fd, "w"))) {
-		jd_log("state %s: %s", tmp, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	f = open_tmp(tmp, &fd);
+	if (!f)
 		return;
-	}
 	fprintf(f, "# jumpd session state, do not edit\n");
 	hex(f, "peer", p->conf.public_key, 32);
 	fprintf(f, "remote_id=%" PRIu32 "\n", p->remote_id);
@@ -75,13 +189,7 @@ void jd_persist_save(struct jd *d, const struct jd_peer *p)
 	fprintf(f, "confirm_highest=%" PRIu64 "\n", p->confirm_highest);
 	hex(f, "last_ts", p->last_ts, 12);
 	fprintf(f, "cur_path=%u\n", p->cur_path);
-	if (fflush(f) || fsync(fd) || fclose(f)) {
-		jd_log("state %s: write failed", tmp);
-		unlink(tmp);
-		return;
-	}
-	if (rename(tmp, path))
-		jd_log("state %s: %s", path, strerror(errno));
+	commit_tmp(f, fd, tmp, path);
 }
 
 void jd_persist_remove(struct jd *d, uint32_t local_id)
@@ -93,13 +201,6 @@ void jd_persist_remove(struct jd *d, uint32_t local_id)
 		jd_log("state %s: %s", path, strerror(errno));
 }
 
-static int unhex(const char *s, uint8_t *out, size_t n)
-{
-	size_t got;
-
-	return sodium_hex2bin(out, n, s, strlen(s), NULL, &got, NULL) ||
-	       got != n ? -1 : 0;
-}
 
 /* 0 with *s filled, -ENOENT without a file, -EINVAL for a bad one. */
 static int load(struct jd *d, uint32_t id, struct saved *s)
@@ -147,6 +248,22 @@ static int load(struct jd *d, uint32_t id, struct saved *s)
 	return seen == 3 && s->remote_id ? 0 : -EINVAL;
 }
 
+/*
+ * A kernel session we cannot supervise (no state, its peer removed from the
+ * config: how an operator revokes a key, or a second one for a peer) must
+ * not live on unsupervised and win routing ties: it goes, audited.
+ */
+static void drop_orphan(struct jd *d, const struct jk_session *ks,
+			const struct jd_peer *p, const char *why)
+{
+	jd_log("session %u%s%s: %s", ks->id, p ? " of peer " : "",
+	       p ? p->conf.name : "", why);
+	jd_audit_orphan(d, ks->id, p ? p->conf.name : NULL, why, &ks->remote);
+	jd_persist_remove(d, ks->id);
+	if (jk_session_del(&d->k, ks->id))
+		jd_log("session %u: SESSION_DEL: %s", ks->id, jk_error(&d->k));
+}
+
 static void adopt_one(struct jd *d, const struct jk_session *ks)
 {
 	struct jd_path path = { .remote = ks->remote, .local = ks->local };
@@ -157,15 +274,15 @@ static void adopt_one(struct jd *d, const struct jk_session *ks)
 
 	ret = load(d, ks->id, &s);
 	if (ret) {
-		jd_log("session %u: %s, left alone", ks->id,
-		       ret == -ENOENT ? "no state file" : "unreadable state file");
+		drop_orphan(d, ks, NULL, ret == -ENOENT ? "deleted-no-state" :
+			    "deleted-bad-state");
 		return;
 	}
 	p = jd_peer_by_pub(d, s.pub);
 	if (!p || p->has_session) {
-		jd_log("session %u: %s, left alone", ks->id,
-		       p ? "its peer already has a session" :
-			   "its peer is not in the config");
+		sodium_memzero(&s, sizeof(s));
+		drop_orphan(d, ks, p, p ? "deleted-duplicate" :
+			    "deleted-peer-removed");
 		return;
 	}
 	p->has_session = true;
@@ -174,12 +291,12 @@ static void adopt_one(struct jd *d, const struct jk_session *ks)
 	memcpy(p->reattach_key, s.reattach_key, 32);
 	p->key_id = s.key_id;
 	p->reattach_counter = s.reattach_counter;
-	p->mover.counter = s.reattach_counter;
 	p->replay.highest = s.replay_highest;
 	p->replay.any = s.replay_any;
 	p->confirm_counter = s.confirm_counter;
 	p->confirm_highest = s.confirm_highest;
-	memcpy(p->last_ts, s.last_ts, 12);
+	if (jp_hs_timestamp_newer(s.last_ts, p->last_ts))
+		memcpy(p->last_ts, s.last_ts, 12);
 	p->cur_path = p->n_paths ? s.cur_path % p->n_paths : 0;
 	p->cur = path;
 	p->last_hs_ms = now;

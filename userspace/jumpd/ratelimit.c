@@ -98,6 +98,14 @@ bool jp_rl_allow_source(struct jp_rl_table *t, const struct jp_binding *src,
 	return jp_rl_allow(t, k, sizeof(k), now_ms);
 }
 
+bool jp_rl_allow_share(struct jp_rl_table *all, struct jp_rl_table *per_source,
+		       const struct jp_binding *src, uint64_t now_ms)
+{
+	/* Over its own rate, a source must not spend the shared budget. */
+	return jp_rl_allow_source(per_source, src, now_ms) &&
+	       jp_rl_allow(all, "all", 3, now_ms);
+}
+
 void jp_window_init(struct jp_window *w, unsigned int max, uint64_t window_ms)
 {
 	memset(w, 0, sizeof(*w));

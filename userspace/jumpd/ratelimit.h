@@ -51,6 +51,14 @@ bool jp_rl_allow_session(struct jp_rl_table *t, uint32_t session_id,
 bool jp_rl_allow_source(struct jp_rl_table *t, const struct jp_binding *src,
 			uint64_t now_ms);
 
+/*
+ * A budget shared by all sources (all: one key) that no source may take
+ * more than its share of (per_source): the source is charged first, and
+ * the shared budget only for what the source is allowed.
+ */
+bool jp_rl_allow_share(struct jp_rl_table *all, struct jp_rl_table *per_source,
+		       const struct jp_binding *src, uint64_t now_ms);
+
 #define JP_WINDOW_MAX 64
 
 /* Sliding window: at most max events in any window_ms. */

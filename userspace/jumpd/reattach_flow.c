@@ -3,9 +3,10 @@
  * REATTACH as a conversation (reattach.h has the messages):
  * - mover (the initiator, which knows the candidate paths): on silence it
  *   asks the peer, from the next path, to move the session there, and
- *   retransmits with backoff, going on to the following path after
- *   MOVER_TRIES; a valid challenge is answered from the same path and the
- *   local binding switched.
+ *   retransmits the same request with backoff, going on to the following
+ *   path (a new attempt, a new counter) after MOVER_TRIES; the challenge to
+ *   the attempt in progress is answered from its path and the local
+ *   binding switched. No challenge on any path: the handshake fallback.
  * - peer: source rate limit, proof and replay, session rate limit and the
  *   switch window, then a challenge to the observed source within the 3x
  *   budget; the binding moves only when the response comes back from it.
@@ -27,10 +28,7 @@
 
 void jd_reattach_reset(struct jd_peer *p)
 {
-	uint64_t counter = p->mover.counter;
-
 	memset(&p->mover, 0, sizeof(p->mover));
-	p->mover.counter = counter;
 	memset(&p->val, 0, sizeof(p->val));
 }
 
@@ -44,42 +42,58 @@ static uint64_t wall_us(void)
 
 /* ---- mover ------------------------------------------------------------- */
 
-static void send_request(struct jd *d, struct jd_peer *p, uint64_t now)
+/*
+ * A new attempt: the next path (another uplink if we have one, else the
+ * same path again: behind a NAT the mapping may have changed) and a new
+ * counter. After an attempt on every path got no challenge, the peer may
+ * have lost the session: a handshake that starts a new session only if it
+ * did (jd_hs_start_fallback) runs beside the next attempts.
+ */
+static void new_attempt(struct jd *d, struct jd_peer *p, uint64_t now)
 {
 	struct jd_mover *m = &p->mover;
-	uint8_t msg[JP_REATTACH_REQUEST_LEN];
 	struct jp_binding claimed;
-	uint64_t delay = MOVER_FIRST_MS;
-	unsigned int i;
-	char ps[160];
 
-	if (m->tries >= MOVER_TRIES && p->n_paths > 1) {
-		m->path = (m->path + 1) % p->n_paths;
-		m->target = p->paths[m->path];
-		m->tries = 0;
+	if (m->tries) {
 		m->paths_tried++;
+		if (p->n_paths > 1)
+			m->path = (m->path + 1) % p->n_paths;
 	}
+	if (m->paths_tried >= p->n_paths ||
+	    now - m->started_ms >= p->timing.recovering_after_ms)
+		jd_hs_start_fallback(d, p);
+	m->target = p->paths[m->path];
+	m->tries = 0;
 	/* What we believe our address is; the peer trusts only what it sees. */
 	claimed = m->target.local;
 	if (!claimed.family)
 		claimed.family = m->target.remote.family;
-	claimed.port = d->cfg->iface.listen_port;
+	claimed.port = d->listen_port;
 	m->counter = jp_reattach_counter_from_time(wall_us(),
 						   p->reattach_counter);
 	p->reattach_counter = m->counter;
-	jp_reattach_encode_request(msg, p->reattach_key, p->remote_id,
+	jp_reattach_encode_request(m->request, p->reattach_key, p->remote_id,
 				   m->counter, &claimed);
-	m->sent[m->counter % JD_MOVER_RING] = m->counter;
-	m->sent_on[m->counter % JD_MOVER_RING] = m->target;
+}
+
+static void send_request(struct jd *d, struct jd_peer *p, uint64_t now)
+{
+	struct jd_mover *m = &p->mover;
+	uint64_t delay = MOVER_FIRST_MS;
+	unsigned int i;
+	char ps[160];
+
+	if (!m->counter || m->tries >= MOVER_TRIES)
+		new_attempt(d, p, now);
 	m->tries++;
 	for (i = 1; i < m->tries && delay < MOVER_MAX_MS; i++)
 		delay *= 2;
 	m->next_ms = now + (delay < MOVER_MAX_MS ? delay : MOVER_MAX_MS);
-	jd_debug(d, "peer %s session %u: REATTACH request %llu on %s",
+	jd_debug(d, "peer %s session %u: REATTACH request %llu (try %u) on %s",
 		 p->conf.name, p->local_id, (unsigned long long)m->counter,
-		 jd_path_str(&m->target, ps, sizeof(ps)));
-	if (jk_packet_send(&d->k, msg, sizeof(msg), &m->target.remote,
-			   &m->target.local))
+		 m->tries, jd_path_str(&m->target, ps, sizeof(ps)));
+	if (jk_packet_send(&d->k, m->request, sizeof(m->request),
+			   &m->target.remote, &m->target.local))
 		jd_debug(d, "peer %s: send on %s: %s", p->conf.name, ps,
 			 jk_error(&d->k));
 }
@@ -87,23 +101,31 @@ static void send_request(struct jd *d, struct jd_peer *p, uint64_t now)
 void jd_mover_start(struct jd *d, struct jd_peer *p, const char *why)
 {
 	struct jd_mover *m = &p->mover;
+	uint64_t now = jd_now_ms();
 	char ps[160];
 
 	if (!p->has_session || m->active || !p->n_paths)
 		return;
 	m->active = true;
-	m->tries = 0;
+	m->started_ms = now;
 	m->paths_tried = 0;
-	/* Challenges to an earlier move must not switch this one. */
-	memset(m->sent, 0, sizeof(m->sent));
+	m->tries = 0;
+	m->counter = 0;		/* no attempt yet: no challenge is ours */
 	/* Another uplink if we have one; else the same path (NAT rebinding). */
 	m->path = p->n_paths > 1 ? (p->cur_path + 1) % p->n_paths :
 		  p->cur_path;
-	m->target = p->paths[m->path];
 	jd_log("peer %s session %u: %s, reattaching on %s", p->conf.name,
-	       p->local_id, why, jd_path_str(&m->target, ps, sizeof(ps)));
+	       p->local_id, why,
+	       jd_path_str(&p->paths[m->path], ps, sizeof(ps)));
 	jd_apply(d, p, JP_EV_REATTACH_REQUESTED, NULL);
-	send_request(d, p, jd_now_ms());
+	send_request(d, p, now);
+}
+
+void jd_mover_stop(struct jd_peer *p)
+{
+	p->mover.active = false;
+	p->mover.counter = 0;
+	jd_hs_cancel_fallback(p);
 }
 
 static void on_challenge(struct jd *d, struct jd_peer *p,
@@ -113,55 +135,107 @@ static void on_challenge(struct jd *d, struct jd_peer *p,
 	uint8_t msg[JP_REATTACH_RESPONSE_LEN];
 	struct jp_reattach_msg c;
 	struct jd_path path;
-	unsigned int slot;
+	unsigned int i;
+	bool again;
 
-	/* Any of our recent requests: the MAC decides, then the counter. */
 	if (jp_reattach_peek(ev->packet, ev->packet_len, &c) != JP_REATTACH_OK)
 		return;
-	slot = c.counter % JD_MOVER_RING;
-	if (!c.counter || m->sent[slot] != c.counter ||
+	/*
+	 * The attempt in progress, or the last one answered (switches
+	 * nothing). Anything else is stale, reordered or replayed: the peer
+	 * validates only its newest request, so following it would leave the
+	 * two sides on different paths.
+	 */
+	again = c.counter && c.counter == m->answered;
+	if ((!again && (!m->active || c.counter != m->counter)) ||
 	    jp_reattach_verify_challenge(ev->packet, ev->packet_len,
 					 p->reattach_key, p->local_id,
 					 c.counter, &c) != JP_REATTACH_OK) {
-		jd_debug(d, "peer %s: challenge does not answer a request of ours",
-			 p->conf.name);
+		jd_debug(d, "peer %s: challenge %llu does not answer the request in progress",
+			 p->conf.name, (unsigned long long)c.counter);
 		return;
 	}
-	/* Answer from the path the request went out on. */
-	path = m->sent_on[slot];
+	path = again ? m->answered_on : m->target;
 	jp_reattach_encode_response(msg, p->reattach_key, p->remote_id,
 				    c.counter, &c.binding, c.nonce);
 	jk_packet_send(&d->k, msg, sizeof(msg), &path.remote, &path.local);
-	/*
-	 * Whoever we answer moves the session there: follow, even if the
-	 * move had been given up (rx resumed meanwhile on the old path).
-	 */
-	m->active = false;
-	if (!memcmp(&path, &p->cur, sizeof(path)))
-		return;		/* a repeated challenge: answered again */
-	for (slot = 0; slot < p->n_paths; slot++)
-		if (!memcmp(&p->paths[slot], &path, sizeof(path)))
-			p->cur_path = slot;
-	jd_apply(d, p, JP_EV_PATH_VALIDATED, &path);
+	if (again)
+		return;		/* our response was lost: answered again */
+	m->answered = c.counter;
+	m->answered_on = path;
+	jd_mover_stop(p);
+	if (!memcmp(&path, &p->cur, sizeof(path)) ||
+	    !jd_apply(d, p, JP_EV_PATH_VALIDATED, &path))
+		return;
+	for (i = 0; i < p->n_paths; i++)
+		if (!memcmp(&p->paths[i], &path, sizeof(path)))
+			p->cur_path = i;
 }
 
 /* ---- peer -------------------------------------------------------------- */
 
-static void reject(struct jd *d, struct jd_peer *p, enum jumping_reason why,
-		   const struct jp_binding *from)
+static void log_reject(struct jd *d, const struct jd_peer *p,
+		       enum jumping_reason why, const struct jp_binding *from)
 {
 	char fs[JP_BINDING_STRLEN];
 
 	d->reattach_rejected++;
-	/* The binding stays: before and after are the same. */
-	jd_audit_event(d, p, "reattach-rejected", why, &p->cur.remote,
-		       &p->cur.remote);
-	/* A flood must not flood the log too. */
+	/* A flood must not flood stderr either. */
 	if (d->reattach_rejected <= 20 || !(d->reattach_rejected % 100))
 		jd_log("peer %s session %u: REATTACH from %s rejected: %s (%llu so far)",
 		       p->conf.name, p->local_id, jp_binding_str(from, fs),
 		       reason_name(why),
 		       (unsigned long long)d->reattach_rejected);
+}
+
+/*
+ * A rejection that anyone could cause (no valid proof of a fresh request:
+ * the session id is in every data packet): the first of an interval is
+ * audited at once, the rest as one line per reason with their count when
+ * the interval ends. A flood costs the log a few lines per interval.
+ */
+static void reject_unauth(struct jd *d, struct jd_peer *p,
+			  enum jumping_reason why,
+			  const struct jp_binding *from)
+{
+	struct jd_rejections *r = &p->rejections;
+	uint64_t now = jd_now_ms();
+
+	log_reject(d, p, why, from);
+	if (!r->since_ms)
+		r->since_ms = now;
+	if (r->count[why]++)
+		return;
+	jd_audit_count(d, p, "reattach-rejected", why, 1);
+	r->written[why] = 1;
+}
+
+static uint64_t flush_rejections(struct jd *d, struct jd_peer *p,
+				 uint64_t now)
+{
+	struct jd_rejections *r = &p->rejections;
+	unsigned int why;
+
+	if (!r->since_ms)
+		return UINT64_MAX;
+	if (now - r->since_ms < JD_REJECT_SUMMARY_MS)
+		return r->since_ms + JD_REJECT_SUMMARY_MS;
+	for (why = 0; why < __JUMPING_REASON_MAX; why++)
+		if (r->count[why] > r->written[why])
+			jd_audit_count(d, p, "reattach-rejected", why,
+				       r->count[why] - r->written[why]);
+	memset(r, 0, sizeof(*r));
+	return UINT64_MAX;
+}
+
+/* Rejecting a verified, fresh request: one line each. */
+static void reject(struct jd *d, struct jd_peer *p, enum jumping_reason why,
+		   const struct jp_binding *from)
+{
+	log_reject(d, p, why, from);
+	/* The binding stays: before and after are the same. */
+	jd_audit_event(d, p, "reattach-rejected", why, &p->cur.remote,
+		       &p->cur.remote);
 }
 
 static void send_challenge(struct jd *d, struct jd_peer *p, uint64_t now)
@@ -176,7 +250,8 @@ static void send_challenge(struct jd *d, struct jd_peer *p, uint64_t now)
 		return;
 	}
 	v->sent++;
-	v->next_ms = now + ((uint64_t)CHALLENGE_FIRST_MS << (v->sent - 1));
+	v->next_ms = now + ((uint64_t)CHALLENGE_FIRST_MS <<
+			    (v->sent < 5 ? v->sent - 1 : 4));
 	if (v->next_ms > v->deadline_ms)
 		v->next_ms = v->deadline_ms;
 	jk_packet_send(&d->k, v->challenge, len, &v->pending.path,
@@ -194,6 +269,27 @@ static bool window_has_room(const struct jp_window *w, uint64_t now)
 	return n < w->max;
 }
 
+/*
+ * The mover repeats an attempt's request unchanged until it gets our
+ * challenge: one with the counter we are validating, from the address we
+ * are validating, is that request again (if its MAC verifies).
+ */
+static bool is_retransmission(const struct jd_peer *p,
+			      const struct jk_event *ev)
+{
+	const struct jd_validation *v = &p->val;
+	struct jp_reattach_replay fresh = { 0 };
+	struct jp_reattach_msg r;
+
+	if (!v->active || !jp_binding_equal(&v->pending.path, &ev->from) ||
+	    jp_reattach_peek(ev->packet, ev->packet_len, &r) != JP_REATTACH_OK ||
+	    r.counter != v->pending.counter)
+		return false;
+	return jp_reattach_verify_request(ev->packet, ev->packet_len,
+					  p->reattach_key, p->local_id, &fresh,
+					  &r) == JP_REATTACH_OK;
+}
+
 static void on_request(struct jd *d, struct jd_peer *p,
 		       const struct jk_event *ev)
 {
@@ -205,14 +301,21 @@ static void on_request(struct jd *d, struct jd_peer *p,
 
 	/* Per source first: the cheapest refusal protects the rest. */
 	if (!jp_rl_allow_source(&d->ra_source, &ev->from, now)) {
-		reject(d, p, JUMPING_REASON_REATTACH_RATE_LIMITED, &ev->from);
+		reject_unauth(d, p, JUMPING_REASON_REATTACH_RATE_LIMITED,
+			      &ev->from);
+		return;
+	}
+	if (is_retransmission(p, ev)) {
+		/* Same attempt: the same challenge again, nothing else. */
+		jp_amp_on_received(&v->pending.amp, ev->packet_len);
+		send_challenge(d, p, now);
 		return;
 	}
 	verdict = jp_reattach_verify_request(ev->packet, ev->packet_len,
 					     p->reattach_key, p->local_id,
 					     &p->replay, &r);
 	if (verdict != JP_REATTACH_OK) {
-		reject(d, p, jp_reattach_reason(verdict), &ev->from);
+		reject_unauth(d, p, jp_reattach_reason(verdict), &ev->from);
 		return;
 	}
 	if (!jp_rl_allow_session(&p->rl, p->local_id, now) ||
@@ -252,7 +355,7 @@ static void on_response(struct jd *d, struct jd_peer *p,
 					      p->reattach_key, p->local_id,
 					      &v->pending, &ev->from);
 	if (verdict != JP_REATTACH_OK) {
-		reject(d, p, jp_reattach_reason(verdict), &ev->from);
+		reject_unauth(d, p, jp_reattach_reason(verdict), &ev->from);
 		return;
 	}
 	jp_amp_on_validated(&v->pending.amp);
@@ -273,10 +376,12 @@ uint64_t jd_reattach_tick(struct jd *d, struct jd_peer *p, uint64_t now)
 
 	if (!p->has_session)
 		return next;
+	next = flush_rejections(d, p, now);
 	if (p->mover.active) {
 		if (now >= p->mover.next_ms)
 			send_request(d, p, now);
-		next = p->mover.next_ms;
+		if (p->mover.next_ms < next)
+			next = p->mover.next_ms;
 	}
 	if (p->val.active) {
 		if (now >= p->val.deadline_ms) {
@@ -322,6 +427,7 @@ void jd_reattach_on_control(struct jd *d, const struct jk_event *ev)
 		on_response(d, p, ev);
 		break;
 	default:
-		reject(d, p, JUMPING_REASON_REATTACH_BAD_PROOF, &ev->from);
+		reject_unauth(d, p, JUMPING_REASON_REATTACH_BAD_PROOF,
+			      &ev->from);
 	}
 }

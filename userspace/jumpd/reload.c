@@ -2,7 +2,8 @@
 /*
  * Loading the config (parse, then read the key files it names) and SIGHUP:
  * the new file is checked whole before anything changes. Peers are matched
- * by public key: a kept peer takes the new settings and keeps its session,
+ * by public key: a kept peer takes the new settings (timers, AllowedIPs,
+ * keepalive, REATTACH limits) and keeps its session,
  * a new one gets a handshake (if it has an Endpoint), a removed one goes
  * TERMINATED (operator-delete) and its session is deleted.
  */
@@ -10,6 +11,18 @@
 #include <string.h>
 #include <sodium.h>
 #include "jumpd.h"
+
+static bool has_inline_secret(const struct jp_config *cfg)
+{
+	unsigned int i;
+
+	if (cfg->iface.has_private_key)
+		return true;
+	for (i = 0; i < cfg->n_peers; i++)
+		if (cfg->peers[i].has_psk)
+			return true;
+	return false;
+}
 
 int jd_load_config(struct jd *d, const char *path, struct jp_config **out,
 		   uint8_t priv[32])
@@ -27,6 +40,13 @@ int jd_load_config(struct jd *d, const char *path, struct jp_config **out,
 		return -1;
 	}
 	cfg = jp_config_parse(f, path, &errs);
+	if (cfg && has_inline_secret(cfg) &&
+	    jd_secret_file_mode_bad(fileno(f), path, err, sizeof(err))) {
+		jd_log("%s (it holds a PrivateKey or PresharedKey)", err);
+		jp_config_free(cfg);
+		fclose(f);
+		return -1;
+	}
 	fclose(f);
 	if (!cfg) {
 		for (i = 0; i < errs.n; i++)
@@ -57,6 +77,28 @@ static void update_peer(struct jd *d, struct jd_peer *old,
 				     (uint32_t)fresh->conf.keepalive_ms))
 		jd_log("reload: peer %s: KeepaliveInterval: %s",
 		       fresh->conf.name, jk_error(&d->k));
+	if (old->has_session &&
+	    (old->conf.n_allowed_ips != fresh->conf.n_allowed_ips ||
+	     memcmp(old->conf.allowed_ips, fresh->conf.allowed_ips,
+		    fresh->conf.n_allowed_ips *
+		    sizeof(fresh->conf.allowed_ips[0]))) &&
+	    jk_session_set_prefixes(&d->k, old->local_id,
+				    fresh->conf.allowed_ips,
+				    fresh->conf.n_allowed_ips))
+		jd_log("reload: peer %s: AllowedIPs: %s", fresh->conf.name,
+		       jk_error(&d->k));
+	/* New limits start empty: a stricter limit takes effect at once. */
+	if (memcmp(&old->conf.reattach_rate, &fresh->conf.reattach_rate,
+		   sizeof(fresh->conf.reattach_rate)))
+		jp_rl_init(&old->rl, old->rl_slots, 2,
+			   fresh->conf.reattach_rate.count,
+			   fresh->conf.reattach_rate.window_ms, d->rl_seed);
+	if (old->conf.reattach_max_per_window !=
+	    fresh->conf.reattach_max_per_window ||
+	    old->conf.reattach_window_ms != fresh->conf.reattach_window_ms)
+		jp_window_init(&old->switches,
+			       fresh->conf.reattach_max_per_window,
+			       fresh->conf.reattach_window_ms);
 	old->conf = fresh->conf;
 	memcpy(old->psk, fresh->psk, 32);
 	memcpy(old->paths, fresh->paths, sizeof(old->paths));
@@ -87,9 +129,13 @@ void jd_reload(struct jd *d)
 	if (strcmp(cfg->iface.device, d->cfg->iface.device))
 		jd_log("reload: Device changes only on restart, still %s",
 		       d->cfg->iface.device);
-	if (cfg->iface.listen_port != d->cfg->iface.listen_port &&
-	    jk_device_set(&d->k, cfg->iface.listen_port, false, 0))
-		jd_log("reload: ListenPort %u: %s", cfg->iface.listen_port,
+	if ((cfg->iface.listen_port != d->cfg->iface.listen_port ||
+	     cfg->iface.fwmark != d->cfg->iface.fwmark) &&
+	    jd_set_port(d, cfg->iface.listen_port,
+			cfg->iface.fwmark != d->cfg->iface.fwmark,
+			cfg->iface.fwmark))
+		jd_log("reload: ListenPort %u, FwMark %#x: %s",
+		       cfg->iface.listen_port, cfg->iface.fwmark,
 		       jk_error(&d->k));
 	merged = calloc(n + 1, sizeof(*merged));
 	if (!merged) {
@@ -105,10 +151,11 @@ void jd_reload(struct jd *d)
 			update_peer(d, old, fresh[i]);
 			old->keep = true;
 			merged[i] = old;
-			sodium_memzero(fresh[i], sizeof(*fresh[i]));
+			sodium_munlock(fresh[i], sizeof(*fresh[i]));
 			free(fresh[i]);
 		} else {
 			jd_log("reload: new peer %s", fresh[i]->conf.name);
+			jd_persist_peer_load(d, fresh[i]);
 			merged[i] = fresh[i];
 			merged[i]->keep = true;
 		}
@@ -122,7 +169,7 @@ void jd_reload(struct jd *d)
 		if (old->has_session)
 			jd_apply(d, old, JP_EV_OPERATOR_DELETE, NULL);
 		jd_session_forget(d, old, true);
-		sodium_memzero(old, sizeof(*old));
+		sodium_munlock(old, sizeof(*old));
 		free(old);
 	}
 	free(d->peers);
@@ -135,14 +182,13 @@ void jd_reload(struct jd *d)
 		jd_log("reload: new private key (live sessions keep their keys)");
 	}
 	sodium_memzero(priv, sizeof(priv));
-	if (strcmp(cfg->iface.audit_log, d->cfg->iface.audit_log)) {
-		if (d->audit)
-			fclose(d->audit);
-		d->audit = cfg->iface.audit_log[0] ?
-			   fopen(cfg->iface.audit_log, "ae") : NULL;
-		if (cfg->iface.audit_log[0] && !d->audit)
-			jd_log("reload: AuditLog %s: %m", cfg->iface.audit_log);
-	}
+	/* Reopened even when unchanged: logrotate moved it away. */
+	if (d->audit)
+		fclose(d->audit);
+	d->audit = cfg->iface.audit_log[0] ?
+		   fopen(cfg->iface.audit_log, "ae") : NULL;
+	if (cfg->iface.audit_log[0] && !d->audit)
+		jd_log("reload: AuditLog %s: %m", cfg->iface.audit_log);
 	if (memcmp(&cfg->iface.handshake_rate, &d->cfg->iface.handshake_rate,
 		   sizeof(cfg->iface.handshake_rate)) ||
 	    memcmp(&cfg->iface.handshake_source_rate,

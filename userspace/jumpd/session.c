@@ -58,29 +58,47 @@ int jd_session_install(struct jd *d, struct jd_peer *p, uint32_t local_id,
 	return 0;
 }
 
+/*
+ * The kernel first, on a copy of the state machine: if it refuses the new
+ * binding or state, jumpd's view stays where the kernel's is.
+ */
 bool jd_apply(struct jd *d, struct jd_peer *p, enum jp_event ev,
 	      const struct jd_path *nb)
 {
 	const struct jp_rule *rule = jp_state_rule(p->fsm.state, ev);
+	bool binds = rule && rule->binds && nb;
 	uint64_t now = jd_now_ms();
 	struct jp_transition tr;
+	struct jp_fsm next = p->fsm;
 	char b1[JP_BINDING_STRLEN], b2[JP_BINDING_STRLEN];
 
-	tr = jp_state_apply_bind(&p->fsm, ev,
-				 rule && rule->binds && nb ? &nb->remote : NULL,
-				 now);
+	tr = jp_state_apply_bind(&next, ev, binds ? &nb->remote : NULL, now);
 	if (tr.refused) {
+		p->fsm.refused = next.refused;
 		jd_debug(d, "peer %s session %u: %s refused in %s",
 			 p->conf.name, p->local_id, jp_event_name(ev),
 			 state_name(p->fsm.state));
 		return false;
 	}
-	if (rule->binds && nb) {
-		if (ev == JP_EV_PATH_VALIDATED &&
-		    jk_binding_set(&d->k, p->local_id, &nb->remote, &nb->local,
-				   tr.reason))
-			jd_log("peer %s: BINDING_SET %u failed: %s",
-			       p->conf.name, p->local_id, jk_error(&d->k));
+	if (binds && ev == JP_EV_PATH_VALIDATED &&
+	    jk_binding_set(&d->k, p->local_id, &nb->remote, &nb->local,
+			   tr.reason)) {
+		jd_log("peer %s: BINDING_SET %u refused, binding kept: %s",
+		       p->conf.name, p->local_id, jk_error(&d->k));
+		return false;
+	}
+	if (tr.audit && tr.new_state != JUMPING_STATE_TERMINATED &&
+	    (tr.old_state != tr.new_state ||
+	     tr.reason != JUMPING_REASON_NONE) &&
+	    jk_session_set_state(&d->k, p->local_id, (uint8_t)tr.new_state,
+				 (uint16_t)tr.reason)) {
+		jd_log("peer %s: SESSION_SET %u refused, still %s: %s",
+		       p->conf.name, p->local_id, state_name(p->fsm.state),
+		       jk_error(&d->k));
+		return false;
+	}
+	p->fsm = next;
+	if (binds) {
 		p->cur = *nb;
 		p->last_rx_ms = now;	/* the path just proved itself */
 		/* A new binding: its RX_AGE is not comparable with the old. */
@@ -88,13 +106,6 @@ bool jd_apply(struct jd *d, struct jd_peer *p, enum jp_event ev,
 	}
 	if (!tr.audit)
 		return true;
-	if (tr.old_state != tr.new_state || tr.reason != JUMPING_REASON_NONE)
-		if (tr.new_state != JUMPING_STATE_TERMINATED &&
-		    jk_session_set_state(&d->k, p->local_id,
-					 (uint8_t)tr.new_state,
-					 (uint16_t)tr.reason))
-			jd_log("peer %s: SESSION_SET %u failed: %s",
-			       p->conf.name, p->local_id, jk_error(&d->k));
 	jd_audit_transition(d, p, &tr);
 	jd_log("peer %s session %u: %s -> %s (%s) binding %s -> %s after %llu ms",
 	       p->conf.name, p->local_id, state_name(tr.old_state),

@@ -6,6 +6,7 @@
  * session is not attached, so that a resumed path is seen quickly.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include "jumping_names.h"
 #include "jumpd.h"
 
@@ -45,7 +46,7 @@ uint64_t jd_supervise(struct jd *d, struct jd_peer *p, uint64_t now)
 		    s.rx_age_ms < p->timing.volatile_after_ms) {
 			jd_apply(d, p, JP_EV_AUTH_RX, NULL);
 			if (p->fsm.state == JUMPING_STATE_ATTACHED)
-				p->mover.active = false;
+				jd_mover_stop(p);
 		}
 	}
 	/* Silence can cross two thresholds between two polls. */
@@ -71,4 +72,39 @@ uint64_t jd_supervise(struct jd *d, struct jd_peer *p, uint64_t now)
 		next = now + 1;
 	p->next_poll_ms = next;
 	return next;
+}
+
+/*
+ * Notifications were lost (the event socket overran): a session may have
+ * been deleted, or its key run out, without our hearing of it. The kernel's
+ * list is the truth: forget what it no longer has, and look at every other
+ * session now (SESSION_GET finds the rest).
+ */
+void jd_resync(struct jd *d)
+{
+	struct jk_session *v = NULL;
+	unsigned int i;
+	size_t n = 0, j;
+
+	if (jk_session_dump(&d->k, &v, &n)) {
+		jd_log("resync: cannot list the kernel's sessions: %s",
+		       jk_error(&d->k));
+		return;
+	}
+	for (i = 0; i < d->n_peers; i++) {
+		struct jd_peer *p = d->peers[i];
+
+		if (!p->has_session)
+			continue;
+		for (j = 0; j < n && v[j].id != p->local_id; j++)
+			;
+		if (j == n) {
+			jd_log("peer %s: session %u is gone from the kernel (resync)",
+			       p->conf.name, p->local_id);
+			jd_session_forget(d, p, false);
+			continue;
+		}
+		p->next_poll_ms = 0;
+	}
+	free(v);
 }

@@ -44,9 +44,31 @@ restart() {
 	done
 }
 
-ktap_begin 2
+# revoked: the operator removes the client's [Peer] and restarts the
+# server's jumpd. The session it finds has no peer any more: deleted, and
+# the audit log says why (at a48bab0 it stayed, unsupervised, forever).
+revoked() {
+	local srv_id
+
+	topo_setup
+	jd_start_both
+	srv_id=$(show srv .id)
+	jd_stop srv
+	sed -i '/^\[Peer\]/,$d' "$topo_tmp/srv.conf"
+	jd_start srv
+	wait_audit 60 srv '.event == "deleted-peer-removed"'
+	wait_until 30 eval '[ "$(session_count srv)" = 0 ]' ||
+		fail "the revoked peer's session $srv_id is still in the kernel"
+	audit srv '.event == "deleted-peer-removed"'
+	assert_eq "the deleted session" "$srv_id" \
+		"$(audit srv '.event == "deleted-peer-removed"' | jq -r .session)"
+}
+
+ktap_begin 3
 jd_case "server's jumpd SIGKILLed mid-stream: traffic flows on; restarted, it adopts the session" \
 	restart srv
 jd_case "both jumpd SIGKILLed mid-stream: traffic flows on; restarted, both adopt the session" \
 	restart srv cli
+jd_case "a peer removed from the config: its session is deleted at restart, audited" \
+	revoked
 ktap_end

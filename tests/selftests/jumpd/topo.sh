@@ -390,6 +390,12 @@ audit_count() {
 	audit "$@" | wc -l
 }
 
+# audit_sum SIDE FILTER: the events the selected lines stand for (a line
+# with "count" stands for that many).
+audit_sum() {
+	audit "$@" | jq -s 'map(.count // 1) | add // 0'
+}
+
 # wait_audit SECONDS SIDE FILTER: such a line appears within the deadline.
 wait_audit() {
 	local limit=$1
@@ -526,9 +532,14 @@ topo_exit() {
 }
 
 topo_dump() {
-	local side
+	local side pid
 
 	for side in cli srv; do
+		pid=${jd_pid[$side]:-}
+		if [ -n "$pid" ]; then
+			echo "--- $side: jumpd $pid: $(grep -h '^State' "/proc/$pid/status" 2>/dev/null || echo 'not running'), waits in $(cat "/proc/$pid/wchan" 2>/dev/null)"
+			cat "/proc/$pid/stack" 2>/dev/null
+		fi
 		echo "--- $side: jumpd log (last 60 lines)"
 		tail -n 60 "$topo_tmp/$side.log" 2>/dev/null
 		echo "--- $side: audit log (last 30 lines)"
