@@ -7,6 +7,34 @@
 #include "reattach.h"
 #include "tap.h"
 
+/* SOLICIT: fresh once, never again, never taken for a request. */
+static void test_solicit(const uint8_t *key, const uint8_t *other)
+{
+	uint8_t sol[JP_REATTACH_SOLICIT_LEN];
+	struct jp_binding seen = { .family = AF_INET,
+				   .addr = { 203, 0, 113, 9 }, .port = 61000 };
+	struct jp_reattach_replay rp = { 0 }, req_rp = { 0 };
+	struct jp_reattach_msg m;
+
+	jp_reattach_encode_solicit(sol, key, 77, 1000, &seen);
+	ok(jp_reattach_verify_solicit(sol, sizeof(sol), key, 77, &rp, &m) ==
+	   JP_REATTACH_OK && m.counter == 1000 &&
+	   jp_binding_equal(&m.binding, &seen), "solicit verifies");
+	ok(jp_reattach_verify_solicit(sol, sizeof(sol), key, 77, &rp, &m) ==
+	   JP_REATTACH_REPLAYED, "the same solicit again: replayed");
+	ok(jp_reattach_verify_request(sol, sizeof(sol), key, 77, &req_rp,
+				      &m) == JP_REATTACH_MALFORMED,
+	   "a solicit is not a request");
+	sol[1] = JP_REATTACH_REQUEST;
+	ok(jp_reattach_verify_request(sol, sizeof(sol), key, 77, &req_rp,
+				      &m) == JP_REATTACH_BAD_PROOF,
+	   "nor with its subtype changed (the MAC covers it)");
+	jp_reattach_encode_solicit(sol, other, 77, 2000, &seen);
+	ok(jp_reattach_verify_solicit(sol, sizeof(sol), key, 77, &rp, &m) ==
+	   JP_REATTACH_BAD_PROOF && rp.highest == 1000,
+	   "another key's solicit: bad proof, counter not advanced");
+}
+
 static struct jp_binding v4(uint8_t a, uint8_t b, uint8_t c, uint8_t d,
 			    uint16_t port)
 {
@@ -37,6 +65,7 @@ int main(void)
 	ok(!memcmp(key, key2, 32), "both sides derive the same key");
 	jp_reattach_derive_key(other, k2, k1);
 	ok(memcmp(key, other, 32), "order of the data keys matters");
+	test_solicit(key, other);
 
 	n = jp_reattach_encode_request(req, key, 0xabcd1234, 1000, &claimed);
 	ok(n == 52 && req[0] == 4 && req[1] == JP_REATTACH_REQUEST &&

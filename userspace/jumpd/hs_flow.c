@@ -214,7 +214,8 @@ void jd_hs_on_init(struct jd *d, const struct jk_event *ev)
 		goto out;
 	}
 	memcpy(p->last_ts, pl.timestamp, sizeof(p->last_ts));
-	if ((pl.flags & JP_HS_FLAG_RESUME) && p->has_session) {
+	if ((pl.flags & JP_HS_FLAG_RESUME) && p->has_session &&
+	    p->fsm.state != JUMPING_STATE_BIRTH) {
 		/* We still have it: the peer's REATTACH will reach us. */
 		jd_log("peer %s: resume handshake from %s while session %u lives, not answered",
 		       p->conf.name, from, p->local_id);
@@ -235,7 +236,10 @@ void jd_hs_on_init(struct jd *d, const struct jk_event *ev)
 		path = p->cur;
 	} else {
 		if (p->has_session) {
-			/* The peer started over (restart, lost state). */
+			/*
+			 * The peer started over (restart, lost state), or,
+			 * in BIRTH, retried before it had our answer.
+			 */
 			jd_log("peer %s: new handshake replaces session %u",
 			       p->conf.name, p->local_id);
 			jd_apply(d, p, JP_EV_SUPERSEDED, NULL);
@@ -335,12 +339,15 @@ void jd_hs_on_resp(struct jd *d, const struct jk_event *ev)
 		if (p->n_paths)
 			p->cur_path %= p->n_paths;
 		if (!jd_session_install(d, p, in->local_id, pl.sender_id,
-					&in->sent_on, in->key_id, &keys))
+					&in->sent_on, in->key_id, &keys)) {
 			jd_log("peer %s: session %u up on %s (peer id %u)",
 			       p->conf.name, p->local_id,
 			       jp_binding_str(&in->sent_on.remote,
 					      (char[JP_BINDING_STRLEN]){ 0 }),
 			       p->remote_id);
+			/* The responder waits for this (or data) in BIRTH. */
+			send_confirm(d, p);
+		}
 	}
 out:
 	sodium_memzero(&keys, sizeof(keys));
@@ -364,6 +371,11 @@ void jd_hs_on_confirm(struct jd *d, const struct jk_event *ev)
 	    counter <= p->confirm_highest)
 		return;
 	p->confirm_highest = counter;
+	if (p->fsm.state == JUMPING_STATE_BIRTH && kid == p->key_id) {
+		/* The initiator has this handshake's keys: done. */
+		jd_apply(d, p, JP_EV_HANDSHAKE_DONE, &p->cur);
+		return;
+	}
 	if (!p->swap_pending || kid != p->swap_key_id)
 		return;
 	if (jk_key_swap(&d->k, p->local_id)) {

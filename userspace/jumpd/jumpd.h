@@ -114,6 +114,8 @@ struct jd_peer {
 	/* Replay protection that outlives sessions. */
 	uint8_t last_ts[12];		/* newest initiation timestamp taken */
 	uint64_t reattach_counter;	/* mover: last counter used */
+	uint64_t solicit_counter;	/* peer: last SOLICIT sent */
+	struct jp_reattach_replay solicit_replay;	/* mover: SOLICITs */
 
 	struct jd_initiation init;
 	struct jd_mover mover;
@@ -206,12 +208,17 @@ uint64_t jd_supervise(struct jd *d, struct jd_peer *p, uint64_t now);
 void jd_resync(struct jd *d);
 
 /* reattach_flow.c */
-void jd_mover_start(struct jd *d, struct jd_peer *p, const char *why);
+/* here: the first attempt from the current path (the peer asked). */
+void jd_mover_start(struct jd *d, struct jd_peer *p, const char *why,
+		    bool here);
 /* The move is over (validated, or rx resumed): no fallback either. */
 void jd_mover_stop(struct jd_peer *p);
 uint64_t jd_reattach_tick(struct jd *d, struct jd_peer *p, uint64_t now);
 void jd_reattach_on_control(struct jd *d, const struct jk_event *ev);
 void jd_reattach_reset(struct jd_peer *p);
+/* Responder: the session's packets come from elsewhere (UNKNOWN_SOURCE). */
+void jd_reattach_on_unknown_source(struct jd *d, struct jd_peer *p,
+				   const struct jp_binding *from);
 
 /* persist.c */
 int jd_state_dir_check(const struct jd *d);

@@ -67,6 +67,7 @@ static void on_event(const struct jk_event *ev, void *arg)
 			jd_debug(d, "peer %s session %u: authenticated data from %s, not the binding",
 				 p->conf.name, p->local_id,
 				 jp_binding_str(&ev->s.remote, b));
+			jd_reattach_on_unknown_source(d, p, &ev->s.remote);
 		}
 		break;
 	default:
@@ -86,7 +87,7 @@ static void on_addr_gone(const struct jp_binding *addr, void *arg)
 		if (p->has_session && p->initiator &&
 		    p->cur.local.family == addr->family &&
 		    !memcmp(p->cur.local.addr, addr->addr, 16))
-			jd_mover_start(d, p, "local address removed");
+			jd_mover_start(d, p, "local address removed", false);
 	}
 }
 

@@ -67,6 +67,8 @@ static size_t msg_len(uint8_t subtype)
 		return JP_REATTACH_CHALLENGE_LEN;
 	case JP_REATTACH_RESPONSE:
 		return JP_REATTACH_RESPONSE_LEN;
+	case JP_REATTACH_SOLICIT:
+		return JP_REATTACH_SOLICIT_LEN;
 	}
 	return 0;
 }
@@ -123,6 +125,14 @@ size_t jp_reattach_encode_response(uint8_t *out, const uint8_t *key,
 		      observed, nonce);
 }
 
+size_t jp_reattach_encode_solicit(uint8_t *out, const uint8_t *key,
+				  uint32_t session_id, uint64_t counter,
+				  const struct jp_binding *observed)
+{
+	return encode(out, JP_REATTACH_SOLICIT, key, session_id, counter,
+		      observed, NULL);
+}
+
 enum jp_reattach_verdict jp_reattach_peek(const uint8_t *buf, size_t len,
 					  struct jp_reattach_msg *out)
 {
@@ -136,7 +146,7 @@ enum jp_reattach_verdict jp_reattach_peek(const uint8_t *buf, size_t len,
 	out->counter = get_be64(buf + 8);
 	if (get_binding(buf + 16, &out->binding))
 		return JP_REATTACH_MALFORMED;
-	if (buf[1] != JP_REATTACH_REQUEST)
+	if (buf[1] == JP_REATTACH_CHALLENGE || buf[1] == JP_REATTACH_RESPONSE)
 		memcpy(out->nonce, buf + 36, JP_REATTACH_NONCE_LEN);
 	return JP_REATTACH_OK;
 }
@@ -162,14 +172,15 @@ static enum jp_reattach_verdict check(const uint8_t *buf, size_t len,
 	return good ? JP_REATTACH_OK : JP_REATTACH_BAD_PROOF;
 }
 
-enum jp_reattach_verdict
-jp_reattach_verify_request(const uint8_t *buf, size_t len, const uint8_t *key,
-			   uint32_t session_id, struct jp_reattach_replay *rp,
-			   struct jp_reattach_msg *out)
+/* A message whose counter must be above every one accepted before. */
+static enum jp_reattach_verdict
+verify_fresh(const uint8_t *buf, size_t len, uint8_t subtype,
+	     const uint8_t *key, uint32_t session_id,
+	     struct jp_reattach_replay *rp, struct jp_reattach_msg *out)
 {
 	enum jp_reattach_verdict v;
 
-	v = check(buf, len, JP_REATTACH_REQUEST, key, session_id, out);
+	v = check(buf, len, subtype, key, session_id, out);
 	if (v != JP_REATTACH_OK)
 		return v;
 	if (!jp_binding_is_set(&out->binding))
@@ -180,6 +191,24 @@ jp_reattach_verify_request(const uint8_t *buf, size_t len, const uint8_t *key,
 	rp->highest = out->counter;
 	rp->any = true;
 	return JP_REATTACH_OK;
+}
+
+enum jp_reattach_verdict
+jp_reattach_verify_request(const uint8_t *buf, size_t len, const uint8_t *key,
+			   uint32_t session_id, struct jp_reattach_replay *rp,
+			   struct jp_reattach_msg *out)
+{
+	return verify_fresh(buf, len, JP_REATTACH_REQUEST, key, session_id, rp,
+			    out);
+}
+
+enum jp_reattach_verdict
+jp_reattach_verify_solicit(const uint8_t *buf, size_t len, const uint8_t *key,
+			   uint32_t session_id, struct jp_reattach_replay *rp,
+			   struct jp_reattach_msg *out)
+{
+	return verify_fresh(buf, len, JP_REATTACH_SOLICIT, key, session_id, rp,
+			    out);
 }
 
 enum jp_reattach_verdict

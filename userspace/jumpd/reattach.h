@@ -28,6 +28,9 @@
  * answered it: a captured REQUEST sent from elsewhere (the counter is then
  * the only thing an attacker can replay) gets a challenge it cannot answer.
  *
+ * SOLICIT (peer -> mover, docs/handshake.md "One-sided recovery") asks the
+ * mover to start that conversation from where it is.
+ *
  * Replay: the counter must be strictly greater than the highest accepted
  * for that session. No window: a REQUEST overtaken by a newer one names an
  * older binding, and dropping it is the right answer. The mover makes its
@@ -51,6 +54,8 @@ enum jp_reattach_subtype {
 	JP_REATTACH_REQUEST = 1,
 	JP_REATTACH_CHALLENGE = 2,
 	JP_REATTACH_RESPONSE = 3,
+	/* 4 is the key confirm (hs_msg.h) */
+	JP_REATTACH_SOLICIT = 5,	/* peer -> mover: please reattach */
 };
 
 #define JP_REATTACH_KEY_LEN	32
@@ -60,6 +65,7 @@ enum jp_reattach_subtype {
 #define JP_REATTACH_BINDING_LEN	20	/* 4|6, 0, port, address[16] */
 #define JP_REATTACH_REQUEST_LEN	 (JP_REATTACH_HDR_LEN + 8 + \
 				  JP_REATTACH_BINDING_LEN + JP_REATTACH_MAC_LEN)
+#define JP_REATTACH_SOLICIT_LEN	 JP_REATTACH_REQUEST_LEN
 #define JP_REATTACH_CHALLENGE_LEN (JP_REATTACH_REQUEST_LEN + \
 				   JP_REATTACH_NONCE_LEN)
 #define JP_REATTACH_RESPONSE_LEN  JP_REATTACH_CHALLENGE_LEN
@@ -130,6 +136,21 @@ enum jp_reattach_verdict jp_reattach_peek(const uint8_t *buf, size_t len,
  */
 enum jp_reattach_verdict
 jp_reattach_verify_request(const uint8_t *buf, size_t len, const uint8_t *key,
+			   uint32_t session_id, struct jp_reattach_replay *rp,
+			   struct jp_reattach_msg *out);
+/*
+ * SOLICIT: the peer gets the mover's authenticated packets from an address
+ * that is not the binding, while the binding is silent (one-sided: the
+ * mover still hears the peer and would never move). It asks the mover to
+ * reattach from where it is. Same layout as a REQUEST (the binding is the
+ * source the peer sees); counter from the peer's wall clock.
+ */
+size_t jp_reattach_encode_solicit(uint8_t *out, const uint8_t *key,
+				  uint32_t session_id, uint64_t counter,
+				  const struct jp_binding *observed);
+/* Mover: a SOLICIT for session_id; on OK its counter is recorded in rp. */
+enum jp_reattach_verdict
+jp_reattach_verify_solicit(const uint8_t *buf, size_t len, const uint8_t *key,
 			   uint32_t session_id, struct jp_reattach_replay *rp,
 			   struct jp_reattach_msg *out);
 /* Mover: a CHALLENGE answering our request with this counter. */

@@ -30,6 +30,7 @@ void jd_reattach_reset(struct jd_peer *p)
 {
 	memset(&p->mover, 0, sizeof(p->mover));
 	memset(&p->val, 0, sizeof(p->val));
+	memset(&p->solicit_replay, 0, sizeof(p->solicit_replay));
 }
 
 static uint64_t wall_us(void)
@@ -98,7 +99,8 @@ static void send_request(struct jd *d, struct jd_peer *p, uint64_t now)
 			 jk_error(&d->k));
 }
 
-void jd_mover_start(struct jd *d, struct jd_peer *p, const char *why)
+void jd_mover_start(struct jd *d, struct jd_peer *p, const char *why,
+		    bool here)
 {
 	struct jd_mover *m = &p->mover;
 	uint64_t now = jd_now_ms();
@@ -111,8 +113,11 @@ void jd_mover_start(struct jd *d, struct jd_peer *p, const char *why)
 	m->paths_tried = 0;
 	m->tries = 0;
 	m->counter = 0;		/* no attempt yet: no challenge is ours */
-	/* Another uplink if we have one; else the same path (NAT rebinding). */
-	m->path = p->n_paths > 1 ? (p->cur_path + 1) % p->n_paths :
+	/*
+	 * Another uplink if we have one; else the same path (NAT rebinding).
+	 * Asked by the peer: from where we are, which is where it sees us.
+	 */
+	m->path = p->n_paths > 1 && !here ? (p->cur_path + 1) % p->n_paths :
 		  p->cur_path;
 	jd_log("peer %s session %u: %s, reattaching on %s", p->conf.name,
 	       p->local_id, why,
@@ -170,6 +175,26 @@ static void on_challenge(struct jd *d, struct jd_peer *p,
 	for (i = 0; i < p->n_paths; i++)
 		if (!memcmp(&p->paths[i], &path, sizeof(path)))
 			p->cur_path = i;
+}
+
+/*
+ * The peer asks us to reattach: it gets our packets from somewhere that is
+ * not its binding, while we still hear it (we would never move).
+ */
+static void on_solicit(struct jd *d, struct jd_peer *p,
+		       const struct jk_event *ev)
+{
+	struct jp_reattach_msg m;
+
+	if (!p->initiator ||
+	    jp_reattach_verify_solicit(ev->packet, ev->packet_len,
+				       p->reattach_key, p->local_id,
+				       &p->solicit_replay, &m) != JP_REATTACH_OK) {
+		jd_debug(d, "peer %s: solicit that does not verify or is not fresh",
+			 p->conf.name);
+		return;
+	}
+	jd_mover_start(d, p, "the peer sees us elsewhere", true);
 }
 
 /* ---- peer -------------------------------------------------------------- */
@@ -370,6 +395,35 @@ static void on_response(struct jd *d, struct jd_peer *p,
 	jd_apply(d, p, JP_EV_PATH_VALIDATED, &path);
 }
 
+/*
+ * Authenticated packets of the session from an address that is not its
+ * binding, while the binding is silent: the mover hears us and will not
+ * move by itself, and our binding would die at the TTL while traffic flows
+ * both ways. Ask it to reattach (the kernel tells us this at most once a
+ * second per session; one small datagram each time, to an address whose
+ * packets carried the session's keys).
+ */
+void jd_reattach_on_unknown_source(struct jd *d, struct jd_peer *p,
+				   const struct jp_binding *from)
+{
+	uint8_t msg[JP_REATTACH_SOLICIT_LEN];
+	char fs[JP_BINDING_STRLEN];
+
+	if (p->initiator || !p->has_session || p->val.active ||
+	    (p->fsm.state != JUMPING_STATE_VOLATILE &&
+	     p->fsm.state != JUMPING_STATE_RECOVERING))
+		return;
+	p->solicit_counter = jp_reattach_counter_from_time(wall_us(),
+							   p->solicit_counter);
+	jp_reattach_encode_solicit(msg, p->reattach_key, p->remote_id,
+				   p->solicit_counter, from);
+	jd_log("peer %s session %u: its packets come from %s, not the binding: asking it to reattach",
+	       p->conf.name, p->local_id, jp_binding_str(from, fs));
+	if (jk_packet_send(&d->k, msg, sizeof(msg), from, &p->cur.local))
+		jd_debug(d, "peer %s: solicit to %s: %s", p->conf.name, fs,
+			 jk_error(&d->k));
+}
+
 uint64_t jd_reattach_tick(struct jd *d, struct jd_peer *p, uint64_t now)
 {
 	uint64_t next = UINT64_MAX;
@@ -425,6 +479,9 @@ void jd_reattach_on_control(struct jd *d, const struct jk_event *ev)
 		break;
 	case JP_REATTACH_RESPONSE:
 		on_response(d, p, ev);
+		break;
+	case JP_REATTACH_SOLICIT:
+		on_solicit(d, p, ev);
 		break;
 	default:
 		reject_unauth(d, p, JUMPING_REASON_REATTACH_BAD_PROOF,

@@ -54,7 +54,15 @@ int jd_session_install(struct jd *d, struct jd_peer *p, uint32_t local_id,
 	jp_rx_age_reset(&p->rx_age);
 	memset(&p->replay, 0, sizeof(p->replay));
 	jd_reattach_reset(p);
-	jd_apply(d, p, JP_EV_HANDSHAKE_DONE, path);
+	/*
+	 * The initiator took the response: the handshake is done. The
+	 * responder waits in BIRTH for the first authenticated packet under
+	 * the new keys (jd_supervise): until then a retried initiation of the
+	 * same handshake may still replace it, and that is not a session
+	 * that lived and died.
+	 */
+	if (p->initiator)
+		jd_apply(d, p, JP_EV_HANDSHAKE_DONE, path);
 	return 0;
 }
 

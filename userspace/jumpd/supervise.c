@@ -40,6 +40,9 @@ uint64_t jd_supervise(struct jd *d, struct jd_peer *p, uint64_t now)
 	if (s.has_rx_age && s.rx_age_ms <= now &&
 	    jp_rx_age_fresh(&p->rx_age, s.rx_age_ms, now, p->last_rx_ms)) {
 		p->last_rx_ms = now - s.rx_age_ms;
+		/* Responder: the peer uses the keys, the handshake is done. */
+		if (p->fsm.state == JUMPING_STATE_BIRTH)
+			jd_apply(d, p, JP_EV_HANDSHAKE_DONE, &p->cur);
 		/* Only rx within VolatileAfter can say the path is alive. */
 		if ((p->fsm.state == JUMPING_STATE_VOLATILE ||
 		     p->fsm.state == JUMPING_STATE_RECOVERING) &&
@@ -58,7 +61,7 @@ uint64_t jd_supervise(struct jd *d, struct jd_peer *p, uint64_t now)
 		if (!jd_apply(d, p, ev, NULL))
 			break;
 		if (ev == JP_EV_RX_SILENCE && p->has_session && p->initiator)
-			jd_mover_start(d, p, "rx-silence");
+			jd_mover_start(d, p, "rx-silence", false);
 	}
 	if (!p->has_session)
 		return UINT64_MAX;

@@ -20,7 +20,15 @@ port be16, address[16]), [16 nonce bytes], and a 16-byte MAC over all of it.
   ctlpkt.py send ADDR PORT FILE [LINE [COUNT [flip BYTE]]]
       send datagram LINE (from 1, default 1) of FILE to ADDR:PORT COUNT
       times (default 1), back to back, with one bit of byte BYTE flipped.
+  ctlpkt.py flood ADDR PORT SECONDS RATE SERVER_PUBKEY SESSION_ID
+      for SECONDS, RATE datagrams a second to ADDR:PORT, alternately a
+      handshake initiation (userspace/jumpd/hs_msg.h: type 2, 136 bytes)
+      whose mac1 is right for SERVER_PUBKEY (base64) but whose Noise
+      message is random, so each costs the server a DH before it fails,
+      and a forged REATTACH request for SESSION_ID. Prints what it sent.
 """
+import base64
+import hashlib
 import os
 import socket
 import struct
@@ -83,6 +91,44 @@ def send(addr, port, path, line, count, flip):
         sock.sendto(bytes(data), (addr, port))
 
 
+INIT = 2
+INIT_LEN = 136
+MAC1_LEN = 16
+MAC1_LABEL = b"jumping-vpn mac1 v1"
+
+
+def initiation(mac1_key):
+    body = bytes([INIT, 0, 0, 0]) + os.urandom(INIT_LEN - 4 - MAC1_LEN)
+    mac1 = hashlib.blake2b(body, digest_size=MAC1_LEN, key=mac1_key)
+    return body + mac1.digest()
+
+
+def flood(addr, port, seconds, rate, server_pub, session_id):
+    key = hashlib.blake2b(MAC1_LABEL + base64.b64decode(server_pub),
+                          digest_size=32).digest()
+    family = socket.AF_INET6 if ":" in addr else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_DGRAM)
+    start = time.monotonic()
+    sent = {"initiations": 0, "requests": 0}
+    n = 0
+    while time.monotonic() - start < seconds:
+        if n % 2 == 0:
+            sock.sendto(initiation(key), (addr, port))
+            sent["initiations"] += 1
+        else:
+            counter = time.time_ns() // 1000
+            req = struct.pack("!BBBBIQBBH16s", CONTROL, REQUEST, VERSION, 0,
+                              session_id, counter, 4, 0, port, bytes(16))
+            sock.sendto(req + os.urandom(MAC_LEN), (addr, port))
+            sent["requests"] += 1
+        n += 1
+        # Paced: the n-th datagram leaves at start + n / rate.
+        delay = start + n / rate - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+    print("sent %(initiations)d initiations, %(requests)d requests" % sent)
+
+
 def main(argv):
     if len(argv) == 6 and argv[1] == "capture":
         capture(argv[2], int(argv[3]), int(argv[4]), argv[5])
@@ -97,6 +143,9 @@ def main(argv):
                 sys.exit(__doc__)
             flip = int(argv[8])
         send(argv[2], int(argv[3]), argv[4], line, count, flip)
+    elif len(argv) == 8 and argv[1] == "flood":
+        flood(argv[2], int(argv[3]), float(argv[4]), float(argv[5]),
+              argv[6], int(argv[7]))
     else:
         sys.exit(__doc__)
 
