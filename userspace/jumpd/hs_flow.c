@@ -35,6 +35,9 @@ static void send_initiation(struct jd *d, struct jd_peer *p, uint64_t now)
 	if (in->rekey) {
 		in->sent_on = p->cur;
 	} else {
+		/* No answer on any path (or no path yet): ask DNS again. */
+		if (!p->n_paths || in->tries >= p->n_paths)
+			jd_dns_refresh_soon(p, now);
 		if (!p->n_paths) {
 			in->next_ms = now + HS_RETRY_MAX_MS;
 			return;

@@ -17,11 +17,14 @@
 #include "kernel.h"
 #include "ratelimit.h"
 #include "reattach.h"
+#include "resolver.h"
 #include "rx_age.h"
 #include "state.h"
 #include "timers.h"
 
-#define JD_MAX_PATHS	(JP_CONF_MAX_LOCAL * JP_CONF_MAX_ENDPOINTS)
+/* Remote candidates: every address of every Endpoint, up to this many. */
+#define JD_MAX_REMOTES	16
+#define JD_MAX_PATHS	(JP_CONF_MAX_LOCAL * JD_MAX_REMOTES)
 
 /* One way to reach a peer: our local address (family 0: any) and its. */
 struct jd_path {
@@ -84,8 +87,20 @@ struct jd_rejections {
 	uint64_t written[__JUMPING_REASON_MAX];
 };
 
+/* An Endpoint's addresses: a numeric one at once, a name's from DNS. */
+struct jd_endpoint {
+	bool is_name;
+	bool pending;			/* a lookup is under way */
+	unsigned int n;
+	struct jp_binding addr[JD_RESOLVE_MAX];
+	uint64_t resolved_ms;		/* last answer (0: none yet) */
+	uint64_t next_ms;		/* look it up (again) then */
+};
+
 struct jd_peer {
 	struct jp_conf_peer conf;
+	uint64_t serial;		/* names this peer to the resolver */
+	struct jd_endpoint eps[JP_CONF_MAX_ENDPOINTS];
 	uint8_t psk[32];		/* zeros without PresharedKey */
 	uint8_t mac1_key[32];		/* mac1 of what we send it */
 	struct jd_path paths[JD_MAX_PATHS];
@@ -138,6 +153,8 @@ struct jd {
 	struct jd_peer **peers;
 	unsigned int n_peers;
 	FILE *audit;
+	struct jd_resolver *resolver;
+	uint64_t next_serial;
 	uint8_t rl_seed[16];
 	struct jp_rl_table hs_all, hs_source, ra_source;
 	struct jp_rl_entry hs_all_slot[1], hs_source_slots[256],
@@ -177,6 +194,15 @@ int jd_read_key_file(const char *path, uint8_t key[32], char *err,
 int jd_secret_file_mode_bad(int fd, const char *path, char *err,
 			    size_t errlen);
 uint32_t jd_new_session_id(struct jd *d);
+
+/* Candidate paths from the endpoints' addresses; the binding's stays. */
+void jd_peer_build_paths(struct jd_peer *p);
+
+/* dns.c: Endpoint names, resolved and refreshed off the main loop. */
+uint64_t jd_dns_tick(struct jd *d, struct jd_peer *p, uint64_t now);
+void jd_dns_on_answer(struct jd *d, const struct jd_answer *a);
+/* No path answers: look the names up again soon (rate-limited). */
+void jd_dns_refresh_soon(struct jd_peer *p, uint64_t now);
 
 /* session.c */
 int jd_session_install(struct jd *d, struct jd_peer *p, uint32_t local_id,

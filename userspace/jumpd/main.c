@@ -109,6 +109,9 @@ static uint64_t tick(struct jd *d)
 		t = jd_reattach_tick(d, p, now);
 		if (t < next)
 			next = t;
+		t = jd_dns_tick(d, p, now);
+		if (t < next)
+			next = t;
 	}
 	return next;
 }
@@ -173,6 +176,7 @@ static int setup(struct jd *d)
 	char err[300];
 	unsigned int i;
 	bool created;
+	int ret;
 
 	if (jd_load_config(d, d->cfg_path, &d->cfg, d->priv))
 		return -1;
@@ -181,6 +185,11 @@ static int setup(struct jd *d)
 	jp_hs_mac1_key(d->mac1_key, d->pub);
 	randombytes_buf(d->rl_seed, sizeof(d->rl_seed));
 	jd_rate_limits_init(d, ifc);
+	ret = jd_resolver_open(&d->resolver);
+	if (ret) {
+		jd_log("cannot start the resolver: %s", strerror(-ret));
+		return -1;
+	}
 	/* Every file first: a bad key file fails before the kernel is touched. */
 	if (jd_state_dir_check(d) ||
 	    jd_peers_build(d, d->cfg, &d->peers, &d->n_peers))
@@ -230,7 +239,7 @@ int main(int argc, char **argv)
 	bool foreground = false, stop = false;
 	struct signalfd_siginfo si;
 	struct nl_sock *addrs;
-	struct pollfd pfd[4];
+	struct pollfd pfd[5];
 	sigset_t mask;
 	int c, ret;
 
@@ -281,12 +290,15 @@ int main(int argc, char **argv)
 	if (!addrs)
 		jd_log("no rtnetlink address events: moves wait for silence");
 	pfd[3].fd = addrs ? nl_socket_get_fd(addrs) : -1;
-	for (c = 0; c < 4; c++)
+	pfd[4].fd = jd_resolver_fd(d.resolver);
+	for (c = 0; c < 5; c++)
 		pfd[c].events = POLLIN;
 
 	while (!stop) {
+		struct jd_answer answer;
+
 		arm(pfd[1].fd, tick(&d));
-		ret = poll(pfd, 4, -1);
+		ret = poll(pfd, 5, -1);
 		if (ret < 0 && errno != EINTR) {
 			jd_log("poll: %m");
 			break;
@@ -298,6 +310,9 @@ int main(int argc, char **argv)
 		}
 		if (pfd[3].revents & POLLIN)
 			jd_addrwatch_read(addrs, on_addr_gone, &d);
+		while (pfd[4].revents & POLLIN &&
+		       !jd_resolver_take(d.resolver, &answer))
+			jd_dns_on_answer(&d, &answer);
 		if (pfd[1].revents & POLLIN) {
 			uint64_t expirations;
 
@@ -316,6 +331,7 @@ int main(int argc, char **argv)
 	for (c = 0; c < (int)d.n_peers; c++)
 		jd_persist_save(&d, d.peers[c]);
 	jd_peers_free(d.peers, d.n_peers);
+	jd_resolver_close(d.resolver);
 	jk_close(&d.k);
 	if (addrs)
 		nl_socket_free(addrs);

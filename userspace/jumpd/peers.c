@@ -71,33 +71,39 @@ static void addr_to_binding(const struct jp_addr *a, struct jp_binding *b)
 	memcpy(b->addr, &a->v4, a->family == AF_INET ? 4 : 16);
 }
 
-/* host:port to a binding; numeric or resolved (first answer). */
-static int resolve(const struct jp_conf_endpoint *ep, struct jp_binding *out)
+/*
+ * A numeric Endpoint is its address at once; a name waits for the
+ * resolver (jd_dns_tick asks at once), so building a peer never blocks.
+ */
+static void endpoint_init(struct jd_endpoint *e,
+			  const struct jp_conf_endpoint *ep)
 {
-	struct addrinfo hints = { .ai_socktype = SOCK_DGRAM }, *res;
+	struct addrinfo hints = { .ai_socktype = SOCK_DGRAM,
+				  .ai_flags = AI_NUMERICHOST }, *res;
 
-	if (getaddrinfo(ep->host, NULL, &hints, &res) || !res)
-		return -1;
-	jp_binding_from_sockaddr(res->ai_addr, out);
+	memset(e, 0, sizeof(*e));
+	if (getaddrinfo(ep->host, NULL, &hints, &res) || !res) {
+		e->is_name = true;
+		return;
+	}
+	jp_binding_from_sockaddr(res->ai_addr, &e->addr[0]);
+	e->addr[0].port = ep->port;
+	e->n = 1;
 	freeaddrinfo(res);
-	out->port = ep->port;
-	return 0;
 }
 
-/* Candidate paths: each LocalAddress (in order) with each Endpoint. */
-static void build_paths(struct jd_peer *p)
+/*
+ * Candidate paths: each LocalAddress (in order) with every address of
+ * every Endpoint. The binding's path keeps its place if it is still one.
+ */
+void jd_peer_build_paths(struct jd_peer *p)
 {
-	struct jp_binding remotes[JP_CONF_MAX_ENDPOINTS];
+	struct jp_binding remotes[JD_MAX_REMOTES];
 	unsigned int nr = 0, i, j;
 
-	for (i = 0; i < p->conf.n_endpoints; i++) {
-		if (resolve(&p->conf.endpoints[i], &remotes[nr])) {
-			jd_log("peer %s: cannot resolve %s, skipped",
-			       p->conf.name, p->conf.endpoints[i].host);
-			continue;
-		}
-		nr++;
-	}
+	for (i = 0; i < p->conf.n_endpoints; i++)
+		for (j = 0; j < p->eps[i].n && nr < JD_MAX_REMOTES; j++)
+			remotes[nr++] = p->eps[i].addr[j];
 	p->n_paths = 0;
 	for (i = 0; i < (p->conf.n_local_addresses ?: 1); i++) {
 		struct jp_binding local = { 0 };
@@ -112,11 +118,16 @@ static void build_paths(struct jd_peer *p)
 			p->n_paths++;
 		}
 	}
+	p->cur_path = 0;
+	for (i = 0; i < p->n_paths; i++)
+		if (!memcmp(&p->paths[i], &p->cur, sizeof(p->cur)))
+			p->cur_path = i;
 }
 
 static struct jd_peer *peer_new(struct jd *d, const struct jp_conf_peer *c)
 {
 	struct jd_peer *p = calloc(1, sizeof(*p));
+	unsigned int i;
 	char err[300];
 
 	if (!p)
@@ -135,9 +146,11 @@ static struct jd_peer *peer_new(struct jd *d, const struct jp_conf_peer *c)
 		}
 	}
 	jp_hs_mac1_key(p->mac1_key, c->public_key);
+	p->serial = ++d->next_serial;
 	p->initiator = c->n_endpoints > 0;
-	if (p->initiator)
-		build_paths(p);
+	for (i = 0; i < c->n_endpoints; i++)
+		endpoint_init(&p->eps[i], &c->endpoints[i]);
+	jd_peer_build_paths(p);
 	p->timing.keepalive_ms = c->keepalive_ms;
 	p->timing.volatile_after_ms = c->volatile_after_ms;
 	p->timing.recovering_after_ms = c->recovering_after_ms;

@@ -61,8 +61,11 @@ static void new_attempt(struct jd *d, struct jd_peer *p, uint64_t now)
 			m->path = (m->path + 1) % p->n_paths;
 	}
 	if (m->paths_tried >= p->n_paths ||
-	    now - m->started_ms >= p->timing.recovering_after_ms)
+	    now - m->started_ms >= p->timing.recovering_after_ms) {
 		jd_hs_start_fallback(d, p);
+		/* Or the peer moved: its name may say where. */
+		jd_dns_refresh_soon(p, now);
+	}
 	m->target = p->paths[m->path];
 	m->tries = 0;
 	/* What we believe our address is; the peer trusts only what it sees. */

@@ -99,14 +99,22 @@ static void update_peer(struct jd *d, struct jd_peer *old,
 		jp_window_init(&old->switches,
 			       fresh->conf.reattach_max_per_window,
 			       fresh->conf.reattach_window_ms);
+	/*
+	 * Names already resolved stay resolved if the Endpoints did not
+	 * change; changed ones are looked up anew, and an answer still on
+	 * its way for the old ones (the old serial) is dropped.
+	 */
+	if (old->conf.n_endpoints != fresh->conf.n_endpoints ||
+	    memcmp(old->conf.endpoints, fresh->conf.endpoints,
+		   sizeof(fresh->conf.endpoints))) {
+		memcpy(old->eps, fresh->eps, sizeof(old->eps));
+		old->serial = fresh->serial;
+	}
 	old->conf = fresh->conf;
 	memcpy(old->psk, fresh->psk, 32);
-	memcpy(old->paths, fresh->paths, sizeof(old->paths));
-	old->n_paths = fresh->n_paths;
 	old->initiator = fresh->initiator;
 	old->timing = fresh->timing;
-	if (old->cur_path >= old->n_paths)
-		old->cur_path = 0;
+	jd_peer_build_paths(old);
 }
 
 void jd_reload(struct jd *d)
