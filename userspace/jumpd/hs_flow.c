@@ -110,26 +110,33 @@ void jd_hs_cancel_fallback(struct jd_peer *p)
 	p->init.active = false;
 }
 
+/*
+ * Either side rekeys: the initiator RekeyAfter after the last handshake,
+ * the responder half as long again, only if the initiator has not (its
+ * rekeys lost, or it is gone quiet), so the two rarely cross; when they
+ * do, the initiator's wins (jd_hs_on_init). In any state but BIRTH: a
+ * session in recovery keeps its key age bounded too.
+ */
+static uint64_t rekey_after(const struct jd_peer *p)
+{
+	return p->initiator ? p->conf.rekey_after_ms :
+			      p->conf.rekey_after_ms / 2 * 3;
+}
+
 uint64_t jd_hs_tick(struct jd *d, struct jd_peer *p, uint64_t now)
 {
 	uint64_t rekey_at;
 
-	if (!p->initiator)
-		return UINT64_MAX;
-	if (!p->has_session && !p->init.active)
+	if (p->initiator && !p->has_session && !p->init.active)
 		jd_hs_start(d, p, false);
 	if (p->has_session && !p->init.active) {
-		rekey_at = p->last_hs_ms + p->conf.rekey_after_ms;
-		if (now >= rekey_at &&
-		    (p->fsm.state == JUMPING_STATE_ATTACHED ||
-		     p->fsm.state == JUMPING_STATE_DEGRADED)) {
-			jd_log("peer %s session %u: rekey after %llu ms",
-			       p->conf.name, p->local_id,
-			       (unsigned long long)(now - p->last_hs_ms));
-			jd_hs_start(d, p, true);
-		} else {
+		rekey_at = p->last_hs_ms + rekey_after(p);
+		if (now < rekey_at || p->fsm.state == JUMPING_STATE_BIRTH)
 			return rekey_at > now ? rekey_at : now + 1000;
-		}
+		jd_log("peer %s session %u: rekey after %llu ms",
+		       p->conf.name, p->local_id,
+		       (unsigned long long)(now - p->last_hs_ms));
+		jd_hs_start(d, p, true);
 	}
 	if (p->init.active && now >= p->init.next_ms)
 		send_initiation(d, p, now);
@@ -215,6 +222,16 @@ void jd_hs_on_init(struct jd *d, const struct jk_event *ev)
 		jd_log("peer %s: rekey from %s for no session of ours, dropped",
 		       p->conf.name, from);
 		goto out;
+	}
+	if ((pl.flags & JP_HS_FLAG_REKEY) && p->init.active && p->init.rekey) {
+		if (p->initiator) {
+			jd_log("peer %s: its rekey crosses ours, ours goes on",
+			       p->conf.name);
+			goto out;
+		}
+		/* The initiator's rekey wins over ours. */
+		jp_hs_wipe(&p->init.hs);
+		p->init.active = false;
 	}
 	memcpy(p->last_ts, pl.timestamp, sizeof(p->last_ts));
 	if ((pl.flags & JP_HS_FLAG_RESUME) && p->has_session &&
@@ -395,12 +412,7 @@ void jd_hs_on_confirm(struct jd *d, const struct jk_event *ev)
 
 void jd_hs_on_key_exhausted(struct jd *d, struct jd_peer *p)
 {
-	if (p->initiator) {
-		jd_log("peer %s session %u: key exhausted, rekeying",
-		       p->conf.name, p->local_id);
-		jd_hs_start(d, p, true);
-	} else {
-		jd_log("peer %s session %u: key exhausted; the initiator rekeys",
-		       p->conf.name, p->local_id);
-	}
+	jd_log("peer %s session %u: key exhausted, rekeying", p->conf.name,
+	       p->local_id);
+	jd_hs_start(d, p, true);
 }

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sodium.h>
@@ -28,7 +29,16 @@ struct saved {
 	int replay_any;
 	uint8_t last_ts[12];
 	unsigned int cur_path;
+	uint64_t last_hs_wall_us;	/* 0: not in the file */
 };
+
+static uint64_t wall_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
 
 static void file_name(const struct jd *d, uint32_t id, char *buf, size_t len,
 		      const char *suffix)
@@ -189,6 +199,9 @@ void jd_persist_save(struct jd *d, const struct jd_peer *p)
 	fprintf(f, "confirm_highest=%" PRIu64 "\n", p->confirm_highest);
 	hex(f, "last_ts", p->last_ts, 12);
 	fprintf(f, "cur_path=%u\n", p->cur_path);
+	/* The rekey timer survives a restart: the key's age, on the wall. */
+	fprintf(f, "last_hs_wall_us=%" PRIu64 "\n",
+		wall_us() - (jd_now_ms() - p->last_hs_ms) * 1000);
 	commit_tmp(f, fd, tmp, path);
 }
 
@@ -242,6 +255,8 @@ static int load(struct jd *d, uint32_t id, struct saved *s)
 			unhex(v, s->last_ts, 12);
 		else if (!strcmp(line, "cur_path"))
 			s->cur_path = (unsigned int)strtoul(v, NULL, 10);
+		else if (!strcmp(line, "last_hs_wall_us"))
+			s->last_hs_wall_us = strtoull(v, NULL, 10);
 	}
 	fclose(f);
 	sodium_memzero(line, sizeof(line));
@@ -299,7 +314,13 @@ static void adopt_one(struct jd *d, const struct jk_session *ks)
 		memcpy(p->last_ts, s.last_ts, 12);
 	p->cur_path = p->n_paths ? s.cur_path % p->n_paths : 0;
 	p->cur = path;
+	/* The key is as old as it was: adoption does not restart the timer. */
 	p->last_hs_ms = now;
+	if (s.last_hs_wall_us && s.last_hs_wall_us < wall_us()) {
+		uint64_t age_ms = (wall_us() - s.last_hs_wall_us) / 1000;
+
+		p->last_hs_ms = age_ms < now ? now - age_ms : 0;
+	}
 	p->last_rx_ms = ks->has_rx_age && ks->rx_age_ms < now ?
 			now - ks->rx_age_ms : now;
 	p->next_poll_ms = now;

@@ -3,8 +3,9 @@
 # Rekeying under traffic loses nothing: with RekeyAfter short, a TCP stream
 # and a ping series run across several rekeys. The key id changes each
 # time, on both sides alike, the session ids never do, no data packet is
-# dropped, the stream's checksum is right and every ping is answered; and
-# a rekey whose answers are lost is retried without harm.
+# dropped, the stream's checksum is right and every ping is answered; a
+# rekey whose answers are lost is retried without harm; and the responder
+# rekeys when the initiator does not.
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/topo.sh"
 
@@ -137,8 +138,31 @@ lost_answer() {
 	check_after "$ids"
 }
 
-ktap_begin 3
+# The initiator does not rekey (RekeyAfter 1h on the client): the server,
+# the responder, does, half of its RekeyAfter later than the initiator
+# would, and the client answers as a responder. At a48bab0 only the
+# initiator ever rekeyed: a key lived as long as the client let it.
+responder_rekeys() {
+	local ids TOPO_PEER_EXTRA="RekeyAfter = $REKEY_AFTER"
+
+	topo_setup
+	sed -i 's/^RekeyAfter = .*/RekeyAfter = 1h/' "$topo_tmp/cli.conf"
+	jd_start_both
+	ids=$(session_ids)
+	stream_start
+	wait_rekeys 2 $REKEY_WAIT
+	stream_finish
+	grep -q "rekey after" "$topo_tmp/srv.log" ||
+		fail "the server started no rekey"
+	! grep -q "rekey after" "$topo_tmp/cli.log" ||
+		fail "the client rekeyed although its RekeyAfter is 1h"
+	echo "server: $(grep -c "rekey after" "$topo_tmp/srv.log") rekeys started; stream $stream_total bytes, gap $stream_gap ms"
+	check_after "$ids"
+}
+
+ktap_begin 4
 jd_case "TCP stream across 3 rekeys: no drop, checksum right, key id changes, same session" under_stream
 jd_case "ping every 50 ms across 3 rekeys: every reply, no drop, same session" under_ping
 jd_case "rekey answers lost twice: the retry's key replaces the pending one, same session, no drop" lost_answer
+jd_case "the responder rekeys when the initiator does not: key id changes, stream intact, same session" responder_rekeys
 ktap_end
