@@ -58,11 +58,23 @@ static void test_share(void)
 	jp_rl_init(&all, all_slot, 1, 100, 1000, seed);
 	jp_rl_init(&src, src_slots, 16, 10, 1000, seed);
 	for (i = 0; i < 1000; i++)
-		n += jp_rl_allow_share(&all, &src, &a, 0);
+		n += jp_rl_check_share(&all, &src, &a, 0) == JP_RL_SHARE_OK;
 	ok(n == 10, "a flooding source gets its 10, not the shared 100");
 	for (i = 0, n = 0; i < 10; i++)
-		n += jp_rl_allow_share(&all, &src, &b, 0);
+		n += jp_rl_check_share(&all, &src, &b, 0) == JP_RL_SHARE_OK;
 	ok(n == 10, "another source still gets all of its share");
+	/* Ten sources of ten: the shared 100 is spent, and said so. */
+	for (i = 0; i < 8; i++) {
+		struct jp_binding c = a;
+		int j;
+
+		c.addr[3] = (uint8_t)(100 + i);
+		for (j = 0; j < 10; j++)
+			jp_rl_check_share(&all, &src, &c, 0);
+	}
+	b.addr[3] = 9;
+	ok(jp_rl_check_share(&all, &src, &b, 0) == JP_RL_SHARE_ALL_OVER,
+	   "the shared budget spent: all-over, not source-over");
 }
 
 static void test_bounded(void)

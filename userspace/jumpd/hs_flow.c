@@ -28,7 +28,7 @@ static void send_initiation(struct jd *d, struct jd_peer *p, uint64_t now)
 {
 	struct jd_initiation *in = &p->init;
 	struct jp_hs_init_payload pl = { 0 };
-	uint8_t msg[JP_HS_INIT_LEN];
+	uint8_t msg[JP_HS_INIT_WIRE_LEN];
 	struct timespec wall;
 	char ps[160];
 
@@ -59,6 +59,9 @@ static void send_initiation(struct jd *d, struct jd_peer *p, uint64_t now)
 		in->next_ms = now + HS_RETRY_MAX_MS;
 		return;
 	}
+	memcpy(in->mac1, msg + JP_HS_INIT_LEN - JP_HS_MAC1_LEN,
+	       JP_HS_MAC1_LEN);
+	jd_hs_put_mac2(p, msg, now);
 	in->tries++;
 	in->next_ms = now + backoff(in->tries);
 	jd_debug(d, "peer %s: %s initiation %u (try %u) to %s", p->conf.name,
@@ -189,19 +192,16 @@ void jd_hs_on_init(struct jd *d, const struct jk_event *ev)
 
 	jp_binding_str(&ev->from, from);
 	/* One hash, no DH: drop what was not made for our public key. */
-	if (!jp_hs_init_shape_ok(ev->packet, ev->packet_len) ||
-	    !jp_hs_mac1_ok(ev->packet, ev->packet_len, d->mac1_key)) {
+	if (ev->packet_len != JP_HS_INIT_WIRE_LEN ||
+	    !jp_hs_init_shape_ok(ev->packet, JP_HS_INIT_LEN) ||
+	    !jp_hs_mac1_ok(ev->packet, JP_HS_INIT_LEN, d->mac1_key)) {
 		jd_debug(d, "initiation from %s: bad shape or mac1", from);
 		return;
 	}
 	/* The budget: a flood costs us at most this many DHs a second. */
-	if (!jp_rl_allow_share(&d->hs_all, &d->hs_source, &ev->from, now)) {
-		if (!(d->hs_refused++ % 100))
-			jd_log("initiation from %s: over the handshake budget (%llu refused)",
-			       from, (unsigned long long)d->hs_refused);
+	if (!jd_hs_admit(d, ev, now))
 		return;
-	}
-	if (jp_hs_respond_read(&hs, d->priv, ev->packet, ev->packet_len, pub,
+	if (jp_hs_respond_read(&hs, d->priv, ev->packet, JP_HS_INIT_LEN, pub,
 			       &pl)) {
 		jd_debug(d, "initiation from %s: does not decrypt", from);
 		return;

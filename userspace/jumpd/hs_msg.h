@@ -5,6 +5,7 @@
  * check mac1, compare timestamps. No crypto state, no sockets.
  *
  *  initiation (type 2): type, 0, 0, 0 | Noise msg 1 (116) | mac1 (16)  = 136
+ *                      and on the wire mac2 (16) after it (cookie.h)  = 152
  *  response   (type 3): type, 0, 0, 0, receiver id | Noise msg 2 (56) | mac1
  *                                                                     =  80
  * mac1 is keyed BLAKE2b-128 over every byte before it, under

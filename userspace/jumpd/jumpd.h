@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include "binding.h"
 #include "config.h"
+#include "cookie.h"
 #include "handshake.h"
 #include "kernel.h"
 #include "ratelimit.h"
@@ -43,6 +44,7 @@ struct jd_initiation {
 	unsigned int tries;
 	uint64_t next_ms;		/* send a fresh initiation then */
 	struct jd_path sent_on;
+	uint8_t mac1[JP_HS_MAC1_LEN];	/* of the last one sent */
 };
 
 /*
@@ -126,6 +128,12 @@ struct jd_peer {
 	uint64_t last_hs_ms;		/* last handshake (rekey timer) */
 	uint64_t next_poll_ms;
 
+	/* The responder's cookie, for one path (cookie.h). */
+	uint8_t cookie_key[JP_COOKIE_KEY_LEN];	/* its replies' key */
+	uint8_t cookie[JP_COOKIE_LEN];
+	uint64_t cookie_ms;		/* when we got it; 0: none */
+	struct jd_path cookie_path;
+
 	/* Replay protection that outlives sessions. */
 	uint8_t last_ts[12];		/* newest initiation timestamp taken */
 	uint64_t reattach_counter;	/* mover: last counter used */
@@ -160,6 +168,10 @@ struct jd {
 	struct jp_rl_entry hs_all_slot[1], hs_source_slots[256],
 			   ra_source_slots[256];
 	uint64_t hs_refused, reattach_rejected;
+	/* Cookies (hs_cookie.c): two secrets, the newest first. */
+	uint8_t cookie_secret[2][JP_COOKIE_SECRET_LEN];
+	uint64_t cookie_secret_ms, hs_load_until, hs_cookies_sent;
+	uint8_t cookie_reply_key[JP_COOKIE_KEY_LEN];
 };
 
 /* log.c */
@@ -227,6 +239,14 @@ void jd_hs_on_key_exhausted(struct jd *d, struct jd_peer *p);
  */
 void jd_hs_start_fallback(struct jd *d, struct jd_peer *p);
 void jd_hs_cancel_fallback(struct jd_peer *p);
+
+/* hs_cookie.c */
+/* Responder: whether an initiation may cost a DH now (else dropped, or
+ * answered with a cookie). */
+bool jd_hs_admit(struct jd *d, const struct jk_event *ev, uint64_t now);
+/* Initiator: mac2 of msg (JP_HS_INIT_WIRE_LEN) for its path, or zeros. */
+void jd_hs_put_mac2(const struct jd_peer *p, uint8_t *msg, uint64_t now);
+void jd_hs_on_cookie(struct jd *d, const struct jk_event *ev);
 
 /* supervise.c */
 uint64_t jd_supervise(struct jd *d, struct jd_peer *p, uint64_t now);

@@ -183,6 +183,7 @@ static int setup(struct jd *d)
 	ifc = &d->cfg->iface;
 	crypto_scalarmult_base(d->pub, d->priv);
 	jp_hs_mac1_key(d->mac1_key, d->pub);
+	jp_cookie_reply_key(d->cookie_reply_key, d->pub);
 	randombytes_buf(d->rl_seed, sizeof(d->rl_seed));
 	jd_rate_limits_init(d, ifc);
 	ret = jd_resolver_open(&d->resolver);

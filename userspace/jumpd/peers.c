@@ -146,6 +146,7 @@ static struct jd_peer *peer_new(struct jd *d, const struct jp_conf_peer *c)
 		}
 	}
 	jp_hs_mac1_key(p->mac1_key, c->public_key);
+	jp_cookie_reply_key(p->cookie_key, c->public_key);
 	p->serial = ++d->next_serial;
 	p->initiator = c->n_endpoints > 0;
 	for (i = 0; i < c->n_endpoints; i++)

@@ -98,12 +98,17 @@ bool jp_rl_allow_source(struct jp_rl_table *t, const struct jp_binding *src,
 	return jp_rl_allow(t, k, sizeof(k), now_ms);
 }
 
-bool jp_rl_allow_share(struct jp_rl_table *all, struct jp_rl_table *per_source,
-		       const struct jp_binding *src, uint64_t now_ms)
+enum jp_rl_share jp_rl_check_share(struct jp_rl_table *all,
+				   struct jp_rl_table *per_source,
+				   const struct jp_binding *src,
+				   uint64_t now_ms)
 {
 	/* Over its own rate, a source must not spend the shared budget. */
-	return jp_rl_allow_source(per_source, src, now_ms) &&
-	       jp_rl_allow(all, "all", 3, now_ms);
+	if (!jp_rl_allow_source(per_source, src, now_ms))
+		return JP_RL_SHARE_SOURCE_OVER;
+	if (!jp_rl_allow(all, "all", 3, now_ms))
+		return JP_RL_SHARE_ALL_OVER;
+	return JP_RL_SHARE_OK;
 }
 
 void jp_window_init(struct jp_window *w, unsigned int max, uint64_t window_ms)

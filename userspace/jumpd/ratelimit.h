@@ -56,8 +56,15 @@ bool jp_rl_allow_source(struct jp_rl_table *t, const struct jp_binding *src,
  * more than its share of (per_source): the source is charged first, and
  * the shared budget only for what the source is allowed.
  */
-bool jp_rl_allow_share(struct jp_rl_table *all, struct jp_rl_table *per_source,
-		       const struct jp_binding *src, uint64_t now_ms);
+enum jp_rl_share {
+	JP_RL_SHARE_OK,
+	JP_RL_SHARE_SOURCE_OVER,	/* this source is over its share */
+	JP_RL_SHARE_ALL_OVER,		/* the shared budget is spent */
+};
+enum jp_rl_share jp_rl_check_share(struct jp_rl_table *all,
+				   struct jp_rl_table *per_source,
+				   const struct jp_binding *src,
+				   uint64_t now_ms);
 
 #define JP_WINDOW_MAX 64
 

@@ -466,6 +466,10 @@ void jd_reattach_on_control(struct jd *d, const struct jk_event *ev)
 		jd_hs_on_confirm(d, ev);
 		return;
 	}
+	if (ev->packet[1] == JP_CTRL_COOKIE) {
+		jd_hs_on_cookie(d, ev);
+		return;
+	}
 	id = (uint32_t)ev->packet[4] << 24 | (uint32_t)ev->packet[5] << 16 |
 	     (uint32_t)ev->packet[6] << 8 | ev->packet[7];
 	p = jd_peer_by_local_id(d, id);

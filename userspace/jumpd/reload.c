@@ -187,6 +187,7 @@ void jd_reload(struct jd *d)
 		memcpy(d->priv, priv, 32);
 		crypto_scalarmult_base(d->pub, d->priv);
 		jp_hs_mac1_key(d->mac1_key, d->pub);
+		jp_cookie_reply_key(d->cookie_reply_key, d->pub);
 		jd_log("reload: new private key (live sessions keep their keys)");
 	}
 	sodium_memzero(priv, sizeof(priv));
