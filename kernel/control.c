@@ -201,17 +201,13 @@ int jp_nl_packet_send_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 
-	jp = jp_genl_device_from_attrs(info);
-	if (IS_ERR(jp))
-		return PTR_ERR(jp);
+	jp = jp_nl_device(info);
 
 	/* Headroom for the outer UDP and IP headers and a link header. */
 	dgram = alloc_skb(LL_MAX_HEADER + JP_OUTER_MAX_LEN + nla_len(packet),
 			  GFP_KERNEL);
-	if (!dgram) {
-		err = -ENOMEM;
-		goto out;
-	}
+	if (!dgram)
+		return -ENOMEM;
 	skb_reserve(dgram, LL_MAX_HEADER + JP_OUTER_MAX_LEN);
 	skb_put_data(dgram, nla_data(packet), nla_len(packet));
 
@@ -226,10 +222,8 @@ int jp_nl_packet_send_doit(struct sk_buff *skb, struct genl_info *info)
 	local_bh_enable();
 	if (err) {
 		jp_control_send_error(extack, err, &to);
-		goto out;
+		return err;
 	}
 	jp_device_count(jp, JP_DEV_CONTROL_TX);
-out:
-	jp_device_put(jp);
-	return err;
+	return 0;
 }

@@ -98,13 +98,6 @@ err_put:
 	return ERR_PTR(-EINVAL);
 }
 
-/* jp_nl_device_lookup() for a doit request. */
-struct jp_device *jp_genl_device_from_attrs(struct genl_info *info)
-{
-	return jp_nl_device_lookup(genl_info_net(info), info->attrs,
-				   info->extack);
-}
-
 /* enum jp_drop_reason -> its counter's attribute. */
 static const u16 jp_drop_attrs[JP_DROP_NR] = {
 	[JP_DROP_BAD_AUTH]		= JUMPING_A_STATS_DROP_BAD_AUTH,
@@ -230,31 +223,19 @@ static int jp_nl_fill_device(struct sk_buff *skb, struct jp_device *jp,
 
 static int jp_nl_device_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct jp_device *jp;
 	struct sk_buff *msg;
 	int err;
 
-	jp = jp_genl_device_from_attrs(info);
-	if (IS_ERR(jp))
-		return PTR_ERR(jp);
-
 	msg = genlmsg_new(jp_nl_device_size(), GFP_KERNEL);
-	if (!msg) {
-		err = -ENOMEM;
-		goto out_put;
-	}
-
-	err = jp_nl_fill_device(msg, jp, info->snd_portid, info->snd_seq, 0,
-				NULL);
+	if (!msg)
+		return -ENOMEM;
+	err = jp_nl_fill_device(msg, jp_nl_device(info), info->snd_portid,
+				info->snd_seq, 0, NULL);
 	if (err) {
 		nlmsg_free(msg);
-		goto out_put;
+		return err;
 	}
-	err = genlmsg_reply(msg, info);
-
-out_put:
-	jp_device_put(jp);
-	return err;
+	return genlmsg_reply(msg, info);
 }
 
 /*
@@ -292,57 +273,91 @@ static int jp_nl_device_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
-/* Under conf_lock: refuse to change a device that is being torn down. */
-int jp_nl_check_alive(struct jp_device *jp, struct netlink_ext_ack *extack)
-{
-	lockdep_assert_held(&jp->conf_lock);
-	if (jp->dead) {
-		NL_SET_ERR_MSG_MOD(extack, "device is being deleted");
-		return -ENODEV;
-	}
-	return 0;
-}
-
 static int jp_nl_device_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *port = info->attrs[JUMPING_A_LISTEN_PORT];
 	struct nlattr *mark = info->attrs[JUMPING_A_FWMARK];
-	struct jp_device *jp;
-	int err = 0;
+	struct jp_device *jp = jp_nl_device(info);
+	int err;
 
 	if (!port && !mark) {
 		NL_SET_ERR_MSG_MOD(info->extack,
 				   "nothing to set: give JUMPING_A_LISTEN_PORT and/or JUMPING_A_FWMARK");
 		return -EINVAL;
 	}
-
-	jp = jp_genl_device_from_attrs(info);
-	if (IS_ERR(jp))
-		return PTR_ERR(jp);
-
-	mutex_lock(&jp->conf_lock);
-	err = jp_nl_check_alive(jp, info->extack);
-	if (err)
-		goto out_unlock;
 	/* The port is the only change that can fail: do it first. */
 	if (port) {
 		err = jp_device_set_port(jp, nla_get_u16(port), info->extack);
 		if (err)
-			goto out_unlock;
+			return err;
 	}
 	if (mark)
 		jp_device_set_fwmark(jp, nla_get_u32(mark));
+	return 0;
+}
 
-out_unlock:
-	mutex_unlock(&jp->conf_lock);
+/*
+ * pre_doit: the device, lock and session an op asks for in its
+ * internal_flags (JP_NL_*), in this order, or an error with nothing held.
+ * The alive check under conf_lock is what keeps a request that found the
+ * device before its deletion from touching the session table and sockets
+ * that jp_dev_uninit() tears down under the same lock.
+ */
+static int jp_nl_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
+			  struct genl_info *info)
+{
+	struct jp_session *s;
+	struct jp_device *jp;
+
+	if (!(ops->internal_flags & JP_NL_F_DEVICE))
+		return 0;
+	jp = jp_nl_device_lookup(genl_info_net(info), info->attrs,
+				 info->extack);
+	if (IS_ERR(jp))
+		return PTR_ERR(jp);
+	if (!(ops->internal_flags & JP_NL_F_LOCK))
+		goto out;
+
+	mutex_lock(&jp->conf_lock);
+	if (jp->dead) {
+		NL_SET_ERR_MSG_MOD(info->extack, "device is being deleted");
+		mutex_unlock(&jp->conf_lock);
+		jp_device_put(jp);
+		return -ENODEV;
+	}
+	if (ops->internal_flags & JP_NL_F_SESSION) {
+		s = jp_nl_session_get(jp, info);
+		if (IS_ERR(s)) {
+			mutex_unlock(&jp->conf_lock);
+			jp_device_put(jp);
+			return PTR_ERR(s);
+		}
+		info->user_ptr[1] = s;
+	}
+out:
+	info->user_ptr[0] = jp;
+	return 0;
+}
+
+/* post_doit: undo what pre_doit did, also when the handler failed. */
+static void jp_nl_post_doit(const struct genl_ops *ops, struct sk_buff *skb,
+			    struct genl_info *info)
+{
+	struct jp_device *jp = jp_nl_device(info);
+
+	if (!jp)
+		return;
+	jp_session_put(jp_nl_session(info));
+	if (ops->internal_flags & JP_NL_F_LOCK)
+		mutex_unlock(&jp->conf_lock);
 	jp_device_put(jp);
-	return err;
 }
 
 static const struct genl_ops jp_genl_ops[] = {
 	{
 		.cmd		= JUMPING_CMD_DEVICE_GET,
 		.flags		= GENL_ADMIN_PERM,
+		.internal_flags	= JP_NL_DEVICE,
 		.policy		= jp_device_get_policy,
 		.maxattr	= JUMPING_A_MAX,
 		.doit		= jp_nl_device_get_doit,
@@ -351,6 +366,7 @@ static const struct genl_ops jp_genl_ops[] = {
 	{
 		.cmd		= JUMPING_CMD_DEVICE_SET,
 		.flags		= GENL_ADMIN_PERM,
+		.internal_flags	= JP_NL_LOCKED,
 		.policy		= jp_device_set_policy,
 		.maxattr	= JUMPING_A_MAX,
 		.doit		= jp_nl_device_set_doit,
@@ -358,6 +374,7 @@ static const struct genl_ops jp_genl_ops[] = {
 	{
 		.cmd		= JUMPING_CMD_SESSION_NEW,
 		.flags		= GENL_ADMIN_PERM,
+		.internal_flags	= JP_NL_LOCKED,
 		.policy		= jp_session_new_policy,
 		.maxattr	= JUMPING_A_MAX,
 		.doit		= jp_nl_session_new_doit,
@@ -365,6 +382,7 @@ static const struct genl_ops jp_genl_ops[] = {
 	{
 		.cmd		= JUMPING_CMD_SESSION_SET,
 		.flags		= GENL_ADMIN_PERM,
+		.internal_flags	= JP_NL_SESSION,
 		.policy		= jp_session_set_policy,
 		.maxattr	= JUMPING_A_MAX,
 		.doit		= jp_nl_session_set_doit,
@@ -372,6 +390,7 @@ static const struct genl_ops jp_genl_ops[] = {
 	{
 		.cmd		= JUMPING_CMD_SESSION_DEL,
 		.flags		= GENL_ADMIN_PERM,
+		.internal_flags	= JP_NL_SESSION,
 		.policy		= jp_session_id_policy,
 		.maxattr	= JUMPING_A_MAX,
 		.doit		= jp_nl_session_del_doit,
@@ -380,6 +399,7 @@ static const struct genl_ops jp_genl_ops[] = {
 		/* Session keys are never reported, but ids and addresses are. */
 		.cmd		= JUMPING_CMD_SESSION_GET,
 		.flags		= GENL_ADMIN_PERM,
+		.internal_flags	= JP_NL_SESSION,
 		.policy		= jp_session_id_policy,
 		.maxattr	= JUMPING_A_MAX,
 		.doit		= jp_nl_session_get_doit,
@@ -388,6 +408,7 @@ static const struct genl_ops jp_genl_ops[] = {
 	{
 		.cmd		= JUMPING_CMD_KEY_NEW,
 		.flags		= GENL_ADMIN_PERM,
+		.internal_flags	= JP_NL_SESSION,
 		.policy		= jp_key_new_policy,
 		.maxattr	= JUMPING_A_MAX,
 		.doit		= jp_nl_key_new_doit,
@@ -395,6 +416,7 @@ static const struct genl_ops jp_genl_ops[] = {
 	{
 		.cmd		= JUMPING_CMD_KEY_SWAP,
 		.flags		= GENL_ADMIN_PERM,
+		.internal_flags	= JP_NL_SESSION,
 		.policy		= jp_session_id_policy,
 		.maxattr	= JUMPING_A_MAX,
 		.doit		= jp_nl_key_swap_doit,
@@ -402,6 +424,7 @@ static const struct genl_ops jp_genl_ops[] = {
 	{
 		.cmd		= JUMPING_CMD_KEY_DEL,
 		.flags		= GENL_ADMIN_PERM,
+		.internal_flags	= JP_NL_SESSION,
 		.policy		= jp_key_del_policy,
 		.maxattr	= JUMPING_A_MAX,
 		.doit		= jp_nl_key_del_doit,
@@ -409,6 +432,7 @@ static const struct genl_ops jp_genl_ops[] = {
 	{
 		.cmd		= JUMPING_CMD_BINDING_SET,
 		.flags		= GENL_ADMIN_PERM,
+		.internal_flags	= JP_NL_SESSION,
 		.policy		= jp_binding_set_policy,
 		.maxattr	= JUMPING_A_MAX,
 		.doit		= jp_nl_binding_set_doit,
@@ -416,6 +440,7 @@ static const struct genl_ops jp_genl_ops[] = {
 	{
 		.cmd		= JUMPING_CMD_PACKET_SEND,
 		.flags		= GENL_ADMIN_PERM,
+		.internal_flags	= JP_NL_DEVICE,
 		.policy		= jp_packet_send_policy,
 		.maxattr	= JUMPING_A_MAX,
 		.doit		= jp_nl_packet_send_doit,
@@ -423,8 +448,9 @@ static const struct genl_ops jp_genl_ops[] = {
 };
 
 /*
- * parallel_ops: handlers do their own locking (conf_lock per device, RCU
- * for the device list), so one slow request does not stall every device.
+ * parallel_ops: no family-wide lock; pre_doit takes the conf_lock of the
+ * one device a request works on (RCU covers the device list), so one slow
+ * request does not stall every device.
  * resv_start_op 0: every command gets strict header and attribute checks.
  */
 struct genl_family jp_genl_family __ro_after_init = {
@@ -432,6 +458,8 @@ struct genl_family jp_genl_family __ro_after_init = {
 	.version	= JUMPING_GENL_VERSION,
 	.netnsok	= true,
 	.parallel_ops	= true,
+	.pre_doit	= jp_nl_pre_doit,
+	.post_doit	= jp_nl_post_doit,
 	.module		= THIS_MODULE,
 	.ops		= jp_genl_ops,
 	.n_ops		= ARRAY_SIZE(jp_genl_ops),

@@ -11,6 +11,7 @@
 #ifndef _JP_NETLINK_H
 #define _JP_NETLINK_H
 
+#include <linux/bits.h>
 #include <net/genetlink.h>
 
 #include "bind.h"
@@ -41,7 +42,34 @@ void jp_nl_exit(void);
 
 struct jp_device *jp_nl_device_lookup(struct net *net, struct nlattr **attrs,
 				      struct netlink_ext_ack *extack);
-struct jp_device *jp_genl_device_from_attrs(struct genl_info *info);
+
+/*
+ * What the family's pre_doit prepares for an op (genl_ops.internal_flags)
+ * and its post_doit undoes, so that no handler finds its device, takes its
+ * lock or finds its session by hand.
+ *
+ * JP_NL_DEVICE: the device the request names, referenced (jp_nl_device()).
+ * JP_NL_LOCKED: also its conf_lock held, and the device not being torn
+ *	down: its session table is still there and stays until post_doit.
+ * JP_NL_SESSION: also the session the JUMPING_A_SESSION nest's id names,
+ *	referenced (jp_nl_session()); conf_lock keeps it in its table.
+ */
+#define JP_NL_F_DEVICE		BIT(0)
+#define JP_NL_F_LOCK		BIT(1)
+#define JP_NL_F_SESSION		BIT(2)
+#define JP_NL_DEVICE		JP_NL_F_DEVICE
+#define JP_NL_LOCKED		(JP_NL_DEVICE | JP_NL_F_LOCK)
+#define JP_NL_SESSION		(JP_NL_LOCKED | JP_NL_F_SESSION)
+
+static inline struct jp_device *jp_nl_device(struct genl_info *info)
+{
+	return info->user_ptr[0];
+}
+
+static inline struct jp_session *jp_nl_session(struct genl_info *info)
+{
+	return info->user_ptr[1];
+}
 
 size_t jp_nl_stats_size(void);
 int jp_nl_put_stats(struct sk_buff *skb, int attrtype,
@@ -88,8 +116,7 @@ int jp_nl_binding_set_doit(struct sk_buff *skb, struct genl_info *info);
 int jp_nl_session_attrs(struct genl_info *info,
 			const struct nla_policy *policy, unsigned int maxtype,
 			struct nlattr **tb);
-int jp_nl_check_alive(struct jp_device *jp, struct netlink_ext_ack *extack);
-struct jp_session *jp_nl_session_get(struct jp_device *jp, struct nlattr **tb,
+struct jp_session *jp_nl_session_get(struct jp_device *jp,
 				     struct genl_info *info);
 void jp_nl_sessions_gone(struct jp_device *jp);
 void jp_nl_notify_unknown_source(struct jp_device *jp, struct jp_session *s,

@@ -107,8 +107,7 @@ int jp_nl_key_new_doit(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *stb[JUMPING_A_SESSION_MAX + 1];
 	struct nlattr *tb[JUMPING_A_KEYCONF_MAX + 1];
 	struct netlink_ext_ack *extack = info->extack;
-	struct jp_session *s = NULL;
-	struct jp_device *jp;
+	struct jp_session *s = jp_nl_session(info);
 	struct jp_key *key;
 	int err;
 
@@ -120,35 +119,17 @@ int jp_nl_key_new_doit(struct sk_buff *skb, struct genl_info *info)
 				  ARRAY_SIZE(required), tb);
 	if (err)
 		return err;
-	jp = jp_genl_device_from_attrs(info);
-	if (IS_ERR(jp))
-		return PTR_ERR(jp);
 
-	/* Transforms are allocated (and may sleep) before any lock. */
+	/* conf_lock is a mutex: allocating the transforms may sleep. */
 	key = jp_key_new(nla_get_u8(tb[JUMPING_A_KEYCONF_KEY_ID]),
 			 nla_get_u8(tb[JUMPING_A_KEYCONF_CIPHER]),
 			 nla_data(tb[JUMPING_A_KEYCONF_ENCRYPT_KEY]),
 			 nla_data(tb[JUMPING_A_KEYCONF_DECRYPT_KEY]),
 			 JUMPING_KEY_LEN);
 	if (IS_ERR(key)) {
-		err = PTR_ERR(key);
 		NL_SET_ERR_MSG_ATTR(extack, tb[JUMPING_A_KEYCONF_CIPHER],
 				    "could not set up the cipher with these keys");
-		goto out;
-	}
-
-	mutex_lock(&jp->conf_lock);
-	err = jp_nl_check_alive(jp, extack);
-	if (err) {
-		jp_key_put(key);
-		goto out_unlock;
-	}
-	s = jp_nl_session_get(jp, stb, info);
-	if (IS_ERR(s)) {
-		err = PTR_ERR(s);
-		s = NULL;
-		jp_key_put(key);
-		goto out_unlock;
+		return PTR_ERR(key);
 	}
 	/* Takes the key, also when it fails; then nothing changed. */
 	err = jp_key_slots_install(&s->keys,
@@ -158,56 +139,25 @@ int jp_nl_key_new_doit(struct sk_buff *skb, struct genl_info *info)
 				    "the other slot holds a key with this key id");
 	else if (err)
 		NL_SET_ERR_MSG_MOD(extack, "could not install the key");
-out_unlock:
-	mutex_unlock(&jp->conf_lock);
-out:
-	jp_session_put(s);
-	jp_device_put(jp);
 	return err;
 }
 
 int jp_nl_key_swap_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nlattr *stb[JUMPING_A_SESSION_MAX + 1];
-	struct jp_session *s = NULL;
-	struct jp_device *jp;
-	int err;
+	struct jp_session *s = jp_nl_session(info);
 
-	err = jp_nl_session_attrs(info, jp_session_id_nest,
-				  JUMPING_A_SESSION_MAX, stb);
-	if (err)
-		return err;
-	jp = jp_genl_device_from_attrs(info);
-	if (IS_ERR(jp))
-		return PTR_ERR(jp);
-
-	mutex_lock(&jp->conf_lock);
-	err = jp_nl_check_alive(jp, info->extack);
-	if (err)
-		goto out_unlock;
-	s = jp_nl_session_get(jp, stb, info);
-	if (IS_ERR(s)) {
-		err = PTR_ERR(s);
-		s = NULL;
-		goto out_unlock;
-	}
 	/*
 	 * conf_lock serialises every writer of the slots, so the secondary
 	 * found here is the one the swap moves. Swapping an empty secondary
 	 * in would stop transmit: refuse.
 	 */
 	if (!rcu_access_pointer(s->keys.secondary)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, stb[JUMPING_A_SESSION_ID],
-				    "no key in the secondary slot to swap in");
-		err = -ENOKEY;
-		goto out_unlock;
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "no key in the secondary slot to swap in");
+		return -ENOKEY;
 	}
 	jp_key_slots_swap(&s->keys);
-out_unlock:
-	mutex_unlock(&jp->conf_lock);
-	jp_session_put(s);
-	jp_device_put(jp);
-	return err;
+	return 0;
 }
 
 int jp_nl_key_del_doit(struct sk_buff *skb, struct genl_info *info)
@@ -215,8 +165,7 @@ int jp_nl_key_del_doit(struct sk_buff *skb, struct genl_info *info)
 	static const u16 required[] = { JUMPING_A_KEYCONF_SLOT };
 	struct nlattr *stb[JUMPING_A_SESSION_MAX + 1];
 	struct nlattr *tb[JUMPING_A_KEYCONF_MAX + 1];
-	struct jp_session *s = NULL;
-	struct jp_device *jp;
+	struct jp_session *s = jp_nl_session(info);
 	int err;
 
 	err = jp_nl_session_attrs(info, jp_session_key_del_nest,
@@ -227,30 +176,12 @@ int jp_nl_key_del_doit(struct sk_buff *skb, struct genl_info *info)
 				  ARRAY_SIZE(required), tb);
 	if (err)
 		return err;
-	jp = jp_genl_device_from_attrs(info);
-	if (IS_ERR(jp))
-		return PTR_ERR(jp);
-
-	mutex_lock(&jp->conf_lock);
-	err = jp_nl_check_alive(jp, info->extack);
-	if (err)
-		goto out_unlock;
-	s = jp_nl_session_get(jp, stb, info);
-	if (IS_ERR(s)) {
-		err = PTR_ERR(s);
-		s = NULL;
-		goto out_unlock;
-	}
 	/* Packets in flight keep their key reference until they finish. */
 	err = jp_key_slots_delete(&s->keys,
 				  nla_get_u8(tb[JUMPING_A_KEYCONF_SLOT]));
 	if (err)
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[JUMPING_A_KEYCONF_SLOT],
 				    "the slot holds no key");
-out_unlock:
-	mutex_unlock(&jp->conf_lock);
-	jp_session_put(s);
-	jp_device_put(jp);
 	return err;
 }
 

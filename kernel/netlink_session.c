@@ -3,12 +3,14 @@
  * Jumping VPN: the session commands (SESSION_NEW/SET/DEL/GET and
  * BINDING_SET) and the session-deleted event.
  *
- * Every handler first checks the whole request and builds what it will
- * install (binding, prefix set, session) without touching the device; only
- * then does it take the device's conf_lock, check that the device is not
- * being torn down, and change state. A rejected request changes nothing.
- * conf_lock serialises all writers of a device's sessions, so a session
- * looked up under it stays in the table until the lock is dropped.
+ * The family's pre_doit finds the device, takes its conf_lock, checks that
+ * the device is not being torn down and finds the session the request
+ * names (JP_NL_* in the op's internal_flags); post_doit undoes it. Every
+ * handler checks the whole request and builds what it will install
+ * (binding, prefix set, session) before it changes anything: a rejected
+ * request changes nothing. conf_lock serialises all writers of a device's
+ * sessions, so the session pre_doit found stays in the table until
+ * post_doit drops the lock.
  */
 #include <linux/jumping.h>
 #include <linux/mutex.h>
@@ -133,29 +135,41 @@ static u16 jp_nl_reason(struct nlattr **tb)
 }
 
 /**
- * jp_nl_session_get - the session a request's id names
- * @jp: the device
- * @tb: the parsed session nest
- * @info: the request
+ * jp_nl_session_get - the session a request's id names (for pre_doit)
+ * @jp: the device, conf_lock held and alive
+ * @info: the request, validated against its op's policy (the session
+ *	nest too, whose JUMPING_A_SESSION_ID is a u32 of at least 1)
  *
  * Return: the session, referenced, or an ERR_PTR() with the extack set.
  */
-struct jp_session *jp_nl_session_get(struct jp_device *jp, struct nlattr **tb,
+struct jp_session *jp_nl_session_get(struct jp_device *jp,
 				     struct genl_info *info)
 {
+	struct nlattr *nest = info->attrs[JUMPING_A_SESSION];
+	struct nlattr *attr, *id = NULL;
 	struct jp_session *s;
+	int rem;
 
-	if (!tb[JUMPING_A_SESSION_ID]) {
+	lockdep_assert_held(&jp->conf_lock);
+	if (!nest) {
 		NL_SET_ERR_MSG_MOD(info->extack,
-				   "session id required: JUMPING_A_SESSION_ID");
-		NL_SET_ERR_ATTR_MISS(info->extack, info->attrs[JUMPING_A_SESSION],
-				     JUMPING_A_SESSION_ID);
+				   "session required: JUMPING_A_SESSION nest");
+		NL_SET_ERR_ATTR_MISS(info->extack, NULL, JUMPING_A_SESSION);
 		return ERR_PTR(-EINVAL);
 	}
-	s = jp_session_lookup_get(&jp->sessions,
-				  nla_get_u32(tb[JUMPING_A_SESSION_ID]));
+	/* The last one, as nla_parse_nested() in the handler sees it. */
+	nla_for_each_nested(attr, nest, rem)
+		if (nla_type(attr) == JUMPING_A_SESSION_ID)
+			id = attr;
+	if (!id) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "session id required: JUMPING_A_SESSION_ID");
+		NL_SET_ERR_ATTR_MISS(info->extack, nest, JUMPING_A_SESSION_ID);
+		return ERR_PTR(-EINVAL);
+	}
+	s = jp_session_lookup_get(&jp->sessions, nla_get_u32(id));
 	if (!s) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[JUMPING_A_SESSION_ID],
+		NL_SET_ERR_MSG_ATTR(info->extack, id,
 				    "no session with this id on the device");
 		return ERR_PTR(-ENOENT);
 	}
@@ -653,10 +667,10 @@ int jp_nl_session_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[JUMPING_A_SESSION_MAX + 1];
 	struct netlink_ext_ack *extack = info->extack;
+	struct jp_device *jp = jp_nl_device(info);
 	struct jp_prefix_set *prefixes = NULL;
 	struct jp_session *s = NULL;
 	struct jp_bind *bind = NULL;
-	struct jp_device *jp;
 	u32 id = 0;
 	u16 reason;
 	int err;
@@ -676,13 +690,9 @@ int jp_nl_session_new_doit(struct sk_buff *skb, struct genl_info *info)
 	if (tb[JUMPING_A_SESSION_ID])
 		id = nla_get_u32(tb[JUMPING_A_SESSION_ID]);
 
-	jp = jp_genl_device_from_attrs(info);
-	if (IS_ERR(jp))
-		return PTR_ERR(jp);
-
 	err = jp_nl_parse_session_conf(info, tb, &bind, &prefixes);
 	if (err)
-		goto out;
+		return err;
 
 	s = jp_session_new(jp->dev, id,
 			   nla_get_u32(tb[JUMPING_A_SESSION_PEER_ID]));
@@ -706,24 +716,19 @@ int jp_nl_session_new_doit(struct sk_buff *skb, struct genl_info *info)
 	jp_session_set_prefixes(s, prefixes);
 	prefixes = NULL;
 
-	mutex_lock(&jp->conf_lock);
-	err = jp_nl_check_alive(jp, extack);
-	if (!err) {
-		err = jp_session_table_insert(&jp->sessions, s);
-		if (err == -EEXIST)
-			NL_SET_ERR_MSG_ATTR(extack, tb[JUMPING_A_SESSION_ID],
-					    "session id already in use on this device");
-		else if (err)
-			NL_SET_ERR_MSG_MOD(extack,
-					   "could not add the session to the table");
-	}
-	/* Only once in the table: removal is what stops the timer. */
-	if (!err && tb[JUMPING_A_SESSION_KEEPALIVE_MS])
-		jp_session_set_keepalive(s,
-					 nla_get_u32(tb[JUMPING_A_SESSION_KEEPALIVE_MS]));
-	mutex_unlock(&jp->conf_lock);
+	err = jp_session_table_insert(&jp->sessions, s);
+	if (err == -EEXIST)
+		NL_SET_ERR_MSG_ATTR(extack, tb[JUMPING_A_SESSION_ID],
+				    "session id already in use on this device");
+	else if (err)
+		NL_SET_ERR_MSG_MOD(extack,
+				   "could not add the session to the table");
 	if (err)
 		goto out;
+	/* Only once in the table: removal is what stops the timer. */
+	if (tb[JUMPING_A_SESSION_KEEPALIVE_MS])
+		jp_session_set_keepalive(s,
+					 nla_get_u32(tb[JUMPING_A_SESSION_KEEPALIVE_MS]));
 
 	/* The reply carries the id, which the kernel may have chosen. */
 	err = jp_nl_reply_session(info, jp, s, JUMPING_CMD_SESSION_NEW);
@@ -732,7 +737,6 @@ out:
 	jp_session_put(s);
 	jp_bind_free(bind);
 	kfree(prefixes);
-	jp_device_put(jp);
 	return err;
 }
 
@@ -740,10 +744,10 @@ int jp_nl_session_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[JUMPING_A_SESSION_MAX + 1];
 	struct netlink_ext_ack *extack = info->extack;
+	struct jp_session *s = jp_nl_session(info);
+	struct jp_device *jp = jp_nl_device(info);
 	struct jp_prefix_set *prefixes = NULL;
-	struct jp_session *s = NULL;
 	struct jp_bind *bind = NULL;
-	struct jp_device *jp;
 	u8 old_state, state;
 	bool changed;
 	u16 reason;
@@ -760,31 +764,16 @@ int jp_nl_session_set_doit(struct sk_buff *skb, struct genl_info *info)
 				    "a reason goes with a state or a binding");
 		return -EINVAL;
 	}
-	jp = jp_genl_device_from_attrs(info);
-	if (IS_ERR(jp))
-		return PTR_ERR(jp);
-
 	err = jp_nl_parse_session_conf(info, tb, &bind, &prefixes);
 	if (err)
-		goto out;
+		return err;
 	if (!tb[JUMPING_A_SESSION_PEER_ID] && !tb[JUMPING_A_SESSION_STATE] &&
 	    !tb[JUMPING_A_SESSION_KEEPALIVE_MS] && !bind && !prefixes) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "nothing to set: give a peer id, state, keepalive, binding or prefixes");
-		err = -EINVAL;
-		goto out;
+		return -EINVAL;
 	}
 
-	mutex_lock(&jp->conf_lock);
-	err = jp_nl_check_alive(jp, extack);
-	if (err)
-		goto out_unlock;
-	s = jp_nl_session_get(jp, tb, info);
-	if (IS_ERR(s)) {
-		err = PTR_ERR(s);
-		s = NULL;
-		goto out_unlock;
-	}
 	/* Nothing below fails: the request applies as a whole. */
 	if (tb[JUMPING_A_SESSION_PEER_ID])
 		WRITE_ONCE(s->peer_id,
@@ -808,82 +797,33 @@ int jp_nl_session_set_doit(struct sk_buff *skb, struct genl_info *info)
 		if (changed)
 			jp_nl_notify_state(jp, s, old_state, state, reason);
 	}
-out_unlock:
-	mutex_unlock(&jp->conf_lock);
-out:
-	jp_session_put(s);
-	jp_bind_free(bind);
-	kfree(prefixes);
-	jp_device_put(jp);
-	return err;
+	return 0;
 }
 
 int jp_nl_session_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nlattr *tb[JUMPING_A_SESSION_MAX + 1];
-	struct jp_session *s = NULL;
-	struct jp_device *jp;
-	bool removed = false;
-	int err;
+	struct jp_session *s = jp_nl_session(info);
+	struct jp_device *jp = jp_nl_device(info);
 
-	err = jp_nl_session_attrs(info, jp_session_id_nest,
-				  JUMPING_A_SESSION_MAX, tb);
-	if (err)
-		return err;
-	jp = jp_genl_device_from_attrs(info);
-	if (IS_ERR(jp))
-		return PTR_ERR(jp);
-
-	mutex_lock(&jp->conf_lock);
-	err = jp_nl_check_alive(jp, info->extack);
-	if (err)
-		goto out_unlock;
-	s = jp_nl_session_get(jp, tb, info);
-	if (IS_ERR(s)) {
-		err = PTR_ERR(s);
-		s = NULL;
-		goto out_unlock;
-	}
 	/*
 	 * Packets that found it keep using it until their RCU section ends;
-	 * it is freed after the last reference and a grace period.
+	 * it is freed after the last reference and a grace period. Under
+	 * conf_lock nobody else removes it: the event is sent exactly once.
 	 */
-	removed = jp_session_table_remove(&jp->sessions, s);
-out_unlock:
-	mutex_unlock(&jp->conf_lock);
-	if (removed)
+	if (jp_session_table_remove(&jp->sessions, s))
 		jp_nl_notify_session_del(jp, s, JUMPING_REASON_USERSPACE);
-	jp_session_put(s);
-	jp_device_put(jp);
-	return err;
+	return 0;
 }
 
+/*
+ * Under conf_lock like the writers (pre_doit): a reader holding only
+ * references could look the id up in a table jp_dev_uninit() has already
+ * destroyed.
+ */
 int jp_nl_session_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nlattr *tb[JUMPING_A_SESSION_MAX + 1];
-	struct jp_session *s;
-	struct jp_device *jp;
-	int err;
-
-	err = jp_nl_session_attrs(info, jp_session_id_nest,
-				  JUMPING_A_SESSION_MAX, tb);
-	if (err)
-		return err;
-	jp = jp_genl_device_from_attrs(info);
-	if (IS_ERR(jp))
-		return PTR_ERR(jp);
-
-	/* Read-only: a reference is enough, no conf_lock. */
-	s = jp_nl_session_get(jp, tb, info);
-	if (IS_ERR(s)) {
-		err = PTR_ERR(s);
-	} else {
-		err = jp_nl_reply_session(info, jp, s,
-					  JUMPING_CMD_SESSION_GET);
-		jp_session_put(s);
-	}
-	jp_device_put(jp);
-	return err;
+	return jp_nl_reply_session(info, jp_nl_device(info),
+				   jp_nl_session(info), JUMPING_CMD_SESSION_GET);
 }
 
 /*
@@ -949,9 +889,7 @@ int jp_nl_binding_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[JUMPING_A_SESSION_MAX + 1];
 	struct netlink_ext_ack *extack = info->extack;
-	struct jp_session *s = NULL;
 	struct jp_bind *bind;
-	struct jp_device *jp;
 	int err;
 
 	err = jp_nl_session_attrs(info, jp_session_binding_nest,
@@ -965,35 +903,10 @@ int jp_nl_binding_set_doit(struct sk_buff *skb, struct genl_info *info)
 				     JUMPING_A_SESSION_BINDING);
 		return -EINVAL;
 	}
-	jp = jp_genl_device_from_attrs(info);
-	if (IS_ERR(jp))
-		return PTR_ERR(jp);
-
 	bind = jp_nl_parse_binding(tb[JUMPING_A_SESSION_BINDING], extack);
-	if (IS_ERR(bind)) {
-		err = PTR_ERR(bind);
-		bind = NULL;
-		goto out;
-	}
-
-	mutex_lock(&jp->conf_lock);
-	err = jp_nl_check_alive(jp, extack);
-	if (err)
-		goto out_unlock;
-	s = jp_nl_session_get(jp, tb, info);
-	if (IS_ERR(s)) {
-		err = PTR_ERR(s);
-		s = NULL;
-		goto out_unlock;
-	}
+	if (IS_ERR(bind))
+		return PTR_ERR(bind);
 	/* Same id, keys and counters; only where packets go changes. */
-	jp_session_set_bind(s, bind, jp_nl_reason(tb));
-	bind = NULL;
-out_unlock:
-	mutex_unlock(&jp->conf_lock);
-out:
-	jp_session_put(s);
-	jp_bind_free(bind);
-	jp_device_put(jp);
-	return err;
+	jp_session_set_bind(jp_nl_session(info), bind, jp_nl_reason(tb));
+	return 0;
 }
