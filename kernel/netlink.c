@@ -2,10 +2,13 @@
 /*
  * Jumping VPN: the generic netlink family.
  *
- * Every command is admin-only and works on the jumping devices of the
- * caller's netns. Policies are strict (unknown, unexpected and mis-sized
- * attributes are rejected by the core with an extack message); handlers
- * check what the policies cannot express, then change state last.
+ * Every command needs CAP_NET_ADMIN in the user namespace that owns the
+ * caller's netns (GENL_UNS_ADMIN_PERM, as WireGuard's family), so a
+ * container's root configures its own devices and nobody else's; commands
+ * work on the jumping devices of that netns only. Policies are strict
+ * (unknown, unexpected and mis-sized attributes are rejected by the core
+ * with an extack message); handlers check what the policies cannot
+ * express, then change state last.
  */
 #include <linux/jumping.h>
 #include <linux/netdevice.h>
@@ -21,6 +24,10 @@
 /* Runs events raised where sending them is not possible (e.g. BH off). */
 struct workqueue_struct *jp_nl_wq;
 
+/*
+ * GENL_MCAST_CAP_NET_ADMIN is checked against the user namespace owning
+ * the netns, as GENL_UNS_ADMIN_PERM for the commands.
+ */
 static const struct genl_multicast_group jp_genl_mcgrps[] = {
 	/* Events name sessions and addresses: admins only. */
 	[JP_MCGRP_EVENTS] = {
@@ -356,7 +363,7 @@ static void jp_nl_post_doit(const struct genl_ops *ops, struct sk_buff *skb,
 static const struct genl_ops jp_genl_ops[] = {
 	{
 		.cmd		= JUMPING_CMD_DEVICE_GET,
-		.flags		= GENL_ADMIN_PERM,
+		.flags		= GENL_UNS_ADMIN_PERM,
 		.internal_flags	= JP_NL_DEVICE,
 		.policy		= jp_device_get_policy,
 		.maxattr	= JUMPING_A_MAX,
@@ -365,7 +372,7 @@ static const struct genl_ops jp_genl_ops[] = {
 	},
 	{
 		.cmd		= JUMPING_CMD_DEVICE_SET,
-		.flags		= GENL_ADMIN_PERM,
+		.flags		= GENL_UNS_ADMIN_PERM,
 		.internal_flags	= JP_NL_LOCKED,
 		.policy		= jp_device_set_policy,
 		.maxattr	= JUMPING_A_MAX,
@@ -373,7 +380,7 @@ static const struct genl_ops jp_genl_ops[] = {
 	},
 	{
 		.cmd		= JUMPING_CMD_SESSION_NEW,
-		.flags		= GENL_ADMIN_PERM,
+		.flags		= GENL_UNS_ADMIN_PERM,
 		.internal_flags	= JP_NL_LOCKED,
 		.policy		= jp_session_new_policy,
 		.maxattr	= JUMPING_A_MAX,
@@ -381,7 +388,7 @@ static const struct genl_ops jp_genl_ops[] = {
 	},
 	{
 		.cmd		= JUMPING_CMD_SESSION_SET,
-		.flags		= GENL_ADMIN_PERM,
+		.flags		= GENL_UNS_ADMIN_PERM,
 		.internal_flags	= JP_NL_SESSION,
 		.policy		= jp_session_set_policy,
 		.maxattr	= JUMPING_A_MAX,
@@ -389,7 +396,7 @@ static const struct genl_ops jp_genl_ops[] = {
 	},
 	{
 		.cmd		= JUMPING_CMD_SESSION_DEL,
-		.flags		= GENL_ADMIN_PERM,
+		.flags		= GENL_UNS_ADMIN_PERM,
 		.internal_flags	= JP_NL_SESSION,
 		.policy		= jp_session_id_policy,
 		.maxattr	= JUMPING_A_MAX,
@@ -398,7 +405,7 @@ static const struct genl_ops jp_genl_ops[] = {
 	{
 		/* Session keys are never reported, but ids and addresses are. */
 		.cmd		= JUMPING_CMD_SESSION_GET,
-		.flags		= GENL_ADMIN_PERM,
+		.flags		= GENL_UNS_ADMIN_PERM,
 		.internal_flags	= JP_NL_SESSION,
 		.policy		= jp_session_id_policy,
 		.maxattr	= JUMPING_A_MAX,
@@ -407,7 +414,7 @@ static const struct genl_ops jp_genl_ops[] = {
 	},
 	{
 		.cmd		= JUMPING_CMD_KEY_NEW,
-		.flags		= GENL_ADMIN_PERM,
+		.flags		= GENL_UNS_ADMIN_PERM,
 		.internal_flags	= JP_NL_SESSION,
 		.policy		= jp_key_new_policy,
 		.maxattr	= JUMPING_A_MAX,
@@ -415,7 +422,7 @@ static const struct genl_ops jp_genl_ops[] = {
 	},
 	{
 		.cmd		= JUMPING_CMD_KEY_SWAP,
-		.flags		= GENL_ADMIN_PERM,
+		.flags		= GENL_UNS_ADMIN_PERM,
 		.internal_flags	= JP_NL_SESSION,
 		.policy		= jp_session_id_policy,
 		.maxattr	= JUMPING_A_MAX,
@@ -423,7 +430,7 @@ static const struct genl_ops jp_genl_ops[] = {
 	},
 	{
 		.cmd		= JUMPING_CMD_KEY_DEL,
-		.flags		= GENL_ADMIN_PERM,
+		.flags		= GENL_UNS_ADMIN_PERM,
 		.internal_flags	= JP_NL_SESSION,
 		.policy		= jp_key_del_policy,
 		.maxattr	= JUMPING_A_MAX,
@@ -431,7 +438,7 @@ static const struct genl_ops jp_genl_ops[] = {
 	},
 	{
 		.cmd		= JUMPING_CMD_BINDING_SET,
-		.flags		= GENL_ADMIN_PERM,
+		.flags		= GENL_UNS_ADMIN_PERM,
 		.internal_flags	= JP_NL_SESSION,
 		.policy		= jp_binding_set_policy,
 		.maxattr	= JUMPING_A_MAX,
@@ -439,7 +446,7 @@ static const struct genl_ops jp_genl_ops[] = {
 	},
 	{
 		.cmd		= JUMPING_CMD_PACKET_SEND,
-		.flags		= GENL_ADMIN_PERM,
+		.flags		= GENL_UNS_ADMIN_PERM,
 		.internal_flags	= JP_NL_DEVICE,
 		.policy		= jp_packet_send_policy,
 		.maxattr	= JUMPING_A_MAX,

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # DEVICE_GET/DEVICE_SET through jumpctl, and every malformed request
 # rejected with an extack message (or EPERM) and nothing changed: after
-# each rejection both devices' settings and sockets are read back.
+# each rejection both devices' settings and sockets are read back. Also:
+# who may configure (CAP_NET_ADMIN over the netns, a container's root
+# included).
 # Everything runs in a namespace of its own.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib.sh"
@@ -168,7 +170,33 @@ without_cap_net_admin() {
 	denied "$ns" --inh-caps=-net_admin --bounding-set=-net_admin
 }
 
-ktap_begin 8
+# The root of a user namespace owns the netns it creates: it configures
+# the jumping devices there (GENL_UNS_ADMIN_PERM), and only there.
+container_root() {
+	local ns out
+	command -v unshare >/dev/null || skip "unshare (util-linux) not installed"
+	setup_devices
+	# In a netns the init user namespace owns, a user namespace's root
+	# has no CAP_NET_ADMIN that counts.
+	reject "jp0: Operation not permitted" \
+		ip netns exec "$ns" unshare --user --map-root-user \
+		"$JPCTL" set jp0 listen-port 40399 fwmark 1
+	reject "EPERM (errno 1)" \
+		ip netns exec "$ns" unshare --user --map-root-user \
+		"$NLRAW" device_get ifname:string=jp0
+	# In the netns it owns: create, configure, read back, delete.
+	out=$(unshare --user --map-root-user --net sh -c '
+		set -e
+		ip link add jp0 type jumping
+		"$1" set jp0 listen-port 40320 fwmark 0x5
+		"$1" show jp0
+		ip link del jp0' sh "$JPCTL" 2>&1) ||
+		fail "a user namespace's root cannot configure its own device: $out"
+	grep -qx "  listen port: 40320" <<<"$out" || fail "port not set: $out"
+	grep -qx "  fwmark: 0x5" <<<"$out" || fail "fwmark not set: $out"
+}
+
+ktap_begin 9
 jp_load
 run_case "DEVICE_GET/DEVICE_SET round trip through jumpctl" round_trip
 run_case "unknown device rejected, nothing changed" unknown_device
@@ -178,5 +206,6 @@ run_case "out-of-range values rejected, nothing changed" out_of_range
 run_case "missing device attribute or nothing to set rejected" missing_attribute
 run_case "attributes DEVICE_SET does not take rejected" unexpected_attribute
 run_case "caller without CAP_NET_ADMIN gets EPERM, nothing changed" without_cap_net_admin
+run_case "a user namespace's root configures the devices of its own netns only" container_root
 jp_unload
 ktap_end
