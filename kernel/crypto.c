@@ -11,6 +11,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <crypto/aead.h>
+#include <crypto/algapi.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 
@@ -93,6 +94,8 @@ struct jp_key *jp_key_new(u8 key_id, enum jumping_cipher cipher,
 	key->tx_soft_limit = JP_KEY_TX_SOFT_LIMIT;
 	key->tx_hard_limit = JP_KEY_TX_HARD_LIMIT;
 	jp_replay_init(&key->rx_replay);
+	memcpy(key->material[0], enc_key, key_len);
+	memcpy(key->material[1], dec_key, key_len);
 
 	key->enc = jp_aead_new(alg, enc_key, key_len);
 	key->dec = jp_aead_new(alg, dec_key, key_len);
@@ -154,30 +157,62 @@ static struct jp_key __rcu **jp_key_slot(struct jp_key_slots *ks,
 	return slot == JUMPING_KEY_SLOT_PRIMARY ? &ks->primary : &ks->secondary;
 }
 
+/*
+ * Does @a use a key of @b, in either direction? Constant time: neither
+ * key's bytes may show through the time a refusal takes.
+ */
+static bool jp_key_shares_material(const struct jp_key *a,
+				   const struct jp_key *b)
+{
+	unsigned long differ = 1;
+	int i, j;
+
+	for (i = 0; i < 2; i++)
+		for (j = 0; j < 2; j++)
+			differ &= !!crypto_memneq(a->material[i],
+						  b->material[j],
+						  JUMPING_KEY_LEN);
+	return !differ;
+}
+
 /**
  * jp_key_slots_install - put a key into a slot, replacing its key
  * @ks: the session's slots
  * @slot: which one
  * @key: takes over the caller's reference, also on failure
  *
- * Return: 0, or -EEXIST if the other slot holds a key with the same id: a
- * receiver could not tell the two apart.
+ * A key whose material a key in either slot uses (the one it would
+ * replace included) is refused: the new key's counter starts at 0 and its
+ * replay window is empty, so our packets would repeat nonces under the
+ * old key's material and the peer's old packets would be accepted again.
+ *
+ * Return: 0, -EEXIST if the other slot holds a key with the same id (a
+ * receiver could not tell the two apart), or -EKEYREJECTED if the material
+ * is in use.
  */
 int jp_key_slots_install(struct jp_key_slots *ks,
 			 enum jumping_key_slot slot, struct jp_key *key)
 {
 	struct jp_key __rcu **other;
 	struct jp_key *old, *peer;
+	int err = 0;
 
 	other = jp_key_slot(ks, slot == JUMPING_KEY_SLOT_PRIMARY ?
 				JUMPING_KEY_SLOT_SECONDARY :
 				JUMPING_KEY_SLOT_PRIMARY);
 	spin_lock_bh(&ks->lock);
 	peer = rcu_dereference_protected(*other, lockdep_is_held(&ks->lock));
-	if (peer && peer->key_id == key->key_id) {
+	old = rcu_dereference_protected(*jp_key_slot(ks, slot),
+					lockdep_is_held(&ks->lock));
+	if (peer && peer->key_id == key->key_id)
+		err = -EEXIST;
+	else if ((peer && jp_key_shares_material(key, peer)) ||
+		 (old && jp_key_shares_material(key, old)))
+		err = -EKEYREJECTED;
+	if (err) {
 		spin_unlock_bh(&ks->lock);
 		jp_key_put(key);
-		return -EEXIST;
+		return err;
 	}
 	old = rcu_replace_pointer(*jp_key_slot(ks, slot), key,
 				  lockdep_is_held(&ks->lock));

@@ -50,6 +50,10 @@ struct crypto_aead;
  * @tx_soft_limit: counter at which the exhausted event is raised (once)
  * @tx_hard_limit: first counter never sent nor accepted
  * @rx_replay: counters of the peer's packets under this key
+ * @material: the encrypt key, then the decrypt key: kept only so that the
+ *            slots can refuse the same material twice (a fresh counter or
+ *            replay window under a used key repeats nonces or lets old
+ *            packets in again); wiped when the key is freed
  */
 struct jp_key {
 	struct kref ref;
@@ -62,6 +66,7 @@ struct jp_key {
 	u64 tx_soft_limit;
 	u64 tx_hard_limit;
 	struct jp_replay rx_replay;
+	u8 material[2][JUMPING_KEY_LEN];
 };
 
 /**

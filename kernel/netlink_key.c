@@ -9,6 +9,7 @@
  * packets sent under either key still decrypt while the two ends disagree
  * on which one is primary.
  */
+#include <crypto/algapi.h>
 #include <linux/jumping.h>
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
@@ -119,6 +120,14 @@ int jp_nl_key_new_doit(struct sk_buff *skb, struct genl_info *info)
 				  ARRAY_SIZE(required), tb);
 	if (err)
 		return err;
+	/* One key for both directions: both ends send under it from 0. */
+	if (!crypto_memneq(nla_data(tb[JUMPING_A_KEYCONF_ENCRYPT_KEY]),
+			   nla_data(tb[JUMPING_A_KEYCONF_DECRYPT_KEY]),
+			   JUMPING_KEY_LEN)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[JUMPING_A_KEYCONF_DECRYPT_KEY],
+				    "encrypt and decrypt key are the same: each direction needs its own key");
+		return -EINVAL;
+	}
 
 	/* conf_lock is a mutex: allocating the transforms may sleep. */
 	key = jp_key_new(nla_get_u8(tb[JUMPING_A_KEYCONF_KEY_ID]),
@@ -137,6 +146,9 @@ int jp_nl_key_new_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err == -EEXIST)
 		NL_SET_ERR_MSG_ATTR(extack, tb[JUMPING_A_KEYCONF_KEY_ID],
 				    "the other slot holds a key with this key id");
+	else if (err == -EKEYREJECTED)
+		NL_SET_ERR_MSG_MOD(extack,
+				   "key material already in use by this session: a fresh counter under it would repeat nonces");
 	else if (err)
 		NL_SET_ERR_MSG_MOD(extack, "could not install the key");
 	return err;

@@ -157,16 +157,59 @@ static bool __init jp_st_limits(struct jp_key *key)
 	       jp_key_next_counter(key, &c) == -EKEYEXPIRED;
 }
 
+/* A chacha key of id @id whose two directions are all @enc and all @dec. */
+static struct jp_key * __init jp_st_key(u8 id, enum jumping_cipher cipher,
+					u8 enc, u8 dec)
+{
+	u8 e[JUMPING_KEY_LEN], d[JUMPING_KEY_LEN];
+
+	memset(e, enc, sizeof(e));
+	memset(d, dec, sizeof(d));
+	return jp_key_new(id, cipher, e, d, sizeof(e));
+}
+
+/*
+ * Material a slot holds is refused again, in any slot and either direction
+ * (the new key's counter and replay window would start afresh under it).
+ * Each refused key is released by the install.
+ */
+static bool __init jp_st_material(struct jp_key_slots *ks)
+{
+	static const u8 reused[][2] __initconst = {
+		{ 1, 9 },	/* the primary's encrypt key */
+		{ 9, 2 },	/* the primary's decrypt key */
+		{ 2, 9 },	/* ... as our encrypt key */
+		{ 3, 9 },	/* the secondary's (about to be replaced) */
+		{ 9, 4 },
+	};
+	enum jumping_key_slot slot;
+	struct jp_key *k;
+	bool ok = true;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(reused); i++) {
+		for (slot = JUMPING_KEY_SLOT_PRIMARY;
+		     slot <= JUMPING_KEY_SLOT_SECONDARY; slot++) {
+			k = jp_st_key(7, JUMPING_CIPHER_CHACHA20POLY1305,
+				      reused[i][0], reused[i][1]);
+			if (IS_ERR(k))
+				return false;
+			ok &= jp_key_slots_install(ks, slot, k) ==
+			      -EKEYREJECTED;
+		}
+	}
+	return ok;
+}
+
 static bool __init jp_st_slots(void)
 {
 	struct jp_key *a, *b, *c, *got;
-	u8 k[JUMPING_KEY_LEN] = {};
 	struct jp_key_slots ks;
 	bool ok = true;
 
-	a = jp_key_new(1, JUMPING_CIPHER_CHACHA20POLY1305, k, k, sizeof(k));
-	b = jp_key_new(2, JUMPING_CIPHER_CHACHA20POLY1305, k, k, sizeof(k));
-	c = jp_key_new(1, JUMPING_CIPHER_AES256GCM, k, k, sizeof(k));
+	a = jp_st_key(1, JUMPING_CIPHER_CHACHA20POLY1305, 1, 2);
+	b = jp_st_key(2, JUMPING_CIPHER_CHACHA20POLY1305, 3, 4);
+	c = jp_st_key(1, JUMPING_CIPHER_AES256GCM, 5, 6);
 	if (IS_ERR(a) || IS_ERR(b) || IS_ERR(c)) {
 		jp_key_put(IS_ERR(a) ? NULL : a);
 		jp_key_put(IS_ERR(b) ? NULL : b);
@@ -182,6 +225,7 @@ static bool __init jp_st_slots(void)
 	ok &= jp_key_slots_install(&ks, JUMPING_KEY_SLOT_SECONDARY, c) ==
 	      -EEXIST;
 	ok &= !jp_key_slots_install(&ks, JUMPING_KEY_SLOT_SECONDARY, b);
+	ok &= jp_st_material(&ks);
 
 	got = jp_key_slots_find_get(&ks, 2);
 	ok &= got == b;

@@ -4,7 +4,7 @@
 # rejected with an extack message (or EPERM) and nothing changed: after
 # each rejection both devices' settings and sockets are read back. Also:
 # who may configure (CAP_NET_ADMIN over the netns, a container's root
-# included).
+# included) and KEY_NEW's refusal of key material reuse.
 # Everything runs in a namespace of its own.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib.sh"
@@ -196,7 +196,65 @@ container_root() {
 	grep -qx "  fwmark: 0x5" <<<"$out" || fail "fwmark not set: $out"
 }
 
-ktap_begin 9
+# key_ids NS: "PRIMARY SECONDARY" key ids of session 100 on jp0 (- if none).
+key_ids() {
+	jpctl "$1" --json show jp0 | jq -r '.sessions[] | select(.id == 100) |
+		"\(.primary_key.key_id // "-") \(.secondary_key.key_id // "-")"'
+}
+
+# key_add NS SLOT KEY_ID ENC DEC: KEY_NEW for session 100 on jp0.
+key_add() {
+	jpctl "$1" key add jp0 id 100 slot "$2" key-id "$3" \
+		cipher chacha20poly1305 enc-key "$4" dec-key "$5"
+}
+
+# KEY_NEW never lets a counter or replay window start afresh under key
+# material in use: not one key for both directions, not material a slot
+# of the session holds (in either direction, in either slot, the one a
+# key would replace included). A refused key changes nothing.
+key_material_reuse() {
+	local ns a b c d e f
+	setup_ns ns
+	ip -n "$ns" link add jp0 type jumping
+	jpctl "$ns" session add jp0 id 100 peer-id 200
+	a=$(printf 'a%.0s' {1..64}) b=$(printf 'b%.0s' {1..64})
+	c=$(printf 'c%.0s' {1..64}) d=$(printf 'd%.0s' {1..64})
+	e=$(printf 'e%.0s' {1..64}) f=$(printf 'f%.0s' {1..64})
+	expect_fail "encrypt and decrypt key are the same" \
+		key_add "$ns" primary 0 "$a" "$a"
+	assert_key_ids "$ns" "- -"
+	key_add "$ns" primary 0 "$a" "$b"
+	# The same material again into the live primary: its counter would
+	# restart at 0.
+	expect_fail "key material already in use by this session" \
+		key_add "$ns" primary 1 "$a" "$b"
+	expect_fail "key material already in use by this session" \
+		key_add "$ns" primary 1 "$a" "$c"
+	expect_fail "key material already in use by this session" \
+		key_add "$ns" secondary 1 "$c" "$b"
+	expect_fail "key material already in use by this session" \
+		key_add "$ns" secondary 1 "$b" "$c"
+	assert_key_ids "$ns" "0 -"
+	key_add "$ns" secondary 1 "$c" "$d"
+	expect_fail "key material already in use by this session" \
+		key_add "$ns" secondary 2 "$c" "$e"
+	jpctl "$ns" key swap jp0 id 100
+	# The old primary, now secondary, cannot come back as a fresh key.
+	expect_fail "key material already in use by this session" \
+		key_add "$ns" primary 2 "$a" "$b"
+	assert_key_ids "$ns" "1 0"
+	# Fresh material replaces either slot.
+	key_add "$ns" secondary 2 "$e" "$f"
+	assert_key_ids "$ns" "1 2"
+}
+
+assert_key_ids() {
+	local got
+	got=$(key_ids "$1")
+	[ "$got" = "$2" ] || fail "key ids (primary secondary): expected '$2', got '$got'"
+}
+
+ktap_begin 10
 jp_load
 run_case "DEVICE_GET/DEVICE_SET round trip through jumpctl" round_trip
 run_case "unknown device rejected, nothing changed" unknown_device
@@ -207,5 +265,6 @@ run_case "missing device attribute or nothing to set rejected" missing_attribute
 run_case "attributes DEVICE_SET does not take rejected" unexpected_attribute
 run_case "caller without CAP_NET_ADMIN gets EPERM, nothing changed" without_cap_net_admin
 run_case "a user namespace's root configures the devices of its own netns only" container_root
+run_case "KEY_NEW refuses one key for both directions and material the session holds" key_material_reuse
 jp_unload
 ktap_end
