@@ -381,7 +381,7 @@ static int jp_nl_put_history(struct sk_buff *skb,
 	if (jp_nl_put_binding(skb, JUMPING_A_HISTORY_BINDING, &rec->bind) ||
 	    nla_put_u16(skb, JUMPING_A_HISTORY_REASON, rec->reason) ||
 	    nla_put_u64_64bit(skb, JUMPING_A_HISTORY_AGE_MS,
-			      jiffies_to_msecs(jiffies - rec->since),
+			      jp_age_ms(jiffies, rec->since),
 			      JUMPING_A_HISTORY_PAD)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
@@ -403,7 +403,7 @@ static int jp_nl_put_session_record(struct sk_buff *skb, struct jp_session *s)
 	err = nla_put_u8(skb, JUMPING_A_SESSION_STATE, s->state) ?:
 	      nla_put_u16(skb, JUMPING_A_SESSION_REASON, s->reason) ?:
 	      nla_put_u64_64bit(skb, JUMPING_A_SESSION_STATE_AGE_MS,
-				jiffies_to_msecs(jiffies - s->state_since),
+				jp_age_ms(jiffies, s->state_since),
 				JUMPING_A_SESSION_PAD);
 	for (i = 0; !err && i < s->history_count; i++) {
 		at = (s->history_next + JUMPING_HISTORY_LEN - 1 - i) %

@@ -7,6 +7,7 @@
 #define _JP_SESSION_H
 
 #include <linux/in6.h>
+#include <linux/jiffies.h>
 #include <linux/list.h>
 #include <linux/netdevice.h>
 #include <linux/rcupdate.h>
@@ -217,6 +218,16 @@ static inline void jp_stamp_touch(unsigned long *stamp)
 		WRITE_ONCE(*stamp, now);
 }
 
+/*
+ * Milliseconds from jiffies @then to @now, in 64 bits: jiffies_to_msecs()
+ * returns an unsigned int, which wraps after 49.7 days, and sessions and
+ * bindings live longer than that.
+ */
+static inline u64 jp_age_ms(unsigned long now, unsigned long then)
+{
+	return jiffies64_to_msecs(now - then);
+}
+
 /* Milliseconds since a jiffies stamp; false if it is 0 (never). */
 static inline bool jp_stamp_age_ms(const unsigned long *stamp, u64 *ms)
 {
@@ -224,7 +235,7 @@ static inline bool jp_stamp_age_ms(const unsigned long *stamp, u64 *ms)
 
 	if (!then)
 		return false;
-	*ms = jiffies_to_msecs(jiffies - then);
+	*ms = jp_age_ms(jiffies, then);
 	return true;
 }
 

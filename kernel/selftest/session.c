@@ -2,7 +2,7 @@
 /*
  * Self-test of the session table, built with JUMPING_SELFTEST=1 and run at
  * module load: ids, longest-prefix transmit lookup, inner source checks,
- * removal.
+ * removal, and ages in 64 bits.
  */
 #include <linux/inet.h>
 #include <linux/printk.h>
@@ -128,6 +128,32 @@ static bool __init jp_st_table(struct jp_session_table *t)
 	return ok;
 }
 
+/*
+ * Ages past 49.7 days, where 32 bits of milliseconds wrap: an rx, tx or
+ * state age of 50 days must read as 50 days, not as 0.6.
+ */
+static bool __init jp_st_ages(void)
+{
+	const u64 day_ms = 24ULL * 3600 * 1000;
+	unsigned long now = jiffies, stamp;
+	u64 ms;
+	bool ok = true;
+
+	ok &= jp_age_ms(now, now - 50 * 24UL * 3600 * HZ) == 50 * day_ms;
+	ok &= jp_age_ms(now, now - 400 * 24UL * 3600 * HZ) == 400 * day_ms;
+	ok &= jp_age_ms(now, now - HZ) == 1000;
+	ok &= jp_age_ms(now, now) == 0;
+	/* A stamp 50 days back, read against the live jiffies. */
+	stamp = now - 50 * 24UL * 3600 * HZ;
+	ok &= jp_stamp_age_ms(&stamp, &ms) && ms >= 50 * day_ms &&
+	      ms < 50 * day_ms + 60000;
+	stamp = 0;
+	ok &= !jp_stamp_age_ms(&stamp, &ms);
+	if (!ok)
+		pr_err("session self-test: ages past 49.7 days wrong\n");
+	return ok;
+}
+
 bool __init jp_session_selftest(void)
 {
 	struct jp_session_table *t;
@@ -145,6 +171,7 @@ bool __init jp_session_selftest(void)
 		return false;
 	}
 	ok = jp_st_table(t);
+	ok &= jp_st_ages();
 	jp_session_table_destroy(t);
 	kfree(t);
 	if (ok)
