@@ -146,9 +146,27 @@ int jp_key_next_counter(struct jp_key *key, u64 *counter)
 
 void jp_key_slots_init(struct jp_key_slots *ks)
 {
+	unsigned int i;
+
 	RCU_INIT_POINTER(ks->primary, NULL);
 	RCU_INIT_POINTER(ks->secondary, NULL);
+	for (i = 0; i < ARRAY_SIZE(ks->by_id); i++)
+		RCU_INIT_POINTER(ks->by_id[i], NULL);
 	spin_lock_init(&ks->lock);
+}
+
+/*
+ * Under the slots' lock: @key (NULL: nothing) leaves the slots, @new (NULL:
+ * nothing) enters them. Ids are unique across the slots, so @key's entry
+ * is its own; it is cleared first, as @new may carry the same id.
+ */
+static void jp_key_slots_index(struct jp_key_slots *ks, struct jp_key *key,
+			       struct jp_key *new)
+{
+	if (key)
+		RCU_INIT_POINTER(ks->by_id[key->key_id], NULL);
+	if (new)
+		rcu_assign_pointer(ks->by_id[new->key_id], new);
 }
 
 static struct jp_key __rcu **jp_key_slot(struct jp_key_slots *ks,
@@ -216,6 +234,7 @@ int jp_key_slots_install(struct jp_key_slots *ks,
 	}
 	old = rcu_replace_pointer(*jp_key_slot(ks, slot), key,
 				  lockdep_is_held(&ks->lock));
+	jp_key_slots_index(ks, old, key);
 	spin_unlock_bh(&ks->lock);
 	jp_key_put(old);
 	return 0;
@@ -224,6 +243,7 @@ int jp_key_slots_install(struct jp_key_slots *ks,
 /*
  * Primary and secondary trade places: the new key starts encrypting at the
  * next packet while packets in flight under the old one still decrypt.
+ * Receive finds both through @by_id, which a swap leaves alone.
  */
 void jp_key_slots_swap(struct jp_key_slots *ks)
 {
@@ -246,6 +266,7 @@ int jp_key_slots_delete(struct jp_key_slots *ks, enum jumping_key_slot slot)
 	spin_lock_bh(&ks->lock);
 	old = rcu_replace_pointer(*jp_key_slot(ks, slot), NULL,
 				  lockdep_is_held(&ks->lock));
+	jp_key_slots_index(ks, old, NULL);
 	spin_unlock_bh(&ks->lock);
 	jp_key_put(old);
 	return old ? 0 : -ENOENT;
@@ -274,19 +295,19 @@ struct jp_key *jp_key_slots_primary_get(struct jp_key_slots *ks)
 	return key;
 }
 
-/* The key a received packet names, referenced, or NULL. */
+/*
+ * The key a received packet names, referenced, or NULL. One read of the
+ * id's entry, not of each slot in turn: a swap between two such reads
+ * could show the same key twice and the packet's key in neither.
+ */
 struct jp_key *jp_key_slots_find_get(struct jp_key_slots *ks, u8 key_id)
 {
 	struct jp_key *key;
 
+	if (key_id > JUMPING_KEY_ID_MAX)
+		return NULL;
 	rcu_read_lock();
-	key = rcu_dereference(ks->primary);
-	if (!key || key->key_id != key_id) {
-		key = rcu_dereference(ks->secondary);
-		if (key && key->key_id != key_id)
-			key = NULL;
-	}
-	key = jp_key_get_rcu(key);
+	key = jp_key_get_rcu(rcu_dereference(ks->by_id[key_id]));
 	rcu_read_unlock();
 	return key;
 }

@@ -73,12 +73,17 @@ struct jp_key {
  * struct jp_key_slots - the primary key (transmit) and the secondary one
  * @primary: encrypts; decrypts packets carrying its id
  * @secondary: only decrypts: the key being phased in or out during a rekey
+ * @by_id: the key in either slot by its key id, NULL for ids in neither:
+ *         receive reads this one pointer, so a swap (which moves keys
+ *         between the slots, never changes an id) cannot hide a key from
+ *         it; holds no reference of its own (the slot's covers it)
  * @lock: serialises writers (netlink, later the key-exhausted path);
  *        readers only hold rcu_read_lock()
  */
 struct jp_key_slots {
 	struct jp_key __rcu *primary;
 	struct jp_key __rcu *secondary;
+	struct jp_key __rcu *by_id[JUMPING_KEY_ID_MAX + 1];
 	spinlock_t lock; /* writers only; readers use RCU */
 };
 

@@ -8,7 +8,12 @@
  * the wire format, the nonce and the associated data, not just a round
  * trip through our own code.
  */
+#include <linux/atomic.h>
+#include <linux/cpumask.h>
+#include <linux/jiffies.h>
+#include <linux/kthread.h>
 #include <linux/printk.h>
+#include <linux/sched.h>
 #include <linux/skbuff.h>
 
 #define JP_ST_SESSION	0xa1b2c3d4
@@ -250,6 +255,90 @@ static bool __init jp_st_slots(void)
 	return ok;
 }
 
+/* Swaps a rekey's two slots back and forth until stopped. */
+struct jp_st_swapper {
+	struct jp_key_slots *ks;
+	atomic_long_t swaps;
+};
+
+static int jp_st_swap_thread(void *arg)
+{
+	struct jp_st_swapper *w = arg;
+
+	while (!kthread_should_stop()) {
+		jp_key_slots_swap(w->ks);
+		atomic_long_inc(&w->swaps);
+		if (!(atomic_long_read(&w->swaps) % 1024))
+			cond_resched();
+	}
+	return 0;
+}
+
+/*
+ * Receive during a rekey: while another CPU swaps the slots as fast as it
+ * can, a lookup by key id must find each of the two keys every time (with
+ * the slots read one after the other, a swap between the reads hid the
+ * key). At most a second or a million lookups, under the swaps.
+ */
+static bool __init jp_st_swap_race(void)
+{
+	unsigned long lookups = 0, misses = 0, swaps, deadline;
+	struct jp_st_swapper w = { .swaps = ATOMIC_LONG_INIT(0) };
+	struct task_struct *task;
+	struct jp_key_slots ks;
+	struct jp_key *a, *b, *got;
+
+	if (num_online_cpus() < 2) {
+		pr_info("crypto self-test: swap race skipped (one CPU)\n");
+		return true;
+	}
+	a = jp_st_key(1, JUMPING_CIPHER_CHACHA20POLY1305, 0x11, 0x12);
+	b = jp_st_key(2, JUMPING_CIPHER_CHACHA20POLY1305, 0x21, 0x22);
+	if (IS_ERR(a) || IS_ERR(b)) {
+		jp_key_put(IS_ERR(a) ? NULL : a);
+		jp_key_put(IS_ERR(b) ? NULL : b);
+		return false;
+	}
+	jp_key_slots_init(&ks);
+	/* Each install takes its key, also when it fails. */
+	if (jp_key_slots_install(&ks, JUMPING_KEY_SLOT_PRIMARY, a)) {
+		jp_key_put(b);
+		return false;
+	}
+	if (jp_key_slots_install(&ks, JUMPING_KEY_SLOT_SECONDARY, b))
+		goto err;
+
+	w.ks = &ks;
+	task = kthread_run(jp_st_swap_thread, &w, "jumping-st-swap");
+	if (IS_ERR(task))
+		goto err;
+	/* The swapper runs before the first lookup, or the test is void. */
+	deadline = jiffies + 10 * HZ;
+	while (!atomic_long_read(&w.swaps) && time_before(jiffies, deadline))
+		cond_resched();
+	swaps = atomic_long_read(&w.swaps);
+	deadline = jiffies + HZ;
+	while (lookups < 1000000 && time_before(jiffies, deadline)) {
+		got = jp_key_slots_find_get(&ks, 1 + (lookups & 1));
+		if (got)
+			jp_key_put(got);
+		else
+			misses++;
+		if (!(++lookups % 4096))
+			cond_resched();
+	}
+	swaps = atomic_long_read(&w.swaps) - swaps;
+	kthread_stop(task);
+	jp_key_slots_clear(&ks);
+	pr_info("crypto self-test: %lu lookups during %lu swaps, %lu missed\n",
+		lookups, swaps, misses);
+	return !misses && swaps;
+
+err:
+	jp_key_slots_clear(&ks);
+	return false;
+}
+
 bool __init jp_crypto_selftest(void)
 {
 	bool ok = true;
@@ -257,6 +346,7 @@ bool __init jp_crypto_selftest(void)
 	ok &= jp_st_cipher(JUMPING_CIPHER_CHACHA20POLY1305, jp_st_chacha);
 	ok &= jp_st_cipher(JUMPING_CIPHER_AES256GCM, jp_st_gcm);
 	ok &= jp_st_slots();
+	ok &= jp_st_swap_race();
 	if (ok)
 		pr_info("crypto self-test: pass\n");
 	return ok;
