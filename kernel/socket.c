@@ -169,6 +169,13 @@ static int jp_send6(struct jp_device *jp, struct jp_bind *bind,
 	}
 	/* No device: we count inner bytes ourselves. Always consumes. */
 	skb->dev = NULL;
+	/*
+	 * IPv6 has no DF bit: the sender fragments only what it may, and
+	 * ip6_fragment() drops (with "packet too big" to ourselves) a
+	 * datagram above the path MTU unless ignore_df is set, which
+	 * skb_scrub_packet() cleared. Fragment, as over IPv4.
+	 */
+	skb->ignore_df = 1;
 	udp_tunnel6_xmit_skb(dst, sock->sk, skb, NULL, &saddr, &to->sin6_addr,
 			     0, ip6_dst_hoplimit(dst), 0, htons(port),
 			     to->sin6_port, false);

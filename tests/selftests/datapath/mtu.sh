@@ -6,7 +6,8 @@
 # sender ("message too long"); without DF the inner stack fragments it,
 # and every fragment fits. A GSO TCP stream leaves as datagrams that each
 # carry one inner packet of at most the MTU: the outer side never needs
-# reassembly.
+# reassembly. On a path whose MTU is below the datagrams, the outer
+# datagrams are fragmented, over IPv6 too, and nothing is lost.
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/topo.sh"
 
@@ -94,7 +95,30 @@ gso_stream() {
 	assert_eq "client session drops" 0 "$(jq_dev "$cli" "st($CLI_ID) | drops")"
 }
 
-ktap_begin 6
+# path_below OUTER: the outer path's MTU is 1400 (veth on both sides), the
+# device's stays 1420: inner packets of 1400 bytes (DF set inside) make
+# 1480-byte datagrams, which the sender fragments in two, over IPv6 as over
+# IPv4; all arrive, counted once each.
+path_below() {
+	local outer=$1 n=5 inner=1400
+
+	topo_setup "$outer" chacha20poly1305
+	ip -n "$cli" link set veth0 mtu 1400
+	ip -n "$srv" link set veth0 mtu 1400
+	pings_ok "$cli" $n -i 0.2 -M "do" -s $((inner - 28)) $SRV4
+	pings_ok "$cli" $n -i 0.2 -M "do" -s $((inner - 48)) $SRV6
+	assert_eq "client tx" "$((2 * n)) $((2 * n * inner))" "$(tx_counts)"
+	# Each request and each reply in two outer fragments; nothing inside
+	# was fragmented (DF).
+	assert_eq "outer fragments reassembled at the server" $((4 * n)) \
+		"$(outer_reasm "$srv" "$outer")"
+	assert_eq "outer fragments reassembled at the client" $((4 * n)) \
+		"$(outer_reasm "$cli" "$outer")"
+	assert_eq "client session drops" 0 "$(jq_dev "$cli" "st($CLI_ID) | drops")"
+	assert_eq "server session drops" 0 "$(jq_dev "$srv" "st($SRV_ID) | drops")"
+}
+
+ktap_begin 8
 for outer in 4 6; do
 	run_case "over IPv$outer: $MTU-byte packets pass unfragmented, $((MTU + 1)) with DF is 'message too long'" \
 		at_mtu $outer
@@ -102,5 +126,7 @@ for outer in 4 6; do
 		fragmented $outer
 	run_case "over IPv$outer: a GSO TCP stream leaves as packets of at most the MTU" \
 		gso_stream $outer
+	run_case "over IPv$outer: on a 1400-byte path, 1400-byte packets leave in outer fragments and all arrive" \
+		path_below $outer
 done
 ktap_end
