@@ -79,9 +79,43 @@ static void jp_dev_destruct(struct net_device *dev)
 	mutex_destroy(&jp->conf_lock);
 }
 
+/*
+ * Up: sessions with a keepalive interval start their timers again. The core
+ * set the running state before calling this, so jp_session_set_keepalive()
+ * arms timers from now on too; both run under conf_lock. Under RTNL, which
+ * is taken before conf_lock, never after.
+ */
+static int jp_dev_open(struct net_device *dev)
+{
+	struct jp_device *jp = netdev_priv(dev);
+
+	mutex_lock(&jp->conf_lock);
+	jp_session_table_keepalives(&jp->sessions, true);
+	mutex_unlock(&jp->conf_lock);
+	return 0;
+}
+
+/*
+ * Down: no keepalive leaves and receive decrypts nothing (it checks the
+ * running state, which the core cleared before calling this). The timers
+ * are stopped and waited for; a callback that saw the device still running
+ * re-arms, and the stop catches that too. Sessions, keys and bindings stay.
+ */
+static int jp_dev_stop(struct net_device *dev)
+{
+	struct jp_device *jp = netdev_priv(dev);
+
+	mutex_lock(&jp->conf_lock);
+	jp_session_table_keepalives(&jp->sessions, false);
+	mutex_unlock(&jp->conf_lock);
+	return 0;
+}
+
 static const struct net_device_ops jp_netdev_ops = {
 	.ndo_init		= jp_dev_init,
 	.ndo_uninit		= jp_dev_uninit,
+	.ndo_open		= jp_dev_open,
+	.ndo_stop		= jp_dev_stop,
 	.ndo_start_xmit		= jp_xmit,
 	.ndo_get_stats64	= dev_get_tstats64,
 };

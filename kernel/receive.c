@@ -233,6 +233,16 @@ int jp_udp_encap_rcv(struct sock *sk, struct sk_buff *skb)
 		return 0;
 	}
 	/*
+	 * A device that is down does no crypto: its data packets go, counted
+	 * as the device's rx_dropped, before a session or key is looked at.
+	 * Control datagrams still go up: jumpd handles them, not the kernel.
+	 */
+	if (unlikely(!netif_running(jp->dev))) {
+		dev_core_stats_rx_dropped_inc(jp->dev);
+		kfree_skb_reason(skb, SKB_DROP_REASON_DEV_READY);
+		return 0;
+	}
+	/*
 	 * The outer packet's state must not leak into the inner one. The
 	 * socket lives in the device's netns, so the mark may stay.
 	 */

@@ -57,6 +57,9 @@ static void jp_session_keepalive_fire(struct timer_list *t)
 	interval = msecs_to_jiffies(READ_ONCE(s->keepalive_ms));
 	if (!interval)
 		return;	/* turned off meanwhile */
+	/* Down: nothing is sent; ndo_open arms the timer again. */
+	if (!netif_running(s->dev))
+		return;
 	last = READ_ONCE(s->tx_stamp);
 	next = last + interval;
 	if (!last || !time_before(jiffies, next)) {
@@ -483,14 +486,39 @@ bool jp_session_change_state(struct jp_session *s, u8 state, u16 reason,
  * Keepalive every @ms without tx, 0 = off. The device's conf_lock held,
  * and the session in its table (or about to be inserted under the same
  * conf_lock: the timer fires only after a tick, and removal shuts it down).
+ * While the device is down the timer stays off: ndo_open starts it.
  */
 void jp_session_set_keepalive(struct jp_session *s, u32 ms)
 {
 	WRITE_ONCE(s->keepalive_ms, ms);
-	if (ms)
+	if (ms && netif_running(s->dev))
 		mod_timer(&s->keepalive_timer, jiffies + msecs_to_jiffies(ms));
 	else
 		timer_delete(&s->keepalive_timer);
+}
+
+/**
+ * jp_session_table_keepalives - start or stop every session's keepalives
+ * @t: a device's table, the device's conf_lock held: every insert and
+ *	remove holds it too, so the list is stable without the table lock
+ *	(which a synchronous timer stop must not be called under)
+ * @run: true when the device comes up, false when it went down
+ *
+ * Process context (ndo_open, ndo_stop).
+ */
+void jp_session_table_keepalives(struct jp_session_table *t, bool run)
+{
+	struct jp_session *s;
+	u32 ms;
+
+	list_for_each_entry(s, &t->list, list) {
+		ms = READ_ONCE(s->keepalive_ms);
+		if (run && ms)
+			mod_timer(&s->keepalive_timer,
+				  jiffies + msecs_to_jiffies(ms));
+		else if (!run)
+			timer_delete_sync(&s->keepalive_timer);
+	}
 }
 
 #ifdef JUMPING_SELFTEST

@@ -97,7 +97,9 @@ struct jp_prefix_set {
  *                conf_lock, read with READ_ONCE by the timer
  * @keepalive_timer: sends a keepalive when nothing was sent for
  *                   @keepalive_ms; armed only while the session is in its
- *                   table, shut down (synchronously) when it leaves it
+ *                   table and its device is up, shut down (synchronously)
+ *                   when it leaves the table, stopped when the device goes
+ *                   down
  * @hashed: in the table; under the table lock
  * @exhausted_work: raises the key-exhausted event from process context for
  *                  transmit, which runs with BH off; queued holding a ref
@@ -156,6 +158,7 @@ int jp_session_table_init(struct jp_session_table *t);
 void jp_session_table_flush(struct jp_session_table *t);
 void jp_session_table_destroy(struct jp_session_table *t);
 void jp_session_table_reset_routes(struct jp_session_table *t);
+void jp_session_table_keepalives(struct jp_session_table *t, bool run);
 
 struct jp_session *jp_session_new(struct net_device *dev, u32 id,
 				  u32 peer_id);

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # What the kernel keeps and tells about a session's liveness for jumpd:
-# keepalives on an idle session (and none once off), rx/tx age, a packet
+# keepalives on an idle session (and none once off, or while the device is
+# down, when nothing is decrypted either), rx/tx age, a packet
 # from an unknown source (delivered and counted, the binding unmoved, one
 # event), state changes with their reasons as events, the binding history
 # with reasons, and the session-deleted event. Events are read with
@@ -172,7 +173,57 @@ $SRV_OUT4:$JP_PORT userspace"
 		fail "text show lacks the history: $(jc show jp0)"
 }
 
-ktap_begin 4
+# rx_dropped NS: the device's rx_dropped (ip -s link).
+rx_dropped() {
+	ip -n "$1" -j -s link show jp0 | jq '.[0].stats64.rx.dropped'
+}
+
+dropped_above() {
+	[ "$(rx_dropped "$1")" -gt "$2" ]
+}
+
+# A device that is down sends no keepalive and decrypts nothing: the
+# peer's keepalives are dropped before any crypto, the session counts
+# none. Up again, keepalives go both ways once more.
+device_down() {
+	local tx rx dropped srv_rx
+
+	topo_setup 4 chacha20poly1305
+	jc session set jp0 id $CLI_ID keepalive 200ms
+	wait_until 30 above "$srv" "st($SRV_ID).rx_packets" 2 ||
+		fail "no keepalives: $(jq_dev "$srv" "st($SRV_ID) | tojson")"
+
+	ip -n "$cli" link set jp0 down
+	# Down: nothing leaves for five intervals (the tx age only grows).
+	wait_until 30 above "$cli" "s($CLI_ID).tx_age_ms" 1000 ||
+		fail "keepalives while down: $(jq_dev "$cli" "s($CLI_ID) | tojson")"
+	tx=$(jq_dev "$cli" "st($CLI_ID).tx_packets")
+	wait_counter "$srv" "st($SRV_ID).rx_packets" "$tx"
+	above "$cli" "s($CLI_ID).tx_age_ms" 1000 ||
+		fail "a keepalive left the device that is down"
+
+	# The server's keepalives reach the device that is down: dropped
+	# uncounted by the session, before any key is used.
+	rx=$(jq_dev "$cli" "st($CLI_ID).rx_packets")
+	dropped=$(rx_dropped "$cli")
+	js session set jp0 id $SRV_ID keepalive 200ms
+	wait_until 30 dropped_above "$cli" $((dropped + 2)) ||
+		fail "the server's keepalives were not dropped at the client: rx_dropped $(rx_dropped "$cli")"
+	assert_eq "client session rx while down" "$rx" \
+		"$(jq_dev "$cli" "st($CLI_ID).rx_packets")"
+	assert_eq "client session drops while down" 0 \
+		"$(jq_dev "$cli" "st($CLI_ID) | drops")"
+
+	# Up: keepalives leave again, and the server's are received.
+	srv_rx=$(jq_dev "$srv" "st($SRV_ID).rx_packets")
+	ip -n "$cli" link set jp0 up
+	wait_until 30 above "$srv" "st($SRV_ID).rx_packets" $((srv_rx + 2)) ||
+		fail "no keepalives after up: $(jq_dev "$cli" "s($CLI_ID) | tojson")"
+	wait_until 30 above "$cli" "st($CLI_ID).rx_packets" $((rx + 2)) ||
+		fail "nothing received after up: $(jq_dev "$cli" "s($CLI_ID) | tojson")"
+}
+
+ktap_begin 5
 run_case "keepalive 200ms on an idle session reaches the peer; off stops it" \
 	keepalive
 run_case "authentic packet from an unknown source: delivered, counted, one event, binding kept" \
@@ -181,4 +232,6 @@ run_case "state changes raise events with old and new state, reason and binding"
 	state_events
 run_case "binding history: newest first with reasons, the last 8 kept" \
 	history
+run_case "a device that is down sends no keepalive and decrypts nothing; up, both resume" \
+	device_down
 ktap_end
