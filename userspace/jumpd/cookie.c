@@ -5,8 +5,6 @@
 #include "cookie.h"
 #include "reattach.h"
 
-static const char reply_label[] = "jumping-vpn cookie v1";
-
 void jp_cookie_make(uint8_t cookie[JP_COOKIE_LEN],
 		    const uint8_t secret[JP_COOKIE_SECRET_LEN],
 		    const struct jp_binding *src)
@@ -39,13 +37,7 @@ bool jp_hs_mac2_ok(const uint8_t *msg, const uint8_t cookie[JP_COOKIE_LEN])
 
 void jp_cookie_reply_key(uint8_t key[JP_COOKIE_KEY_LEN], const uint8_t pub[32])
 {
-	crypto_generichash_state st;
-
-	crypto_generichash_init(&st, NULL, 0, JP_COOKIE_KEY_LEN);
-	crypto_generichash_update(&st, (const unsigned char *)reply_label,
-				  sizeof(reply_label) - 1);
-	crypto_generichash_update(&st, pub, 32);
-	crypto_generichash_final(&st, key, JP_COOKIE_KEY_LEN);
+	jp_hs_label_key(key, "jumping-vpn cookie v1", pub);
 }
 
 size_t jp_cookie_reply_encode(uint8_t *out, const uint8_t key[JP_COOKIE_KEY_LEN],

@@ -6,17 +6,20 @@
 #include "hs_msg.h"
 #include "wire.h"
 
-static const char mac1_label[] = "jumping-vpn mac1 v1";
-
-void jp_hs_mac1_key(uint8_t key[JP_HS_MAC1_KEY_LEN], const uint8_t pub[32])
+void jp_hs_label_key(uint8_t key[32], const char *label, const uint8_t pub[32])
 {
 	crypto_generichash_state st;
 
-	crypto_generichash_init(&st, NULL, 0, JP_HS_MAC1_KEY_LEN);
-	crypto_generichash_update(&st, (const unsigned char *)mac1_label,
-				  sizeof(mac1_label) - 1);
+	crypto_generichash_init(&st, NULL, 0, 32);
+	crypto_generichash_update(&st, (const unsigned char *)label,
+				  strlen(label));
 	crypto_generichash_update(&st, pub, 32);
-	crypto_generichash_final(&st, key, JP_HS_MAC1_KEY_LEN);
+	crypto_generichash_final(&st, key, 32);
+}
+
+void jp_hs_mac1_key(uint8_t key[JP_HS_MAC1_KEY_LEN], const uint8_t pub[32])
+{
+	jp_hs_label_key(key, "jumping-vpn mac1 v1", pub);
 }
 
 static void mac1(uint8_t out[JP_HS_MAC1_LEN], const uint8_t *msg,

@@ -60,6 +60,8 @@ struct jp_hs_resp_payload {
 	uint32_t receiver_id;		/* echo of the initiator's id */
 };
 
+/* BLAKE2b-256(label || pub): a key tied to whoever holds public key pub. */
+void jp_hs_label_key(uint8_t key[32], const char *label, const uint8_t pub[32]);
 /* The mac1 key of whoever holds public key pub. */
 void jp_hs_mac1_key(uint8_t key[JP_HS_MAC1_KEY_LEN], const uint8_t pub[32]);
 /* Fill the trailing mac1 of a whole message of len bytes. */

@@ -29,10 +29,11 @@ client_drop_from_server() {
 	EOF
 }
 
-# requests_via UPLINK: REATTACH requests the client has logged on it.
+# requests_via UPLINK: REATTACH requests the client has logged on it (0
+# is an answer, not a failure: cases run under set -e).
 requests_via() {
 	grep -c "REATTACH request .* via $(eval echo "\$UP${1}_CLI")" \
-		"$topo_tmp/cli.log"
+		"$topo_tmp/cli.log" || true
 }
 
 replay_logged() {
