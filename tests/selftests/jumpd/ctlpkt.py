@@ -22,10 +22,11 @@ port be16, address[16]), [16 nonce bytes], and a 16-byte MAC over all of it.
       times (default 1), back to back, with one bit of byte BYTE flipped.
   ctlpkt.py flood ADDR PORT SECONDS RATE SERVER_PUBKEY SESSION_ID
       for SECONDS, RATE datagrams a second to ADDR:PORT, alternately a
-      handshake initiation (userspace/jumpd/hs_msg.h: type 2, 136 bytes)
+      handshake initiation (userspace/jumpd/hs_msg.h: type 2, 152 bytes)
       whose mac1 is right for SERVER_PUBKEY (base64) but whose Noise
-      message is random, so each costs the server a DH before it fails,
-      and a forged REATTACH request for SESSION_ID. Prints what it sent.
+      message is random, so each costs the server a DH before it fails
+      (its mac2 is zero: it never uses the cookies it is sent), and a
+      forged REATTACH request for SESSION_ID. Prints what it sent.
 """
 import base64
 import hashlib
@@ -92,15 +93,16 @@ def send(addr, port, path, line, count, flip):
 
 
 INIT = 2
-INIT_LEN = 136
+INIT_LEN = 136  # with mac1; mac2 follows on the wire
 MAC1_LEN = 16
+MAC2_LEN = 16
 MAC1_LABEL = b"jumping-vpn mac1 v1"
 
 
 def initiation(mac1_key):
     body = bytes([INIT, 0, 0, 0]) + os.urandom(INIT_LEN - 4 - MAC1_LEN)
     mac1 = hashlib.blake2b(body, digest_size=MAC1_LEN, key=mac1_key)
-    return body + mac1.digest()
+    return body + mac1.digest() + bytes(MAC2_LEN)
 
 
 def flood(addr, port, seconds, rate, server_pub, session_id):

@@ -14,17 +14,6 @@ source "$(dirname "$0")/topo.sh"
 
 validated='.event == "transition" and .new == "attached" and .reason == "reattach-validated"'
 
-# no_unknown_source: pings cross and none reached the server from an
-# address other than its binding.
-one_binding() {
-	local before out
-
-	before=$(dev_stat srv rx_unknown_source)
-	out=$(in_cli ping -n -q -c 3 -i 0.2 -W 2 $SRV_IN4 2>&1) || return 1
-	echo "$out" | grep -q " 3 received" || return 1
-	[ "$(dev_stat srv rx_unknown_source)" = "$before" ]
-}
-
 onesided() {
 	local ids before after
 

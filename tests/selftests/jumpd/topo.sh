@@ -420,6 +420,18 @@ data_drops() {
 		| select(.key != "drop_control") | .value] | add // 0'
 }
 
+# one_binding: pings cross the tunnel, and none of their packets reached
+# the server from an address other than its binding: the server's binding
+# is where the client's packets come from.
+one_binding() {
+	local before out
+
+	before=$(dev_stat srv rx_unknown_source)
+	out=$(in_cli ping -n -q -c 3 -i 0.2 -W 2 $SRV_IN4 2>&1) || return 1
+	echo "$out" | grep -q " 3 received" || return 1
+	[ "$(dev_stat srv rx_unknown_source)" = "$before" ]
+}
+
 # pings_ok SIDE COUNT ARGS...: COUNT pings from SIDE, every one answered.
 pings_ok() {
 	local side=$1 n=$2 out
