@@ -100,7 +100,7 @@ void jd_hs_start_fallback(struct jd *d, struct jd_peer *p)
 {
 	if (!p->initiator || (p->init.active && !p->init.rekey))
 		return;
-	jd_log("peer %s session %u: no challenge on any path, handshaking in case the peer lost the session",
+	jd_log("peer %s session %u: resume handshake beside the move, in case the peer lost the session",
 	       p->conf.name, p->local_id);
 	jd_hs_start(d, p, false);
 }

@@ -233,9 +233,9 @@ void jd_hs_on_resp(struct jd *d, const struct jk_event *ev);
 void jd_hs_on_confirm(struct jd *d, const struct jk_event *ev);
 void jd_hs_on_key_exhausted(struct jd *d, struct jd_peer *p);
 /*
- * REATTACH got no challenge on any path: a handshake flagged resume, which
- * the peer answers only if it no longer has our session (then the old one
- * ends with peer-lost and the new one replaces it).
+ * Beside a move: a handshake flagged resume, which the peer answers only
+ * if it no longer has our session (then the old one ends with peer-lost
+ * and the new one replaces it).
  */
 void jd_hs_start_fallback(struct jd *d, struct jd_peer *p);
 void jd_hs_cancel_fallback(struct jd_peer *p);

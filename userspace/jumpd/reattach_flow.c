@@ -46,9 +46,7 @@ static uint64_t wall_us(void)
 /*
  * A new attempt: the next path (another uplink if we have one, else the
  * same path again: behind a NAT the mapping may have changed) and a new
- * counter. After an attempt on every path got no challenge, the peer may
- * have lost the session: a handshake that starts a new session only if it
- * did (jd_hs_start_fallback) runs beside the next attempts.
+ * counter.
  */
 static void new_attempt(struct jd *d, struct jd_peer *p, uint64_t now)
 {
@@ -60,12 +58,9 @@ static void new_attempt(struct jd *d, struct jd_peer *p, uint64_t now)
 		if (p->n_paths > 1)
 			m->path = (m->path + 1) % p->n_paths;
 	}
-	if (m->paths_tried >= p->n_paths ||
-	    now - m->started_ms >= p->timing.recovering_after_ms) {
-		jd_hs_start_fallback(d, p);
-		/* Or the peer moved: its name may say where. */
+	/* No path answers: the peer may have moved, its name may say where. */
+	if (m->paths_tried >= p->n_paths)
 		jd_dns_refresh_soon(p, now);
-	}
 	m->target = p->paths[m->path];
 	m->tries = 0;
 	/* What we believe our address is; the peer trusts only what it sees. */
@@ -127,6 +122,13 @@ void jd_mover_start(struct jd *d, struct jd_peer *p, const char *why,
 	       jd_path_str(&p->paths[m->path], ps, sizeof(ps)));
 	jd_apply(d, p, JP_EV_REATTACH_REQUESTED, NULL);
 	send_request(d, p, now);
+	/*
+	 * The peer may have lost the session (a restart without state, its
+	 * TTL): a resume handshake beside the attempts costs nothing if it
+	 * has not (it does not answer), and if it has, a new session is one
+	 * round trip away instead of a move's worth of tries.
+	 */
+	jd_hs_start_fallback(d, p);
 }
 
 void jd_mover_stop(struct jd_peer *p)
