@@ -4,7 +4,12 @@
  * address of a name (localhost: from /etc/hosts, no network), a numeric
  * host as itself, the port on each, the tag as asked.
  */
+#include <dirent.h>
 #include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include <sys/socket.h>
 #include "resolver.h"
@@ -32,6 +37,40 @@ static int is_loopback(const struct jp_binding *b)
 	       (b->family == AF_INET6 && !memcmp(b->addr, v6, 16));
 }
 
+/*
+ * The worker must take no signal: a SIGHUP meant for the main loop's
+ * signalfd, delivered to it, would kill jumpd (seen: reload.sh). Its
+ * blocked set in /proc, SIGHUP and SIGTERM at least.
+ */
+static int worker_blocks_signals(void)
+{
+	char path[300], line[256];
+	unsigned long long blk = 0;
+	int found = 0;
+	DIR *dir = opendir("/proc/self/task");
+	struct dirent *e;
+	FILE *f;
+
+	if (!dir)
+		return 0;
+	while ((e = readdir(dir))) {
+		if (e->d_name[0] == '.' || atoi(e->d_name) == (int)getpid())
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/status",
+			 e->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "SigBlk: %llx", &blk) == 1)
+				found = 1;
+		fclose(f);
+	}
+	closedir(dir);
+	return found && (blk & (1ULL << (SIGHUP - 1))) &&
+	       (blk & (1ULL << (SIGTERM - 1)));
+}
+
 int main(void)
 {
 	struct jd_resolver *r;
@@ -40,6 +79,7 @@ int main(void)
 
 	if (!ok(!jd_resolver_open(&r), "resolver starts"))
 		return tap_done();
+	ok(worker_blocks_signals(), "its worker blocks SIGHUP and SIGTERM");
 	ok(jd_resolver_take(r, &a) != 0, "nothing to take before asking");
 	ok(!jd_resolver_ask(r, 7, "localhost", 51820), "a lookup is queued");
 	ok(!wait_answer(r, &a), "its answer arrives through the pipe");
