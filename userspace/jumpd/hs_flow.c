@@ -314,6 +314,12 @@ void jd_hs_on_resp(struct jd *d, const struct jk_event *ev)
 	if (!p || !jp_hs_mac1_ok(ev->packet, ev->packet_len, d->mac1_key))
 		return;
 	in = &p->init;
+	/* On the path the initiation went out on, or a copy moved. */
+	if (!jd_path_carried(&in->sent_on, ev)) {
+		jd_debug(d, "peer %s: handshake response on another path, dropped",
+			 p->conf.name);
+		return;
+	}
 	/*
 	 * On a copy: a response to an earlier initiation of ours (or a
 	 * forgery) must not poison the handshake the right one will finish.

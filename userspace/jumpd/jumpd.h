@@ -207,6 +207,13 @@ int jd_secret_file_mode_bad(int fd, const char *path, char *err,
 			    size_t errlen);
 uint32_t jd_new_session_id(struct jd *d);
 
+/*
+ * Whether a datagram came over path: from its remote, to its local address
+ * (any of ours if it has none). An answer is taken only on the path its
+ * question went out on: a copy an attacker moved to another path would
+ * otherwise switch us there (found by the protocol model, tests/model).
+ */
+bool jd_path_carried(const struct jd_path *path, const struct jk_event *ev);
 /* Candidate paths from the endpoints' addresses; the binding's stays. */
 void jd_peer_build_paths(struct jd_peer *p);
 

@@ -92,6 +92,17 @@ static void endpoint_init(struct jd_endpoint *e,
 	freeaddrinfo(res);
 }
 
+bool jd_path_carried(const struct jd_path *path, const struct jk_event *ev)
+{
+	if (!jp_binding_equal(&path->remote, &ev->from))
+		return false;
+	/* No LocalAddress: the kernel chose, any of ours will do. */
+	return !path->local.family ||
+	       (path->local.family == ev->to.family &&
+		!memcmp(path->local.addr, ev->to.addr,
+			path->local.family == AF_INET ? 4 : 16));
+}
+
 /*
  * Candidate paths: each LocalAddress (in order) with every address of
  * every Endpoint. The binding's path keeps its place if it is still one.

@@ -152,12 +152,15 @@ static void on_challenge(struct jd *d, struct jd_peer *p,
 		return;
 	/*
 	 * The attempt in progress, or the last one answered (switches
-	 * nothing). Anything else is stale, reordered or replayed: the peer
-	 * validates only its newest request, so following it would leave the
-	 * two sides on different paths.
+	 * nothing), on the path its request went out on. Anything else is
+	 * stale, reordered, replayed or moved: the peer validates only its
+	 * newest request, so following it would leave the two sides on
+	 * different paths.
 	 */
 	again = c.counter && c.counter == m->answered;
+	path = again ? m->answered_on : m->target;
 	if ((!again && (!m->active || c.counter != m->counter)) ||
+	    !jd_path_carried(&path, ev) ||
 	    jp_reattach_verify_challenge(ev->packet, ev->packet_len,
 					 p->reattach_key, p->local_id,
 					 c.counter, &c) != JP_REATTACH_OK) {
@@ -165,7 +168,6 @@ static void on_challenge(struct jd *d, struct jd_peer *p,
 			 p->conf.name, (unsigned long long)c.counter);
 		return;
 	}
-	path = again ? m->answered_on : m->target;
 	jp_reattach_encode_response(msg, p->reattach_key, p->remote_id,
 				    c.counter, &c.binding, c.nonce);
 	jk_packet_send(&d->k, msg, sizeof(msg), &path.remote, &path.local);
