@@ -25,6 +25,9 @@ uplinks_down() {
 
 flapping() {
 	local seed=${ADV_SEED:-$RANDOM} end state=both next changes=0
+	# A move every few seconds can pass the default switch window (10
+	# per 1m) in an unlucky run: this case's policy allows it.
+	local TOPO_PEER_EXTRA="ReattachMaxPerWindow = 64"
 
 	RANDOM=$seed
 	adv_start
@@ -77,6 +80,10 @@ nat_rebinding() {
 # server sees the client's own addresses.
 dhcp_churn() {
 	local mode=$1 end i=0 old=$UP0_CLI new
+	# 30 moves a minute: past the default switch window (10 per 1m),
+	# which would hold the session back by design; this case's policy
+	# lets it follow (docs/config.md, ReattachMaxPerWindow).
+	local TOPO_PEER_EXTRA="ReattachMaxPerWindow = 64"
 
 	topo_setup
 	sed -i '/^LocalAddress/d' "$topo_tmp/cli.conf"
