@@ -124,7 +124,7 @@ void jd_mover_start(struct jd *d, struct jd_peer *p, const char *why,
 	send_request(d, p, now);
 	/*
 	 * The peer may have lost the session (a restart without state, its
-	 * TTL): a resume handshake beside the attempts costs nothing if it
+	 * TTL): a resume handshake beside the attempts costs it one DH if it
 	 * has not (it does not answer), and if it has, a new session is one
 	 * round trip away instead of a move's worth of tries.
 	 */
