@@ -69,6 +69,10 @@ under_load() {
 	sed -i '/^\[Interface\]/a HandshakeRateLimit = 1/1s' "$topo_tmp/srv.conf"
 	jd_start srv
 	flood_start 60 12345 100
+	# The client comes once the flood has put the server under load
+	# (a client first in line would take the one token itself).
+	wait_until 60 grep -q "cookies for" "$topo_tmp/srv.log" ||
+		fail "the flood did not put the server under load"
 	t0=$(date +%s%3N)
 	jd_start cli
 	wait_attached 40 || fail "the client could not connect while the flood spent the budget"
@@ -76,7 +80,7 @@ under_load() {
 	echo "server: $(grep -c 'does not decrypt' "$topo_tmp/srv.log" || true) DHs on the flood, $(grep -c 'bad shape or mac1' "$topo_tmp/srv.log" || true) bad shape or mac1, $(grep -c 'cookies for' "$topo_tmp/srv.log" || true) load periods"
 	grep -m1 "under load; initiation again with its cookie" "$topo_tmp/cli.log" ||
 		fail "the client never used a cookie"
-	grep -m1 "cookies for" "$topo_tmp/srv.log" || fail "the server was never under load"
+	grep -m1 "cookies for" "$topo_tmp/srv.log"
 	pings_ok cli 3 -i 0.2 $SRV_IN4
 }
 
