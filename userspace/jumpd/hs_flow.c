@@ -283,14 +283,11 @@ out:
 static void send_confirm(struct jd *d, struct jd_peer *p)
 {
 	uint8_t msg[JP_HS_CONFIRM_LEN];
-	struct timespec wall;
-	uint64_t us;
 	int i;
 
-	clock_gettime(CLOCK_REALTIME, &wall);
-	us = (uint64_t)wall.tv_sec * 1000000 + (uint64_t)wall.tv_nsec / 1000;
-	p->confirm_counter = us > p->confirm_counter ? us :
-			     p->confirm_counter + 1;
+	/* Grows across restarts, as the REATTACH counter does. */
+	p->confirm_counter = jp_reattach_counter_from_time(jd_wall_us(),
+							   p->confirm_counter);
 	jp_hs_confirm_encode(msg, p->reattach_key, p->remote_id, p->key_id,
 			     p->confirm_counter);
 	/* Copies, not retransmits: a lost confirm only delays the swap. */

@@ -176,6 +176,8 @@ struct jd {
 
 /* log.c */
 uint64_t jd_now_ms(void);
+/* Microseconds on the wall clock: counters that must grow across restarts. */
+uint64_t jd_wall_us(void);
 void jd_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void jd_debug(const struct jd *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

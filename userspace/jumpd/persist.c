@@ -32,14 +32,6 @@ struct saved {
 	uint64_t last_hs_wall_us;	/* 0: not in the file */
 };
 
-static uint64_t wall_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
-
 static void file_name(const struct jd *d, uint32_t id, char *buf, size_t len,
 		      const char *suffix)
 {
@@ -201,7 +193,7 @@ void jd_persist_save(struct jd *d, const struct jd_peer *p)
 	fprintf(f, "cur_path=%u\n", p->cur_path);
 	/* The rekey timer survives a restart: the key's age, on the wall. */
 	fprintf(f, "last_hs_wall_us=%" PRIu64 "\n",
-		wall_us() - (jd_now_ms() - p->last_hs_ms) * 1000);
+		jd_wall_us() - (jd_now_ms() - p->last_hs_ms) * 1000);
 	commit_tmp(f, fd, tmp, path);
 }
 
@@ -316,8 +308,8 @@ static void adopt_one(struct jd *d, const struct jk_session *ks)
 	p->cur = path;
 	/* The key is as old as it was: adoption does not restart the timer. */
 	p->last_hs_ms = now;
-	if (s.last_hs_wall_us && s.last_hs_wall_us < wall_us()) {
-		uint64_t age_ms = (wall_us() - s.last_hs_wall_us) / 1000;
+	if (s.last_hs_wall_us && s.last_hs_wall_us < jd_wall_us()) {
+		uint64_t age_ms = (jd_wall_us() - s.last_hs_wall_us) / 1000;
 
 		p->last_hs_ms = age_ms < now ? now - age_ms : 0;
 	}

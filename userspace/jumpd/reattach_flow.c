@@ -33,14 +33,6 @@ void jd_reattach_reset(struct jd_peer *p)
 	memset(&p->solicit_replay, 0, sizeof(p->solicit_replay));
 }
 
-static uint64_t wall_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
-
 /* ---- mover ------------------------------------------------------------- */
 
 /*
@@ -68,7 +60,7 @@ static void new_attempt(struct jd *d, struct jd_peer *p, uint64_t now)
 	if (!claimed.family)
 		claimed.family = m->target.remote.family;
 	claimed.port = d->listen_port;
-	m->counter = jp_reattach_counter_from_time(wall_us(),
+	m->counter = jp_reattach_counter_from_time(jd_wall_us(),
 						   p->reattach_counter);
 	p->reattach_counter = m->counter;
 	jp_reattach_encode_request(m->request, p->reattach_key, p->remote_id,
@@ -420,7 +412,7 @@ void jd_reattach_on_unknown_source(struct jd *d, struct jd_peer *p,
 	    (p->fsm.state != JUMPING_STATE_VOLATILE &&
 	     p->fsm.state != JUMPING_STATE_RECOVERING))
 		return;
-	p->solicit_counter = jp_reattach_counter_from_time(wall_us(),
+	p->solicit_counter = jp_reattach_counter_from_time(jd_wall_us(),
 							   p->solicit_counter);
 	jp_reattach_encode_solicit(msg, p->reattach_key, p->remote_id,
 				   p->solicit_counter, from);
