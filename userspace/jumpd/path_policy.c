@@ -65,10 +65,12 @@ void jp_policy_init_low_traffic(struct jp_policy *pol)
 	pol->pp.valid_for_us = 75000 * JP_MS;
 }
 
-void jp_policy_moved(struct jp_policy *pol, uint64_t now_us)
+void jp_policy_moved(struct jp_policy *pol, struct jp_path_stats *to,
+		     uint64_t now_us)
 {
 	pol->last_move_us = now_us;
 	pol->degraded_by = JP_PR_NONE;
+	to->unheard_tx_since_us = 0;
 }
 
 static uint64_t min_u64(uint64_t a, uint64_t b)

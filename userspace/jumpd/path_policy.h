@@ -139,8 +139,13 @@ struct jp_decision jp_policy_decide(struct jp_policy *pol,
 				    enum jumping_state state,
 				    bool switch_allowed, uint64_t now_us);
 
-/* The caller carried out a MOVE now: the hold-down starts. */
-void jp_policy_moved(struct jp_policy *pol, uint64_t now_us);
+/*
+ * The caller carried out a MOVE to path `to` now: the hold-down starts,
+ * and the new active path's silence is counted from now (a standby probe
+ * still in flight must not make it look silent already).
+ */
+void jp_policy_moved(struct jp_policy *pol, struct jp_path_stats *to,
+		     uint64_t now_us);
 
 /*
  * Whether path st should be probed now; *next_us gets when its next probe

@@ -184,7 +184,8 @@ void jp_path_update(struct jp_path_stats *ps, const struct jp_path_params *pp,
 	if (ps->lost_in_row >= pp->fail_after)
 		ps->state = JP_PATH_FAILED;
 	else if (ps->last_answer_us &&
-		 now_us - ps->last_answer_us <= pp->valid_for_us)
+		 (now_us <= ps->last_answer_us ||
+		  now_us - ps->last_answer_us <= pp->valid_for_us))
 		ps->state = JP_PATH_VALIDATED;
 	else
 		ps->state = JP_PATH_PROBING;

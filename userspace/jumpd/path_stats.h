@@ -28,7 +28,7 @@
 
 #define JP_PATH_WINDOW	32	/* probes remembered, a power of 2 */
 
-#define JP_MS		1000ULL	/* microseconds */
+#define JP_MS		((uint64_t)1000)	/* microseconds */
 
 enum jp_path_state {
 	JP_PATH_PROBING,	/* no answer within valid_for (yet) */
