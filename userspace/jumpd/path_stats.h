@@ -27,6 +27,8 @@
 #include <stdint.h>
 
 #define JP_PATH_WINDOW	32	/* probes remembered, a power of 2 */
+_Static_assert((JP_PATH_WINDOW & (JP_PATH_WINDOW - 1)) == 0,
+	       "the window is indexed by the low bits of the sequence number");
 
 #define JP_MS		((uint64_t)1000)	/* microseconds */
 
@@ -85,7 +87,7 @@ struct jp_path_stats {
 	uint32_t next_seq;
 	uint32_t n_sent;		/* saturates at JP_PATH_WINDOW */
 	struct jp_probe_slot win[JP_PATH_WINDOW];
-	unsigned int lost_in_row;	/* consecutive losses, newest last */
+	unsigned int lost_in_row;	/* losses since the last answer */
 	uint64_t last_probe_us;		/* last probe sent (0: none yet) */
 	uint64_t last_answer_us;	/* last echo taken (0: none yet) */
 
@@ -103,7 +105,7 @@ struct jp_path_stats {
 
 void jp_path_params_default(struct jp_path_params *pp);
 
-/* A new path: PROBING, no samples. next_seq: the first sequence number
+/* A new path: PROBING, no samples. first_seq: its first probe's number
  * (random in jumpd, so that a path's numbers do not start anywhere an
  * observer can predict; any value works, wrap included).
  */
