@@ -490,6 +490,9 @@ struct sim {
 	uint64_t down_from[SIM_PATHS], down_until[SIM_PATHS];
 	uint64_t flap_period[SIM_PATHS];	/* down half of each period */
 	bool stream, oneway;
+	bool event_driven;		/* decide on events and next_us only */
+	uint64_t next_decide;
+	unsigned int decisions;
 	uint64_t moved_at, first_move_at, restored_at;
 	unsigned int moves, probes;
 	enum jp_pd_reason first_reason;
@@ -564,13 +567,18 @@ static void sim_run(struct sim *s, uint64_t from, uint64_t to)
 {
 	uint64_t now, next;
 	unsigned int i, k, rounds;
+	bool ev;
 
 	for (now = from; now < to; now += MS) {
+		const struct jp_path_stats *act;
+
+		ev = false;
 		for (k = 0; k < SIM_FLIGHT; k++) {
 			if (s->fl[k].used && s->fl[k].at <= now) {
 				jp_path_echo(&s->st[s->fl[k].path], &s->pol.pp,
 					     s->fl[k].seq, now);
 				s->fl[k].used = false;
+				ev = true;
 			}
 		}
 		/* A stream on the active path: sent every ms, its ACKs
@@ -590,18 +598,33 @@ static void sim_run(struct sim *s, uint64_t from, uint64_t to)
 			}
 			jp_path_sent(&s->st[s->active], now);
 		}
-		for (i = 0; i < s->n; i++)
+		for (i = 0; i < s->n; i++) {
 			if (jp_policy_probe_due(&s->pol, &s->st[i],
 						i == s->active, s->stream,
-						now, &next))
+						now, &next)) {
 				sim_probe(s, i, now);
+				ev = true;
+			}
+		}
+		/* The kernel's silence notification (docs/multipath.md):
+		 * sending without rx for one RTO of the active path. */
+		act = &s->st[s->active];
+		if (act->unheard_tx_since_us &&
+		    act->unheard_tx_since_us + jp_path_rto(act, &s->pol.pp) ==
+		    now)
+			ev = true;
+		if (s->event_driven && !ev && now < s->next_decide)
+			continue;
 		for (rounds = 0; rounds < 4; rounds++) {
 			struct jp_decision d = jp_policy_decide(&s->pol, s->p,
 					s->n, s->active, s->state,
 					s->moves < 10, now);
 
-			if (d.action == JP_PD_STAY)
+			s->decisions++;
+			if (d.action == JP_PD_STAY) {
+				s->next_decide = d.next_us;
 				break;
+			}
 			if (d.action == JP_PD_PROBE)
 				sim_probe(s, d.to, now);
 			if (d.action == JP_PD_DEGRADED)
@@ -625,14 +648,23 @@ static void sim_run(struct sim *s, uint64_t from, uint64_t to)
 
 static void test_blackhole(uint64_t rtt, uint64_t limit_ms)
 {
-	struct sim s;
+	struct sim s, e;
 	uint64_t tb = T0 + 20 * S, detect, restored;
 	char name[160];
 
 	sim_init(&s, 2, rtt, rtt);
 	s.stream = true;
 	s.down_from[0] = tb;
+	sim_init(&e, 2, rtt, rtt);	/* not a copy: s points into itself */
+	e.stream = true;
+	e.down_from[0] = tb;
+	e.event_driven = true;
 	sim_run(&s, T0, tb + 3 * S);
+	sim_run(&e, T0, tb + 3 * S);
+	printf("# %" PRIu64 " ms RTT: %u decisions asked every ms, %u on events and next_us\n",
+	       rtt / MS, s.decisions, e.decisions);
+	ok(e.moves == s.moves && e.first_move_at == s.first_move_at,
+	   "asked only on events (echo, probe sent, the kernel's silence notification) and at next_us: the same move at the same ms");
 	detect = s.first_move_at - tb;
 	restored = s.restored_at - tb;
 	printf("# blackhole at %" PRIu64 " ms RTT: moved after %" PRIu64
