@@ -140,7 +140,8 @@ static bool rtt_normal(const struct jp_policy *pol,
 	       st->srtt_us < base + pol->p.rtt_leave_margin_us;
 }
 
-static bool healthy(const struct jp_policy *pol, const struct jp_policy_path *pa)
+static bool healthy(const struct jp_policy *pol,
+		    const struct jp_policy_path *pa)
 {
 	return pa->usable && pa->st->state == JP_PATH_VALIDATED &&
 	       loss_normal(pol, pa->st, pol->p.better_min_settled) &&
@@ -194,12 +195,14 @@ static int better_target(const struct jp_policy *pol,
 
 		if (i == active || !healthy(pol, pa))
 			continue;
-		/* Degraded by loss: a healthy path is under the leave
+		/*
+		 * Degraded by loss: a healthy path is under the leave
 		 * threshold while ours is over the enter one: clearly
-		 * better. By RTT: it must also be clearly faster. */
+		 * better. By RTT: it must also be clearly faster.
+		 */
 		if (pol->degraded_by == JP_PR_RTT_HIGH &&
-		    (!pa->st->have_rtt ||
-		     pa->st->srtt_us * 100 > cur->srtt_us * pol->p.better_rtt_pct))
+		    (!pa->st->have_rtt || pa->st->srtt_us * 100 >
+		     cur->srtt_us * pol->p.better_rtt_pct))
 			continue;
 		if (best < 0 || preferred(pa, &paths[best]))
 			best = (int)i;

@@ -53,18 +53,18 @@ struct jp_policy_params {
 	/* RTT against the path's base (its lowest recent sample). */
 	unsigned int rtt_enter_factor;	/* srtt >= factor x base ... */
 	uint64_t rtt_enter_margin_us;	/* ... and >= base + margin */
-	unsigned int rtt_leave_factor;	/* below either of these: normal */
+	unsigned int rtt_leave_factor;	/* under either: normal */
 	uint64_t rtt_leave_margin_us;
 
 	/* Fast failure of the active path. */
-	unsigned int fail_srtt_mult;	/* silence >= mult x srtt + 4 rttvar */
+	unsigned int fail_srtt_mult;	/* silence >= mult srtt + 4 rttvar */
 	uint64_t fail_floor_us;		/* and >= this */
 	unsigned int confirm_probes;	/* probes lost in that silence */
 
 	/* Moves. */
-	uint64_t hold_down_us;		/* no quality/preference move sooner */
-	uint64_t failback_after_us;	/* preferred path healthy this long */
-	unsigned int better_rtt_pct;	/* a standby's srtt <= this % of ours */
+	uint64_t hold_down_us;		/* no quality or fail-back move */
+	uint64_t failback_after_us;	/* healthy this long: go back */
+	unsigned int better_rtt_pct;	/* better: srtt <= this % of ours */
 	unsigned int better_min_settled; /* a standby's outcomes to judge it */
 };
 
@@ -72,7 +72,7 @@ struct jp_policy_params {
 struct jp_policy_path {
 	struct jp_path_stats *st;
 	unsigned int pref;		/* lower is preferred */
-	bool usable;			/* its local address and link are up */
+	bool usable;			/* its address and link are up */
 	uint64_t healthy_since_us;	/* policy's: 0 = not healthy now */
 };
 
@@ -94,7 +94,7 @@ enum jp_pd_action {
 
 enum jp_pd_reason {
 	JP_PR_NONE,
-	JP_PR_SUSPECT,		/* sending, not hearing: probe to confirm */
+	JP_PR_SUSPECT,		/* sending, not hearing: probe */
 	JP_PR_ACTIVE_FAILED,	/* confirmed: uapi rx-silence */
 	JP_PR_ACTIVE_GONE,	/* its address or link went away (new) */
 	JP_PR_LOSS_HIGH,	/* uapi loss-high */
@@ -117,11 +117,11 @@ struct jp_decision {
 	enum jp_pd_action action;
 	enum jp_pd_reason reason;
 	unsigned int to;		/* PROBE, MOVE: index of the path */
-	bool validated;			/* MOVE: no challenge round trip needed */
-	enum jp_pd_held held;		/* STAY: the move wanted was held */
+	bool validated;			/* MOVE: no challenge needed */
+	enum jp_pd_held held;		/* STAY: a wanted move held */
 	enum jp_pd_reason held_reason;	/* and why it was wanted */
-	uint64_t next_us;		/* ask again by then (UINT64_MAX: on
-					 * the next event only) */
+	/* Ask again by then (UINT64_MAX: on the next event only). */
+	uint64_t next_us;
 };
 
 /* Defaults, and the low-traffic preset (battery, metered links). */

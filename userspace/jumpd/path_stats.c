@@ -105,8 +105,10 @@ uint32_t jp_path_probe_sent(struct jp_path_stats *ps, uint64_t now_us)
 	uint32_t seq = ps->next_seq++;
 	struct jp_probe_slot *s = &ps->win[SLOT(seq)];
 
-	/* A probe still pending JP_PATH_WINDOW probes later leaves the
-	 * window unsettled: too old to say anything about the path now. */
+	/*
+	 * A probe still pending JP_PATH_WINDOW probes later leaves the
+	 * window unsettled: too old to say anything about the path now.
+	 */
 	s->seq = seq;
 	s->sent_us = now_us;
 	s->outcome = JP_PROBE_PENDING;

@@ -35,7 +35,7 @@ _Static_assert((JP_PATH_WINDOW & (JP_PATH_WINDOW - 1)) == 0,
 enum jp_path_state {
 	JP_PATH_PROBING,	/* no answer within valid_for (yet) */
 	JP_PATH_VALIDATED,	/* an echo came back within valid_for */
-	JP_PATH_FAILED,		/* fail_after probes in a row unanswered */
+	JP_PATH_FAILED,		/* fail_after probes in a row lost */
 };
 
 /* Estimator parameters; jp_path_params_default() fills the defaults. */
@@ -43,12 +43,12 @@ struct jp_path_params {
 	uint64_t rto_init_us;	/* timeout before the first RTT sample */
 	uint64_t rto_min_us;	/* timeout floor */
 	uint64_t rto_max_us;	/* timeout ceiling */
-	uint64_t rttvar_floor_us; /* 4 x rttvar is at least this: jitter the
-				   * estimator has not seen yet */
-	uint64_t valid_for_us;	/* validation lasts this long after an echo */
+	/* 4 x rttvar is at least this: jitter not seen yet. */
+	uint64_t rttvar_floor_us;
+	uint64_t valid_for_us;	/* an echo validates this long */
 	unsigned int fail_after; /* consecutive losses that fail the path */
-	uint64_t base_epoch_us;	/* the base RTT is the minimum over the last
-				 * one to two epochs of this length */
+	/* The base RTT: the lowest sample of the last 1-2 such epochs. */
+	uint64_t base_epoch_us;
 };
 
 /* One probe slot of the window. */
@@ -88,7 +88,7 @@ struct jp_path_stats {
 	uint32_t n_sent;		/* saturates at JP_PATH_WINDOW */
 	struct jp_probe_slot win[JP_PATH_WINDOW];
 	unsigned int lost_in_row;	/* losses since the last answer */
-	uint64_t last_probe_us;		/* last probe sent (0: none yet) */
+	uint64_t last_probe_us;		/* last probe sent (0: none) */
 	uint64_t last_answer_us;	/* last echo taken (0: none yet) */
 
 	/*
