@@ -57,7 +57,7 @@ struct jp_policy_params {
 	uint64_t rtt_leave_margin_us;
 
 	/* Fast failure of the active path. */
-	unsigned int fail_srtt_mult;	/* silence >= mult srtt + 4 rttvar */
+	unsigned int fail_srtt_mult;	/* x srtt + 4 rttvar of silence */
 	uint64_t fail_floor_us;		/* and >= this */
 	unsigned int confirm_probes;	/* probes lost in that silence */
 
