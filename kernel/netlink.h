@@ -119,6 +119,8 @@ int jp_nl_session_attrs(struct genl_info *info,
 struct jp_session *jp_nl_session_get(struct jp_device *jp,
 				     struct genl_info *info);
 void jp_nl_sessions_gone(struct jp_device *jp);
+int jp_nl_reply_session(struct genl_info *info, struct jp_device *jp,
+			struct jp_session *s, u8 cmd);
 void jp_nl_notify_unknown_source(struct jp_device *jp, struct jp_session *s,
 				 const struct jp_bind *from);
 

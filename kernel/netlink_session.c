@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Jumping VPN: the session commands (SESSION_NEW/SET/DEL/GET and
- * BINDING_SET) and the session-deleted event.
+ * BINDING_SET) and the session-deleted event. How a session is written
+ * into messages: netlink_session_fill.c.
  *
  * The family's pre_doit finds the device, takes its conf_lock, checks that
  * the device is not being torn down and finds the session the request
@@ -17,6 +18,7 @@
 #include <linux/netdevice.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
+#include <linux/stringify.h>
 #include <net/genetlink.h>
 #include <net/ipv6.h>
 #include <net/netlink.h>
@@ -257,7 +259,7 @@ static int jp_nl_parse_prefixes(struct nlattr *nest,
 		return 0;
 	if (count > JP_SESSION_MAX_PREFIXES) {
 		NL_SET_ERR_MSG_ATTR(extack, nest,
-				    "too many prefixes (at most 256 per session)");
+				    "too many prefixes (at most " __stringify(JP_SESSION_MAX_PREFIXES) " per session)");
 		return -E2BIG;
 	}
 	set = jp_prefix_set_alloc(count, GFP_KERNEL);
@@ -274,234 +276,6 @@ static int jp_nl_parse_prefixes(struct nlattr *nest,
 	}
 	*out = set;
 	return 0;
-}
-
-/* Room for one binding history record. */
-static size_t jp_nl_history_size(void)
-{
-	return nla_total_size(0) +			/* HISTORY */
-	       jp_nl_binding_size() +			/* BINDING */
-	       nla_total_size(sizeof(u16)) +		/* REASON */
-	       nla_total_size_64bit(sizeof(u64));	/* AGE_MS */
-}
-
-/* Room for one session message, whatever its prefixes and keys. */
-static size_t jp_nl_session_size(void)
-{
-	size_t prefix = nla_total_size(0) +
-			nla_total_size(sizeof(struct in6_addr)) +
-			nla_total_size(sizeof(u8));
-	size_t keyconf = nla_total_size(0) + 3 * nla_total_size(sizeof(u8));
-
-	return nla_total_size(sizeof(u32)) +		/* IFINDEX */
-	       nla_total_size(0) +			/* SESSION */
-	       2 * nla_total_size(sizeof(u32)) +	/* ID, PEER_ID */
-	       nla_total_size(sizeof(u8)) +		/* STATE */
-	       nla_total_size(sizeof(u16)) +		/* REASON */
-	       nla_total_size(sizeof(u32)) +		/* KEEPALIVE_MS */
-	       /* STATE_AGE_MS, RX_AGE_MS, TX_AGE_MS */
-	       3 * nla_total_size_64bit(sizeof(u64)) +
-	       jp_nl_binding_size() +
-	       JUMPING_HISTORY_LEN * jp_nl_history_size() +
-	       JP_SESSION_MAX_PREFIXES * prefix +
-	       2 * keyconf +
-	       jp_nl_stats_size();
-}
-
-static int jp_nl_put_prefix(struct sk_buff *skb, const struct jp_prefix *p)
-{
-	struct nlattr *nest;
-	int err;
-
-	nest = nla_nest_start(skb, JUMPING_A_SESSION_PREFIX);
-	if (!nest)
-		return -EMSGSIZE;
-	if (p->family == AF_INET)
-		err = nla_put_in_addr(skb, JUMPING_A_PREFIX_IPV4, p->addr.ip4);
-	else
-		err = nla_put_in6_addr(skb, JUMPING_A_PREFIX_IPV6,
-				       &p->addr.ip6);
-	if (err || nla_put_u8(skb, JUMPING_A_PREFIX_LEN, p->len)) {
-		nla_nest_cancel(skb, nest);
-		return -EMSGSIZE;
-	}
-	nla_nest_end(skb, nest);
-	return 0;
-}
-
-/* A key slot: which slot, key id and cipher. Never the key bytes. */
-static int jp_nl_put_keyconf(struct sk_buff *skb, enum jumping_key_slot slot,
-			     const struct jp_key *key)
-{
-	struct nlattr *nest;
-
-	nest = nla_nest_start(skb, JUMPING_A_SESSION_KEYCONF);
-	if (!nest)
-		return -EMSGSIZE;
-	if (nla_put_u8(skb, JUMPING_A_KEYCONF_SLOT, slot) ||
-	    nla_put_u8(skb, JUMPING_A_KEYCONF_KEY_ID, key->key_id) ||
-	    nla_put_u8(skb, JUMPING_A_KEYCONF_CIPHER, key->cipher)) {
-		nla_nest_cancel(skb, nest);
-		return -EMSGSIZE;
-	}
-	nla_nest_end(skb, nest);
-	return 0;
-}
-
-/* Under rcu_read_lock(): binding, prefixes and key slots of @s. */
-static int jp_nl_put_session_rcu(struct sk_buff *skb, struct jp_session *s)
-{
-	const struct jp_prefix_set *set = rcu_dereference(s->prefixes);
-	const struct jp_bind *bind = rcu_dereference(s->bind);
-	const struct jp_key *key;
-	unsigned int i;
-
-	if (bind && jp_nl_put_binding(skb, JUMPING_A_SESSION_BINDING, bind))
-		return -EMSGSIZE;
-	for (i = 0; set && i < set->count; i++)
-		if (jp_nl_put_prefix(skb, &set->prefix[i]))
-			return -EMSGSIZE;
-	key = rcu_dereference(s->keys.primary);
-	if (key && jp_nl_put_keyconf(skb, JUMPING_KEY_SLOT_PRIMARY, key))
-		return -EMSGSIZE;
-	key = rcu_dereference(s->keys.secondary);
-	if (key && jp_nl_put_keyconf(skb, JUMPING_KEY_SLOT_SECONDARY, key))
-		return -EMSGSIZE;
-	return 0;
-}
-
-static int jp_nl_put_history(struct sk_buff *skb,
-			     const struct jp_bind_record *rec)
-{
-	struct nlattr *nest;
-
-	nest = nla_nest_start(skb, JUMPING_A_SESSION_HISTORY);
-	if (!nest)
-		return -EMSGSIZE;
-	if (jp_nl_put_binding(skb, JUMPING_A_HISTORY_BINDING, &rec->bind) ||
-	    nla_put_u16(skb, JUMPING_A_HISTORY_REASON, rec->reason) ||
-	    nla_put_u64_64bit(skb, JUMPING_A_HISTORY_AGE_MS,
-			      jp_age_ms(jiffies, rec->since),
-			      JUMPING_A_HISTORY_PAD)) {
-		nla_nest_cancel(skb, nest);
-		return -EMSGSIZE;
-	}
-	nla_nest_end(skb, nest);
-	return 0;
-}
-
-/*
- * State, its reason and age, and the binding history, newest first: one
- * consistent picture under the session lock (nothing here sleeps).
- */
-static int jp_nl_put_session_record(struct sk_buff *skb, struct jp_session *s)
-{
-	unsigned int i, at;
-	int err;
-
-	spin_lock_bh(&s->lock);
-	err = nla_put_u8(skb, JUMPING_A_SESSION_STATE, s->state) ?:
-	      nla_put_u16(skb, JUMPING_A_SESSION_REASON, s->reason) ?:
-	      nla_put_u64_64bit(skb, JUMPING_A_SESSION_STATE_AGE_MS,
-				jp_age_ms(jiffies, s->state_since),
-				JUMPING_A_SESSION_PAD);
-	for (i = 0; !err && i < s->history_count; i++) {
-		at = (s->history_next + JUMPING_HISTORY_LEN - 1 - i) %
-		     JUMPING_HISTORY_LEN;
-		err = jp_nl_put_history(skb, &s->history[at]);
-	}
-	spin_unlock_bh(&s->lock);
-	return err;
-}
-
-/* Keepalive interval and, when there was any, rx and tx age. Lockless. */
-static int jp_nl_put_session_liveness(struct sk_buff *skb,
-				      struct jp_session *s)
-{
-	u64 ms;
-
-	if (nla_put_u32(skb, JUMPING_A_SESSION_KEEPALIVE_MS,
-			READ_ONCE(s->keepalive_ms)))
-		return -EMSGSIZE;
-	if (jp_stamp_age_ms(&s->rx_stamp, &ms) &&
-	    nla_put_u64_64bit(skb, JUMPING_A_SESSION_RX_AGE_MS, ms,
-			      JUMPING_A_SESSION_PAD))
-		return -EMSGSIZE;
-	if (jp_stamp_age_ms(&s->tx_stamp, &ms) &&
-	    nla_put_u64_64bit(skb, JUMPING_A_SESSION_TX_AGE_MS, ms,
-			      JUMPING_A_SESSION_PAD))
-		return -EMSGSIZE;
-	return 0;
-}
-
-/*
- * One session as a message: device, then the JUMPING_A_SESSION nest with
- * id, peer id, state and its reason and age, keepalive, rx and tx age,
- * binding, binding history, prefixes, key slots and counters. @s must
- * be referenced or inside an RCU section of the caller.
- */
-static int jp_nl_fill_session(struct sk_buff *skb, struct jp_device *jp,
-			      struct jp_session *s, u32 portid, u32 seq,
-			      int flags, u8 cmd, struct netlink_callback *cb)
-{
-	struct jp_stats stats;
-	struct nlattr *nest;
-	void *hdr;
-	int err;
-
-	hdr = genlmsg_put(skb, portid, seq, &jp_genl_family, flags, cmd);
-	if (!hdr)
-		return -EMSGSIZE;
-	if (cb)
-		genl_dump_check_consistent(cb, hdr);
-
-	if (nla_put_u32(skb, JUMPING_A_IFINDEX, jp->dev->ifindex))
-		goto err_cancel;
-	nest = nla_nest_start(skb, JUMPING_A_SESSION);
-	if (!nest ||
-	    nla_put_u32(skb, JUMPING_A_SESSION_ID, s->id) ||
-	    nla_put_u32(skb, JUMPING_A_SESSION_PEER_ID, READ_ONCE(s->peer_id)) ||
-	    jp_nl_put_session_record(skb, s) ||
-	    jp_nl_put_session_liveness(skb, s))
-		goto err_cancel;
-
-	rcu_read_lock();
-	err = jp_nl_put_session_rcu(skb, s);
-	rcu_read_unlock();
-	if (err)
-		goto err_cancel;
-
-	jp_stats_read(s->stats, &stats);
-	if (jp_nl_put_stats(skb, JUMPING_A_SESSION_STATS, &stats))
-		goto err_cancel;
-
-	nla_nest_end(skb, nest);
-	genlmsg_end(skb, hdr);
-	return 0;
-
-err_cancel:
-	genlmsg_cancel(skb, hdr);
-	return -EMSGSIZE;
-}
-
-/* Answer @info with @s as a @cmd message. */
-static int jp_nl_reply_session(struct genl_info *info, struct jp_device *jp,
-			       struct jp_session *s, u8 cmd)
-{
-	struct sk_buff *msg;
-	int err;
-
-	msg = genlmsg_new(jp_nl_session_size(), GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	err = jp_nl_fill_session(msg, jp, s, info->snd_portid, info->snd_seq,
-				 0, cmd, NULL);
-	/* jp_nl_session_size() covers the largest session. */
-	if (WARN_ON_ONCE(err)) {
-		nlmsg_free(msg);
-		return err;
-	}
-	return genlmsg_reply(msg, info);
 }
 
 /* Best effort: a listener that misses an event sees ENOBUFS. */
@@ -663,6 +437,47 @@ static int jp_nl_parse_session_conf(struct genl_info *info, struct nlattr **tb,
 	return err;
 }
 
+/*
+ * The one-owner rule (jp_prefix_set_check()) for @set going to @s (NULL: a
+ * new session), conf_lock held. The extack points at the prefix; when
+ * another session owns it, its id (u32, host order) is the extack cookie.
+ * Return: 0, -EEXIST, or -EINVAL for a prefix the request gives twice.
+ */
+static int jp_nl_check_prefixes(struct jp_device *jp, struct jp_session *s,
+				const struct jp_prefix_set *set,
+				struct genl_info *info)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr *attr, *bad = NULL;
+	unsigned int idx, i = 0;
+	u32 owner;
+	int rem, err;
+
+	lockdep_assert_held(&jp->conf_lock);
+	err = jp_prefix_set_check(&jp->sessions, s, set, &idx, &owner);
+	if (!err)
+		return 0;
+	nla_for_each_nested(attr, info->attrs[JUMPING_A_SESSION], rem)
+		if (nla_type(attr) == JUMPING_A_SESSION_PREFIX &&
+		    i++ == idx) {
+			bad = attr;
+			break;
+		}
+	if (err != -EEXIST) {
+		NL_SET_ERR_MSG_ATTR(extack, bad,
+				    "prefix given twice in one request");
+		return err;
+	}
+	NL_SET_ERR_MSG_ATTR(extack, bad,
+			    "prefix owned by another session of the device (its id is the extack cookie)");
+	if (extack) {
+		BUILD_BUG_ON(sizeof(owner) > NETLINK_MAX_COOKIE_LEN);
+		memcpy(extack->cookie, &owner, sizeof(owner));
+		extack->cookie_len = sizeof(owner);
+	}
+	return err;
+}
+
 int jp_nl_session_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[JUMPING_A_SESSION_MAX + 1];
@@ -693,6 +508,9 @@ int jp_nl_session_new_doit(struct sk_buff *skb, struct genl_info *info)
 	err = jp_nl_parse_session_conf(info, tb, &bind, &prefixes);
 	if (err)
 		return err;
+	err = jp_nl_check_prefixes(jp, NULL, prefixes, info);
+	if (err)
+		goto out;
 
 	s = jp_session_new(jp->dev, id,
 			   nla_get_u32(tb[JUMPING_A_SESSION_PEER_ID]));
@@ -773,6 +591,12 @@ int jp_nl_session_set_doit(struct sk_buff *skb, struct genl_info *info)
 				   "nothing to set: give a peer id, state, keepalive, binding or prefixes");
 		return -EINVAL;
 	}
+	err = jp_nl_check_prefixes(jp, s, prefixes, info);
+	if (err) {
+		jp_bind_free(bind);
+		kfree(prefixes);
+		return err;
+	}
 
 	/* Nothing below fails: the request applies as a whole. */
 	if (tb[JUMPING_A_SESSION_PEER_ID])
@@ -785,6 +609,8 @@ int jp_nl_session_set_doit(struct sk_buff *skb, struct genl_info *info)
 	if (prefixes) {
 		jp_session_set_prefixes(s, prefixes);
 		prefixes = NULL;
+		/* An unfinished dump may hold part of the old ones. */
+		jp_session_table_changed(&jp->sessions);
 	}
 	if (tb[JUMPING_A_SESSION_KEEPALIVE_MS])
 		jp_session_set_keepalive(s,
@@ -824,65 +650,6 @@ int jp_nl_session_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	return jp_nl_reply_session(info, jp_nl_device(info),
 				   jp_nl_session(info), JUMPING_CMD_SESSION_GET);
-}
-
-/*
- * The sessions of one device, resumable: cb->args[0] holds the device's
- * ifindex (looked up again on every part, so an unfinished dump never pins
- * a device that is being deleted), cb->args[1] the sessions already sent.
- * If sessions come or go between parts, the table generation flags the
- * dump NLM_F_DUMP_INTR.
- */
-int jp_nl_session_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
-{
-	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
-	struct net *net = sock_net(cb->skb->sk);
-	long skip = cb->args[1], idx = 0;
-	struct net_device *dev;
-	struct jp_session *s;
-	struct jp_device *jp;
-	int err = 0;
-
-	if (!cb->args[0]) {
-		jp = jp_nl_device_lookup(net, info->attrs, cb->extack);
-		if (IS_ERR(jp))
-			return PTR_ERR(jp);
-		cb->args[0] = jp->dev->ifindex;
-	} else {
-		dev = dev_get_by_index(net, cb->args[0]);
-		if (!dev)
-			return 0;	/* deleted meanwhile: nothing more */
-		if (!jp_is_device(dev)) {
-			dev_put(dev);
-			return 0;
-		}
-		jp = netdev_priv(dev);
-	}
-
-	/* RCU: the list changes under the table lock, a dump must not sleep. */
-	rcu_read_lock();
-	cb->seq = READ_ONCE(jp->sessions.gen);
-	list_for_each_entry_rcu(s, &jp->sessions.list, list) {
-		if (idx < skip) {
-			idx++;
-			continue;
-		}
-		err = jp_nl_fill_session(skb, jp, s,
-					 NETLINK_CB(cb->skb).portid,
-					 cb->nlh->nlmsg_seq, NLM_F_MULTI,
-					 JUMPING_CMD_SESSION_GET, cb);
-		if (err)
-			break;
-		idx++;
-	}
-	rcu_read_unlock();
-	jp_device_put(jp);
-
-	cb->args[1] = idx;
-	/* A session that does not fit an empty message is an error. */
-	if (err && !skb->len)
-		return err;
-	return skb->len;
 }
 
 int jp_nl_binding_set_doit(struct sk_buff *skb, struct genl_info *info)

@@ -414,6 +414,83 @@ struct jp_prefix_set *jp_prefix_set_alloc(unsigned int count, gfp_t gfp)
 	return set;
 }
 
+static bool jp_prefix_equal(const struct jp_prefix *a,
+			    const struct jp_prefix *b)
+{
+	if (a->family != b->family || a->len != b->len)
+		return false;
+	if (a->family == AF_INET)
+		return a->addr.ip4 == b->addr.ip4;
+	return ipv6_addr_equal(&a->addr.ip6, &b->addr.ip6);
+}
+
+/**
+ * jp_prefix_set_check - the one-owner rule for a session's new prefixes
+ * @t: the session's table; its writers serialised by the caller (the
+ *	device's conf_lock), so no other session's prefixes change meanwhile
+ * @s: the session @set is for (its current prefixes do not count), or
+ *	NULL for a session not in the table yet
+ * @set: the prefixes about to be installed, host bits clear
+ * @idx: set to the index in @set of the first prefix that breaks the rule
+ * @owner: set to the id of the session that holds it (@s's own id if
+ *	@set names the prefix twice)
+ *
+ * A prefix (address and length) has at most one owner per device, so that
+ * transmit never has to break a tie; prefixes that only overlap (10.0.0.0/24
+ * and 10.0.0.5/32) are fine: the longest match wins. The only place the
+ * rule lives: a trie replacing the list keeps it here.
+ *
+ * Return: 0, -EEXIST (another session owns one) or -EINVAL (@set holds one
+ * twice).
+ */
+int jp_prefix_set_check(struct jp_session_table *t,
+			const struct jp_session *s,
+			const struct jp_prefix_set *set, unsigned int *idx,
+			u32 *owner)
+{
+	const struct jp_prefix_set *other;
+	struct jp_session *o;
+	unsigned int i, j;
+	int err = 0;
+
+	if (!set)
+		return 0;
+	for (i = 0; i < set->count; i++)
+		for (j = 0; j < i; j++)
+			if (jp_prefix_equal(&set->prefix[i], &set->prefix[j])) {
+				*idx = i;
+				*owner = s ? s->id : 0;
+				return -EINVAL;
+			}
+	/* RCU for the walk only: the caller's lock keeps every set stable. */
+	rcu_read_lock();
+	list_for_each_entry_rcu(o, &t->list, list) {
+		if (o == s)
+			continue;
+		other = rcu_dereference(o->prefixes);
+		for (i = 0; other && i < set->count; i++)
+			for (j = 0; j < other->count; j++)
+				if (jp_prefix_equal(&set->prefix[i],
+						    &other->prefix[j])) {
+					*idx = i;
+					*owner = o->id;
+					err = -EEXIST;
+					goto out;
+				}
+	}
+out:
+	rcu_read_unlock();
+	return err;
+}
+
+/* A session of @t changed what a dump shows of it (its prefixes). */
+void jp_session_table_changed(struct jp_session_table *t)
+{
+	spin_lock_bh(&t->lock);
+	jp_session_table_bump_gen(t);
+	spin_unlock_bh(&t->lock);
+}
+
 /* Replace the session's prefixes with @set (NULL: none); takes @set. */
 void jp_session_set_prefixes(struct jp_session *s, struct jp_prefix_set *set)
 {

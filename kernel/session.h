@@ -22,8 +22,13 @@
 #include "crypto.h"
 #include "stats.h"
 
-/* Most inner prefixes one session may hold. */
-#define JP_SESSION_MAX_PREFIXES	256
+/*
+ * Most inner prefixes one session may hold: bounds the memory one session
+ * takes (20 bytes a prefix) and keeps a whole session within one netlink
+ * request and one SESSION_GET reply (a nest's length is 16 bits; see
+ * netlink_session_fill.c). Documented in docs/netlink.md.
+ */
+#define JP_SESSION_MAX_PREFIXES	1024
 
 /*
  * Longest keepalive interval: NAT mappings of UDP time out after 30 s to
@@ -185,6 +190,11 @@ int jp_prefix_init(struct jp_prefix *p, sa_family_t family, const void *addr,
 		   u8 len);
 struct jp_prefix_set *jp_prefix_set_alloc(unsigned int count, gfp_t gfp);
 void jp_session_set_prefixes(struct jp_session *s, struct jp_prefix_set *set);
+int jp_prefix_set_check(struct jp_session_table *t,
+			const struct jp_session *s,
+			const struct jp_prefix_set *set, unsigned int *idx,
+			u32 *owner);
+void jp_session_table_changed(struct jp_session_table *t);
 bool jp_session_allows_src4(struct jp_session *s, __be32 src);
 bool jp_session_allows_src6(struct jp_session *s, const struct in6_addr *src);
 

@@ -2,26 +2,21 @@
 /*
  * Self-test of the session table, built with JUMPING_SELFTEST=1 and run at
  * module load: ids, longest-prefix transmit lookup, inner source checks,
- * removal, and ages in 64 bits.
+ * one owner per prefix, removal, and ages in 64 bits.
  */
 #include <linux/inet.h>
 #include <linux/printk.h>
 #include <linux/slab.h>
 
-static struct jp_session * __init jp_st_session(struct jp_session_table *t,
-						u32 id, const char *const *pfx,
-						unsigned int n)
+static struct jp_prefix_set * __init jp_st_set(const char *const *pfx,
+					       unsigned int n)
 {
 	struct jp_prefix_set *set;
-	struct jp_session *s;
 	unsigned int i;
 
-	s = jp_session_new(NULL, id, 1);
-	if (!s)
-		return NULL;
 	set = jp_prefix_set_alloc(n, GFP_KERNEL);
 	if (!set)
-		goto err;
+		return NULL;
 	for (i = 0; i < n; i++) {
 		const char *slash = strchr(pfx[i], '/');
 		u8 addr[16], len;
@@ -38,6 +33,26 @@ static struct jp_session * __init jp_st_session(struct jp_session_table *t,
 		if (jp_prefix_init(&set->prefix[i], family, addr, len))
 			goto err_set;
 	}
+	return set;
+
+err_set:
+	kfree(set);
+	return NULL;
+}
+
+static struct jp_session * __init jp_st_session(struct jp_session_table *t,
+						u32 id, const char *const *pfx,
+						unsigned int n)
+{
+	struct jp_prefix_set *set;
+	struct jp_session *s;
+
+	s = jp_session_new(NULL, id, 1);
+	if (!s)
+		return NULL;
+	set = jp_st_set(pfx, n);
+	if (!set)
+		goto err;
 	jp_session_set_prefixes(s, set);
 	if (jp_session_table_insert(t, s))
 		goto err;
@@ -45,11 +60,67 @@ static struct jp_session * __init jp_st_session(struct jp_session_table *t,
 	jp_session_put(s);
 	return s;
 
-err_set:
-	kfree(set);
 err:
 	jp_session_put(s);
 	return NULL;
+}
+
+/* jp_prefix_set_check() on @pfx for @s: its error, owner and index. */
+static int __init jp_st_check(struct jp_session_table *t,
+			      struct jp_session *s, const char *const *pfx,
+			      unsigned int n, u32 *owner, unsigned int *idx)
+{
+	struct jp_prefix_set *set = jp_st_set(pfx, n);
+	int err;
+
+	if (!set)
+		return -ENOMEM;
+	*owner = 0;
+	*idx = ~0U;
+	err = jp_prefix_set_check(t, s, set, idx, owner);
+	kfree(set);
+	return err;
+}
+
+/*
+ * One owner per prefix: the same prefix (after masking) in another session
+ * is refused and names that session; a longer or shorter one is not; the
+ * session's own prefixes do not count; a prefix twice in one set is
+ * refused.
+ */
+static bool __init jp_st_owner(struct jp_session_table *t,
+			       struct jp_session *s1, struct jp_session *s2)
+{
+	static const char *const taken[] __initconst = {
+		"192.0.2.0/24", "10.1.2.7/24",
+	};
+	static const char *const longer[] __initconst = {
+		"10.1.2.5/32", "fd00:1::/64",
+	};
+	static const char *const own[] __initconst = {
+		"10.1.0.0/16", "fd00:1::7/128",
+	};
+	static const char *const twice[] __initconst = {
+		"198.51.100.0/24", "198.51.100.9/24",
+	};
+	unsigned int idx;
+	u32 owner;
+	bool ok = true;
+
+	ok &= jp_st_check(t, NULL, taken, ARRAY_SIZE(taken), &owner,
+			  &idx) == -EEXIST && owner == s2->id && idx == 1;
+	ok &= jp_st_check(t, s1, taken, ARRAY_SIZE(taken), &owner,
+			  &idx) == -EEXIST && owner == s2->id;
+	ok &= jp_st_check(t, NULL, longer, ARRAY_SIZE(longer), &owner,
+			  &idx) == 0;
+	ok &= jp_st_check(t, s2, own, ARRAY_SIZE(own), &owner, &idx) == 0;
+	ok &= jp_st_check(t, s1, own, ARRAY_SIZE(own), &owner,
+			  &idx) == -EEXIST && owner == s2->id && idx == 0;
+	ok &= jp_st_check(t, NULL, twice, ARRAY_SIZE(twice), &owner,
+			  &idx) == -EINVAL && idx == 1;
+	if (!ok)
+		pr_err("session self-test: one owner per prefix wrong\n");
+	return ok;
 }
 
 static __be32 __init jp_st_ip4(const char *str)
@@ -112,6 +183,7 @@ static bool __init jp_st_table(struct jp_session_table *t)
 	ok &= jp_session_allows_src4(s2, jp_st_ip4("10.1.255.255"));
 	ok &= !jp_session_allows_src4(s2, jp_st_ip4("10.2.0.0"));
 	rcu_read_unlock();
+	ok &= jp_st_owner(t, s1, s2);
 
 	got = jp_session_lookup_get(t, 100);
 	ok &= got == s1;
