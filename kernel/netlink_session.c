@@ -469,7 +469,7 @@ static int jp_nl_check_prefixes(struct jp_device *jp, struct jp_session *s,
 		return err;
 	}
 	NL_SET_ERR_MSG_ATTR(extack, bad,
-			    "prefix owned by another session of the device (its id is the extack cookie)");
+			    "prefix already owned by another session of this device");
 	if (extack) {
 		BUILD_BUG_ON(sizeof(owner) > NETLINK_MAX_COOKIE_LEN);
 		memcpy(extack->cookie, &owner, sizeof(owner));

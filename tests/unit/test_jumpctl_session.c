@@ -7,6 +7,8 @@
  * that malformed nests are refused.
  */
 #include <arpa/inet.h>
+#include <errno.h>
+#include <string.h>
 #include <stdlib.h>
 #include <netlink/msg.h>
 #include <netlink/attr.h>
@@ -115,6 +117,85 @@ static int render(enum out_mode mode, struct nlattr *nest)
 	return ret;
 }
 
+/* A dump's continuation of session @id: its id and @n IPv4 /32 prefixes. */
+static struct nlattr *build_part(struct nl_msg *msg, uint32_t id,
+				 unsigned int first, unsigned int n)
+{
+	struct nlattr *s, *p;
+	struct in_addr a4;
+	unsigned int i;
+
+	s = nla_nest_start(msg, JUMPING_A_SESSION);
+	nla_put_u32(msg, JUMPING_A_SESSION_ID, id);
+	for (i = first; i < first + n; i++) {
+		p = nla_nest_start(msg, JUMPING_A_SESSION_PREFIX);
+		a4.s_addr = htonl(0x0a630000 + i);	/* 10.99.0.i */
+		nla_put(msg, JUMPING_A_PREFIX_IPV4, 4, &a4);
+		nla_put_u8(msg, JUMPING_A_PREFIX_LEN, 32);
+		nla_nest_end(msg, p);
+	}
+	nla_nest_end(msg, s);
+	return s;
+}
+
+/*
+ * A session split over three dump messages prints as one record with its
+ * prefixes in order; the next session is not merged into it; a part
+ * without an id is refused; nothing beyond a nest's 64 KiB.
+ */
+static void test_merge(void)
+{
+	struct session_acc acc = { 0 };
+	struct nl_msg *m1 = nlmsg_alloc(), *m2 = nlmsg_alloc_size(65536);
+	struct nl_msg *m3 = nlmsg_alloc(), *m4 = nlmsg_alloc();
+	struct nlattr *n1, *n2, *n3, *n4;
+	const char *at;
+	unsigned int count = 0;
+
+	n1 = build_session(m1, 1);
+	n2 = build_part(m2, 7, 1, 300);
+	n3 = build_part(m3, 7, 301, 2);
+	n4 = build_part(m4, 8, 1, 1);
+	ok(session_acc_add(&acc, n1) == 0, "merge: first part held");
+	ok(session_acc_add(&acc, n2) == 0, "merge: second part appended");
+	ok(session_acc_add(&acc, n3) == 0, "merge: third part appended");
+	ok(session_acc_add(&acc, n4) == 1, "merge: another session is not");
+	ok(render(OUT_TEXT, acc.nest) == 0, "merge: the whole session prints");
+	for (at = buf; (at = strstr(at, "  allowed: ")); at++)
+		count++;
+	ok(count == 304, "merge: 2 + 300 + 2 prefixes");
+	ok(strstr(buf, "  allowed: fd00::/64\n  allowed: 10.99.0.1/32\n") &&
+	   strstr(buf, "  allowed: 10.99.1.46/32\n  primary key id: 3\n"),
+	   "merge: prefixes in dump order, after the first part's");
+	ok(strstr(buf, "session: 7\n") && !strstr(buf, "session: 8"),
+	   "merge: one record, the first part's fields");
+	session_acc_reset(&acc);
+	ok(session_acc_add(&acc, n4) == 0 && acc.id == 8,
+	   "merge: a reset accumulator takes the next session");
+	session_acc_reset(&acc);
+	nlmsg_free(m1);
+	nlmsg_free(m2);
+	nlmsg_free(m3);
+
+	m1 = nlmsg_alloc();
+	n1 = nla_nest_start(m1, JUMPING_A_SESSION);
+	nla_put_u32(m1, JUMPING_A_SESSION_PEER_ID, 2);
+	nla_nest_end(m1, n1);
+	ok(session_acc_add(&acc, n1) == -EPROTO, "merge: a part without id");
+	session_acc_reset(&acc);
+	nlmsg_free(m1);
+
+	/* 2100 IPv6-sized prefixes overflow a nest's 16-bit length. */
+	m1 = nlmsg_alloc_size(1 << 17);
+	ok(session_acc_add(&acc, n4) == 0, "overflow: held");
+	n1 = build_part(m1, 8, 0, 1800);
+	ok(session_acc_add(&acc, n1) == 0, "overflow: 1800 IPv4 fit");
+	ok(session_acc_add(&acc, n1) == -E2BIG, "overflow: refused past 64 KiB");
+	session_acc_reset(&acc);
+	nlmsg_free(m1);
+	nlmsg_free(m4);
+}
+
 int main(void)
 {
 	struct nl_msg *msg = nlmsg_alloc();
@@ -201,6 +282,7 @@ int main(void)
 	ok(render(OUT_TEXT, nest) < 0, "a too-short attribute is refused");
 	nlmsg_free(msg);
 
+	test_merge();
 	free(buf);
 	return tap_done();
 }

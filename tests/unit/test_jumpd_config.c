@@ -2,6 +2,8 @@
 /* The config parser: a good file, and each kind of error with its exact
  * file:line message.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include "config.h"
@@ -197,10 +199,57 @@ static void test_values(void)
 	   jp_parse_rate("/s", &r), "bad rates refused");
 }
 
+/*
+ * A prefix has one owner: the kernel refuses it to a second session, so
+ * the config refuses it to a second [Peer] (and twice in one), naming the
+ * later line and where the first is. Overlap of different lengths is fine.
+ */
+static void test_allowed_unique(void)
+{
+	static const char overlap[] = IFACE PEER
+		"[Peer]\nPublicKey = " K3 "\nAllowedIPs = 10.0.0.0/24\n";
+	struct jp_conf_errors e;
+	struct jp_config *c;
+	char *text, *at;
+	unsigned int i;
+
+	bad(IFACE PEER "[Peer]\nName = b\nPublicKey = " K3
+	    "\nAllowedIPs = 10.0.0.5/32, 10.0.0.2/32\n",
+	    "jumpd.conf:9: AllowedIPs 10.0.0.2/32 already belongs to [Peer] 'peer1' at line 5: a prefix has one owner",
+	    "the same prefix in two peers: refused at the second");
+	bad(IFACE "[Peer]\nPublicKey = " K2 "\nAllowedIPs = fd00::/64\n"
+	    "[Peer]\nPublicKey = " K3 "\nAllowedIPs = fd00:0::/64\n",
+	    "jumpd.conf:8: AllowedIPs fd00::/64 already belongs to [Peer] 'peer1' at line 5: a prefix has one owner",
+	    "the same IPv6 prefix spelled otherwise");
+	bad(IFACE PEER "AllowedIPs = 10.0.0.2/32\n",
+	    "jumpd.conf:6: AllowedIPs 10.0.0.2/32 given twice for [Peer] 'peer1' (first at line 5)",
+	    "the same prefix twice in one peer");
+	c = jp_config_parse_buf(overlap, strlen(overlap), "jumpd.conf", &e);
+	ok(c != NULL, "overlapping prefixes of different lengths are fine");
+	jp_config_free(c);
+
+	/* 256 prefixes in one peer, one per line: taken; 257: refused. */
+	text = malloc(sizeof(IFACE PEER) + 257 * 32);
+	if (!text)
+		return;
+	at = text + sprintf(text, "%s[Peer]\nPublicKey = %s\n", IFACE, K2);
+	for (i = 0; i < 256; i++)
+		at += sprintf(at, "AllowedIPs = 10.1.%u.0/24\n", i);
+	c = jp_config_parse_buf(text, strlen(text), "jumpd.conf", &e);
+	ok(c && c->peers[0].n_allowed_ips == 256, "256 AllowedIPs in a peer");
+	jp_config_free(c);
+	sprintf(at, "AllowedIPs = 10.2.0.0/24\n");
+	c = jp_config_parse_buf(text, strlen(text), "jumpd.conf", &e);
+	ok(!c && e.n == 1, "257 AllowedIPs refused");
+	jp_config_free(c);
+	free(text);
+}
+
 int main(void)
 {
 	test_good();
 	test_errors();
+	test_allowed_unique();
 	test_values();
 	return tap_done();
 }

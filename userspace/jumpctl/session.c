@@ -75,17 +75,49 @@ int cmd_binding(struct args *a)
 	return send_session(JUMPING_CMD_BINDING_SET, &s);
 }
 
-/* One reply of the SESSION_GET dump: print it. */
-static int print_session(struct jg_sock *js, struct nlattr **top, void *arg)
+struct show_ctx {
+	struct out *o;
+	struct session_acc acc;
+};
+
+/* Print the session the accumulator holds, if any, and empty it. */
+static int flush_session(struct jg_sock *js, struct show_ctx *c)
 {
-	if (!top[JUMPING_A_SESSION] || out_session(arg, top[JUMPING_A_SESSION]))
+	int ret = 0;
+
+	if (c->acc.nest && out_session(c->o, c->acc.nest))
+		ret = jg_fail(js, -EPROTO, "malformed session from kernel");
+	session_acc_reset(&c->acc);
+	return ret;
+}
+
+/*
+ * One reply of the SESSION_GET dump: a session, or the continuation of
+ * the one before (more of its prefixes). Printed once it is whole.
+ */
+static int take_session(struct jg_sock *js, struct nlattr **top, void *arg)
+{
+	struct show_ctx *c = arg;
+	int ret;
+
+	if (!top[JUMPING_A_SESSION])
 		return jg_fail(js, -EPROTO, "malformed session from kernel");
-	return 0;
+	ret = session_acc_add(&c->acc, top[JUMPING_A_SESSION]);
+	if (ret == 1) {
+		ret = flush_session(js, c);
+		if (!ret)
+			ret = session_acc_add(&c->acc, top[JUMPING_A_SESSION]);
+	}
+	if (ret < 0 && !js->err)
+		return jg_fail(js, ret, "session from kernel: %s",
+			       strerror(-ret));
+	return ret;
 }
 
 int show_sessions(struct jg_sock *js, struct out *o, uint32_t ifindex,
 		  const char *dev)
 {
+	struct show_ctx c = { .o = o };
 	struct nl_msg *msg;
 	int ret = 0;
 
@@ -96,8 +128,11 @@ int show_sessions(struct jg_sock *js, struct out *o, uint32_t ifindex,
 	}
 	out_list_begin(o, "sessions");
 	/* A kernel without sessions yet (no SESSION_GET) just has none. */
-	if (jg_request(js, msg, print_session, o) && js->err != -EOPNOTSUPP)
+	if (jg_request(js, msg, take_session, &c) && js->err != -EOPNOTSUPP)
 		ret = request_error(dev, js);
+	else if (flush_session(js, &c))
+		ret = request_error(dev, js);
+	session_acc_reset(&c.acc);
 	out_list_end(o);
 	return ret;
 }

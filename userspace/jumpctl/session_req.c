@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Session command lines to SESSION_* / BINDING_SET requests (session_req.h). */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include "jumping_names.h"
@@ -12,23 +13,25 @@
 /* One or more prefixes, comma separated: "10.0.0.0/24,fd00::/64". */
 static int add_prefixes(struct session_args *s, const char *list)
 {
-	char buf[256];
+	char *buf = strdup(list);
 	char *tok, *save = NULL;
+	int ret = 0;
 
-	if (strlen(list) >= sizeof(buf))
-		return usage_error("allowed list too long: '%s'", list);
-	strcpy(buf, list);
-	for (tok = strtok_r(buf, ",", &save); tok;
+	if (!buf)
+		return runtime_error("allowed", strerror(ENOMEM));
+	for (tok = strtok_r(buf, ",", &save); tok && !ret;
 	     tok = strtok_r(NULL, ",", &save)) {
 		if (s->n_prefixes == MAX_PREFIXES)
-			return usage_error("more than %d allowed prefixes",
-					   MAX_PREFIXES);
-		if (parse_prefix(tok, &s->prefixes[s->n_prefixes]))
-			return usage_error("allowed '%s' is not a prefix ADDR/LEN without host bits",
-					   tok);
-		s->n_prefixes++;
+			ret = usage_error("more than %d allowed prefixes",
+					  MAX_PREFIXES);
+		else if (parse_prefix(tok, &s->prefixes[s->n_prefixes]))
+			ret = usage_error("allowed '%s' is not a prefix ADDR/LEN without host bits",
+					  tok);
+		else
+			s->n_prefixes++;
 	}
-	return 0;
+	free(buf);
+	return ret;
 }
 
 /*
@@ -158,7 +161,9 @@ static int put_prefix(struct nl_msg *msg, const struct jp_prefix *p)
 struct nl_msg *session_msg(struct jg_sock *js, uint8_t cmd,
 				  const struct session_args *s)
 {
-	struct nl_msg *msg = jg_msg_new(js, cmd, 0);
+	/* Prefixes beyond a page's worth: a request has room for them all. */
+	struct nl_msg *msg = jg_msg_new_size(js, cmd, 0, JG_MSG_BASE +
+					     s->n_prefixes * JG_PREFIX_SIZE);
 	struct nlattr *nest;
 	unsigned int i;
 

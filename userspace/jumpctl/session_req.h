@@ -11,7 +11,7 @@
 #include "jumpctl.h"
 #include "jumping_parse.h"
 
-#define MAX_PREFIXES 256	/* as many as the kernel takes */
+#define MAX_PREFIXES 1024	/* as many as the kernel takes */
 
 /* Everything a session command line may say. */
 struct session_args {

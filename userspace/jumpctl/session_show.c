@@ -2,6 +2,8 @@
 /* A session from SESSION_GET as a text/JSON record (session_show.h). */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <arpa/inet.h>
 #include <linux/jumping.h>
@@ -241,4 +243,68 @@ int out_session(struct out *o, struct nlattr *nest)
 		return -EPROTO;
 	out_record_end(o);
 	return 0;
+}
+
+/* Grow the held nest to at least @need bytes. */
+static int acc_reserve(struct session_acc *acc, size_t need)
+{
+	struct nlattr *n;
+	size_t cap = acc->cap ? acc->cap : 4096;
+
+	if (need <= acc->cap)
+		return 0;
+	while (cap < need)
+		cap *= 2;
+	n = realloc(acc->nest, cap);
+	if (!n)
+		return -ENOMEM;
+	acc->nest = n;
+	acc->cap = cap;
+	return 0;
+}
+
+int session_acc_add(struct session_acc *acc, const struct nlattr *nest)
+{
+	const struct nlattr *id, *pos;
+	size_t len, add;
+	int rem;
+
+	id = nla_find(nla_data(nest), nla_len(nest), JUMPING_A_SESSION_ID);
+	if (!id || nla_len(id) != (int)sizeof(uint32_t))
+		return -EPROTO;
+	if (!acc->nest) {
+		len = nla_total_size(nla_len(nest));
+		if (acc_reserve(acc, len))
+			return -ENOMEM;
+		memcpy(acc->nest, nest, nest->nla_len);
+		acc->id = nla_get_u32((struct nlattr *)id);
+		return 0;
+	}
+	if (nla_get_u32((struct nlattr *)id) != acc->id)
+		return 1;
+	/* A continuation: its prefixes go after what the nest holds. */
+	nla_for_each_attr(pos, nla_data(nest), nla_len(nest), rem) {
+		if (nla_type(pos) != JUMPING_A_SESSION_PREFIX)
+			continue;
+		len = NLA_ALIGN(acc->nest->nla_len);
+		add = NLA_ALIGN(pos->nla_len);
+		if (len + add > UINT16_MAX)
+			return -E2BIG;
+		if (acc_reserve(acc, len + add))
+			return -ENOMEM;
+		/* Pad the last attribute out, as netlink aligns them. */
+		memset((char *)acc->nest + acc->nest->nla_len, 0,
+		       len - acc->nest->nla_len);
+		memcpy((char *)acc->nest + len, pos, pos->nla_len);
+		memset((char *)acc->nest + len + pos->nla_len, 0,
+		       add - pos->nla_len);
+		acc->nest->nla_len = (uint16_t)(len + pos->nla_len);
+	}
+	return 0;
+}
+
+void session_acc_reset(struct session_acc *acc)
+{
+	free(acc->nest);
+	memset(acc, 0, sizeof(*acc));
 }

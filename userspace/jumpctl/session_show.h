@@ -3,6 +3,8 @@
 #ifndef JUMPCTL_SESSION_SHOW_H
 #define JUMPCTL_SESSION_SHOW_H
 
+#include <stddef.h>
+#include <stdint.h>
 #include <netlink/attr.h>
 #include "jumping_parse.h"
 #include "output.h"
@@ -19,5 +21,26 @@ int out_session(struct out *o, struct nlattr *nest);
  */
 int format_binding(struct nlattr *nest, char remote[JP_ENDPOINT_STRLEN],
 		   char local[JP_ENDPOINT_STRLEN]);
+
+/*
+ * A dump continues a session of many prefixes in the next messages, which
+ * hold its id and more JUMPING_A_SESSION_PREFIX only. The accumulator
+ * holds one session's nest, merged from its messages.
+ */
+struct session_acc {
+	struct nlattr *nest;	/* the merged nest, NULL when empty */
+	size_t cap;		/* bytes allocated at nest */
+	uint32_t id;
+};
+
+/*
+ * Take one JUMPING_A_SESSION nest of a dump: held as the first part of a
+ * session (0), or its prefixes appended to the held session of the same
+ * id (0). 1: the accumulator holds another session; print it, reset, and
+ * call again. -EPROTO (no id), -E2BIG (past a nest's 64 KiB), -ENOMEM.
+ */
+int session_acc_add(struct session_acc *acc, const struct nlattr *nest);
+/* Forget the held session; the accumulator can be used again. */
+void session_acc_reset(struct session_acc *acc);
 
 #endif /* JUMPCTL_SESSION_SHOW_H */

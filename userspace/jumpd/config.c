@@ -214,10 +214,11 @@ static const char *p_allowed_ip(struct ctx *c, const char *v)
 	struct jp_conf_peer *p = c->peer;
 
 	if (p->n_allowed_ips >= JP_CONF_MAX_PREFIXES)
-		return "at most 32 prefixes per peer";
+		return "at most 256 prefixes per peer";
 	if (parse_prefix(v, &p->allowed_ips[p->n_allowed_ips]))
 		return "expected a prefix such as 10.0.0.2/32 or fd00::/64 "
 		       "(no host bits)";
+	p->allowed_ip_lines[p->n_allowed_ips] = c->line;
 	p->n_allowed_ips++;
 	return NULL;
 }
@@ -531,6 +532,86 @@ static void check_peer(struct ctx *c, struct jp_conf_peer *p, unsigned int idx)
 	}
 }
 
+/* One AllowedIPs entry, for finding a prefix given twice. */
+struct allowed_ref {
+	const struct jp_prefix *p;
+	unsigned int peer, line;
+};
+
+static int prefix_cmp(const struct jp_prefix *x, const struct jp_prefix *y)
+{
+	if (x->addr.family != y->addr.family)
+		return x->addr.family < y->addr.family ? -1 : 1;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return x->addr.family == AF_INET ?
+	       memcmp(&x->addr.v4, &y->addr.v4, sizeof(x->addr.v4)) :
+	       memcmp(&x->addr.v6, &y->addr.v6, sizeof(x->addr.v6));
+}
+
+/* Prefixes equal sort together; among equal ones, file order. */
+static int allowed_cmp(const void *a, const void *b)
+{
+	const struct allowed_ref *x = a, *y = b;
+	int r = prefix_cmp(x->p, y->p);
+
+	if (r)
+		return r;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return 0;
+}
+
+/*
+ * A prefix (address and length) belongs to one peer: the kernel refuses
+ * it to a second session, so two [Peer] sections (or one, twice) naming
+ * the same prefix is an error at the later line. Overlapping prefixes of
+ * different lengths are fine: the longest match routes.
+ */
+static void check_allowed_unique(struct ctx *c)
+{
+	const struct jp_config *cfg = c->cfg;
+	struct allowed_ref *v;
+	char buf[JP_ENDPOINT_STRLEN];
+	size_t n = 0, i, first = 0;
+	unsigned int j, k;
+
+	for (j = 0; j < cfg->n_peers; j++)
+		n += cfg->peers[j].n_allowed_ips;
+	if (n < 2)
+		return;
+	v = calloc(n, sizeof(*v));
+	if (!v) {
+		error_at(c, 0, "out of memory checking AllowedIPs");
+		return;
+	}
+	n = 0;
+	for (j = 0; j < cfg->n_peers; j++)
+		for (k = 0; k < cfg->peers[j].n_allowed_ips; k++) {
+			v[n].p = &cfg->peers[j].allowed_ips[k];
+			v[n].peer = j;
+			v[n].line = cfg->peers[j].allowed_ip_lines[k];
+			n++;
+		}
+	qsort(v, n, sizeof(*v), allowed_cmp);
+	for (i = 1; i < n; i++) {
+		if (prefix_cmp(v[i].p, v[first].p)) {
+			first = i;
+			continue;
+		}
+		format_prefix(v[i].p, buf, sizeof(buf));
+		if (v[i].peer == v[first].peer)
+			error_at(c, v[i].line, "AllowedIPs %s given twice for [Peer] '%s' (first at line %u)",
+				 buf, cfg->peers[v[i].peer].name,
+				 v[first].line);
+		else
+			error_at(c, v[i].line, "AllowedIPs %s already belongs to [Peer] '%s' at line %u: a prefix has one owner",
+				 buf, cfg->peers[v[first].peer].name,
+				 v[first].line);
+	}
+	free(v);
+}
+
 struct jp_config *jp_config_parse(FILE *f, const char *name,
 				  struct jp_conf_errors *errs)
 {
@@ -569,6 +650,7 @@ struct jp_config *jp_config_parse(FILE *f, const char *name,
 	check_iface(&c);
 	for (i = 0; i < c.cfg->n_peers; i++)
 		check_peer(&c, &c.cfg->peers[i], i);
+	check_allowed_unique(&c);
 	if (errs->n) {
 		jp_config_free(c.cfg);
 		return NULL;

@@ -19,7 +19,8 @@
 
 #define JP_CONF_MAX_PEERS	256
 #define JP_CONF_MAX_ENDPOINTS	8
-#define JP_CONF_MAX_PREFIXES	32
+/* A peer's AllowedIPs; the kernel takes up to 1024 per session. */
+#define JP_CONF_MAX_PREFIXES	256
 #define JP_CONF_MAX_LOCAL	8
 #define JP_CONF_MAX_ERRORS	32
 #define JP_CONF_PATH_MAX	256
@@ -41,6 +42,7 @@ struct jp_conf_peer {
 	struct jp_conf_endpoint endpoints[JP_CONF_MAX_ENDPOINTS];
 	unsigned int n_endpoints;
 	struct jp_prefix allowed_ips[JP_CONF_MAX_PREFIXES];
+	unsigned int allowed_ip_lines[JP_CONF_MAX_PREFIXES];	/* each one's */
 	unsigned int n_allowed_ips;
 	struct jp_addr local_addresses[JP_CONF_MAX_LOCAL];
 	unsigned int n_local_addresses;

@@ -202,6 +202,30 @@ static int parse_session(struct nlattr *nest, struct jk_session *s)
 	return 0;
 }
 
+/*
+ * A request for the device with a session nest opened: id set, room for
+ * n_prefixes prefixes besides the rest.
+ */
+static struct nl_msg *session_msg_prefixes(struct jd_kernel *k, uint8_t cmd,
+					   uint32_t id, struct nlattr **nest,
+					   unsigned int n_prefixes)
+{
+	struct nl_msg *m = jg_msg_new_size(&k->cmd, cmd, 0, JG_MSG_BASE +
+					   n_prefixes * JG_PREFIX_SIZE);
+
+	if (!m)
+		return NULL;
+	if (nla_put_u32(m, JUMPING_A_IFINDEX, k->ifindex))
+		goto fail;
+	*nest = nla_nest_start(m, JUMPING_A_SESSION);
+	if (!*nest || (id && nla_put_u32(m, JUMPING_A_SESSION_ID, id)))
+		goto fail;
+	return m;
+fail:
+	nlmsg_free(m);
+	return NULL;
+}
+
 /* A request for the device with a session nest opened: id set. */
 static struct nl_msg *session_msg(struct jd_kernel *k, uint8_t cmd,
 				  uint32_t id, struct nlattr **nest, int flags)
@@ -283,8 +307,8 @@ static int put_prefix(struct nl_msg *m, const struct jp_prefix *p)
 int jk_session_new(struct jd_kernel *k, const struct jk_session_new *s)
 {
 	struct nlattr *nest;
-	struct nl_msg *m = session_msg(k, JUMPING_CMD_SESSION_NEW, s->id,
-				       &nest, 0);
+	struct nl_msg *m = session_msg_prefixes(k, JUMPING_CMD_SESSION_NEW,
+						s->id, &nest, s->n_prefixes);
 	unsigned int i;
 
 	if (!m)
@@ -306,8 +330,8 @@ int jk_session_set_prefixes(struct jd_kernel *k, uint32_t id,
 			    const struct jp_prefix *prefixes, unsigned int n)
 {
 	struct nlattr *nest;
-	struct nl_msg *m = session_msg(k, JUMPING_CMD_SESSION_SET, id, &nest,
-				       0);
+	struct nl_msg *m = session_msg_prefixes(k, JUMPING_CMD_SESSION_SET, id,
+						&nest, n);
 	unsigned int i;
 
 	if (!m)
@@ -399,7 +423,12 @@ static int on_dump(struct jg_sock *js, struct nlattr **tb, void *arg)
 	if (!v)
 		return -ENOMEM;
 	acc->v = v;
-	if (parse_session(tb[JUMPING_A_SESSION], &v[acc->n]) == 0)
+	/*
+	 * A session of many prefixes continues in the next messages (its id
+	 * and more prefixes, which jumpd does not read): one entry for it.
+	 */
+	if (parse_session(tb[JUMPING_A_SESSION], &v[acc->n]) == 0 &&
+	    !(acc->n && v[acc->n].id == v[acc->n - 1].id))
 		acc->n++;
 	return 0;
 }

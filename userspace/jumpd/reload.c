@@ -7,6 +7,7 @@
  * a new one gets a handshake (if it has an Endpoint), a removed one goes
  * TERMINATED (operator-delete) and its session is deleted.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
@@ -67,10 +68,17 @@ int jd_load_config(struct jd *d, const char *path, struct jp_config **out,
 	return 0;
 }
 
-/* The kept peer takes the new settings; its runtime stays. */
-static void update_peer(struct jd *d, struct jd_peer *old,
+/*
+ * The kept peer takes the new settings; its runtime stays. Return: true if
+ * the kernel refused its new AllowedIPs because another session still
+ * holds one of them (a prefix moving between peers): try again later.
+ */
+static bool update_peer(struct jd *d, struct jd_peer *old,
 			const struct jd_peer *fresh)
 {
+	bool retry = false;
+	int ret;
+
 	if (old->has_session &&
 	    old->conf.keepalive_ms != fresh->conf.keepalive_ms &&
 	    jk_session_set_keepalive(&d->k, old->local_id,
@@ -81,12 +89,15 @@ static void update_peer(struct jd *d, struct jd_peer *old,
 	    (old->conf.n_allowed_ips != fresh->conf.n_allowed_ips ||
 	     memcmp(old->conf.allowed_ips, fresh->conf.allowed_ips,
 		    fresh->conf.n_allowed_ips *
-		    sizeof(fresh->conf.allowed_ips[0]))) &&
-	    jk_session_set_prefixes(&d->k, old->local_id,
-				    fresh->conf.allowed_ips,
-				    fresh->conf.n_allowed_ips))
-		jd_log("reload: peer %s: AllowedIPs: %s", fresh->conf.name,
-		       jk_error(&d->k));
+		    sizeof(fresh->conf.allowed_ips[0])))) {
+		ret = jk_session_set_prefixes(&d->k, old->local_id,
+					      fresh->conf.allowed_ips,
+					      fresh->conf.n_allowed_ips);
+		retry = ret == -EEXIST;
+		if (ret && !retry)
+			jd_log("reload: peer %s: AllowedIPs: %s",
+			       fresh->conf.name, jk_error(&d->k));
+	}
 	/* New limits start empty: a stricter limit takes effect at once. */
 	if (memcmp(&old->conf.reattach_rate, &fresh->conf.reattach_rate,
 		   sizeof(fresh->conf.reattach_rate)))
@@ -115,14 +126,34 @@ static void update_peer(struct jd *d, struct jd_peer *old,
 	old->initiator = fresh->initiator;
 	old->timing = fresh->timing;
 	jd_peer_build_paths(old);
+	return retry;
+}
+
+/*
+ * A prefix has one owner in the kernel: a peer's new AllowedIPs refused
+ * for a prefix another kept peer gives up in the same reload take again
+ * once every peer has its new set. Two peers swapping a prefix cannot
+ * both go first: that takes two reloads (docs/config.md).
+ */
+static void retry_prefixes(struct jd *d, struct jd_peer **retry,
+			   unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (jk_session_set_prefixes(&d->k, retry[i]->local_id,
+					    retry[i]->conf.allowed_ips,
+					    retry[i]->conf.n_allowed_ips))
+			jd_log("reload: peer %s: AllowedIPs: %s",
+			       retry[i]->conf.name, jk_error(&d->k));
 }
 
 void jd_reload(struct jd *d)
 {
-	struct jd_peer **fresh, **merged, *old;
+	struct jd_peer **fresh, **merged, **retry, *old;
 	struct jp_config *cfg;
+	unsigned int n, i, n_retry = 0;
 	uint8_t priv[32];
-	unsigned int n, i;
 
 	jd_log("SIGHUP: reloading %s", d->cfg_path);
 	if (jd_load_config(d, d->cfg_path, &cfg, priv)) {
@@ -146,7 +177,10 @@ void jd_reload(struct jd *d)
 		       cfg->iface.listen_port, cfg->iface.fwmark,
 		       jk_error(&d->k));
 	merged = calloc(n + 1, sizeof(*merged));
-	if (!merged) {
+	retry = calloc(n + 1, sizeof(*retry));
+	if (!merged || !retry) {
+		free(merged);
+		free(retry);
 		jd_peers_free(fresh, n);
 		jp_config_free(cfg);
 		return;
@@ -155,9 +189,24 @@ void jd_reload(struct jd *d)
 		d->peers[i]->keep = false;
 	for (i = 0; i < n; i++) {
 		old = jd_peer_by_pub(d, fresh[i]->conf.public_key);
-		if (old) {
-			update_peer(d, old, fresh[i]);
+		if (old)
 			old->keep = true;
+	}
+	/* Removed peers' sessions first: their prefixes may go to another. */
+	for (i = 0; i < d->n_peers; i++) {
+		old = d->peers[i];
+		if (old->keep)
+			continue;
+		jd_log("reload: peer %s removed", old->conf.name);
+		if (old->has_session)
+			jd_apply(d, old, JP_EV_OPERATOR_DELETE, NULL);
+		jd_session_forget(d, old, true);
+	}
+	for (i = 0; i < n; i++) {
+		old = jd_peer_by_pub(d, fresh[i]->conf.public_key);
+		if (old) {
+			if (update_peer(d, old, fresh[i]))
+				retry[n_retry++] = old;
 			merged[i] = old;
 			sodium_munlock(fresh[i], sizeof(*fresh[i]));
 			free(fresh[i]);
@@ -169,14 +218,12 @@ void jd_reload(struct jd *d)
 		}
 	}
 	free(fresh);
+	retry_prefixes(d, retry, n_retry);
+	free(retry);
 	for (i = 0; i < d->n_peers; i++) {
 		old = d->peers[i];
 		if (old->keep)
 			continue;
-		jd_log("reload: peer %s removed", old->conf.name);
-		if (old->has_session)
-			jd_apply(d, old, JP_EV_OPERATOR_DELETE, NULL);
-		jd_session_forget(d, old, true);
 		sodium_munlock(old, sizeof(*old));
 		free(old);
 	}

@@ -92,7 +92,16 @@ void jg_close(struct jg_sock *js)
 
 struct nl_msg *jg_msg_new(struct jg_sock *js, uint8_t cmd, int flags)
 {
-	struct nl_msg *msg = nlmsg_alloc();
+	return jg_msg_new_size(js, cmd, flags, 0);
+}
+
+struct nl_msg *jg_msg_new_size(struct jg_sock *js, uint8_t cmd, int flags,
+			       size_t payload)
+{
+	/* libnl's default (a page) unless the caller needs more. */
+	struct nl_msg *msg = payload ?
+		nlmsg_alloc_size(NLMSG_HDRLEN + GENL_HDRLEN + payload) :
+		nlmsg_alloc();
 
 	if (!msg)
 		return NULL;
@@ -110,7 +119,10 @@ static void jg_take_extack(struct jg_req *r, const struct nlmsghdr *nlh,
 {
 	struct nla_policy policy[NLMSGERR_ATTR_MAX + 1] = {
 		[NLMSGERR_ATTR_MSG] = { .type = NLA_STRING },
+		[NLMSGERR_ATTR_COOKIE] = { .type = NLA_UNSPEC },
 	};
+	uint32_t owner;
+	size_t n;
 	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
 	int err = r->err;
 
@@ -127,6 +139,15 @@ static void jg_take_extack(struct jg_req *r, const struct nlmsghdr *nlh,
 	if (tb[NLMSGERR_ATTR_MSG])
 		snprintf(r->js->msg, sizeof(r->js->msg), "%s",
 			 nla_get_string(tb[NLMSGERR_ATTR_MSG]));
+	/* The family's only cookie: which session owns a refused prefix. */
+	if (tb[NLMSGERR_ATTR_COOKIE] &&
+	    nla_len(tb[NLMSGERR_ATTR_COOKIE]) == (int)sizeof(owner)) {
+		memcpy(&owner, nla_data(tb[NLMSGERR_ATTR_COOKIE]),
+		       sizeof(owner));
+		n = strlen(r->js->msg);
+		snprintf(r->js->msg + n, sizeof(r->js->msg) - n,
+			 ": session %u", owner);
+	}
 }
 
 static int jg_on_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)

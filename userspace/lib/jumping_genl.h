@@ -17,7 +17,9 @@ struct jg_sock {
 	struct nl_sock *sk;
 	int family;		/* resolved generic netlink family id */
 	int err;		/* last failure, a negative errno, 0 if none */
-	char msg[256];		/* last failure as text: extack or strerror */
+	char msg[256];		/* last failure as text: extack or strerror;
+				 * a 4-byte extack cookie (the session that
+				 * owns a prefix) is appended as ": session N" */
 };
 
 /*
@@ -33,6 +35,16 @@ void jg_close(struct jg_sock *js);
 
 /* A request for cmd with the family header filled in; NULL on ENOMEM. */
 struct nl_msg *jg_msg_new(struct jg_sock *js, uint8_t cmd, int flags);
+/* The same with room for at least payload bytes of attributes. */
+struct nl_msg *jg_msg_new_size(struct jg_sock *js, uint8_t cmd, int flags,
+			       size_t payload);
+
+/*
+ * Room a request needs for n JUMPING_A_SESSION_PREFIX (each as large as an
+ * IPv6 one), on top of what fits a default-sized message.
+ */
+#define JG_PREFIX_SIZE	32
+#define JG_MSG_BASE	4096
 
 /*
  * Send msg (always freed), hand every reply to fn (may be NULL) and wait
