@@ -234,6 +234,10 @@ static int jp_nl_parse_prefix(struct nlattr *nest, struct jp_prefix *p,
 	return 0;
 }
 
+#define JP_TOO_MANY_PREFIXES \
+	"too many prefixes (at most " __stringify(JP_SESSION_MAX_PREFIXES) \
+	" per session)"
+
 /**
  * jp_nl_parse_prefixes - every JUMPING_A_SESSION_PREFIX of a session nest
  * @nest: the JUMPING_A_SESSION nest
@@ -258,8 +262,7 @@ static int jp_nl_parse_prefixes(struct nlattr *nest,
 	if (!count)
 		return 0;
 	if (count > JP_SESSION_MAX_PREFIXES) {
-		NL_SET_ERR_MSG_ATTR(extack, nest,
-				    "too many prefixes (at most " __stringify(JP_SESSION_MAX_PREFIXES) " per session)");
+		NL_SET_ERR_MSG_ATTR(extack, nest, JP_TOO_MANY_PREFIXES);
 		return -E2BIG;
 	}
 	set = jp_prefix_set_alloc(count, GFP_KERNEL);

@@ -26,7 +26,7 @@
  * Most inner prefixes one session may hold: bounds the memory one session
  * takes (20 bytes a prefix) and keeps a whole session within one netlink
  * request and one SESSION_GET reply (a nest's length is 16 bits; see
- * netlink_session_fill.c). Documented in docs/netlink.md.
+ * netlink_session_fill.c). Documented in docs/protocol.md.
  */
 #define JP_SESSION_MAX_PREFIXES	1024
 

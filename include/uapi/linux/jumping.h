@@ -28,7 +28,13 @@ enum jumping_cmd {
 	/* device: doit by JUMPING_A_IFINDEX or JUMPING_A_IFNAME, or dump */
 	JUMPING_CMD_DEVICE_GET,
 	JUMPING_CMD_DEVICE_SET,
-	/* sessions: JUMPING_A_SESSION nested, device by ifindex/ifname */
+	/*
+	 * sessions: JUMPING_A_SESSION nested, device by ifindex/ifname. A
+	 * prefix has one owner per device: NEW/SET giving one another session
+	 * holds fail with EEXIST, the owner's id (u32) the extack cookie. A
+	 * GET dump continues a session of many prefixes in the next message
+	 * (its id and more prefixes only); readers merge them by id.
+	 */
 	JUMPING_CMD_SESSION_NEW,
 	JUMPING_CMD_SESSION_SET,
 	JUMPING_CMD_SESSION_DEL,
@@ -81,6 +87,7 @@ enum jumping_session_attr {
 	JUMPING_A_SESSION_PEER_ID,	/* u32, id the peer chose; put on tx */
 	JUMPING_A_SESSION_STATE,	/* u8, enum jumping_state */
 	JUMPING_A_SESSION_BINDING,	/* nest, enum jumping_binding_attr */
+	/* at most 1024 per session; one owner per prefix on a device */
 	JUMPING_A_SESSION_PREFIX,	/* nest, repeated, jumping_prefix_attr */
 	JUMPING_A_SESSION_KEYCONF,	/* nest, enum jumping_keyconf_attr */
 	JUMPING_A_SESSION_STATS,	/* nest, enum jumping_stats_attr */
