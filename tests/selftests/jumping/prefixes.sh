@@ -149,6 +149,9 @@ thousand() {
 	got=$(sed -n 's/^  allowed: //p' <<<"$text" | paste -sd,)
 	[ "$got" = "$want" ] || fail "text: not the 1000 prefixes set"
 	[ "$(grep -c '^session: ' <<<"$text")" = 1 ] || fail "text: one session shown more than once"
+	# The dump did split it: more than one message names the session.
+	[ "$(nlraw "$ns" --dump session_get ifname:string=jp0 | grep -c '^session=')" -gt 1 ] ||
+		fail "a 32 KiB session came in one dump message: nothing was merged"
 	# The SESSION_GET reply holds it whole: raw, the session nest (type
 	# 6 with NLA_F_NESTED) holding id 100.
 	len=$(nlraw "$ns" session_get ifname:string=jp0 $((0x8000 | 6)):binary=0800010064000000 |
