@@ -10,9 +10,9 @@
  * same sockets. The data plane never waits for jumpd.
  *
  * Anybody can send a datagram to the port, so the upcall is limited per
- * device by a token bucket (below); a datagram nobody listens for, over
- * the limit, or that netlink could not deliver is dropped and counted as
- * DROP_CONTROL.
+ * source address and in total per device (ratelimit.c); a datagram nobody
+ * listens for, over the limit, or that netlink could not deliver is
+ * dropped and counted as DROP_CONTROL.
  */
 #include <linux/jiffies.h>
 #include <linux/jumping.h>
@@ -28,59 +28,8 @@
 #include "device.h"
 #include "netlink.h"
 #include "proto.h"
+#include "ratelimit.h"
 #include "socket.h"
-
-/*
- * The upcall budget per device: JP_CONTROL_RATE datagrams a second on
- * average, bursts of up to JP_CONTROL_BURST. jumpd limits handshakes and
- * reattaches per source and in total on its own, finely; the kernel's
- * limit only caps what a flood of control-typed junk costs before jumpd
- * sees it: at most ~1000 GFP_ATOMIC allocations and multicasts of
- * <= 1.3 KB a second (~1.3 MB/s of netlink), well within what one jumpd
- * reads, while a legitimate burst (every peer of a restarted server
- * handshaking at once, a reattach flood that jumpd must see to count) of
- * a few hundred still passes whole.
- */
-#define JP_CONTROL_RATE		1000
-#define JP_CONTROL_BURST	250
-
-/*
- * Credit is kept in 1/HZ of a datagram so that whole jiffies add exactly
- * JP_CONTROL_RATE units and a datagram costs HZ units, without division.
- */
-#define JP_CONTROL_COST		HZ
-#define JP_CONTROL_CAP		(JP_CONTROL_BURST * JP_CONTROL_COST)
-
-void jp_control_limit_init(struct jp_control_limit *l)
-{
-	spin_lock_init(&l->lock);
-	l->last = jiffies;
-	l->credit = JP_CONTROL_CAP;
-}
-
-/* May one more datagram go up now? Takes its cost if so. Any context. */
-static bool jp_control_limit_take(struct jp_control_limit *l)
-{
-	unsigned long now = jiffies, elapsed;
-	bool ok;
-
-	/* _bh: receive is softirq, but stay right if called with BH on. */
-	spin_lock_bh(&l->lock);
-	elapsed = now - l->last;
-	if (elapsed) {
-		l->last = now;
-		/* Bounded first, so the product cannot overflow. */
-		elapsed = min_t(unsigned long, elapsed, JP_CONTROL_CAP);
-		l->credit = min_t(unsigned long,
-				  l->credit + elapsed * JP_CONTROL_RATE,
-				  JP_CONTROL_CAP);
-	}
-	ok = l->credit >= JP_CONTROL_COST;
-	if (ok)
-		l->credit -= JP_CONTROL_COST;
-	spin_unlock_bh(&l->lock);
-	return ok;
-}
 
 /**
  * jp_control_rx - pass a control datagram up to jumpd
@@ -102,11 +51,14 @@ void jp_control_rx(struct jp_device *jp, struct sk_buff *skb)
 		return;
 	}
 	/* Cheapest first: no listener costs neither credit nor memory. */
-	if (!jp_genl_has_listeners(jp, JP_MCGRP_CONTROL) ||
-	    !jp_control_limit_take(&jp->control_limit))
+	if (!jp_genl_has_listeners(jp, JP_MCGRP_CONTROL))
+		goto drop;
+	jp_bind_from_skb(&from, skb);
+	if (jp_ratelimit_take(&jp->control_limit,
+			      (const struct sockaddr *)&from.remote,
+			      jiffies) != JP_RL_PASS)
 		goto drop;
 
-	jp_bind_from_skb(&from, skb);
 	msg = jp_genl_event_new(jp, JUMPING_CMD_PACKET_RX_NTF,
 				nla_total_size(skb->len) + jp_nl_binding_size(),
 				GFP_ATOMIC, &hdr);

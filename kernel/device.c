@@ -63,6 +63,7 @@ static void jp_dev_uninit(struct net_device *dev)
 	jp->dead = true;
 	/* Closing cannot fail; it waits until receive is done with us. */
 	jp_device_set_port(jp, 0, NULL);
+	jp_ratelimit_destroy(&jp->control_limit);
 	gro_cells_destroy(&jp->gro_cells);
 	/* Neither transmit nor receive can reach the sessions any more. */
 	jp_nl_sessions_gone(jp);
@@ -148,7 +149,7 @@ static void jp_dev_setup(struct net_device *dev)
 	jp->dev = dev;
 	mutex_init(&jp->conf_lock);
 	INIT_LIST_HEAD(&jp->net_list);
-	jp_control_limit_init(&jp->control_limit);
+	jp_ratelimit_init(&jp->control_limit);
 }
 
 static int jp_newlink(struct net *src_net, struct net_device *dev,

@@ -16,6 +16,7 @@
 #include <net/netns/generic.h>
 
 #include "control.h"
+#include "ratelimit.h"
 #include "session.h"
 #include "stats.h"
 
@@ -67,7 +68,8 @@ struct jp_pcpu_dev_counters {
  *	@conf_lock, read under RCU by transmit
  * @sock6: the same for IPv6 (NULL too where IPv6 is disabled)
  * @gro_cells: hands received inner packets to GRO, per CPU
- * @control_limit: rate limit of control datagrams passed up to jumpd
+ * @control_limit: budget of control datagrams passed up to jumpd, per
+ *	source and in total; torn down by jp_dev_uninit()
  *
  * Byte and packet counters live in dev->tstats (allocated by the core,
  * NETDEV_PCPU_STAT_TSTATS).
@@ -84,7 +86,7 @@ struct jp_device {
 	struct socket __rcu	*sock4;
 	struct socket __rcu	*sock6;
 	struct gro_cells	gro_cells;
-	struct jp_control_limit	control_limit;
+	struct jp_ratelimit	control_limit;
 };
 
 /* Per network namespace state (registered in main.c). */

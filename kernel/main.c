@@ -17,6 +17,7 @@
 #include "crypto.h"
 #include "device.h"
 #include "netlink.h"
+#include "ratelimit.h"
 #include "replay.h"
 #include "session.h"
 
@@ -80,7 +81,7 @@ static int __init jp_mod_init(void)
 	jp_test_leak();
 
 	/* Built with JUMPING_SELFTEST=1 only; otherwise always true. */
-	if (!jp_replay_selftest())
+	if (!jp_replay_selftest() || !jp_ratelimit_selftest())
 		return -ENOTRECOVERABLE;
 
 	err = jp_crypto_init();

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Self-test of the control upcall budget, built with JUMPING_SELFTEST=1
+ * and run at module load: a failure stops the module from loading.
+ *
+ * The budget takes its clock as an argument, so the test runs it on a
+ * clock of its own, far ahead of jiffies: the real GC work, which may run
+ * meanwhile with jiffies, finds every bucket used "later" and leaves it.
+ */
+#include <linux/printk.h>
+
+#define JP_RL_TEST_START	(jiffies + 1000 * HZ)
+
+static struct sockaddr_in __init jp_rl_test_v4(u32 addr)
+{
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_addr.s_addr = cpu_to_be32(addr),
+	};
+
+	return sin;
+}
+
+static struct sockaddr_in6 __init jp_rl_test_v6(u32 w0, u32 w1, u32 w3)
+{
+	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6 };
+
+	sin6.sin6_addr.s6_addr32[0] = cpu_to_be32(w0);
+	sin6.sin6_addr.s6_addr32[1] = cpu_to_be32(w1);
+	sin6.sin6_addr.s6_addr32[3] = cpu_to_be32(w3);
+	return sin6;
+}
+
+static enum jp_rl_verdict __init jp_rl_test_one(struct jp_ratelimit *rl,
+						 const void *sa,
+						 unsigned long now)
+{
+	return jp_ratelimit_take(rl, sa, now);
+}
+
+/* Take @n from @sa at @now; how many passed. */
+static unsigned int __init jp_rl_test_take(struct jp_ratelimit *rl,
+					   const void *sa, unsigned long now,
+					   unsigned int n)
+{
+	unsigned int passed = 0;
+
+	while (n--)
+		passed += jp_rl_test_one(rl, sa, now) == JP_RL_PASS;
+	return passed;
+}
+
+#define JP_RL_CHECK(cond) do {						\
+	if (!(cond)) {							\
+		pr_err("ratelimit self-test: line %d: %s\n",		\
+		       __LINE__, #cond);				\
+		return false;						\
+	}								\
+} while (0)
+
+/* The bucket alone: a burst, then exactly its rate, never above the cap. */
+static bool __init jp_rl_test_bucket(void)
+{
+	unsigned long t = JP_RL_TEST_START, step = DIV_ROUND_UP(HZ, 32);
+	struct jp_rl_bucket b;
+	unsigned int i;
+
+	jp_rl_bucket_fill(&b, t, 32);
+	for (i = 0; i < 32; i++)
+		JP_RL_CHECK(jp_rl_bucket_take(&b, t, 32, 32));
+	JP_RL_CHECK(!jp_rl_bucket_take(&b, t, 32, 32));
+	JP_RL_CHECK(!jp_rl_bucket_full(&b, t + HZ - 1, 32, 32));
+	/* One datagram's worth of time gives back one, not two. */
+	JP_RL_CHECK(!jp_rl_bucket_take(&b, t + step - 1, 32, 32));
+	JP_RL_CHECK(jp_rl_bucket_take(&b, t + step, 32, 32));
+	JP_RL_CHECK(!jp_rl_bucket_take(&b, t + step, 32, 32));
+	/* A long idle time fills it up to the burst, no further. */
+	t += 100 * HZ;
+	JP_RL_CHECK(jp_rl_bucket_full(&b, t, 32, 32));
+	for (i = 0; i < 32; i++)
+		JP_RL_CHECK(jp_rl_bucket_take(&b, t, 32, 32));
+	JP_RL_CHECK(!jp_rl_bucket_take(&b, t, 32, 32));
+	/* A clock that went back (another CPU charged it) never refills. */
+	JP_RL_CHECK(!jp_rl_bucket_full(&b, t - 1, 32, 32));
+	return true;
+}
+
+/* One source's flood leaves the others their share and the total. */
+static bool __init jp_rl_test_sources(struct jp_ratelimit *rl)
+{
+	struct sockaddr_in a = jp_rl_test_v4(0xc0000201);
+	struct sockaddr_in b = jp_rl_test_v4(0xc0000202);
+	struct sockaddr_in6 c = jp_rl_test_v6(0xfd000001, 0, 1);
+	struct sockaddr_in6 c2 = jp_rl_test_v6(0xfd000001, 0, 2);
+	struct sockaddr_in6 d = jp_rl_test_v6(0xfd000001, 1, 1);
+	unsigned long t = JP_RL_TEST_START;
+	unsigned int i;
+
+	/* A floods: its burst passes, the rest is its own problem. */
+	JP_RL_CHECK(jp_rl_test_take(rl, &a, t, 10000) == JP_RL_SOURCE_BURST);
+	JP_RL_CHECK(jp_rl_test_one(rl, &a, t) == JP_RL_OVER_SOURCE);
+	/* B still gets its whole burst: A's refusals cost the total nothing. */
+	JP_RL_CHECK(jp_rl_test_take(rl, &b, t, JP_RL_SOURCE_BURST) ==
+		    JP_RL_SOURCE_BURST);
+	/* IPv6: one /64 is one source, another /64 another. */
+	JP_RL_CHECK(jp_rl_test_take(rl, &c, t, JP_RL_SOURCE_BURST) ==
+		    JP_RL_SOURCE_BURST);
+	JP_RL_CHECK(jp_rl_test_one(rl, &c2, t) == JP_RL_OVER_SOURCE);
+	JP_RL_CHECK(jp_rl_test_one(rl, &d, t) == JP_RL_PASS);
+	JP_RL_CHECK(rl->entries == 4);
+	/* A spent bucket is kept by the GC, a full one reclaimed. */
+	JP_RL_CHECK(jp_rl_reclaim(rl, t + 1, false) == 4);
+	JP_RL_CHECK(jp_rl_test_one(rl, &a, t + 1) == JP_RL_OVER_SOURCE);
+	t += HZ;
+	JP_RL_CHECK(jp_rl_reclaim(rl, t, false) == 0);
+
+	/* Many sources together stop at the total's burst. */
+	for (i = 0; i < JP_RL_TOTAL_BURST; i++) {
+		struct sockaddr_in s = jp_rl_test_v4(0x0a000000 + i);
+
+		JP_RL_CHECK(jp_rl_test_one(rl, &s, t) == JP_RL_PASS);
+	}
+	JP_RL_CHECK(jp_rl_test_one(rl, &a, t) == JP_RL_OVER_TOTAL);
+	/* ... and get it back at its rate. */
+	t += HZ / 2;
+	JP_RL_CHECK(jp_rl_test_take(rl, &a, t, JP_RL_SOURCE_BURST) ==
+		    JP_RL_SOURCE_BURST);
+	return true;
+}
+
+/* The table stops at its cap: known sources go on, new ones are refused. */
+static bool __init jp_rl_test_cap(struct jp_ratelimit *rl)
+{
+	struct sockaddr_in known = jp_rl_test_v4(0x0b000000);
+	struct sockaddr_in new = jp_rl_test_v4(0x0c000000);
+	unsigned long t = JP_RL_TEST_START + 10 * HZ;
+	unsigned int i;
+
+	JP_RL_CHECK(jp_rl_reclaim(rl, t, false) == 0);
+	for (i = 0; i < JP_RL_MAX_ENTRIES; i++) {
+		struct sockaddr_in s = jp_rl_test_v4(0x0b000000 + i);
+
+		JP_RL_CHECK(jp_rl_test_one(rl, &s, t) != JP_RL_TABLE_FULL);
+	}
+	JP_RL_CHECK(rl->entries == JP_RL_MAX_ENTRIES);
+	JP_RL_CHECK(jp_rl_test_one(rl, &new, t) == JP_RL_TABLE_FULL);
+	JP_RL_CHECK(rl->entries == JP_RL_MAX_ENTRIES);
+	t += HZ;
+	JP_RL_CHECK(jp_rl_test_one(rl, &known, t) == JP_RL_PASS);
+	/* Idle entries go, and make room again. */
+	t += HZ;
+	JP_RL_CHECK(jp_rl_reclaim(rl, t, false) == 0);
+	JP_RL_CHECK(jp_rl_test_one(rl, &new, t) == JP_RL_PASS);
+	return true;
+}
+
+bool __init jp_ratelimit_selftest(void)
+{
+	struct jp_ratelimit *rl;
+	bool ok;
+
+	rl = kzalloc(sizeof(*rl), GFP_KERNEL);
+	if (!rl)
+		return false;
+	jp_ratelimit_init(rl);
+	ok = jp_rl_test_bucket() && jp_rl_test_sources(rl) &&
+	     jp_rl_test_cap(rl);
+	jp_ratelimit_destroy(rl);
+	kfree(rl);
+	if (ok)
+		pr_info("ratelimit self-test: pass\n");
+	return ok;
+}
