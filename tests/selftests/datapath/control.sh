@@ -4,7 +4,8 @@
 # and jumpd: JUMPING_CMD_PACKET_SEND sends one from a namespace, the other
 # namespace's listener on the "control" group gets it whole, with the
 # binding it came from; bad requests are refused with their extack text;
-# without a listener it is dropped and counted.
+# without a listener it is dropped and counted; a flood from one source
+# does not keep another source's datagrams from the listener.
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/topo.sh"
 
@@ -142,10 +143,85 @@ no_listener() {
 	assert_eq "server drop_control" 2 "$(jq_dev "$srv" .stats.drop_control)"
 }
 
+# A flood from one source: rounds of FLOOD_ROUND one-byte control
+# datagrams, far more than the single per-device bucket of old held (a
+# burst of 250, 1000/s) for as long as they take to send, each followed at
+# once by one datagram from another source. Every datagram of the other
+# source reaches the listener: the flood spends its own share, not the
+# device's; what the flood sends past its share is counted as drop_control.
+# No timing is assumed: each round is waited for, so the receiving CPU's
+# backlog never holds more than one round.
+per_source() {
+	local outer=$1 flood ok dst flood_bind ok_bind out r sent=0 up
+
+	topo_setup "$outer" chacha20poly1305
+	if [ "$outer" = 6 ]; then
+		# Another /64: every address of one /64 is one source.
+		flood=fd00:2::8 ok=$CLI_OUT6 dst=$SRV_OUT6
+		flood_bind="[$flood]:" ok_bind="[$ok]:"
+		ip -n "$cli" addr add $flood/64 dev veth0 nodad
+	else
+		flood=192.0.2.8 ok=$CLI_OUT4 dst=$SRV_OUT4
+		flood_bind="$flood:" ok_bind="$ok:"
+		ip -n "$cli" addr add $flood/24 dev veth0
+	fi
+	out=$topo_tmp/rx
+	listen "$srv" control 1000000 "$out"
+	for r in $(seq 1 $FLOOD_ROUNDS); do
+		in_cli "$PY" "$TOPO_DIR/udpgram.py" flood $flood $dst $JP_PORT \
+			$FLOOD_ROUND $ok 04c0de0$r
+		sent=$((sent + FLOOD_ROUND + 1))
+		wait_until 60 upcalls_are "$srv" $sent ||
+			fail "round $r: $(jq_dev "$srv" .stats.control_rx) passed up and $(jq_dev "$srv" .stats.drop_control) dropped of $sent"
+	done
+	wait_until 20 got_from "$ok_bind" "$out" $FLOOD_ROUNDS ||
+		fail "from $ok, the listener got $(packets_from "$ok_bind" "$out" | wc -l) of $FLOOD_ROUNDS (drop_control $(jq_dev "$srv" .stats.drop_control))"
+	assert_eq "datagrams from $ok" \
+		"$(for r in $(seq 1 $FLOOD_ROUNDS); do echo 04c0de0$r; done)" \
+		"$(packets_from "$ok_bind" "$out")"
+	# All but the flood's share of it was dropped and counted.
+	up=$(($(jq_dev "$srv" .stats.control_rx) - FLOOD_ROUNDS))
+	assert_eq "flood: passed up and dropped" $((FLOOD_ROUNDS * FLOOD_ROUND)) \
+		$((up + $(jq_dev "$srv" .stats.drop_control)))
+	[ "$up" -lt $((FLOOD_ROUNDS * FLOOD_ROUND)) ] ||
+		fail "none of the flood was dropped"
+	echo "# IPv$outer: $up of the flood's $((FLOOD_ROUNDS * FLOOD_ROUND)) passed up"
+}
+
+# packets_from REMOTE OUT: the datagrams in OUT whose binding starts with
+# REMOTE, in order.
+packets_from() {
+	awk -v from="binding=$1" 'BEGIN { RS = ""; FS = "\n" }
+	{
+		packet = ""; match_from = 0
+		for (i = 1; i <= NF; i++) {
+			if ($i ~ /^packet=/)
+				packet = substr($i, 8)
+			if (index($i, from) == 1)
+				match_from = 1
+		}
+		if (match_from)
+			print packet
+	}' "$2"
+}
+
+# got_from REMOTE OUT N: OUT holds N datagrams from REMOTE.
+got_from() {
+	[ "$(packets_from "$1" "$2" | wc -l)" -ge "$3" ]
+}
+
+# upcalls_are NS N: N control datagrams were passed up or dropped in NS.
+upcalls_are() {
+	[ "$(jq_dev "$1" '.stats.control_rx + .stats.drop_control')" = "$2" ]
+}
+
 JUMPING_PACKET_MAX_LEN=$(sed -n 's/^#define JUMPING_PACKET_MAX_LEN[[:space:]]*//p' \
 	"$JP_REPO/include/uapi/linux/jumping.h")
 
-ktap_begin 5
+FLOOD_ROUNDS=5
+FLOOD_ROUND=900
+
+ktap_begin 7
 run_case "over IPv4: PACKET_SEND arrives as PACKET_RX_NTF with its source binding" \
 	send_receive 4
 run_case "over IPv6: PACKET_SEND arrives as PACKET_RX_NTF with its source binding" \
@@ -156,4 +232,8 @@ run_case "PACKET_SEND refuses data and unknown types, bad bindings, no route, no
 	refused
 run_case "no listener: dropped as DROP_CONTROL; type 5 dropped as malformed" \
 	no_listener
+run_case "over IPv4: a flood from one source leaves another source its datagrams" \
+	per_source 4
+run_case "over IPv6: a flood from one /64 leaves another /64 its datagrams" \
+	per_source 6
 ktap_end

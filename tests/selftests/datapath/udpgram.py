@@ -8,6 +8,10 @@
   udpgram.py send ADDR PORT FILE LINE [flip BYTE] [session-id ID]
       send datagram number LINE (from 1) of FILE to ADDR:PORT, with one
       bit of byte BYTE flipped and/or the session id field replaced.
+  udpgram.py flood FROM ADDR PORT COUNT [THEN PAYLOAD]
+      send COUNT one-byte control datagrams (type 3) from address FROM to
+      ADDR:PORT as fast as it can; then one datagram of PAYLOAD (hex)
+      from address THEN.
 """
 import socket
 import struct
@@ -43,9 +47,25 @@ def send(addr, port, path, line, edits):
     sock.sendto(bytes(data), (addr, port))
 
 
+def flood(src, addr, port, count, then, payload):
+    family = socket.AF_INET6 if ":" in addr else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_DGRAM)
+    sock.bind((src, 0))
+    dest = (addr, port)
+    for _ in range(count):
+        sock.sendto(b"\x03", dest)
+    if then:
+        other = socket.socket(family, socket.SOCK_DGRAM)
+        other.bind((then, 0))
+        other.sendto(bytes.fromhex(payload), dest)
+
+
 def main(argv):
     if len(argv) == 5 and argv[1] == "capture":
         capture(int(argv[2]), int(argv[3]), argv[4])
+    elif len(argv) in (6, 8) and argv[1] == "flood":
+        flood(argv[2], argv[3], int(argv[4]), int(argv[5]),
+              *(argv[6:8] if len(argv) == 8 else (None, None)))
     elif len(argv) >= 6 and argv[1] == "send" and len(argv) % 2 == 0:
         send(argv[2], int(argv[3]), argv[4], int(argv[5]), argv[6:])
     else:

@@ -574,6 +574,11 @@ static int listen_group(const char *group, int count)
 	nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, on_event, &left);
 	while (left > 0) {
 		ret = nl_recvmsgs_default(sk);
+		/* ENOBUFS: the socket overran; say so and read on. */
+		if (ret == -NLE_NOMEM) {
+			fprintf(stderr, "nlraw: overrun, messages lost\n");
+			continue;
+		}
 		if (ret < 0) {
 			ret = fail_nl("receive", ret);
 			goto out;
