@@ -31,9 +31,8 @@ static struct sockaddr_in6 __init jp_rl_test_v6(u32 w0, u32 w1, u32 w3)
 	return sin6;
 }
 
-static enum jp_rl_verdict __init jp_rl_test_one(struct jp_ratelimit *rl,
-						 const void *sa,
-						 unsigned long now)
+static enum jp_rl_verdict __init
+jp_rl_test_one(struct jp_ratelimit *rl, const void *sa, unsigned long now)
 {
 	return jp_ratelimit_take(rl, sa, now);
 }
@@ -50,13 +49,15 @@ static unsigned int __init jp_rl_test_take(struct jp_ratelimit *rl,
 	return passed;
 }
 
-#define JP_RL_CHECK(cond) do {						\
-	if (!(cond)) {							\
-		pr_err("ratelimit self-test: line %d: %s\n",		\
-		       __LINE__, #cond);				\
-		return false;						\
-	}								\
-} while (0)
+/* @cond, saying which check failed if it did not hold. */
+static bool __init jp_rl_expect(bool cond, int line, const char *what)
+{
+	if (!cond)
+		pr_err("ratelimit self-test: line %d: %s\n", line, what);
+	return cond;
+}
+
+#define JP_RL_EXPECT(cond) jp_rl_expect(cond, __LINE__, #cond)
 
 /* The bucket alone: a burst, then exactly its rate, never above the cap. */
 static bool __init jp_rl_test_bucket(void)
@@ -64,25 +65,26 @@ static bool __init jp_rl_test_bucket(void)
 	unsigned long t = JP_RL_TEST_START, step = DIV_ROUND_UP(HZ, 32);
 	struct jp_rl_bucket b;
 	unsigned int i;
+	bool ok = true;
 
 	jp_rl_bucket_fill(&b, t, 32);
 	for (i = 0; i < 32; i++)
-		JP_RL_CHECK(jp_rl_bucket_take(&b, t, 32, 32));
-	JP_RL_CHECK(!jp_rl_bucket_take(&b, t, 32, 32));
-	JP_RL_CHECK(!jp_rl_bucket_full(&b, t + HZ - 1, 32, 32));
+		ok &= JP_RL_EXPECT(jp_rl_bucket_take(&b, t, 32, 32));
+	ok &= JP_RL_EXPECT(!jp_rl_bucket_take(&b, t, 32, 32));
+	ok &= JP_RL_EXPECT(!jp_rl_bucket_full(&b, t + HZ - 1, 32, 32));
 	/* One datagram's worth of time gives back one, not two. */
-	JP_RL_CHECK(!jp_rl_bucket_take(&b, t + step - 1, 32, 32));
-	JP_RL_CHECK(jp_rl_bucket_take(&b, t + step, 32, 32));
-	JP_RL_CHECK(!jp_rl_bucket_take(&b, t + step, 32, 32));
+	ok &= JP_RL_EXPECT(!jp_rl_bucket_take(&b, t + step - 1, 32, 32));
+	ok &= JP_RL_EXPECT(jp_rl_bucket_take(&b, t + step, 32, 32));
+	ok &= JP_RL_EXPECT(!jp_rl_bucket_take(&b, t + step, 32, 32));
 	/* A long idle time fills it up to the burst, no further. */
 	t += 100 * HZ;
-	JP_RL_CHECK(jp_rl_bucket_full(&b, t, 32, 32));
+	ok &= JP_RL_EXPECT(jp_rl_bucket_full(&b, t, 32, 32));
 	for (i = 0; i < 32; i++)
-		JP_RL_CHECK(jp_rl_bucket_take(&b, t, 32, 32));
-	JP_RL_CHECK(!jp_rl_bucket_take(&b, t, 32, 32));
+		ok &= JP_RL_EXPECT(jp_rl_bucket_take(&b, t, 32, 32));
+	ok &= JP_RL_EXPECT(!jp_rl_bucket_take(&b, t, 32, 32));
 	/* A clock that went back (another CPU charged it) never refills. */
-	JP_RL_CHECK(!jp_rl_bucket_full(&b, t - 1, 32, 32));
-	return true;
+	ok &= JP_RL_EXPECT(!jp_rl_bucket_full(&b, t - 1, 32, 32));
+	return ok;
 }
 
 /* One source's flood leaves the others their share and the total. */
@@ -95,37 +97,39 @@ static bool __init jp_rl_test_sources(struct jp_ratelimit *rl)
 	struct sockaddr_in6 d = jp_rl_test_v6(0xfd000001, 1, 1);
 	unsigned long t = JP_RL_TEST_START;
 	unsigned int i;
+	bool ok = true;
 
 	/* A floods: its burst passes, the rest is its own problem. */
-	JP_RL_CHECK(jp_rl_test_take(rl, &a, t, 10000) == JP_RL_SOURCE_BURST);
-	JP_RL_CHECK(jp_rl_test_one(rl, &a, t) == JP_RL_OVER_SOURCE);
+	ok &= JP_RL_EXPECT(jp_rl_test_take(rl, &a, t, 10000) ==
+			   JP_RL_SOURCE_BURST);
+	ok &= JP_RL_EXPECT(jp_rl_test_one(rl, &a, t) == JP_RL_OVER_SOURCE);
 	/* B still gets its whole burst: A's refusals cost the total nothing. */
-	JP_RL_CHECK(jp_rl_test_take(rl, &b, t, JP_RL_SOURCE_BURST) ==
-		    JP_RL_SOURCE_BURST);
+	ok &= JP_RL_EXPECT(jp_rl_test_take(rl, &b, t, JP_RL_SOURCE_BURST) ==
+			   JP_RL_SOURCE_BURST);
 	/* IPv6: one /64 is one source, another /64 another. */
-	JP_RL_CHECK(jp_rl_test_take(rl, &c, t, JP_RL_SOURCE_BURST) ==
-		    JP_RL_SOURCE_BURST);
-	JP_RL_CHECK(jp_rl_test_one(rl, &c2, t) == JP_RL_OVER_SOURCE);
-	JP_RL_CHECK(jp_rl_test_one(rl, &d, t) == JP_RL_PASS);
-	JP_RL_CHECK(rl->entries == 4);
+	ok &= JP_RL_EXPECT(jp_rl_test_take(rl, &c, t, JP_RL_SOURCE_BURST) ==
+			   JP_RL_SOURCE_BURST);
+	ok &= JP_RL_EXPECT(jp_rl_test_one(rl, &c2, t) == JP_RL_OVER_SOURCE);
+	ok &= JP_RL_EXPECT(jp_rl_test_one(rl, &d, t) == JP_RL_PASS);
+	ok &= JP_RL_EXPECT(rl->entries == 4);
 	/* A spent bucket is kept by the GC, a full one reclaimed. */
-	JP_RL_CHECK(jp_rl_reclaim(rl, t + 1, false) == 4);
-	JP_RL_CHECK(jp_rl_test_one(rl, &a, t + 1) == JP_RL_OVER_SOURCE);
+	ok &= JP_RL_EXPECT(jp_rl_reclaim(rl, t + 1, false) == 4);
+	ok &= JP_RL_EXPECT(jp_rl_test_one(rl, &a, t + 1) == JP_RL_OVER_SOURCE);
 	t += HZ;
-	JP_RL_CHECK(jp_rl_reclaim(rl, t, false) == 0);
+	ok &= JP_RL_EXPECT(jp_rl_reclaim(rl, t, false) == 0);
 
 	/* Many sources together stop at the total's burst. */
 	for (i = 0; i < JP_RL_TOTAL_BURST; i++) {
 		struct sockaddr_in s = jp_rl_test_v4(0x0a000000 + i);
 
-		JP_RL_CHECK(jp_rl_test_one(rl, &s, t) == JP_RL_PASS);
+		ok &= JP_RL_EXPECT(jp_rl_test_one(rl, &s, t) == JP_RL_PASS);
 	}
-	JP_RL_CHECK(jp_rl_test_one(rl, &a, t) == JP_RL_OVER_TOTAL);
+	ok &= JP_RL_EXPECT(jp_rl_test_one(rl, &a, t) == JP_RL_OVER_TOTAL);
 	/* ... and get it back at its rate. */
 	t += HZ / 2;
-	JP_RL_CHECK(jp_rl_test_take(rl, &a, t, JP_RL_SOURCE_BURST) ==
-		    JP_RL_SOURCE_BURST);
-	return true;
+	ok &= JP_RL_EXPECT(jp_rl_test_take(rl, &a, t, JP_RL_SOURCE_BURST) ==
+			   JP_RL_SOURCE_BURST);
+	return ok;
 }
 
 /* The table stops at its cap: known sources go on, new ones are refused. */
@@ -135,23 +139,25 @@ static bool __init jp_rl_test_cap(struct jp_ratelimit *rl)
 	struct sockaddr_in new = jp_rl_test_v4(0x0c000000);
 	unsigned long t = JP_RL_TEST_START + 10 * HZ;
 	unsigned int i;
+	bool ok = true;
 
-	JP_RL_CHECK(jp_rl_reclaim(rl, t, false) == 0);
+	ok &= JP_RL_EXPECT(jp_rl_reclaim(rl, t, false) == 0);
 	for (i = 0; i < JP_RL_MAX_ENTRIES; i++) {
 		struct sockaddr_in s = jp_rl_test_v4(0x0b000000 + i);
 
-		JP_RL_CHECK(jp_rl_test_one(rl, &s, t) != JP_RL_TABLE_FULL);
+		ok &= JP_RL_EXPECT(jp_rl_test_one(rl, &s, t) !=
+				   JP_RL_TABLE_FULL);
 	}
-	JP_RL_CHECK(rl->entries == JP_RL_MAX_ENTRIES);
-	JP_RL_CHECK(jp_rl_test_one(rl, &new, t) == JP_RL_TABLE_FULL);
-	JP_RL_CHECK(rl->entries == JP_RL_MAX_ENTRIES);
+	ok &= JP_RL_EXPECT(rl->entries == JP_RL_MAX_ENTRIES);
+	ok &= JP_RL_EXPECT(jp_rl_test_one(rl, &new, t) == JP_RL_TABLE_FULL);
+	ok &= JP_RL_EXPECT(rl->entries == JP_RL_MAX_ENTRIES);
 	t += HZ;
-	JP_RL_CHECK(jp_rl_test_one(rl, &known, t) == JP_RL_PASS);
+	ok &= JP_RL_EXPECT(jp_rl_test_one(rl, &known, t) == JP_RL_PASS);
 	/* Idle entries go, and make room again. */
 	t += HZ;
-	JP_RL_CHECK(jp_rl_reclaim(rl, t, false) == 0);
-	JP_RL_CHECK(jp_rl_test_one(rl, &new, t) == JP_RL_PASS);
-	return true;
+	ok &= JP_RL_EXPECT(jp_rl_reclaim(rl, t, false) == 0);
+	ok &= JP_RL_EXPECT(jp_rl_test_one(rl, &new, t) == JP_RL_PASS);
+	return ok;
 }
 
 bool __init jp_ratelimit_selftest(void)

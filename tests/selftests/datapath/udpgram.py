@@ -10,12 +10,16 @@
       bit of byte BYTE flipped and/or the session id field replaced.
   udpgram.py flood FROM ADDR PORT COUNT [THEN PAYLOAD]
       send COUNT one-byte control datagrams (type 3) from address FROM to
-      ADDR:PORT as fast as it can; then one datagram of PAYLOAD (hex)
-      from address THEN.
+      ADDR:PORT, 64 per send (UDP GSO: the receiver splits them again, so
+      each send arrives as 64 datagrams at once, however slow the sender);
+      then one datagram of PAYLOAD (hex) from address THEN.
 """
 import socket
 import struct
 import sys
+
+UDP_SEGMENT = 103       # <linux/udp.h>: GSO segment size, for flood
+UDP_MAX_SEGMENTS = 64
 
 
 def capture(port, count, path):
@@ -51,9 +55,12 @@ def flood(src, addr, port, count, then, payload):
     family = socket.AF_INET6 if ":" in addr else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_DGRAM)
     sock.bind((src, 0))
+    sock.setsockopt(socket.SOL_UDP, UDP_SEGMENT, 1)
     dest = (addr, port)
-    for _ in range(count):
-        sock.sendto(b"\x03", dest)
+    while count:
+        n = min(count, UDP_MAX_SEGMENTS)
+        sock.sendto(b"\x03" * n, dest)
+        count -= n
     if then:
         other = socket.socket(family, socket.SOCK_DGRAM)
         other.bind((then, 0))
