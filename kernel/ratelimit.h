@@ -6,6 +6,7 @@
 #ifndef _JP_RATELIMIT_H
 #define _JP_RATELIMIT_H
 
+#include <linux/bits.h>
 #include <linux/siphash.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -14,7 +15,7 @@
 struct sockaddr;
 
 #define JP_RL_HASH_BITS		9
-#define JP_RL_HASH_SIZE		(1U << JP_RL_HASH_BITS)
+#define JP_RL_HASH_SIZE		BIT(JP_RL_HASH_BITS)
 
 /**
  * struct jp_rl_bucket - a token bucket
@@ -52,7 +53,7 @@ enum jp_rl_verdict {
 	JP_RL_PASS,
 	JP_RL_OVER_SOURCE,	/* its source's share is spent */
 	JP_RL_OVER_TOTAL,	/* the device's budget is spent */
-	JP_RL_TABLE_FULL,	/* a new source, and no room to track it */
+	JP_RL_TABLE_FULL,	/* a new source, and no room (or memory) for it */
 };
 
 void jp_ratelimit_init(struct jp_ratelimit *rl);
