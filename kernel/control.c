@@ -12,7 +12,8 @@
  * Anybody can send a datagram to the port, so the upcall is limited per
  * source address and in total per device (ratelimit.c); a datagram nobody
  * listens for, over the limit, or that netlink could not deliver is
- * dropped and counted as DROP_CONTROL.
+ * dropped and counted as DROP_CONTROL; one from a new source while the
+ * table of sources is full as DROP_CONTROL_SOURCES.
  */
 #include <linux/jiffies.h>
 #include <linux/jumping.h>
@@ -54,10 +55,19 @@ void jp_control_rx(struct jp_device *jp, struct sk_buff *skb)
 	if (!jp_genl_has_listeners(jp, JP_MCGRP_CONTROL))
 		goto drop;
 	jp_bind_from_skb(&from, skb);
-	if (jp_ratelimit_take(&jp->control_limit,
-			      (const struct sockaddr *)&from.remote,
-			      jiffies) != JP_RL_PASS)
+	switch (jp_ratelimit_take(&jp->control_limit,
+				  (const struct sockaddr *)&from.remote,
+				  jiffies)) {
+	case JP_RL_PASS:
+		break;
+	case JP_RL_TABLE_FULL:
+		/* Apart: it means a flood from many sources. */
+		jp_device_count_drop(jp, JP_DROP_CONTROL_SOURCES, true);
+		kfree_skb(skb);
+		return;
+	default:
 		goto drop;
+	}
 
 	msg = jp_genl_event_new(jp, JUMPING_CMD_PACKET_RX_NTF,
 				nla_total_size(skb->len) + jp_nl_binding_size(),

@@ -115,6 +115,7 @@ static const u16 jp_drop_attrs[JP_DROP_NR] = {
 	[JP_DROP_NO_KEY]		= JUMPING_A_STATS_DROP_NO_KEY,
 	[JP_DROP_NO_ROUTE]		= JUMPING_A_STATS_DROP_NO_ROUTE,
 	[JP_DROP_CONTROL]		= JUMPING_A_STATS_DROP_CONTROL,
+	[JP_DROP_CONTROL_SOURCES]	= JUMPING_A_STATS_DROP_CONTROL_SOURCES,
 };
 
 /* Room jp_nl_put_stats() needs: bytes, packets, events and drops. */
@@ -129,7 +130,8 @@ static bool jp_nl_stat_is_device_only(int attr)
 {
 	return attr == JUMPING_A_STATS_CONTROL_RX ||
 	       attr == JUMPING_A_STATS_CONTROL_TX ||
-	       attr == JUMPING_A_STATS_DROP_CONTROL;
+	       attr == JUMPING_A_STATS_DROP_CONTROL ||
+	       attr == JUMPING_A_STATS_DROP_CONTROL_SOURCES;
 }
 
 /**

@@ -23,6 +23,8 @@ enum jp_drop_reason {
 	JP_DROP_NO_ROUTE,
 	/* a control datagram nobody listened for, or over the upcall limit */
 	JP_DROP_CONTROL,
+	/* a control datagram from a new source, the table of sources full */
+	JP_DROP_CONTROL_SOURCES,
 
 	JP_DROP_NR
 };

@@ -31,6 +31,8 @@ static const struct {
 	{ JUMPING_A_STATS_CONTROL_RX, "control_rx", "control rx" },
 	{ JUMPING_A_STATS_CONTROL_TX, "control_tx", "control tx" },
 	{ JUMPING_A_STATS_DROP_CONTROL, "drop_control", "dropped control" },
+	{ JUMPING_A_STATS_DROP_CONTROL_SOURCES, "drop_control_sources",
+	  "dropped control, new source, table full" },
 };
 
 int out_stats(struct out *o, struct nlattr *nest)

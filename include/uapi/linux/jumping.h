@@ -199,6 +199,11 @@ enum jumping_stats_attr {
 	JUMPING_A_STATS_CONTROL_TX,		/* u64, sent for jumpd */
 	/* no listener on the control group, or over the upcall rate limit */
 	JUMPING_A_STATS_DROP_CONTROL,		/* u64 */
+	/*
+	 * a control datagram from a source the kernel's table of sources had
+	 * no room for (a flood from many spoofed sources fills it)
+	 */
+	JUMPING_A_STATS_DROP_CONTROL_SOURCES,	/* u64 */
 
 	__JUMPING_A_STATS_MAX,
 	JUMPING_A_STATS_MAX = __JUMPING_A_STATS_MAX - 1

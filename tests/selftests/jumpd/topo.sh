@@ -417,7 +417,7 @@ transitions() {
 # counters but control datagrams, which jumpd's absence may drop).
 data_drops() {
 	show "$1" '.stats | [to_entries[] | select(.key | startswith("drop_"))
-		| select(.key != "drop_control") | .value] | add // 0'
+		| select(.key | startswith("drop_control") | not) | .value] | add // 0'
 }
 
 # one_binding: pings cross the tunnel, and none of their packets reached
