@@ -12,7 +12,7 @@
       send COUNT one-byte control datagrams (type 3) from address FROM to
       ADDR:PORT, 64 per send (UDP GSO: the receiver splits them again, so
       each send arrives as 64 datagrams at once, however slow the sender);
-      then one datagram of PAYLOAD (hex) from address THEN.
+      halfway, one datagram of PAYLOAD (hex) from address THEN.
 """
 import socket
 import struct
@@ -56,15 +56,20 @@ def flood(src, addr, port, count, then, payload):
     sock = socket.socket(family, socket.SOCK_DGRAM)
     sock.bind((src, 0))
     sock.setsockopt(socket.SOL_UDP, UDP_SEGMENT, 1)
-    dest = (addr, port)
-    while count:
-        n = min(count, UDP_MAX_SEGMENTS)
-        sock.sendto(b"\x03" * n, dest)
-        count -= n
     if then:
         other = socket.socket(family, socket.SOCK_DGRAM)
         other.bind((then, 0))
-        other.sendto(bytes.fromhex(payload), dest)
+    dest = (addr, port)
+    sent = 0
+    while sent < count:
+        n = min(count - sent, UDP_MAX_SEGMENTS)
+        sock.sendto(b"\x03" * n, dest)
+        sent += n
+        # In the thick of it: one send after the first half, with the
+        # socket ready, so that no clock tick falls in between.
+        if then and sent >= count // 2:
+            other.sendto(bytes.fromhex(payload), dest)
+            then = None
 
 
 def main(argv):
