@@ -41,10 +41,12 @@
  * Per source, 32/s, bursts of 32: above what jumpd itself accepts from one
  * address (10 handshake initiations and 10 REATTACH requests a second by
  * default, plus the answers to its challenges and cookies), so the kernel
- * never refuses what jumpd would have taken, and a few hosts behind one
- * NAT still pass. One source gets at most 1/31 of the total rate and
- * 1/7 of its burst: however fast it sends, the rest stays for the others.
- * Burst equal to rate makes an entry full again after one idle second.
+ * does not refuse what jumpd would have taken from one host. Hosts behind
+ * one NAT share an address, so they share its share, as they share jumpd's
+ * per-source limits; a few still pass at once. One source gets at most
+ * 1/31 of the total rate and 1/7 of its burst: however fast it sends, the
+ * rest stays for the others. Burst equal to rate makes an entry full again
+ * after one idle second.
  *
  * Entries, at most 4096 per device: a source's entry is reclaimed within
  * about two seconds of its last datagram (one to fill up, one GC period),
