@@ -70,12 +70,13 @@ static void jp_key_free(struct jp_key *key)
  * @enc_key: key for packets we send
  * @dec_key: key for packets the peer sends
  * @key_len: JUMPING_KEY_LEN
+ * @reject_after_ms: age at which the key expires, from now; 0: no age limit
  *
  * Process context. Return: the key holding one reference, or ERR_PTR.
  */
 struct jp_key *jp_key_new(u8 key_id, enum jumping_cipher cipher,
 			  const u8 *enc_key, const u8 *dec_key,
-			  unsigned int key_len)
+			  unsigned int key_len, u32 reject_after_ms)
 {
 	const char *alg = jp_cipher_alg(cipher);
 	struct jp_key *key;
@@ -93,6 +94,9 @@ struct jp_key *jp_key_new(u8 key_id, enum jumping_cipher cipher,
 	atomic64_set(&key->tx_counter, 0);
 	key->tx_soft_limit = JP_KEY_TX_SOFT_LIMIT;
 	key->tx_hard_limit = JP_KEY_TX_HARD_LIMIT;
+	key->reject_after_ns = reject_after_ms ?
+		ktime_get_coarse_boottime_ns() +
+		(u64)reject_after_ms * NSEC_PER_MSEC : U64_MAX;
 	jp_replay_init(&key->rx_replay);
 	memcpy(key->material[0], enc_key, key_len);
 	memcpy(key->material[1], dec_key, key_len);

@@ -13,6 +13,7 @@
 #include <linux/rcupdate.h>
 #include <linux/skbuff.h>
 #include <linux/spinlock.h>
+#include <linux/timekeeping.h>
 #include <linux/workqueue.h>
 #include <linux/jumping.h>
 
@@ -49,6 +50,8 @@ struct crypto_aead;
  * @tx_counter: next counter to send; only ever incremented
  * @tx_soft_limit: counter at which the exhausted event is raised (once)
  * @tx_hard_limit: first counter never sent nor accepted
+ * @reject_after_ns: CLOCK_BOOTTIME (coarse) at which the key stops
+ *                   encrypting and decrypting; U64_MAX: never
  * @rx_replay: counters of the peer's packets under this key
  * @material: the encrypt key, then the decrypt key: kept only so that the
  *            slots can refuse the same material twice (a fresh counter or
@@ -65,6 +68,7 @@ struct jp_key {
 	atomic64_t tx_counter;
 	u64 tx_soft_limit;
 	u64 tx_hard_limit;
+	u64 reject_after_ns;
 	struct jp_replay rx_replay;
 	u8 material[2][JUMPING_KEY_LEN];
 };
@@ -89,7 +93,7 @@ struct jp_key_slots {
 
 struct jp_key *jp_key_new(u8 key_id, enum jumping_cipher cipher,
 			  const u8 *enc_key, const u8 *dec_key,
-			  unsigned int key_len);
+			  unsigned int key_len, u32 reject_after_ms);
 void jp_key_put(struct jp_key *key);
 
 void jp_key_slots_init(struct jp_key_slots *ks);
@@ -102,6 +106,20 @@ struct jp_key *jp_key_slots_primary_get(struct jp_key_slots *ks);
 struct jp_key *jp_key_slots_find_get(struct jp_key_slots *ks, u8 key_id);
 
 int jp_key_next_counter(struct jp_key *key, u64 *counter);
+
+/*
+ * Past its age: neither send nor accept under it. The age counts time in
+ * suspend (CLOCK_BOOTTIME): a laptop that slept through the deadline must
+ * not use the key when it wakes, before jumpd has had a chance to rekey.
+ * The coarse clock reads the last tick's time, no clocksource access: a
+ * tick's precision is plenty for an age in seconds, and the cost per
+ * packet stays one load and one comparison.
+ */
+static inline bool jp_key_expired(const struct jp_key *key)
+{
+	return unlikely(ktime_get_coarse_boottime_ns() >=
+			key->reject_after_ns);
+}
 
 /* True for the one packet whose counter crosses the soft limit. */
 static inline bool jp_key_soft_limit_hit(const struct jp_key *key,

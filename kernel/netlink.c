@@ -116,6 +116,7 @@ static const u16 jp_drop_attrs[JP_DROP_NR] = {
 	[JP_DROP_NO_ROUTE]		= JUMPING_A_STATS_DROP_NO_ROUTE,
 	[JP_DROP_CONTROL]		= JUMPING_A_STATS_DROP_CONTROL,
 	[JP_DROP_CONTROL_SOURCES]	= JUMPING_A_STATS_DROP_CONTROL_SOURCES,
+	[JP_DROP_KEY_EXPIRED]		= JUMPING_A_STATS_DROP_KEY_EXPIRED,
 };
 
 /* Room jp_nl_put_stats() needs: bytes, packets, events and drops. */

@@ -32,6 +32,12 @@ jp_keyconf_new_policy[JUMPING_A_KEYCONF_MAX + 1] = {
 				 JUMPING_CIPHER_AES256GCM),
 	[JUMPING_A_KEYCONF_ENCRYPT_KEY] = NLA_POLICY_EXACT_LEN(JUMPING_KEY_LEN),
 	[JUMPING_A_KEYCONF_DECRYPT_KEY] = NLA_POLICY_EXACT_LEN(JUMPING_KEY_LEN),
+	/*
+	 * Below a second, a key would expire before a rekey's round trip
+	 * could replace it: that is a configuration error, not a policy.
+	 */
+	[JUMPING_A_KEYCONF_REJECT_AFTER_MS] =
+		NLA_POLICY_MIN(NLA_U32, JUMPING_KEY_REJECT_AFTER_MIN_MS),
 };
 
 /* KEY_DEL names a slot and nothing else. */
@@ -109,6 +115,7 @@ int jp_nl_key_new_doit(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *tb[JUMPING_A_KEYCONF_MAX + 1];
 	struct netlink_ext_ack *extack = info->extack;
 	struct jp_session *s = jp_nl_session(info);
+	u32 reject_after_ms = 0;
 	struct jp_key *key;
 	int err;
 
@@ -129,12 +136,17 @@ int jp_nl_key_new_doit(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 
+	/* Absent: no age limit (keys set by hand have no rekeyer). */
+	if (tb[JUMPING_A_KEYCONF_REJECT_AFTER_MS])
+		reject_after_ms =
+			nla_get_u32(tb[JUMPING_A_KEYCONF_REJECT_AFTER_MS]);
+
 	/* conf_lock is a mutex: allocating the transforms may sleep. */
 	key = jp_key_new(nla_get_u8(tb[JUMPING_A_KEYCONF_KEY_ID]),
 			 nla_get_u8(tb[JUMPING_A_KEYCONF_CIPHER]),
 			 nla_data(tb[JUMPING_A_KEYCONF_ENCRYPT_KEY]),
 			 nla_data(tb[JUMPING_A_KEYCONF_DECRYPT_KEY]),
-			 JUMPING_KEY_LEN);
+			 JUMPING_KEY_LEN, reject_after_ms);
 	if (IS_ERR(key)) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[JUMPING_A_KEYCONF_CIPHER],
 				    "could not set up the cipher with these keys");

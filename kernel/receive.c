@@ -148,6 +148,11 @@ static void jp_rx_data(struct jp_device *jp, struct sk_buff *skb)
 		jp_rx_drop(jp, s, skb, JP_DROP_NO_KEY);
 		return;
 	}
+	/* Before any crypto: an expired key costs a receiver nothing. */
+	if (jp_key_expired(key)) {
+		reason = JP_DROP_KEY_EXPIRED;
+		goto drop_key;
+	}
 	counter = be64_to_cpu(hdr->counter);
 	if (!jp_replay_check(&key->rx_replay, counter)) {
 		reason = JP_DROP_REPLAY;

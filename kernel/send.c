@@ -56,6 +56,11 @@ static void jp_tx_one(struct jp_device *jp, struct jp_session *s,
 	enum jp_drop_reason reason;
 	u64 counter;
 
+	if (jp_key_expired(key)) {
+		/* Too old: jumpd should have replaced it by now. */
+		reason = JP_DROP_KEY_EXPIRED;
+		goto drop;
+	}
 	if (jp_key_next_counter(key, &counter)) {
 		/* Exhausted: nothing more goes out under this key. */
 		reason = JP_DROP_NO_KEY;

@@ -25,6 +25,8 @@ enum jp_drop_reason {
 	JP_DROP_CONTROL,
 	/* a control datagram from a new source, the table of sources full */
 	JP_DROP_CONTROL_SOURCES,
+	/* under a key older than its reject-after age */
+	JP_DROP_KEY_EXPIRED,
 
 	JP_DROP_NR
 };

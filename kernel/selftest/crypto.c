@@ -130,7 +130,7 @@ static bool __init jp_st_cipher(enum jumping_cipher cipher, const u8 *want)
 	for (i = 0; i < sizeof(k); i++)
 		k[i] = i;
 	/* The same key both ways: what we send we can receive. */
-	key = jp_key_new(JP_ST_KEY_ID, cipher, k, k, sizeof(k));
+	key = jp_key_new(JP_ST_KEY_ID, cipher, k, k, sizeof(k), 0);
 	if (IS_ERR(key)) {
 		pr_err("crypto self-test: cipher %d: no key: %ld\n", cipher,
 		       PTR_ERR(key));
@@ -170,7 +170,40 @@ static struct jp_key * __init jp_st_key(u8 id, enum jumping_cipher cipher,
 
 	memset(e, enc, sizeof(e));
 	memset(d, dec, sizeof(d));
-	return jp_key_new(id, cipher, e, d, sizeof(e));
+	return jp_key_new(id, cipher, e, d, sizeof(e), 0);
+}
+
+/*
+ * The hard age: no limit without one; with one, fresh keys are good and
+ * a key whose deadline passed is expired (the deadline moved back rather
+ * than waiting a second).
+ */
+static bool __init jp_st_age(void)
+{
+	u8 e[JUMPING_KEY_LEN], d[JUMPING_KEY_LEN];
+	struct jp_key *none, *aged;
+	bool ok;
+
+	memset(e, 0x31, sizeof(e));
+	memset(d, 0x32, sizeof(d));
+	none = jp_key_new(1, JUMPING_CIPHER_CHACHA20POLY1305, e, d, sizeof(e),
+			  0);
+	aged = jp_key_new(2, JUMPING_CIPHER_CHACHA20POLY1305, e, d, sizeof(e),
+			  JUMPING_KEY_REJECT_AFTER_MIN_MS);
+	if (IS_ERR(none) || IS_ERR(aged)) {
+		jp_key_put(IS_ERR(none) ? NULL : none);
+		jp_key_put(IS_ERR(aged) ? NULL : aged);
+		return false;
+	}
+	ok = none->reject_after_ns == U64_MAX && !jp_key_expired(none) &&
+	     !jp_key_expired(aged);
+	aged->reject_after_ns = ktime_get_coarse_boottime_ns();
+	ok &= jp_key_expired(aged);
+	if (!ok)
+		pr_err("crypto self-test: key age wrong\n");
+	jp_key_put(none);
+	jp_key_put(aged);
+	return ok;
 }
 
 /*
@@ -347,6 +380,7 @@ bool __init jp_crypto_selftest(void)
 	ok &= jp_st_cipher(JUMPING_CIPHER_AES256GCM, jp_st_gcm);
 	ok &= jp_st_slots();
 	ok &= jp_st_swap_race();
+	ok &= jp_st_age();
 	if (ok)
 		pr_info("crypto self-test: pass\n");
 	return ok;

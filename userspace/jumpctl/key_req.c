@@ -81,6 +81,12 @@ int parse_key_args(struct args *a, struct key_args *k)
 				return usage_error("cipher '%s' is not chacha20poly1305 or aes256gcm",
 						   v);
 			k->has_cipher = true;
+		} else if (!strcmp(kw, "reject-after")) {
+			if (parse_u32(v, &k->reject_after_ms) ||
+			    k->reject_after_ms < JUMPING_KEY_REJECT_AFTER_MIN_MS)
+				return usage_error("reject-after '%s' is not %d..4294967295 ms",
+						   v, JUMPING_KEY_REJECT_AFTER_MIN_MS);
+			k->has_reject_after = true;
 		} else if (!strcmp(kw, "enc-key") || !strcmp(kw, "enc-key-file")) {
 			if ((ret = take_key(kw, v, k->enc, &k->has_enc)))
 				return ret;
@@ -121,7 +127,10 @@ struct nl_msg *key_msg(struct jg_sock *js, uint8_t cmd,
 			     JUMPING_KEY_LEN, k->enc)) ||
 		    (k->has_dec &&
 		     nla_put(msg, JUMPING_A_KEYCONF_DECRYPT_KEY,
-			     JUMPING_KEY_LEN, k->dec)))
+			     JUMPING_KEY_LEN, k->dec)) ||
+		    (k->has_reject_after &&
+		     nla_put_u32(msg, JUMPING_A_KEYCONF_REJECT_AFTER_MS,
+				 k->reject_after_ms)))
 			goto fail;
 		nla_nest_end(msg, conf);
 	}

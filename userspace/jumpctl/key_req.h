@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Key command lines: "DEV id ID [slot S] [key-id N] [cipher C]
- * [enc-key K | enc-key-file P] [dec-key K | dec-key-file P]" parsed, and
+ * [enc-key K | enc-key-file P] [dec-key K | dec-key-file P]
+ * [reject-after MS]" parsed, and
  * turned into a request. Apart from the verbs so tests/unit can check
  * the attributes that go to the kernel.
  */
@@ -16,7 +17,9 @@ struct key_args {
 	const char *dev;
 	uint32_t id;
 	uint8_t slot, key_id, cipher;
+	uint32_t reject_after_ms;
 	bool has_id, has_slot, has_key_id, has_cipher, has_enc, has_dec;
+	bool has_reject_after;
 	uint8_t enc[JUMPING_KEY_LEN], dec[JUMPING_KEY_LEN];
 };
 

@@ -20,6 +20,7 @@ static const char usage_text[] =
 "  key add DEV id ID slot primary|secondary key-id 0..7\n"
 "          cipher chacha20poly1305|aes256gcm enc-key K dec-key K\n"
 "                                   or enc-key-file PATH / dec-key-file PATH\n"
+"                                   [reject-after MS: refused once this old]\n"
 "  key swap DEV id ID               make the secondary key the primary\n"
 "  key del DEV id ID slot primary|secondary\n"
 "  genkey                           new X25519 private key, base64, to stdout\n"

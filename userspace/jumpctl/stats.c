@@ -33,6 +33,8 @@ static const struct {
 	{ JUMPING_A_STATS_DROP_CONTROL, "drop_control", "dropped control" },
 	{ JUMPING_A_STATS_DROP_CONTROL_SOURCES, "drop_control_sources",
 	  "dropped control, new source, table full" },
+	{ JUMPING_A_STATS_DROP_KEY_EXPIRED, "drop_key_expired",
+	  "dropped key expired" },
 };
 
 int out_stats(struct out *o, struct nlattr *nest)

@@ -164,6 +164,7 @@ enum jumping_key_slot {
 
 #define JUMPING_KEY_LEN		32
 #define JUMPING_KEY_ID_MAX	7
+#define JUMPING_KEY_REJECT_AFTER_MIN_MS	1000
 
 /* Key material for one slot, one key per direction. */
 enum jumping_keyconf_attr {
@@ -173,6 +174,13 @@ enum jumping_keyconf_attr {
 	JUMPING_A_KEYCONF_CIPHER,	/* u8, enum jumping_cipher */
 	JUMPING_A_KEYCONF_ENCRYPT_KEY,	/* JUMPING_KEY_LEN bytes */
 	JUMPING_A_KEYCONF_DECRYPT_KEY,	/* JUMPING_KEY_LEN bytes */
+	/*
+	 * u32, KEY_NEW only: the key neither encrypts nor decrypts once this
+	 * long has passed since it was installed (suspend included), at
+	 * least JUMPING_KEY_REJECT_AFTER_MIN_MS. Absent: no age limit, only
+	 * the packet count limit (keys set by hand, with no rekeyer).
+	 */
+	JUMPING_A_KEYCONF_REJECT_AFTER_MS,
 
 	__JUMPING_A_KEYCONF_MAX,
 	JUMPING_A_KEYCONF_MAX = __JUMPING_A_KEYCONF_MAX - 1
@@ -204,6 +212,8 @@ enum jumping_stats_attr {
 	 * no room for (a flood from many spoofed sources fills it)
 	 */
 	JUMPING_A_STATS_DROP_CONTROL_SOURCES,	/* u64 */
+	/* under a key past its JUMPING_A_KEYCONF_REJECT_AFTER_MS, either way */
+	JUMPING_A_STATS_DROP_KEY_EXPIRED,	/* u64 */
 
 	__JUMPING_A_STATS_MAX,
 	JUMPING_A_STATS_MAX = __JUMPING_A_STATS_MAX - 1
