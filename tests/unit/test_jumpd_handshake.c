@@ -63,6 +63,8 @@ int main(void)
 	uint8_t zero[32] = { 0 }, psk[32], other[32], ts1[12], ts2[12], buf[64];
 	struct jp_hs_init_payload pl, back;
 	struct jp_hs_keys ki, kr;
+	struct jp_ctl_ring ring_i, ring_r;
+	struct jp_mac_keys mk;
 	struct party a, b, c;
 	uint64_t ctr;
 	uint8_t kid;
@@ -127,8 +129,13 @@ int main(void)
 	ok(!memcmp(ki.send, kr.recv, 32) && !memcmp(ki.recv, kr.send, 32),
 	   "initiator's send key is the responder's receive key and back");
 	ok(memcmp(ki.send, ki.recv, 32), "the two directions differ");
-	ok(!memcmp(ki.reattach, kr.reattach, 32),
-	   "both derive the same reattach key");
+	ok(!memcmp(ki.ctl.reattach, kr.ctl.reattach, 32) &&
+	   !memcmp(ki.ctl.confirm, kr.ctl.confirm, 32),
+	   "both derive the same REATTACH and confirm keys");
+	ok(memcmp(ki.ctl.reattach, ki.ctl.confirm, 32),
+	   "the confirm key is not the REATTACH key");
+	ok(ki.ctl.initiator && !kr.ctl.initiator,
+	   "each side knows its role in the handshake");
 	ok(back.sender_id == 0x11223344 && back.key_id == 3,
 	   "responder reads the initiator's id and key id");
 	ok(!run(&a, &b, b.pub, psk, psk, -1, &ki, &kr, &back) &&
@@ -142,15 +149,35 @@ int main(void)
 	ok(run(&a, &b, b.pub, zero, zero, 60, &ki, &kr, &back) == -2,
 	   "a flipped bit in message 1 fails mac1");
 
-	/* Key confirm. */
-	ok(jp_hs_confirm_encode(buf, ki.reattach, 99, 5, 1234) ==
-	   JP_HS_CONFIRM_LEN, "confirm is 32 bytes");
-	ok(!jp_hs_confirm_decode(buf, 32, ki.reattach, 99, &kid, &ctr) &&
-	   kid == 5 && ctr == 1234, "confirm round-trips");
-	ok(jp_hs_confirm_decode(buf, 32, ki.reattach, 98, &kid, &ctr),
+	/* Key confirm: the initiator sends it, the responder checks it. */
+	ok(!run(&a, &b, b.pub, zero, zero, -1, &ki, &kr, &back),
+	   "another handshake for the confirm");
+	jp_ctl_ring_init(&ring_r, &kr.ctl);
+	jp_ctl_ring_init(&ring_i, &ki.ctl);
+	jp_ctl_ring_rx_confirm(&ring_r, 0, &mk);
+	ok(jp_hs_confirm_encode(buf, ki.ctl.confirm, jp_ctl_dir_out(&ki.ctl),
+				99, 5, 1234) == JP_HS_CONFIRM_LEN && buf[2] == 2,
+	   "confirm is 32 bytes, version 2");
+	ok(!jp_hs_confirm_decode(buf, 32, &mk, 99, &kid, &ctr) &&
+	   kid == 5 && ctr == 1234 && mk.which[mk.used] == JP_CTL_CUR,
+	   "confirm round-trips");
+	ok(jp_hs_confirm_decode(buf, 32, &mk, 98, &kid, &ctr),
 	   "confirm for another session is refused");
+	jp_ctl_ring_rx_confirm(&ring_i, 0, &mk);
+	ok(jp_hs_confirm_decode(buf, 32, &mk, 99, &kid, &ctr),
+	   "confirm reflected back to the initiator is refused");
+	jp_ctl_ring_rx_reattach(&ring_r, 0, &mk);
+	ok(jp_hs_confirm_decode(buf, 32, &mk, 99, &kid, &ctr),
+	   "a confirm does not verify under the REATTACH key");
+	jp_hs_confirm_encode(buf, ki.ctl.reattach, jp_ctl_dir_out(&ki.ctl), 99,
+			     5, 1235);
+	jp_ctl_ring_rx_confirm(&ring_r, 0, &mk);
+	ok(jp_hs_confirm_decode(buf, 32, &mk, 99, &kid, &ctr),
+	   "a confirm made with the REATTACH key is refused");
+	jp_hs_confirm_encode(buf, ki.ctl.confirm, jp_ctl_dir_out(&ki.ctl), 99,
+			     5, 1236);
 	buf[3] = 6;
-	ok(jp_hs_confirm_decode(buf, 32, ki.reattach, 99, &kid, &ctr),
+	ok(jp_hs_confirm_decode(buf, 32, &mk, 99, &kid, &ctr),
 	   "confirm with a changed key id fails its MAC");
 	return tap_done();
 }

@@ -16,7 +16,7 @@ static int init(struct jp_hs *hs, bool initiator, const uint8_t *my_priv,
 				    psk) ? -1 : 0;
 }
 
-/* Split, and the keys in our direction; the reattach key from both. */
+/* Split, and the keys in our direction; the control keys from both. */
 static int split(struct jp_hs *hs, bool initiator, struct jp_hs_keys *keys)
 {
 	struct noise_cipher tx, rx;
@@ -26,9 +26,9 @@ static int split(struct jp_hs *hs, bool initiator, struct jp_hs_keys *keys)
 	memcpy(keys->send, tx.k, 32);
 	memcpy(keys->recv, rx.k, 32);
 	if (initiator)
-		jp_reattach_derive_key(keys->reattach, tx.k, rx.k);
+		jp_ctl_keys_derive(&keys->ctl, tx.k, rx.k, true);
 	else
-		jp_reattach_derive_key(keys->reattach, rx.k, tx.k);
+		jp_ctl_keys_derive(&keys->ctl, rx.k, tx.k, false);
 	noise_cipher_wipe(&tx);
 	noise_cipher_wipe(&rx);
 	noise_handshake_wipe(&hs->noise);

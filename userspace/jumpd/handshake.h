@@ -25,7 +25,7 @@
 struct jp_hs_keys {
 	uint8_t send[32];		/* our encrypt key */
 	uint8_t recv[32];		/* our decrypt key */
-	uint8_t reattach[JP_REATTACH_KEY_LEN];
+	struct jp_ctl_keys ctl;		/* REATTACH and confirm keys */
 };
 
 /* One handshake in flight, either role. */

@@ -130,6 +130,8 @@ uint64_t jd_hs_tick(struct jd *d, struct jd_peer *p, uint64_t now)
 {
 	uint64_t rekey_at;
 
+	/* Replaced control keys go at their bound at the latest. */
+	jp_ctl_ring_expire(&p->ctl, now);
 	if (p->initiator && !p->has_session && !p->init.active)
 		jd_hs_start(d, p, false);
 	if (p->has_session && !p->init.active) {
@@ -159,19 +161,19 @@ static int respond_rekey(struct jd *d, struct jd_peer *p,
 			 const struct jp_hs_init_payload *pl,
 			 const struct jp_hs_keys *keys)
 {
-	if (p->swap_pending && pl->key_id != p->swap_key_id &&
-	    !jk_key_swap(&d->k, p->local_id)) {
-		p->key_id = p->swap_key_id;
-		p->swap_pending = false;
-	}
+	if (p->swap_pending && pl->key_id != p->swap_key_id)
+		jd_hs_swap(d, p);
 	if (jk_key_new(&d->k, p->local_id, JUMPING_KEY_SLOT_SECONDARY,
-		       pl->key_id, keys->send, keys->recv)) {
+		       pl->key_id, keys->send, keys->recv,
+		       jp_key_reject_after_ms(p->conf.rekey_after_ms))) {
 		jd_log("peer %s: rekey KEY_NEW %u failed: %s", p->conf.name,
 		       p->local_id, jk_error(&d->k));
 		return -1;
 	}
 	p->swap_pending = true;
 	p->swap_key_id = pl->key_id;
+	/* Its control keys wait with it: the initiator sends under them. */
+	jp_ctl_ring_set_next(&p->ctl, &keys->ctl);
 	p->last_hs_ms = jd_now_ms();
 	jd_apply(d, p, JP_EV_HANDSHAKE_DONE, NULL);
 	return 0;
@@ -288,8 +290,10 @@ static void send_confirm(struct jd *d, struct jd_peer *p)
 	/* Grows across restarts, as the REATTACH counter does. */
 	p->confirm_counter = jp_reattach_counter_from_time(jd_wall_us(),
 							   p->confirm_counter);
-	jp_hs_confirm_encode(msg, p->reattach_key, p->remote_id, p->key_id,
-			     p->confirm_counter);
+	/* Under the confirm key of the handshake it confirms: ours now. */
+	jp_hs_confirm_encode(msg, p->ctl.cur.confirm,
+			     jp_ctl_dir_out(&p->ctl.cur), p->remote_id,
+			     p->key_id, p->confirm_counter);
 	/* Copies, not retransmits: a lost confirm only delays the swap. */
 	for (i = 0; i < CONFIRM_COPIES; i++)
 		jk_packet_send(&d->k, msg, sizeof(msg), &p->cur.remote,
@@ -338,13 +342,17 @@ void jd_hs_on_resp(struct jd *d, const struct jk_event *ev)
 		}
 		/* Both hold the new key now: we may send with it. */
 		if (jk_key_new(&d->k, p->local_id, JUMPING_KEY_SLOT_SECONDARY,
-			       in->key_id, keys.send, keys.recv) ||
+			       in->key_id, keys.send, keys.recv,
+			       jp_key_reject_after_ms(p->conf.rekey_after_ms)) ||
 		    jk_key_swap(&d->k, p->local_id)) {
 			jd_log("peer %s: rekey install failed: %s",
 			       p->conf.name, jk_error(&d->k));
 			goto out;
 		}
 		p->key_id = in->key_id;
+		/* The control keys go with the data keys; the old stay. */
+		jp_ctl_ring_rotate(&p->ctl, &keys.ctl, jd_now_ms(),
+				   jd_ctl_keep_ms(p));
 		p->last_hs_ms = jd_now_ms();
 		send_confirm(d, p);
 		jd_apply(d, p, JP_EV_HANDSHAKE_DONE, NULL);
@@ -377,8 +385,68 @@ out:
 	jp_hs_wipe(&hs);
 }
 
+/*
+ * How long the control keys of the primary data key stay good for the
+ * peer once they are replaced: as long as that data key (installed at the
+ * last handshake) has left before its hard age.
+ */
+uint64_t jd_ctl_keep_ms(const struct jd_peer *p)
+{
+	uint64_t until = p->last_hs_ms +
+			 jp_key_reject_after_ms(p->conf.rekey_after_ms);
+	uint64_t now = jd_now_ms();
+
+	return until > now ? until - now : 0;
+}
+
+/* prev past its time is no candidate, whether or not wiped yet. */
+struct jp_mac_keys *jd_ctl_rx(const struct jd_peer *p, struct jp_mac_keys *mk)
+{
+	jp_ctl_ring_rx_reattach(&p->ctl, jd_now_ms(), mk);
+	return mk;
+}
+
+void jd_ctl_heard(struct jd *d, struct jd_peer *p,
+		  const struct jp_mac_keys *mk)
+{
+	enum jp_ctl_which which = mk->which[mk->used];
+
+	/* Under the pending keys: the peer swapped; its confirm was lost. */
+	if (which == JP_CTL_NEXT) {
+		jd_log("peer %s session %u: REATTACH under the new keys, the confirm was lost: swapping",
+		       p->conf.name, p->local_id);
+		if (jd_hs_swap(d, p))
+			return;
+		which = JP_CTL_CUR;
+	}
+	jp_ctl_ring_heard(&p->ctl, which);
+}
+
+/*
+ * The peer sends under the secondary key and its control keys: swap to
+ * them (its confirm, or a REATTACH message under them, says so).
+ */
+int jd_hs_swap(struct jd *d, struct jd_peer *p)
+{
+	if (!p->swap_pending)
+		return 0;
+	if (jk_key_swap(&d->k, p->local_id)) {
+		jd_log("peer %s: KEY_SWAP %u failed: %s", p->conf.name,
+		       p->local_id, jk_error(&d->k));
+		return -1;
+	}
+	p->key_id = p->swap_key_id;
+	p->swap_pending = false;
+	jp_ctl_ring_swap(&p->ctl, jd_now_ms(), jd_ctl_keep_ms(p));
+	jd_log("peer %s session %u: now sending with key id %u",
+	       p->conf.name, p->local_id, p->key_id);
+	jd_persist_save(d, p);
+	return 0;
+}
+
 void jd_hs_on_confirm(struct jd *d, const struct jk_event *ev)
 {
+	struct jp_mac_keys mk;
 	struct jd_peer *p;
 	uint64_t counter;
 	uint32_t id;
@@ -389,28 +457,26 @@ void jd_hs_on_confirm(struct jd *d, const struct jk_event *ev)
 	id = (uint32_t)ev->packet[4] << 24 | (uint32_t)ev->packet[5] << 16 |
 	     (uint32_t)ev->packet[6] << 8 | ev->packet[7];
 	p = jd_peer_by_local_id(d, id);
-	if (!p || jp_hs_confirm_decode(ev->packet, ev->packet_len,
-				       p->reattach_key, id, &kid, &counter) ||
+	if (!p)
+		return;
+	jp_ctl_ring_expire(&p->ctl, jd_now_ms());
+	jp_ctl_ring_rx_confirm(&p->ctl, jd_now_ms(), &mk);
+	if (jp_hs_confirm_decode(ev->packet, ev->packet_len, &mk, id, &kid,
+				 &counter) ||
 	    counter <= p->confirm_highest)
 		return;
 	p->confirm_highest = counter;
-	if (p->fsm.state == JUMPING_STATE_BIRTH && kid == p->key_id) {
+	if (p->fsm.state == JUMPING_STATE_BIRTH && kid == p->key_id &&
+	    mk.which[mk.used] == JP_CTL_CUR) {
 		/* The initiator has this handshake's keys: done. */
 		jd_apply(d, p, JP_EV_HANDSHAKE_DONE, &p->cur);
 		return;
 	}
-	if (!p->swap_pending || kid != p->swap_key_id)
+	/* Only the confirm of the pending rekey, under its keys, swaps. */
+	if (!p->swap_pending || kid != p->swap_key_id ||
+	    mk.which[mk.used] != JP_CTL_NEXT)
 		return;
-	if (jk_key_swap(&d->k, p->local_id)) {
-		jd_log("peer %s: KEY_SWAP %u failed: %s", p->conf.name,
-		       p->local_id, jk_error(&d->k));
-		return;
-	}
-	p->key_id = kid;
-	p->swap_pending = false;
-	jd_log("peer %s session %u: now sending with key id %u",
-	       p->conf.name, p->local_id, kid);
-	jd_persist_save(d, p);
+	jd_hs_swap(d, p);
 }
 
 void jd_hs_on_key_exhausted(struct jd *d, struct jd_peer *p)

@@ -4,6 +4,7 @@
 #include <sodium.h>
 #include <linux/jumping.h>
 #include "hs_msg.h"
+#include "reattach.h"
 #include "wire.h"
 
 void jp_hs_label_key(uint8_t key[32], const char *label, const uint8_t pub[32])
@@ -117,33 +118,30 @@ bool jp_hs_timestamp_newer(const uint8_t ts[JP_HS_TS_LEN],
 	return memcmp(ts, last, JP_HS_TS_LEN) > 0;
 }
 
-size_t jp_hs_confirm_encode(uint8_t *out, const uint8_t key[32],
+size_t jp_hs_confirm_encode(uint8_t *out, const uint8_t key[32], uint8_t dir,
 			    uint32_t session_id, uint8_t key_id,
 			    uint64_t counter)
 {
 	out[0] = 4;
 	out[1] = JP_CTRL_KEY_CONFIRM;
-	out[2] = 1;
+	out[2] = JP_HS_CONFIRM_VERSION;
 	out[3] = key_id;
 	put_be32(out + 4, session_id);
 	put_be32(out + 8, (uint32_t)(counter >> 32));
 	put_be32(out + 12, (uint32_t)counter);
-	crypto_generichash(out + 16, 16, out, 16, key, 32);
+	jp_ctl_mac(out + 16, key, dir, out, 16);
 	return JP_HS_CONFIRM_LEN;
 }
 
-int jp_hs_confirm_decode(const uint8_t *buf, size_t len, const uint8_t key[32],
-			 uint32_t session_id, uint8_t *key_id,
-			 uint64_t *counter)
+int jp_hs_confirm_decode(const uint8_t *buf, size_t len,
+			 struct jp_mac_keys *mk, uint32_t session_id,
+			 uint8_t *key_id, uint64_t *counter)
 {
-	uint8_t want[16];
-
 	if (len != JP_HS_CONFIRM_LEN || buf[0] != 4 ||
-	    buf[1] != JP_CTRL_KEY_CONFIRM || buf[2] != 1 ||
+	    buf[1] != JP_CTRL_KEY_CONFIRM || buf[2] != JP_HS_CONFIRM_VERSION ||
 	    buf[3] > JUMPING_KEY_ID_MAX || get_be32(buf + 4) != session_id)
 		return -1;
-	crypto_generichash(want, sizeof(want), buf, 16, key, 32);
-	if (sodium_memcmp(want, buf + 16, sizeof(want)))
+	if (jp_ctl_mac_verify(mk, buf, len))
 		return -1;
 	*key_id = buf[3];
 	*counter = (uint64_t)get_be32(buf + 8) << 32 | get_be32(buf + 12);

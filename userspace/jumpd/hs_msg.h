@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "ctl_keys.h"
 
 #define JP_MSG_TYPE_INIT	2
 #define JP_MSG_TYPE_RESP	3
@@ -99,19 +100,25 @@ bool jp_hs_timestamp_newer(const uint8_t ts[JP_HS_TS_LEN],
  * KEY-CONFIRM (control type 4, subtype 4): the rekey initiator tells the
  * responder it has swapped to key id; only then does the responder swap
  * (docs/protocol.md: the receiver holds a key before the sender uses it).
- *  4, 4, version 1, key id | receiver session id (4) | counter (8) | MAC (16)
- * MAC: keyed BLAKE2b-128 under the session's reattach key over the rest;
- * the counter must increase (a replayed confirm cannot swap back).
+ *  4, 4, version 2, key id | receiver session id (4) | counter (8) | MAC (16)
+ * MAC: jp_ctl_mac under the confirm key of the handshake it confirms (not
+ * the REATTACH key), direction JP_DIR_I2R (only that handshake's
+ * initiator sends it), over the rest; the counter must increase (a
+ * replayed confirm cannot swap back).
  */
 #define JP_CTRL_KEY_CONFIRM	4
 #define JP_HS_CONFIRM_LEN	32
+#define JP_HS_CONFIRM_VERSION	2
 
-size_t jp_hs_confirm_encode(uint8_t *out, const uint8_t key[32],
+size_t jp_hs_confirm_encode(uint8_t *out, const uint8_t key[32], uint8_t dir,
 			    uint32_t session_id, uint8_t key_id,
 			    uint64_t counter);
-/* 0 with key id and counter, or -1 (shape, session or MAC). */
-int jp_hs_confirm_decode(const uint8_t *buf, size_t len, const uint8_t key[32],
-			 uint32_t session_id, uint8_t *key_id,
-			 uint64_t *counter);
+/*
+ * 0 with key id and counter (and mk->used: the candidate that verified),
+ * or -1 (shape, session or MAC).
+ */
+int jp_hs_confirm_decode(const uint8_t *buf, size_t len,
+			 struct jp_mac_keys *mk, uint32_t session_id,
+			 uint8_t *key_id, uint64_t *counter);
 
 #endif /* JUMPD_HS_MSG_H */

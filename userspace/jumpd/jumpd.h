@@ -115,7 +115,7 @@ struct jd_peer {
 	bool has_session;
 	uint32_t local_id, remote_id;
 	struct jp_fsm fsm;
-	uint8_t reattach_key[JP_REATTACH_KEY_LEN];
+	struct jp_ctl_ring ctl;		/* REATTACH and confirm keys (ctl_keys.h) */
 	uint8_t key_id;			/* of our primary slot */
 	bool swap_pending;		/* responder: new key waits in secondary */
 	uint8_t swap_key_id;
@@ -241,6 +241,16 @@ void jd_hs_on_init(struct jd *d, const struct jk_event *ev);
 void jd_hs_on_resp(struct jd *d, const struct jk_event *ev);
 void jd_hs_on_confirm(struct jd *d, const struct jk_event *ev);
 void jd_hs_on_key_exhausted(struct jd *d, struct jd_peer *p);
+/* Responder of a rekey: swap to the pending key (and control keys). */
+int jd_hs_swap(struct jd *d, struct jd_peer *p);
+/* The control keys a REATTACH message of the peer may be under. */
+struct jp_mac_keys *jd_ctl_rx(const struct jd_peer *p,
+			      struct jp_mac_keys *mk);
+/* A message of the peer verified under mk's used key (ctl_keys.h). */
+void jd_ctl_heard(struct jd *d, struct jd_peer *p,
+		  const struct jp_mac_keys *mk);
+/* How long replaced control keys stay good (their data key's hard age). */
+uint64_t jd_ctl_keep_ms(const struct jd_peer *p);
 /*
  * Beside a move: a handshake flagged resume, which the peer answers only
  * if it no longer has our session (then the old one ends with peer-lost

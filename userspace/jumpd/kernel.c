@@ -452,7 +452,8 @@ int jk_session_dump(struct jd_kernel *k, struct jk_session **out, size_t *n)
 /* ---- keys, binding, packets --------------------------------------------- */
 
 int jk_key_new(struct jd_kernel *k, uint32_t id, uint8_t slot, uint8_t key_id,
-	       const uint8_t enc[32], const uint8_t dec[32])
+	       const uint8_t enc[32], const uint8_t dec[32],
+	       uint32_t reject_after_ms)
 {
 	struct nlattr *nest, *conf;
 	struct nl_msg *m = session_msg(k, JUMPING_CMD_KEY_NEW, id, &nest, 0);
@@ -465,7 +466,9 @@ int jk_key_new(struct jd_kernel *k, uint32_t id, uint8_t slot, uint8_t key_id,
 	    nla_put_u8(m, JUMPING_A_KEYCONF_CIPHER,
 		       JUMPING_CIPHER_CHACHA20POLY1305) ||
 	    nla_put(m, JUMPING_A_KEYCONF_ENCRYPT_KEY, 32, enc) ||
-	    nla_put(m, JUMPING_A_KEYCONF_DECRYPT_KEY, 32, dec)) {
+	    nla_put(m, JUMPING_A_KEYCONF_DECRYPT_KEY, 32, dec) ||
+	    nla_put_u32(m, JUMPING_A_KEYCONF_REJECT_AFTER_MS,
+			reject_after_ms)) {
 		nlmsg_free(m);
 		return send_req(k, NULL, NULL, NULL);
 	}

@@ -79,8 +79,10 @@ int jk_session_get(struct jd_kernel *k, uint32_t id, struct jk_session *out);
 /* Every session of the device; fn is called after the dump is read. */
 int jk_session_dump(struct jd_kernel *k, struct jk_session **out, size_t *n);
 
+/* reject_after_ms: the key's hard age (JUMPING_A_KEYCONF_REJECT_AFTER_MS). */
 int jk_key_new(struct jd_kernel *k, uint32_t id, uint8_t slot, uint8_t key_id,
-	       const uint8_t enc[32], const uint8_t dec[32]);
+	       const uint8_t enc[32], const uint8_t dec[32],
+	       uint32_t reject_after_ms);
 int jk_key_swap(struct jd_kernel *k, uint32_t id);
 
 int jk_binding_set(struct jd_kernel *k, uint32_t id,

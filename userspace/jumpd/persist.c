@@ -3,8 +3,15 @@
  * The state directory: one file per session (<id>.session, mode 0600,
  * written to a temporary name and renamed, so a reader never sees half a
  * file) with what a restarted jumpd needs to manage the session again:
- * whose it is, the reattach key, key id, and the counters and timestamps
- * that must keep increasing. Data keys are not stored: the kernel has them.
+ * whose it is, the control keys (ctl_keys.h: current, and the pending or
+ * previous ones of a rekey in progress), key id, and the counters and
+ * timestamps that must keep increasing. Data keys are not stored: the
+ * kernel has them.
+ *
+ * The first line after the comment is "version=N". Version 2 holds the
+ * per-purpose control keys; a file without it (version 1: one reattach
+ * key) cannot be used with the current protocol and is refused with a
+ * message: the session is deleted and the peers handshake again.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,10 +26,16 @@
 #include "jumping_names.h"
 #include "jumpd.h"
 
+#define STATE_VERSION	2
+
 struct saved {
 	uint8_t pub[32];
 	uint32_t remote_id;
-	uint8_t reattach_key[32];
+	unsigned int version;
+	struct jp_ctl_ring ctl;
+	uint64_t prev_until_wall_us;
+	bool swap_pending;
+	uint8_t swap_key_id;
 	uint8_t key_id;
 	uint64_t reattach_counter, replay_highest, confirm_counter,
 		 confirm_highest;
@@ -165,6 +178,46 @@ void jd_persist_peer_load(struct jd *d, struct jd_peer *p)
 	fclose(f);
 }
 
+/* One set of control keys, its names prefixed (current: none). */
+static void save_ctl(FILE *f, const char *prefix, const struct jp_ctl_keys *k)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), "%sreattach_key", prefix);
+	hex(f, name, k->reattach, 32);
+	snprintf(name, sizeof(name), "%sconfirm_key", prefix);
+	hex(f, name, k->confirm, 32);
+	fprintf(f, "%shs_initiator=%d\n", prefix, k->initiator ? 1 : 0);
+}
+
+/* A line of save_ctl() into the set its prefix names; false if none. */
+static bool load_ctl(struct saved *s, const char *name, const char *v,
+		     unsigned int *seen)
+{
+	struct jp_ctl_keys *k = &s->ctl.cur;
+	unsigned int bit = 1;
+
+	if (!strncmp(name, "next_", 5)) {
+		k = &s->ctl.next;
+		name += 5;
+		bit = 8;
+	} else if (!strncmp(name, "prev_", 5)) {
+		k = &s->ctl.prev;
+		name += 5;
+		bit = 64;
+	}
+	if (!strcmp(name, "reattach_key"))
+		*seen |= !unhex(v, k->reattach, 32) * bit;
+	else if (!strcmp(name, "confirm_key"))
+		*seen |= !unhex(v, k->confirm, 32) * bit * 2;
+	else if (!strcmp(name, "hs_initiator")) {
+		k->initiator = atoi(v) == 1;
+		*seen |= bit * 4;
+	} else
+		return false;
+	return true;
+}
+
 void jd_persist_save(struct jd *d, const struct jd_peer *p)
 {
 	char path[512], tmp[520];
@@ -180,9 +233,20 @@ void jd_persist_save(struct jd *d, const struct jd_peer *p)
 	if (!f)
 		return;
 	fprintf(f, "# jumpd session state, do not edit\n");
+	fprintf(f, "version=%u\n", STATE_VERSION);
 	hex(f, "peer", p->conf.public_key, 32);
 	fprintf(f, "remote_id=%" PRIu32 "\n", p->remote_id);
-	hex(f, "reattach_key", p->reattach_key, 32);
+	save_ctl(f, "", &p->ctl.cur);
+	if (p->swap_pending && p->ctl.has_next) {
+		save_ctl(f, "next_", &p->ctl.next);
+		fprintf(f, "swap_key_id=%u\n", p->swap_key_id);
+	}
+	if (p->ctl.has_prev && p->ctl.prev_until_ms > jd_now_ms()) {
+		save_ctl(f, "prev_", &p->ctl.prev);
+		fprintf(f, "prev_until_wall_us=%" PRIu64 "\n",
+			jd_wall_us() +
+			(p->ctl.prev_until_ms - jd_now_ms()) * 1000);
+	}
 	fprintf(f, "key_id=%u\n", p->key_id);
 	fprintf(f, "reattach_counter=%" PRIu64 "\n", p->reattach_counter);
 	fprintf(f, "replay_highest=%" PRIu64 "\n", p->replay.highest);
@@ -211,7 +275,8 @@ void jd_persist_remove(struct jd *d, uint32_t local_id)
 static int load(struct jd *d, uint32_t id, struct saved *s)
 {
 	char path[512], line[256], *eq, *v;
-	unsigned int seen = 0;
+	unsigned int ctl = 0;
+	bool has_peer = false;
 	FILE *f;
 
 	memset(s, 0, sizeof(*s));
@@ -225,12 +290,18 @@ static int load(struct jd *d, uint32_t id, struct saved *s)
 			continue;
 		*eq = '\0';
 		v = eq + 1;
-		if (!strcmp(line, "peer"))
-			seen |= !unhex(v, s->pub, 32);
+		if (!strcmp(line, "version"))
+			s->version = (unsigned int)strtoul(v, NULL, 10);
+		else if (!strcmp(line, "peer"))
+			has_peer = !unhex(v, s->pub, 32);
 		else if (!strcmp(line, "remote_id"))
 			s->remote_id = (uint32_t)strtoul(v, NULL, 10);
-		else if (!strcmp(line, "reattach_key"))
-			seen |= !unhex(v, s->reattach_key, 32) << 1;
+		else if (load_ctl(s, line, v, &ctl))
+			continue;
+		else if (!strcmp(line, "swap_key_id"))
+			s->swap_key_id = (uint8_t)(strtoul(v, NULL, 10) & 7);
+		else if (!strcmp(line, "prev_until_wall_us"))
+			s->prev_until_wall_us = strtoull(v, NULL, 10);
 		else if (!strcmp(line, "key_id"))
 			s->key_id = (uint8_t)(strtoul(v, NULL, 10) & 7);
 		else if (!strcmp(line, "reattach_counter"))
@@ -252,7 +323,16 @@ static int load(struct jd *d, uint32_t id, struct saved *s)
 	}
 	fclose(f);
 	sodium_memzero(line, sizeof(line));
-	return seen == 3 && s->remote_id ? 0 : -EINVAL;
+	if (s->version != STATE_VERSION) {
+		jd_log("state %s: version %u, this jumpd reads version %u (per-purpose control keys): the session cannot be taken over",
+		       path, s->version ? s->version : 1, STATE_VERSION);
+		return -EPROTO;
+	}
+	/* Each set whole or not at all: 7 is all three lines of a set. */
+	s->ctl.has_next = (ctl >> 3 & 7) == 7;
+	s->ctl.has_prev = (ctl >> 6 & 7) == 7 && s->prev_until_wall_us;
+	s->swap_pending = s->ctl.has_next;
+	return has_peer && (ctl & 7) == 7 && s->remote_id ? 0 : -EINVAL;
 }
 
 /*
@@ -282,6 +362,7 @@ static void adopt_one(struct jd *d, const struct jk_session *ks)
 	ret = load(d, ks->id, &s);
 	if (ret) {
 		drop_orphan(d, ks, NULL, ret == -ENOENT ? "deleted-no-state" :
+			    ret == -EPROTO ? "deleted-old-state" :
 			    "deleted-bad-state");
 		return;
 	}
@@ -295,7 +376,17 @@ static void adopt_one(struct jd *d, const struct jk_session *ks)
 	p->has_session = true;
 	p->local_id = ks->id;
 	p->remote_id = s.remote_id;
-	memcpy(p->reattach_key, s.reattach_key, 32);
+	p->ctl = s.ctl;
+	if (p->ctl.has_prev) {
+		uint64_t wall = jd_wall_us();
+
+		/* Its deadline, from the wall clock back to ours. */
+		p->ctl.prev_until_ms = s.prev_until_wall_us > wall ?
+			now + (s.prev_until_wall_us - wall) / 1000 : now;
+		jp_ctl_ring_expire(&p->ctl, now);
+	}
+	p->swap_pending = s.swap_pending;
+	p->swap_key_id = s.swap_key_id;
 	p->key_id = s.key_id;
 	p->reattach_counter = s.reattach_counter;
 	p->replay.highest = s.replay_highest;

@@ -6,22 +6,6 @@
 #include "reattach.h"
 #include "wire.h"
 
-static const char key_label[] = "jumping-vpn reattach key v1";
-
-void jp_reattach_derive_key(uint8_t key[JP_REATTACH_KEY_LEN],
-			    const uint8_t k_i2r[32], const uint8_t k_r2i[32])
-{
-	uint8_t both[64];
-
-	memcpy(both, k_i2r, 32);
-	memcpy(both + 32, k_r2i, 32);
-	/* A separate key: a reattach MAC is never a data-key operation. */
-	crypto_generichash(key, JP_REATTACH_KEY_LEN,
-			   (const unsigned char *)key_label,
-			   sizeof(key_label) - 1, both, sizeof(both));
-	sodium_memzero(both, sizeof(both));
-}
-
 uint64_t jp_reattach_counter_from_time(uint64_t wall_us, uint64_t last)
 {
 	return wall_us > last ? wall_us : last + 1;
@@ -73,15 +57,39 @@ static size_t msg_len(uint8_t subtype)
 	return 0;
 }
 
-static void mac(uint8_t *out, const uint8_t *key, const uint8_t *msg,
-		size_t len)
+void jp_ctl_mac(uint8_t out[JP_REATTACH_MAC_LEN], const uint8_t *key,
+		uint8_t dir, const uint8_t *msg, size_t len)
 {
-	crypto_generichash(out, JP_REATTACH_MAC_LEN, msg, len, key,
-			   JP_REATTACH_KEY_LEN);
+	crypto_generichash_state st;
+
+	crypto_generichash_init(&st, key, JP_REATTACH_KEY_LEN,
+				JP_REATTACH_MAC_LEN);
+	crypto_generichash_update(&st, &dir, 1);
+	crypto_generichash_update(&st, msg, len);
+	crypto_generichash_final(&st, out, JP_REATTACH_MAC_LEN);
+	sodium_memzero(&st, sizeof(st));
+}
+
+int jp_ctl_mac_verify(struct jp_mac_keys *mk, const uint8_t *msg, size_t len)
+{
+	uint8_t want[JP_REATTACH_MAC_LEN];
+	unsigned int i;
+
+	if (len < JP_REATTACH_MAC_LEN)
+		return -1;
+	len -= JP_REATTACH_MAC_LEN;
+	for (i = 0; i < mk->n; i++) {
+		jp_ctl_mac(want, mk->key[i], mk->dir[i], msg, len);
+		if (!sodium_memcmp(want, msg + len, JP_REATTACH_MAC_LEN)) {
+			mk->used = i;
+			return 0;
+		}
+	}
+	return -1;
 }
 
 static size_t encode(uint8_t *out, uint8_t subtype, const uint8_t *key,
-		     uint32_t session_id, uint64_t counter,
+		     uint8_t dir, uint32_t session_id, uint64_t counter,
 		     const struct jp_binding *b, const uint8_t *nonce)
 {
 	size_t len = msg_len(subtype), body = len - JP_REATTACH_MAC_LEN;
@@ -95,41 +103,43 @@ static size_t encode(uint8_t *out, uint8_t subtype, const uint8_t *key,
 	put_binding(out + 16, b);
 	if (nonce)
 		memcpy(out + 36, nonce, JP_REATTACH_NONCE_LEN);
-	mac(out + body, key, out, body);
+	jp_ctl_mac(out + body, key, dir, out, body);
 	return len;
 }
 
 size_t jp_reattach_encode_request(uint8_t *out, const uint8_t *key,
-				  uint32_t session_id, uint64_t counter,
+				  uint8_t dir, uint32_t session_id,
+				  uint64_t counter,
 				  const struct jp_binding *claimed)
 {
-	return encode(out, JP_REATTACH_REQUEST, key, session_id, counter,
+	return encode(out, JP_REATTACH_REQUEST, key, dir, session_id, counter,
 		      claimed, NULL);
 }
 
 size_t jp_reattach_encode_challenge(uint8_t *out, const uint8_t *key,
-				    uint32_t session_id, uint64_t counter,
-				    const struct jp_binding *observed,
+				    uint8_t dir, uint32_t session_id,
+				    uint64_t counter, const struct jp_binding *observed,
 				    const uint8_t *nonce)
 {
-	return encode(out, JP_REATTACH_CHALLENGE, key, session_id, counter,
+	return encode(out, JP_REATTACH_CHALLENGE, key, dir, session_id, counter,
 		      observed, nonce);
 }
 
 size_t jp_reattach_encode_response(uint8_t *out, const uint8_t *key,
-				   uint32_t session_id, uint64_t counter,
-				   const struct jp_binding *observed,
+				   uint8_t dir, uint32_t session_id,
+				   uint64_t counter, const struct jp_binding *observed,
 				   const uint8_t *nonce)
 {
-	return encode(out, JP_REATTACH_RESPONSE, key, session_id, counter,
+	return encode(out, JP_REATTACH_RESPONSE, key, dir, session_id, counter,
 		      observed, nonce);
 }
 
 size_t jp_reattach_encode_solicit(uint8_t *out, const uint8_t *key,
-				  uint32_t session_id, uint64_t counter,
+				  uint8_t dir, uint32_t session_id,
+				  uint64_t counter,
 				  const struct jp_binding *observed)
 {
-	return encode(out, JP_REATTACH_SOLICIT, key, session_id, counter,
+	return encode(out, JP_REATTACH_SOLICIT, key, dir, session_id, counter,
 		      observed, NULL);
 }
 
@@ -153,34 +163,28 @@ enum jp_reattach_verdict jp_reattach_peek(const uint8_t *buf, size_t len,
 
 /* Common checks: shape, subtype, session, then the MAC (constant time). */
 static enum jp_reattach_verdict check(const uint8_t *buf, size_t len,
-				      uint8_t subtype, const uint8_t *key,
+				      uint8_t subtype, struct jp_mac_keys *mk,
 				      uint32_t session_id,
 				      struct jp_reattach_msg *out)
 {
-	uint8_t want[JP_REATTACH_MAC_LEN];
-	size_t body;
-	int good;
-
 	if (jp_reattach_peek(buf, len, out) != JP_REATTACH_OK ||
 	    out->subtype != subtype)
 		return JP_REATTACH_MALFORMED;
 	if (out->session_id != session_id)
 		return JP_REATTACH_WRONG_SESSION;
-	body = len - JP_REATTACH_MAC_LEN;
-	mac(want, key, buf, body);
-	good = !sodium_memcmp(want, buf + body, JP_REATTACH_MAC_LEN);
-	return good ? JP_REATTACH_OK : JP_REATTACH_BAD_PROOF;
+	return jp_ctl_mac_verify(mk, buf, len) ? JP_REATTACH_BAD_PROOF :
+						 JP_REATTACH_OK;
 }
 
 /* A message whose counter must be above every one accepted before. */
 static enum jp_reattach_verdict
 verify_fresh(const uint8_t *buf, size_t len, uint8_t subtype,
-	     const uint8_t *key, uint32_t session_id,
+	     struct jp_mac_keys *mk, uint32_t session_id,
 	     struct jp_reattach_replay *rp, struct jp_reattach_msg *out)
 {
 	enum jp_reattach_verdict v;
 
-	v = check(buf, len, subtype, key, session_id, out);
+	v = check(buf, len, subtype, mk, session_id, out);
 	if (v != JP_REATTACH_OK)
 		return v;
 	if (!jp_binding_is_set(&out->binding))
@@ -194,31 +198,33 @@ verify_fresh(const uint8_t *buf, size_t len, uint8_t subtype,
 }
 
 enum jp_reattach_verdict
-jp_reattach_verify_request(const uint8_t *buf, size_t len, const uint8_t *key,
+jp_reattach_verify_request(const uint8_t *buf, size_t len,
+			   struct jp_mac_keys *mk,
 			   uint32_t session_id, struct jp_reattach_replay *rp,
 			   struct jp_reattach_msg *out)
 {
-	return verify_fresh(buf, len, JP_REATTACH_REQUEST, key, session_id, rp,
+	return verify_fresh(buf, len, JP_REATTACH_REQUEST, mk, session_id, rp,
 			    out);
 }
 
 enum jp_reattach_verdict
-jp_reattach_verify_solicit(const uint8_t *buf, size_t len, const uint8_t *key,
+jp_reattach_verify_solicit(const uint8_t *buf, size_t len,
+			   struct jp_mac_keys *mk,
 			   uint32_t session_id, struct jp_reattach_replay *rp,
 			   struct jp_reattach_msg *out)
 {
-	return verify_fresh(buf, len, JP_REATTACH_SOLICIT, key, session_id, rp,
+	return verify_fresh(buf, len, JP_REATTACH_SOLICIT, mk, session_id, rp,
 			    out);
 }
 
 enum jp_reattach_verdict
 jp_reattach_verify_challenge(const uint8_t *buf, size_t len,
-			     const uint8_t *key, uint32_t session_id,
+			     struct jp_mac_keys *mk, uint32_t session_id,
 			     uint64_t counter, struct jp_reattach_msg *out)
 {
 	enum jp_reattach_verdict v;
 
-	v = check(buf, len, JP_REATTACH_CHALLENGE, key, session_id, out);
+	v = check(buf, len, JP_REATTACH_CHALLENGE, mk, session_id, out);
 	if (v == JP_REATTACH_OK && out->counter != counter)
 		return JP_REATTACH_REPLAYED;	/* answers an older request */
 	return v;
@@ -226,14 +232,14 @@ jp_reattach_verify_challenge(const uint8_t *buf, size_t len,
 
 enum jp_reattach_verdict
 jp_reattach_verify_response(const uint8_t *buf, size_t len,
-			    const uint8_t *key, uint32_t session_id,
+			    struct jp_mac_keys *mk, uint32_t session_id,
 			    const struct jp_reattach_pending *pending,
 			    const struct jp_binding *from)
 {
 	struct jp_reattach_msg m;
 	enum jp_reattach_verdict v;
 
-	v = check(buf, len, JP_REATTACH_RESPONSE, key, session_id, &m);
+	v = check(buf, len, JP_REATTACH_RESPONSE, mk, session_id, &m);
 	if (v != JP_REATTACH_OK)
 		return v;
 	if (m.counter != pending->counter)

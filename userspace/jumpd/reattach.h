@@ -46,9 +46,11 @@
 #include <linux/jumping.h>
 #include "amplification.h"
 #include "binding.h"
+#include "ctl_keys.h"
 
 #define JP_MSG_TYPE_CONTROL	4	/* docs/protocol.md: type byte */
-#define JP_REATTACH_VERSION	1
+/* 2: separate keys per purpose and a direction byte in the MAC input */
+#define JP_REATTACH_VERSION	2
 
 enum jp_reattach_subtype {
 	JP_REATTACH_REQUEST = 1,
@@ -102,25 +104,32 @@ struct jp_reattach_pending {
 };
 
 /*
- * The session's reattach key from its data keys (initiator->responder,
- * responder->initiator: both sides pass them in that order).
+ * A control MAC (REATTACH messages and KEY-CONFIRM): keyed BLAKE2b-128
+ * over the direction byte (enum jp_dir, not on the wire) then the len
+ * bytes of msg.
  */
-void jp_reattach_derive_key(uint8_t key[JP_REATTACH_KEY_LEN],
-			    const uint8_t k_i2r[32], const uint8_t k_r2i[32]);
+void jp_ctl_mac(uint8_t out[JP_REATTACH_MAC_LEN], const uint8_t *key,
+		uint8_t dir, const uint8_t *msg, size_t len);
+/*
+ * The last JP_REATTACH_MAC_LEN bytes of msg against each candidate in
+ * turn (constant time each): 0 with mk->used set, or -1.
+ */
+int jp_ctl_mac_verify(struct jp_mac_keys *mk, const uint8_t *msg, size_t len);
 /* Microseconds since the epoch: increases across restarts. */
 uint64_t jp_reattach_counter_from_time(uint64_t wall_us, uint64_t last);
 
 /* Encoders fill exactly the subtype's length and return it. */
 size_t jp_reattach_encode_request(uint8_t *out, const uint8_t *key,
-				  uint32_t session_id, uint64_t counter,
+				  uint8_t dir, uint32_t session_id,
+				  uint64_t counter,
 				  const struct jp_binding *claimed);
 size_t jp_reattach_encode_challenge(uint8_t *out, const uint8_t *key,
-				    uint32_t session_id, uint64_t counter,
-				    const struct jp_binding *observed,
+				    uint8_t dir, uint32_t session_id,
+				    uint64_t counter, const struct jp_binding *observed,
 				    const uint8_t *nonce);
 size_t jp_reattach_encode_response(uint8_t *out, const uint8_t *key,
-				   uint32_t session_id, uint64_t counter,
-				   const struct jp_binding *observed,
+				   uint8_t dir, uint32_t session_id,
+				   uint64_t counter, const struct jp_binding *observed,
 				   const uint8_t *nonce);
 
 /*
@@ -135,7 +144,8 @@ enum jp_reattach_verdict jp_reattach_peek(const uint8_t *buf, size_t len,
  * in rp (only then: a forgery cannot advance it).
  */
 enum jp_reattach_verdict
-jp_reattach_verify_request(const uint8_t *buf, size_t len, const uint8_t *key,
+jp_reattach_verify_request(const uint8_t *buf, size_t len,
+			   struct jp_mac_keys *mk,
 			   uint32_t session_id, struct jp_reattach_replay *rp,
 			   struct jp_reattach_msg *out);
 /*
@@ -146,22 +156,24 @@ jp_reattach_verify_request(const uint8_t *buf, size_t len, const uint8_t *key,
  * source the peer sees); counter from the peer's wall clock.
  */
 size_t jp_reattach_encode_solicit(uint8_t *out, const uint8_t *key,
-				  uint32_t session_id, uint64_t counter,
+				  uint8_t dir, uint32_t session_id,
+				  uint64_t counter,
 				  const struct jp_binding *observed);
 /* Mover: a SOLICIT for session_id; on OK its counter is recorded in rp. */
 enum jp_reattach_verdict
-jp_reattach_verify_solicit(const uint8_t *buf, size_t len, const uint8_t *key,
+jp_reattach_verify_solicit(const uint8_t *buf, size_t len,
+			   struct jp_mac_keys *mk,
 			   uint32_t session_id, struct jp_reattach_replay *rp,
 			   struct jp_reattach_msg *out);
 /* Mover: a CHALLENGE answering our request with this counter. */
 enum jp_reattach_verdict
 jp_reattach_verify_challenge(const uint8_t *buf, size_t len,
-			     const uint8_t *key, uint32_t session_id,
+			     struct jp_mac_keys *mk, uint32_t session_id,
 			     uint64_t counter, struct jp_reattach_msg *out);
 /* Peer: a RESPONSE to pending, that arrived from `from`. */
 enum jp_reattach_verdict
 jp_reattach_verify_response(const uint8_t *buf, size_t len,
-			    const uint8_t *key, uint32_t session_id,
+			    struct jp_mac_keys *mk, uint32_t session_id,
 			    const struct jp_reattach_pending *pending,
 			    const struct jp_binding *from);
 

@@ -63,7 +63,8 @@ static void new_attempt(struct jd *d, struct jd_peer *p, uint64_t now)
 	m->counter = jp_reattach_counter_from_time(jd_wall_us(),
 						   p->reattach_counter);
 	p->reattach_counter = m->counter;
-	jp_reattach_encode_request(m->request, p->reattach_key, p->remote_id,
+	jp_reattach_encode_request(m->request, p->ctl.cur.reattach,
+				   jp_ctl_dir_out(&p->ctl.cur), p->remote_id,
 				   m->counter, &claimed);
 }
 
@@ -136,6 +137,7 @@ static void on_challenge(struct jd *d, struct jd_peer *p,
 	struct jd_mover *m = &p->mover;
 	uint8_t msg[JP_REATTACH_RESPONSE_LEN];
 	struct jp_reattach_msg c;
+	struct jp_mac_keys mk;
 	struct jd_path path;
 	unsigned int i;
 	bool again;
@@ -154,13 +156,15 @@ static void on_challenge(struct jd *d, struct jd_peer *p,
 	if ((!again && (!m->active || c.counter != m->counter)) ||
 	    !jd_path_carried(&path, ev) ||
 	    jp_reattach_verify_challenge(ev->packet, ev->packet_len,
-					 p->reattach_key, p->local_id,
+					 jd_ctl_rx(p, &mk), p->local_id,
 					 c.counter, &c) != JP_REATTACH_OK) {
 		jd_debug(d, "peer %s: challenge %llu does not answer the request in progress",
 			 p->conf.name, (unsigned long long)c.counter);
 		return;
 	}
-	jp_reattach_encode_response(msg, p->reattach_key, p->remote_id,
+	jd_ctl_heard(d, p, &mk);
+	jp_reattach_encode_response(msg, p->ctl.cur.reattach,
+				    jp_ctl_dir_out(&p->ctl.cur), p->remote_id,
 				    c.counter, &c.binding, c.nonce);
 	jk_packet_send(&d->k, msg, sizeof(msg), &path.remote, &path.local);
 	if (again)
@@ -184,15 +188,17 @@ static void on_solicit(struct jd *d, struct jd_peer *p,
 		       const struct jk_event *ev)
 {
 	struct jp_reattach_msg m;
+	struct jp_mac_keys mk;
 
 	if (!p->initiator ||
 	    jp_reattach_verify_solicit(ev->packet, ev->packet_len,
-				       p->reattach_key, p->local_id,
+				       jd_ctl_rx(p, &mk), p->local_id,
 				       &p->solicit_replay, &m) != JP_REATTACH_OK) {
 		jd_debug(d, "peer %s: solicit that does not verify or is not fresh",
 			 p->conf.name);
 		return;
 	}
+	jd_ctl_heard(d, p, &mk);
 	jd_mover_start(d, p, "the peer sees us elsewhere", true);
 }
 
@@ -304,14 +310,15 @@ static bool is_retransmission(const struct jd_peer *p,
 	const struct jd_validation *v = &p->val;
 	struct jp_reattach_replay fresh = { 0 };
 	struct jp_reattach_msg r;
+	struct jp_mac_keys mk;
 
 	if (!v->active || !jp_binding_equal(&v->pending.path, &ev->from) ||
 	    jp_reattach_peek(ev->packet, ev->packet_len, &r) != JP_REATTACH_OK ||
 	    r.counter != v->pending.counter)
 		return false;
 	return jp_reattach_verify_request(ev->packet, ev->packet_len,
-					  p->reattach_key, p->local_id, &fresh,
-					  &r) == JP_REATTACH_OK;
+					  jd_ctl_rx(p, &mk), p->local_id,
+					  &fresh, &r) == JP_REATTACH_OK;
 }
 
 static void on_request(struct jd *d, struct jd_peer *p,
@@ -321,6 +328,7 @@ static void on_request(struct jd *d, struct jd_peer *p,
 	enum jp_reattach_verdict verdict;
 	struct jp_reattach_msg r;
 	uint64_t now = jd_now_ms();
+	struct jp_mac_keys mk;
 	bool same_path;
 
 	/* Per source first: the cheapest refusal protects the rest. */
@@ -336,12 +344,13 @@ static void on_request(struct jd *d, struct jd_peer *p,
 		return;
 	}
 	verdict = jp_reattach_verify_request(ev->packet, ev->packet_len,
-					     p->reattach_key, p->local_id,
+					     jd_ctl_rx(p, &mk), p->local_id,
 					     &p->replay, &r);
 	if (verdict != JP_REATTACH_OK) {
 		reject_unauth(d, p, jp_reattach_reason(verdict), &ev->from);
 		return;
 	}
+	jd_ctl_heard(d, p, &mk);
 	if (!jp_rl_allow_session(&p->rl, p->local_id, now) ||
 	    !window_has_room(&p->switches, now)) {
 		reject(d, p, JUMPING_REASON_REATTACH_RATE_LIMITED, &ev->from);
@@ -356,9 +365,9 @@ static void on_request(struct jd *d, struct jd_peer *p,
 	v->pending.path = ev->from;
 	v->arrived_on = ev->to;
 	randombytes_buf(v->pending.nonce, sizeof(v->pending.nonce));
-	jp_reattach_encode_challenge(v->challenge, p->reattach_key,
-				     p->remote_id, r.counter, &ev->from,
-				     v->pending.nonce);
+	jp_reattach_encode_challenge(v->challenge, p->ctl.cur.reattach,
+				     jp_ctl_dir_out(&p->ctl.cur), p->remote_id,
+				     r.counter, &ev->from, v->pending.nonce);
 	v->sent = 0;
 	v->deadline_ms = now + VALIDATION_MS;
 	/* Also in RECOVERING: the audit log shows every accepted request. */
@@ -371,17 +380,19 @@ static void on_response(struct jd *d, struct jd_peer *p,
 {
 	struct jd_validation *v = &p->val;
 	enum jp_reattach_verdict verdict;
+	struct jp_mac_keys mk;
 	struct jd_path path;
 
 	if (!v->active)
 		return;
 	verdict = jp_reattach_verify_response(ev->packet, ev->packet_len,
-					      p->reattach_key, p->local_id,
+					      jd_ctl_rx(p, &mk), p->local_id,
 					      &v->pending, &ev->from);
 	if (verdict != JP_REATTACH_OK) {
 		reject_unauth(d, p, jp_reattach_reason(verdict), &ev->from);
 		return;
 	}
+	jd_ctl_heard(d, p, &mk);
 	jp_amp_on_validated(&v->pending.amp);
 	v->active = false;
 	if (!jp_window_allow(&p->switches, jd_now_ms())) {
@@ -414,7 +425,8 @@ void jd_reattach_on_unknown_source(struct jd *d, struct jd_peer *p,
 		return;
 	p->solicit_counter = jp_reattach_counter_from_time(jd_wall_us(),
 							   p->solicit_counter);
-	jp_reattach_encode_solicit(msg, p->reattach_key, p->remote_id,
+	jp_reattach_encode_solicit(msg, p->ctl.cur.reattach,
+				   jp_ctl_dir_out(&p->ctl.cur), p->remote_id,
 				   p->solicit_counter, from);
 	jd_log("peer %s session %u: its packets come from %s, not the binding: asking it to reattach",
 	       p->conf.name, p->local_id, jp_binding_str(from, fs));

@@ -27,7 +27,8 @@ int jd_session_install(struct jd *d, struct jd_peer *p, uint32_t local_id,
 		return -1;
 	}
 	if (jk_key_new(&d->k, local_id, JUMPING_KEY_SLOT_PRIMARY, key_id,
-		       keys->send, keys->recv)) {
+		       keys->send, keys->recv,
+		       jp_key_reject_after_ms(p->conf.rekey_after_ms))) {
 		jd_log("peer %s: KEY_NEW %u failed: %s", p->conf.name,
 		       local_id, jk_error(&d->k));
 		jk_session_del(&d->k, local_id);
@@ -43,7 +44,7 @@ int jd_session_install(struct jd *d, struct jd_peer *p, uint32_t local_id,
 	p->local_id = local_id;
 	p->remote_id = remote_id;
 	jp_fsm_init(&p->fsm, now);
-	memcpy(p->reattach_key, keys->reattach, sizeof(p->reattach_key));
+	jp_ctl_ring_init(&p->ctl, &keys->ctl);
 	p->key_id = key_id;
 	p->swap_pending = false;
 	p->confirm_highest = 0;
@@ -142,7 +143,7 @@ void jd_session_forget(struct jd *d, struct jd_peer *p, bool delete_kernel)
 		       p->local_id, jk_error(&d->k));
 	jd_persist_remove(d, p->local_id);
 	p->has_session = false;
-	sodium_memzero(p->reattach_key, sizeof(p->reattach_key));
+	jp_ctl_ring_wipe(&p->ctl);
 	jd_reattach_reset(p);
 	if (p->init.active && p->init.rekey) {
 		jp_hs_wipe(&p->init.hs);

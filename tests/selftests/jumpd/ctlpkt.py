@@ -3,7 +3,7 @@
 """Capture, forge and re-send jumpd's REATTACH datagrams, stdlib only.
 
 The wire format is userspace/jumpd/reattach.h: type 4 (control), subtype
-(1 request, 2 challenge, 3 response), version 1, a zero byte, the
+(1 request, 2 challenge, 3 response), version 2, a zero byte, the
 receiver's session id (be32), a counter (be64), a binding (family 4|6, 0,
 port be16, address[16]), [16 nonce bytes], and a 16-byte MAC over all of it.
 
@@ -38,7 +38,7 @@ import time
 
 CONTROL = 4
 REQUEST = 1
-VERSION = 1
+VERSION = 2
 MAC_LEN = 16
 ETH_P_IP = 0x0800
 
