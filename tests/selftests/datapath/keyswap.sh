@@ -83,7 +83,56 @@ swap_during_iperf3() {
 	under_traffic "$cipher" "$pid"
 }
 
-ktap_begin 4
+# expired NS ID N: the session counted more than N key-expired drops.
+expired_above() {
+	[ "$(jq_dev "$1" "st($2).drop_key_expired")" -gt "$3" ]
+}
+
+# A key past its hard age (JUMPING_A_KEYCONF_REJECT_AFTER_MS) neither
+# decrypts nor encrypts: the server's new key gets the shortest age the
+# kernel takes, the client's none; once it has passed, the client's
+# packets are dropped on receive and the server's on transmit, each
+# counted as drop_key_expired. An age below the minimum is refused with
+# the kernel's extack, and changes nothing.
+hard_age() {
+	local c2s=$topo_tmp/c2s.1 s2c=$topo_tmp/s2c.1 rx before
+
+	topo_setup 4 chacha20poly1305
+	new_key "$c2s"
+	new_key "$s2c"
+	expect_fail "integer out of range" \
+		js key add jp0 id $SRV_ID slot secondary key-id 1 \
+		cipher chacha20poly1305 enc-key-file "$s2c" \
+		dec-key-file "$c2s" reject-after 999
+	assert_eq "no key after the refused one" null \
+		"$(jq_dev "$srv" "s($SRV_ID).secondary_key.key_id")"
+	jc key add jp0 id $CLI_ID slot secondary key-id 1 \
+		cipher chacha20poly1305 enc-key-file "$c2s" dec-key-file "$s2c"
+	js key add jp0 id $SRV_ID slot secondary key-id 1 \
+		cipher chacha20poly1305 enc-key-file "$s2c" dec-key-file "$c2s" \
+		reject-after 1000
+	js key swap jp0 id $SRV_ID
+	jc key swap jp0 id $CLI_ID
+	# Each try is a new packet under the new key: past the age, every
+	# one of them is dropped at the server.
+	wait_until 60 eval 'in_cli ping -n -q -c 1 -W 1 $SRV4 >/dev/null 2>&1;
+		expired_above "$srv" $SRV_ID 0' ||
+		fail "no key-expired drop on receive: $(jq_dev "$srv" "st($SRV_ID)")"
+	in_cli ping -n -q -c 2 -W 1 $SRV4 >/dev/null 2>&1 &&
+		fail "ping through an expired key"
+	rx=$(jq_dev "$cli" "st($CLI_ID).rx_packets")
+	before=$(jq_dev "$srv" "st($SRV_ID).drop_key_expired")
+	in_srv ping -n -q -c 1 -W 1 $CLI4 >/dev/null 2>&1 &&
+		fail "the server sent under an expired key"
+	wait_until 20 expired_above "$srv" $SRV_ID "$before" ||
+		fail "no key-expired drop on transmit"
+	assert_eq "client received nothing more" "$rx" \
+		"$(jq_dev "$cli" "st($CLI_ID).rx_packets")"
+	assert_eq "client drops" 0 "$(jq_dev "$cli" "st($CLI_ID) | drops")"
+}
+
+ktap_begin 5
+run_case "a key past its hard age is refused both ways and counted" hard_age
 for cipher in chacha20poly1305 aes256gcm; do
 	run_case "$cipher: rekey during a ping flood loses no packet" \
 		swap_during_flood $cipher

@@ -160,9 +160,36 @@ responder_rekeys() {
 	check_after "$ids"
 }
 
-ktap_begin 4
+# A reattach after rekeys: the REATTACH keys rotate with every rekey
+# (docs/handshake.md, "Control keys"), so the move's proofs are made and
+# checked under keys neither side had at the handshake; rekeys go on
+# during the move, so some of it runs in the window between the two
+# sides' swaps.
+rekey_then_reattach() {
+	local ids up validated TOPO_PEER_EXTRA="RekeyAfter = $REKEY_AFTER"
+
+	validated='.event == "transition" and .new == "attached" and .reason == "reattach-validated"'
+	topo_setup
+	jd_start_both
+	ids=$(session_ids)
+	wait_rekeys 2 $REKEY_WAIT
+	up=$(active_uplink)
+	ip -n "$cli" link set "up$up" down
+	wait_audit 60 srv "$validated"
+	wait_audit 60 cli "$validated"
+	wait_attached 30 || fail "not attached on both sides after the reattach"
+	assert_eq "uplink carrying the session" $((1 - up)) "$(active_uplink)"
+	pings_ok cli 5 -i 0.2 $SRV_IN4
+	pings_ok srv 5 -i 0.2 $CLI_IN4
+	grep -q "bad-proof" "$topo_tmp/srv.log" "$topo_tmp/cli.log" &&
+		fail "a REATTACH message did not verify: $(grep -h bad-proof "$topo_tmp/srv.log" "$topo_tmp/cli.log" | head -3)"
+	check_after "$ids"
+}
+
+ktap_begin 5
 jd_case "TCP stream across 3 rekeys: no drop, checksum right, key id changes, same session" under_stream
 jd_case "ping every 50 ms across 3 rekeys: every reply, no drop, same session" under_ping
 jd_case "rekey answers lost twice: the retry's key replaces the pending one, same session, no drop" lost_answer
 jd_case "the responder rekeys when the initiator does not: key id changes, stream intact, same session" responder_rekeys
+jd_case "rekeys, then the uplink dies: reattached under the rotated keys, same session" rekey_then_reattach
 ktap_end
