@@ -4,7 +4,8 @@
  * hs_msg.h, without sockets: the initiator writes message 1 and reads
  * message 2, the responder reads 1 and writes 2, and both end with the
  * same data keys (initiator encrypts with k1 and decrypts with k2 of
- * Noise's Split) and the same reattach key.
+ * Noise's Split) and the same control keys (ctl_keys.h), each side
+ * knowing its role.
  *
  * A peer without a PresharedKey uses 32 zero bytes as psk: one protocol,
  * one code path; a psk configured on one side only fails message 2.

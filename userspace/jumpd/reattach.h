@@ -17,10 +17,11 @@
  *
  * Every message is fixed-size, big-endian, type 4 (control, docs/protocol.md)
  * with a subtype and a version, addressed by the receiver's session id like
- * data packets. The MAC is keyed BLAKE2b-128 (crypto_generichash) under a
- * per-session reattach key derived from the handshake's data keys, over
- * every byte before it, so it binds the subtype, the session id, the counter
- * and the binding; it is compared in constant time.
+ * data packets. The MAC is keyed BLAKE2b-128 (crypto_generichash, see
+ * jp_ctl_mac) under the REATTACH key of the handshake's control keys
+ * (ctl_keys.h), over the sender's direction byte and every byte before it,
+ * so it binds the direction, the subtype, the session id, the counter and
+ * the binding; it is compared in constant time.
  *
  * The binding in a REQUEST is what the mover believes its address is; behind
  * a NAT it is not what the peer sees. So the peer validates the *observed*
