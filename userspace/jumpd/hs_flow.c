@@ -170,6 +170,9 @@ static int respond_rekey(struct jd *d, struct jd_peer *p,
 		       p->local_id, jk_error(&d->k));
 		return -1;
 	}
+	/* A retry replaces a pending key: the primary's age stays. */
+	if (!p->swap_pending)
+		p->primary_made_ms = p->last_hs_ms;
 	p->swap_pending = true;
 	p->swap_key_id = pl->key_id;
 	/* Its control keys wait with it: the initiator sends under them. */
@@ -352,7 +355,7 @@ void jd_hs_on_resp(struct jd *d, const struct jk_event *ev)
 		p->key_id = in->key_id;
 		/* The control keys go with the data keys; the old stay. */
 		jp_ctl_ring_rotate(&p->ctl, &keys.ctl, jd_now_ms(),
-				   jd_ctl_keep_ms(p));
+				   jd_ctl_keep_ms(p, p->last_hs_ms));
 		p->last_hs_ms = jd_now_ms();
 		send_confirm(d, p);
 		jd_apply(d, p, JP_EV_HANDSHAKE_DONE, NULL);
@@ -387,12 +390,12 @@ out:
 
 /*
  * How long the control keys of the primary data key stay good for the
- * peer once they are replaced: as long as that data key (installed at the
- * last handshake) has left before its hard age.
+ * peer once they are replaced: as long as that data key (made at
+ * made_ms) has left before its hard age.
  */
-uint64_t jd_ctl_keep_ms(const struct jd_peer *p)
+uint64_t jd_ctl_keep_ms(const struct jd_peer *p, uint64_t made_ms)
 {
-	uint64_t until = p->last_hs_ms +
+	uint64_t until = made_ms +
 			 jp_key_reject_after_ms(p->conf.rekey_after_ms);
 	uint64_t now = jd_now_ms();
 
@@ -437,7 +440,14 @@ int jd_hs_swap(struct jd *d, struct jd_peer *p)
 	}
 	p->key_id = p->swap_key_id;
 	p->swap_pending = false;
-	jp_ctl_ring_swap(&p->ctl, jd_now_ms(), jd_ctl_keep_ms(p));
+	/*
+	 * The primary's handshake time is not kept across a restart: then
+	 * the pending key's stands in, a bound later by at most one rekey.
+	 */
+	jp_ctl_ring_swap(&p->ctl, jd_now_ms(),
+			 jd_ctl_keep_ms(p, p->primary_made_ms ?
+					p->primary_made_ms : p->last_hs_ms));
+	p->primary_made_ms = 0;
 	jd_log("peer %s session %u: now sending with key id %u",
 	       p->conf.name, p->local_id, p->key_id);
 	jd_persist_save(d, p);

@@ -119,6 +119,8 @@ struct jd_peer {
 	uint8_t key_id;			/* of our primary slot */
 	bool swap_pending;		/* responder: new key waits in secondary */
 	uint8_t swap_key_id;
+	uint64_t primary_made_ms;	/* while swap_pending: the primary's
+					 * handshake (0: unknown) */
 	uint64_t confirm_highest;
 	uint64_t confirm_counter;	/* initiator: last confirm sent */
 	struct jd_path cur;		/* the binding, with our local address */
@@ -250,7 +252,7 @@ struct jp_mac_keys *jd_ctl_rx(const struct jd_peer *p,
 void jd_ctl_heard(struct jd *d, struct jd_peer *p,
 		  const struct jp_mac_keys *mk);
 /* How long replaced control keys stay good (their data key's hard age). */
-uint64_t jd_ctl_keep_ms(const struct jd_peer *p);
+uint64_t jd_ctl_keep_ms(const struct jd_peer *p, uint64_t made_ms);
 /*
  * Beside a move: a handshake flagged resume, which the peer answers only
  * if it no longer has our session (then the old one ends with peer-lost

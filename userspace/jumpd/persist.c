@@ -387,6 +387,7 @@ static void adopt_one(struct jd *d, const struct jk_session *ks)
 	}
 	p->swap_pending = s.swap_pending;
 	p->swap_key_id = s.swap_key_id;
+	p->primary_made_ms = 0;		/* not kept: jd_hs_swap() knows */
 	p->key_id = s.key_id;
 	p->reattach_counter = s.reattach_counter;
 	p->replay.highest = s.replay_highest;

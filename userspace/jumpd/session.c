@@ -47,6 +47,7 @@ int jd_session_install(struct jd *d, struct jd_peer *p, uint32_t local_id,
 	jp_ctl_ring_init(&p->ctl, &keys->ctl);
 	p->key_id = key_id;
 	p->swap_pending = false;
+	p->primary_made_ms = 0;
 	p->confirm_highest = 0;
 	p->cur = *path;
 	p->last_rx_ms = now;
