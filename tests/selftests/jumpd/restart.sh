@@ -64,11 +64,40 @@ revoked() {
 		"$(audit srv '.event == "deleted-peer-removed"' | jq -r .session)"
 }
 
-ktap_begin 3
+# old_state: a state file of an older jumpd (no version line, one
+# reattach key for REATTACH and key confirm) cannot be used: the control
+# keys of version 2 come from the data keys, which are not stored. The
+# restarted server says why in its log, deletes the session
+# (deleted-old-state), and the client's fallback handshake makes a new one.
+old_state() {
+	local srv_id f
+
+	topo_setup
+	jd_start_both
+	srv_id=$(show srv .id)
+	jd_stop srv
+	f=$topo_tmp/srv.state/$srv_id.session
+	[ -f "$f" ] || fail "no state file $f"
+	grep -q '^version=2$' "$f" || fail "no version line in $f"
+	sed -i '/^version=/d; /confirm_key=/d; /hs_initiator=/d' "$f"
+	jd_start srv
+	wait_audit 60 srv '.event == "deleted-old-state"'
+	grep -q "version 1, this jumpd reads version 2" "$topo_tmp/srv.log" ||
+		fail "the server did not say why it refused the state file"
+	wait_until 120 eval '[ "$(show srv .id)" != "$srv_id" ] &&
+		[ "$(show srv .id)" != null ]' ||
+		fail "no new session after the old one was deleted"
+	wait_attached 60 || fail "the new session is not attached on both sides"
+	echo "session $srv_id deleted, new session $(show srv .id)"
+}
+
+ktap_begin 4
 jd_case "server's jumpd SIGKILLed mid-stream: traffic flows on; restarted, it adopts the session" \
 	restart srv
 jd_case "both jumpd SIGKILLed mid-stream: traffic flows on; restarted, both adopt the session" \
 	restart srv cli
 jd_case "a peer removed from the config: its session is deleted at restart, audited" \
 	revoked
+jd_case "a state file of an older jumpd: refused with a message, session deleted, a new one made" \
+	old_state
 ktap_end
