@@ -207,7 +207,7 @@ static void test_key_add(void)
 		struct args a = ARGS("jp0", "id", "7", "slot", "secondary",
 				     "key-id", "5", "cipher", "aes256gcm",
 				     "enc-key-file", path, "dec-key",
-				     (char *)dec_hex);
+				     (char *)dec_hex, "reject-after", "5000");
 
 		ok(parse_key_args(&a, &k) == 0, "key add: parsed");
 	}
@@ -239,6 +239,9 @@ static void test_key_add(void)
 	   ktb[JUMPING_A_KEYCONF_DECRYPT_KEY] &&
 	   !memcmp(nla_data(ktb[JUMPING_A_KEYCONF_DECRYPT_KEY]), want_dec,
 		   JUMPING_KEY_LEN), "key add: both keys, 32 bytes each");
+	ok(ktb[JUMPING_A_KEYCONF_REJECT_AFTER_MS] &&
+	   nla_get_u32(ktb[JUMPING_A_KEYCONF_REJECT_AFTER_MS]) == 5000,
+	   "key add: reject-after as the key's hard age");
 	nlmsg_free(msg);
 }
 

@@ -59,6 +59,7 @@ const struct nla_policy jg_policy_keyconf[JUMPING_A_KEYCONF_MAX + 1] = {
 	[JUMPING_A_KEYCONF_CIPHER]	= { .type = NLA_U8 },
 	[JUMPING_A_KEYCONF_ENCRYPT_KEY]	= { .minlen = JUMPING_KEY_LEN },
 	[JUMPING_A_KEYCONF_DECRYPT_KEY]	= { .minlen = JUMPING_KEY_LEN },
+	[JUMPING_A_KEYCONF_REJECT_AFTER_MS] = { .type = NLA_U32 },
 };
 
 const struct nla_policy jg_policy_stats[JUMPING_A_STATS_MAX + 1] = {
