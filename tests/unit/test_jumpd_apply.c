@@ -63,9 +63,11 @@ int jk_session_new(struct jd_kernel *k, const struct jk_session_new *s)
 }
 
 int jk_key_new(struct jd_kernel *k, uint32_t id, uint8_t slot, uint8_t key_id,
-	       const uint8_t enc[32], const uint8_t dec[32])
+	       const uint8_t enc[32], const uint8_t dec[32],
+	       uint32_t reject_after_ms)
 {
 	(void)k; (void)id; (void)slot; (void)key_id; (void)enc; (void)dec;
+	(void)reject_after_ms;
 	return 0;
 }
 
