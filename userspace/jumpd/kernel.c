@@ -203,34 +203,17 @@ static int parse_session(struct nlattr *nest, struct jk_session *s)
 }
 
 /*
- * A request for the device with a session nest opened: id set, room for
- * n_prefixes prefixes besides the rest.
+ * A request for the device with a session nest opened (nest non-NULL): id
+ * set, room for n_prefixes prefixes besides the rest.
  */
-static struct nl_msg *session_msg_prefixes(struct jd_kernel *k, uint8_t cmd,
-					   uint32_t id, struct nlattr **nest,
-					   unsigned int n_prefixes)
+static struct nl_msg *session_msg_sized(struct jd_kernel *k, uint8_t cmd,
+					uint32_t id, struct nlattr **nest,
+					int flags, unsigned int n_prefixes)
 {
-	struct nl_msg *m = jg_msg_new_size(&k->cmd, cmd, 0, JG_MSG_BASE +
-					   n_prefixes * JG_PREFIX_SIZE);
-
-	if (!m)
-		return NULL;
-	if (nla_put_u32(m, JUMPING_A_IFINDEX, k->ifindex))
-		goto fail;
-	*nest = nla_nest_start(m, JUMPING_A_SESSION);
-	if (!*nest || (id && nla_put_u32(m, JUMPING_A_SESSION_ID, id)))
-		goto fail;
-	return m;
-fail:
-	nlmsg_free(m);
-	return NULL;
-}
-
-/* A request for the device with a session nest opened: id set. */
-static struct nl_msg *session_msg(struct jd_kernel *k, uint8_t cmd,
-				  uint32_t id, struct nlattr **nest, int flags)
-{
-	struct nl_msg *m = jg_msg_new(&k->cmd, cmd, flags);
+	/* Without prefixes, libnl's default size (jg_msg_new). */
+	struct nl_msg *m = jg_msg_new_size(&k->cmd, cmd, flags, n_prefixes ?
+					   JG_MSG_BASE + n_prefixes *
+					   JG_PREFIX_SIZE : 0);
 
 	if (!m)
 		return NULL;
@@ -245,6 +228,12 @@ static struct nl_msg *session_msg(struct jd_kernel *k, uint8_t cmd,
 fail:
 	nlmsg_free(m);
 	return NULL;
+}
+
+static struct nl_msg *session_msg(struct jd_kernel *k, uint8_t cmd,
+				  uint32_t id, struct nlattr **nest, int flags)
+{
+	return session_msg_sized(k, cmd, id, nest, flags, 0);
 }
 
 static int send_req(struct jd_kernel *k, struct nl_msg *m, jg_reply_fn fn,
@@ -307,8 +296,9 @@ static int put_prefix(struct nl_msg *m, const struct jp_prefix *p)
 int jk_session_new(struct jd_kernel *k, const struct jk_session_new *s)
 {
 	struct nlattr *nest;
-	struct nl_msg *m = session_msg_prefixes(k, JUMPING_CMD_SESSION_NEW,
-						s->id, &nest, s->n_prefixes);
+	struct nl_msg *m = session_msg_sized(k, JUMPING_CMD_SESSION_NEW,
+						s->id, &nest, 0,
+						s->n_prefixes);
 	unsigned int i;
 
 	if (!m)
@@ -330,8 +320,8 @@ int jk_session_set_prefixes(struct jd_kernel *k, uint32_t id,
 			    const struct jp_prefix *prefixes, unsigned int n)
 {
 	struct nlattr *nest;
-	struct nl_msg *m = session_msg_prefixes(k, JUMPING_CMD_SESSION_SET, id,
-						&nest, n);
+	struct nl_msg *m = session_msg_sized(k, JUMPING_CMD_SESSION_SET, id,
+						&nest, 0, n);
 	unsigned int i;
 
 	if (!m)
