@@ -252,12 +252,16 @@ uplink_packets() {
 }
 
 # active_uplink: 0 or 1, the uplink whose counter at the router grows
-# while the other's stands still (keepalives alone make it grow).
+# while the other's stands still (keepalives alone make it grow). The
+# deadline counts from the first reading and at least one more is taken:
+# on the debug kernel, under load, reading the counters once took longer
+# than the whole deadline.
 active_uplink() {
-	local a0 a1 b0 b1 deadline=$((SECONDS + 30))
+	local a0 a1 b0 b1 deadline
 
 	a0=$(uplink_packets 0) a1=$(uplink_packets 1)
-	while [ "$SECONDS" -lt "$deadline" ]; do
+	deadline=$((SECONDS + 30))
+	while :; do
 		sleep 0.1
 		b0=$(uplink_packets 0) b1=$(uplink_packets 1)
 		if [ "$b1" = "$a1" ] && [ $((b0 - a0)) -ge 5 ]; then
@@ -270,6 +274,7 @@ active_uplink() {
 		fi
 		# both moved (a switch under way): look again
 		[ "$b0" = "$a0" ] || [ "$b1" = "$a1" ] || { a0=$b0 a1=$b1; }
+		[ "$SECONDS" -lt "$deadline" ] || break
 	done
 	echo "neither uplink alone carries the session: up0 $a0..$b0, up1 $a1..$b1" >&2
 	return 1
