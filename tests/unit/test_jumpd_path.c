@@ -281,8 +281,8 @@ static void test_policy_quality(void)
 	d = decide(&w, 2, 0, JUMPING_STATE_ATTACHED, true, t + S);
 	ok(d.action == JP_PD_DEGRADED && d.reason == JP_PR_RTT_HIGH,
 	   "seven: srtt past 4x base and base + 100 ms: DEGRADED, rtt-high");
-	ok(jp_pd_reason_uapi(d.reason) == JUMPING_REASON_NONE,
-	   "rtt-high needs a new uapi reason");
+	ok(jp_pd_reason_uapi(d.reason) == JUMPING_REASON_RTT_HIGH,
+	   "which is the uapi's rtt-high");
 	d = decide(&w, 2, 0, JUMPING_STATE_DEGRADED, true, t + S);
 	ok(d.action == JP_PD_MOVE && d.to == 1 && d.reason == JP_PR_RTT_HIGH,
 	   "the standby at 20 ms is clearly faster: move (rtt-high)");

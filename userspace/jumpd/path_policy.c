@@ -5,6 +5,7 @@
  * ("Defaults" and "What a blackhole costs").
  */
 #include <stddef.h>
+#include "jumping_names.h"
 #include "path_policy.h"
 
 #define NEVER UINT64_MAX
@@ -471,27 +472,12 @@ bool jp_policy_probe_due(const struct jp_policy *pol,
 
 const char *jp_pd_reason_name(enum jp_pd_reason r)
 {
-	switch (r) {
-	case JP_PR_NONE:
+	/* Only the two that never reach the kernel have names of their own. */
+	if (r == JP_PR_NONE)
 		return "none";
-	case JP_PR_SUSPECT:
+	if (r == JP_PR_SUSPECT)
 		return "suspect";
-	case JP_PR_ACTIVE_FAILED:
-		return "rx-silence";
-	case JP_PR_ACTIVE_GONE:
-		return "path-gone";
-	case JP_PR_LOSS_HIGH:
-		return "loss-high";
-	case JP_PR_RTT_HIGH:
-		return "rtt-high";
-	case JP_PR_LOSS_NORMAL:
-		return "loss-recovered";
-	case JP_PR_RTT_NORMAL:
-		return "rtt-recovered";
-	case JP_PR_PATH_BETTER:
-		return "path-better";
-	}
-	return NULL;
+	return reason_name(jp_pd_reason_uapi(r));
 }
 
 const char *jp_pd_action_name(enum jp_pd_action a)
@@ -533,11 +519,21 @@ enum jumping_reason jp_pd_reason_uapi(enum jp_pd_reason r)
 	switch (r) {
 	case JP_PR_ACTIVE_FAILED:
 		return JUMPING_REASON_RX_SILENCE;
+	case JP_PR_ACTIVE_GONE:
+		return JUMPING_REASON_PATH_GONE;
 	case JP_PR_LOSS_HIGH:
 		return JUMPING_REASON_LOSS_HIGH;
+	case JP_PR_RTT_HIGH:
+		return JUMPING_REASON_RTT_HIGH;
 	case JP_PR_LOSS_NORMAL:
 		return JUMPING_REASON_LOSS_RECOVERED;
-	default:
-		return JUMPING_REASON_NONE;
+	case JP_PR_RTT_NORMAL:
+		return JUMPING_REASON_RTT_RECOVERED;
+	case JP_PR_PATH_BETTER:
+		return JUMPING_REASON_PATH_BETTER;
+	case JP_PR_NONE:
+	case JP_PR_SUSPECT:
+		break;
 	}
+	return JUMPING_REASON_NONE;
 }

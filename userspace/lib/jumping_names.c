@@ -53,6 +53,10 @@ static const char *const reasons[] = {
 	[JUMPING_REASON_REATTACH_TIMEOUT]	= "reattach-timeout",
 	[JUMPING_REASON_PEER_LOST]		= "peer-lost",
 	[JUMPING_REASON_SUPERSEDED]		= "superseded",
+	[JUMPING_REASON_RTT_HIGH]		= "rtt-high",
+	[JUMPING_REASON_RTT_RECOVERED]		= "rtt-recovered",
+	[JUMPING_REASON_PATH_BETTER]		= "path-better",
+	[JUMPING_REASON_PATH_GONE]		= "path-gone",
 };
 
 /* A value added to the uapi header without a name here fails the build. */

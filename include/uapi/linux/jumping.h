@@ -256,6 +256,10 @@ enum jumping_reason {
 	JUMPING_REASON_REATTACH_TIMEOUT,	/* path challenge unanswered */
 	JUMPING_REASON_PEER_LOST,		/* peer lost the session: handshake again */
 	JUMPING_REASON_SUPERSEDED,		/* a newer handshake replaced it */
+	JUMPING_REASON_RTT_HIGH,		/* path RTT far above its base */
+	JUMPING_REASON_RTT_RECOVERED,		/* RTT back near its base */
+	JUMPING_REASON_PATH_BETTER,		/* back to a preferred path */
+	JUMPING_REASON_PATH_GONE,		/* its address or link went away */
 
 	__JUMPING_REASON_MAX,
 	JUMPING_REASON_MAX = __JUMPING_REASON_MAX - 1
