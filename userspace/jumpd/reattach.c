@@ -12,7 +12,7 @@ uint64_t jp_reattach_counter_from_time(uint64_t wall_us, uint64_t last)
 }
 
 /* Wire family is 4 or 6, not the host's AF_* numbers. */
-static void put_binding(uint8_t *p, const struct jp_binding *b)
+void jp_binding_wire_put(uint8_t *p, const struct jp_binding *b)
 {
 	memset(p, 0, JP_REATTACH_BINDING_LEN);
 	p[0] = b->family == AF_INET ? 4 : b->family == AF_INET6 ? 6 : 0;
@@ -21,7 +21,7 @@ static void put_binding(uint8_t *p, const struct jp_binding *b)
 	memcpy(p + 4, b->addr, b->family == AF_INET ? 4 : 16);
 }
 
-static int get_binding(const uint8_t *p, struct jp_binding *b)
+int jp_binding_wire_get(const uint8_t *p, struct jp_binding *b)
 {
 	memset(b, 0, sizeof(*b));
 	if (p[1])
@@ -100,7 +100,7 @@ static size_t encode(uint8_t *out, uint8_t subtype, const uint8_t *key,
 	out[3] = 0;
 	put_be32(out + 4, session_id);
 	put_be64(out + 8, counter);
-	put_binding(out + 16, b);
+	jp_binding_wire_put(out + 16, b);
 	if (nonce)
 		memcpy(out + 36, nonce, JP_REATTACH_NONCE_LEN);
 	jp_ctl_mac(out + body, key, dir, out, body);
@@ -154,7 +154,7 @@ enum jp_reattach_verdict jp_reattach_peek(const uint8_t *buf, size_t len,
 	out->subtype = buf[1];
 	out->session_id = get_be32(buf + 4);
 	out->counter = get_be64(buf + 8);
-	if (get_binding(buf + 16, &out->binding))
+	if (jp_binding_wire_get(buf + 16, &out->binding))
 		return JP_REATTACH_MALFORMED;
 	if (buf[1] == JP_REATTACH_CHALLENGE || buf[1] == JP_REATTACH_RESPONSE)
 		memcpy(out->nonce, buf + 36, JP_REATTACH_NONCE_LEN);

@@ -59,6 +59,11 @@ enum jp_reattach_subtype {
 	JP_REATTACH_RESPONSE = 3,
 	/* 4 is the key confirm (hs_msg.h) */
 	JP_REATTACH_SOLICIT = 5,	/* peer -> mover: please reattach */
+	/* 6 is the cookie reply (cookie.h) */
+	JP_REATTACH_PROBE = 7,		/* probe.h: on any path, to the peer */
+	JP_REATTACH_ECHO = 8,		/* probe.h: answers one PROBE */
+	JP_REATTACH_SWITCH = 9,		/* probe.h: a REQUEST with a token */
+	JP_REATTACH_SWITCH_ACK = 10,	/* probe.h: the switch is done */
 };
 
 #define JP_REATTACH_KEY_LEN	32
@@ -103,6 +108,14 @@ struct jp_reattach_pending {
 	uint8_t nonce[JP_REATTACH_NONCE_LEN];
 	struct jp_amp amp;		/* the 3x budget towards path */
 };
+
+/*
+ * A binding's 20 bytes on the wire: family 4 or 6, 0, port, 16 address
+ * bytes (IPv4 in the first 4, the rest zero). get: 0, or -1 for a family
+ * other than 4/6, a non-zero pad byte or IPv4 with bytes past its 4.
+ */
+void jp_binding_wire_put(uint8_t *p, const struct jp_binding *b);
+int jp_binding_wire_get(const uint8_t *p, struct jp_binding *b);
 
 /*
  * A control MAC (REATTACH messages and KEY-CONFIRM): keyed BLAKE2b-128
