@@ -121,6 +121,11 @@ void jd_reattach_reset(struct jd_peer *p)
 	(void)p;
 }
 
+void jd_mp_session_start(struct jd_peer *p)
+{
+	(void)p;
+}
+
 static struct jd_path path_to(uint8_t last)
 {
 	struct jd_path path = { 0 };

@@ -56,6 +56,8 @@ int jp_audit_write(FILE *f, const struct jp_audit_rec *r)
 	member(f, "binding_after", jp_binding_str(&r->after, b2));
 	if (r->count)
 		fprintf(f, ",\"count\":%" PRIu64, r->count);
+	if (r->extra)
+		fputs(r->extra, f);
 	fputs("}\n", f);
 	if (fflush(f) || ferror(f))
 		return -EIO;

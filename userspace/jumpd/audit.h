@@ -31,6 +31,9 @@ struct jp_audit_rec {
 	uint64_t in_old_ms;
 	struct jp_binding before, after;
 	uint64_t count;			/* events this line stands for; 0: 1 */
+	/* More members, already JSON (",\"k\":v..."), or NULL: a move's
+	 * path tables. The writer does not check them. */
+	const char *extra;
 };
 
 /* A "transition" record from what jp_state_apply returned. */

@@ -281,6 +281,22 @@ static const char *p_window(struct ctx *c, const char *v)
 	return duration(&c->peer->reattach_window_ms, v, false);
 }
 
+static const char *p_probing(struct ctx *c, const char *v)
+{
+	if (!strcmp(v, "normal"))
+		c->peer->low_traffic_probing = false;
+	else if (!strcmp(v, "low"))
+		c->peer->low_traffic_probing = true;
+	else
+		return "expected normal or low";
+	return NULL;
+}
+
+static const char *p_failback(struct ctx *c, const char *v)
+{
+	return duration(&c->peer->failback_after_ms, v, false);
+}
+
 /* Every key; its index is its bit in `seen`. multi: a comma list, and the
  * key may be repeated.
  */
@@ -315,6 +331,8 @@ static const struct key {
 	{ "ReattachMaxPerWindow",	SEC_PEER, false, p_max, false },
 	{ "ReattachWindow",		SEC_PEER, false, p_window, false },
 	{ "RekeyAfter",			SEC_PEER, false, p_rekey, false },
+	{ "PathProbing",		SEC_PEER, false, p_probing, false },
+	{ "FailbackAfter",		SEC_PEER, false, p_failback, false },
 };
 
 static int key_index(const char *name)

@@ -54,6 +54,8 @@ struct jp_conf_peer {
 	uint32_t reattach_max_per_window;	/* switches per window */
 	uint64_t reattach_window_ms;
 	uint64_t rekey_after_ms;		/* initiator rekeys this often */
+	bool low_traffic_probing;		/* PathProbing = low */
+	uint64_t failback_after_ms;		/* 0: the probing preset's */
 	uint64_t seen;			/* keys given, for duplicates */
 };
 

@@ -36,13 +36,13 @@ static void send_initiation(struct jd *d, struct jd_peer *p, uint64_t now)
 		in->sent_on = p->cur;
 	} else {
 		/* No answer on any path (or no path yet): ask DNS again. */
-		if (!p->n_paths || in->tries >= p->n_paths)
+		if (!p->paths.n || in->tries >= p->paths.n)
 			jd_dns_refresh_soon(p, now);
-		if (!p->n_paths) {
+		if (!p->paths.n) {
 			in->next_ms = now + HS_RETRY_MAX_MS;
 			return;
 		}
-		in->sent_on = p->paths[in->path % p->n_paths];
+		in->sent_on = p->paths.e[in->path % p->paths.n].addr;
 	}
 	clock_gettime(CLOCK_REALTIME, &wall);
 	jp_hs_timestamp(pl.timestamp, (uint64_t)wall.tv_sec,
@@ -91,7 +91,7 @@ void jd_hs_start(struct jd *d, struct jd_peer *p, bool rekey)
 		in->key_id = (uint8_t)((p->key_id + 1) % (JUMPING_KEY_ID_MAX + 1));
 	} else {
 		in->local_id = jd_new_session_id(d);
-		in->path = p->cur_path;
+		in->path = p->paths.active;
 	}
 	send_initiation(d, p, jd_now_ms());
 }
@@ -369,9 +369,9 @@ void jd_hs_on_resp(struct jd *d, const struct jk_event *ev)
 				jd_apply(d, p, JP_EV_SUPERSEDED, NULL);
 			jd_session_forget(d, p, true);
 		}
-		p->cur_path = in->path ? in->path - 1 : 0;
-		if (p->n_paths)
-			p->cur_path %= p->n_paths;
+		p->paths.active = in->path ? in->path - 1 : 0;
+		if (p->paths.n)
+			p->paths.active %= p->paths.n;
 		if (!jd_session_install(d, p, in->local_id, pl.sender_id,
 					&in->sent_on, in->key_id, &keys)) {
 			jd_log("peer %s: session %u up on %s (peer id %u)",

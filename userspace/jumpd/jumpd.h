@@ -16,22 +16,16 @@
 #include "cookie.h"
 #include "handshake.h"
 #include "kernel.h"
+#include "multipath.h"
+#include "paths.h"
+#include "probe.h"
+#include "probe_token.h"
 #include "ratelimit.h"
 #include "reattach.h"
 #include "resolver.h"
 #include "rx_age.h"
 #include "state.h"
 #include "timers.h"
-
-/* Remote candidates: every address of every Endpoint, up to this many. */
-#define JD_MAX_REMOTES	16
-#define JD_MAX_PATHS	(JP_CONF_MAX_LOCAL * JD_MAX_REMOTES)
-
-/* One way to reach a peer: our local address (family 0: any) and its. */
-struct jd_path {
-	struct jp_binding local;
-	struct jp_binding remote;
-};
 
 /* The initiator's handshake in flight. */
 struct jd_initiation {
@@ -58,11 +52,18 @@ struct jd_initiation {
  */
 struct jd_mover {
 	bool active;
+	/*
+	 * The path policy moved us to a path its probes validated: the
+	 * binding moved already, the peer is being told. Retried on that
+	 * path only; a newer decision replaces it.
+	 */
+	bool switched;
 	unsigned int path;		/* index in paths */
 	unsigned int tries;		/* of this attempt */
 	unsigned int paths_tried;	/* attempts that got no challenge */
 	uint64_t counter;		/* of the attempt in progress */
-	uint8_t request[JP_REATTACH_REQUEST_LEN];
+	uint8_t request[JP_SWITCH_LEN];	/* a REQUEST or a SWITCH */
+	size_t request_len;
 	uint64_t started_ms;		/* of the move */
 	uint64_t next_ms;
 	struct jd_path target;
@@ -105,8 +106,8 @@ struct jd_peer {
 	struct jd_endpoint eps[JP_CONF_MAX_ENDPOINTS];
 	uint8_t psk[32];		/* zeros without PresharedKey */
 	uint8_t mac1_key[32];		/* mac1 of what we send it */
-	struct jd_path paths[JD_MAX_PATHS];
-	unsigned int n_paths;
+	struct jd_paths paths;		/* candidates; .active: the binding's */
+	struct jd_mp mp;		/* mover: probing and the path policy */
 	bool initiator;			/* it has an Endpoint */
 	struct jp_timing timing;
 	bool keep;			/* reload: still configured */
@@ -124,7 +125,6 @@ struct jd_peer {
 	uint64_t confirm_highest;
 	uint64_t confirm_counter;	/* initiator: last confirm sent */
 	struct jd_path cur;		/* the binding, with our local address */
-	unsigned int cur_path;
 	uint64_t last_rx_ms;		/* last authenticated rx on the binding */
 	struct jp_rx_age rx_age;		/* RX_AGE_MS history */
 	uint64_t last_hs_ms;		/* last handshake (rekey timer) */
@@ -146,6 +146,10 @@ struct jd_peer {
 	struct jd_mover mover;
 	struct jd_validation val;
 	struct jp_reattach_replay replay;
+	uint64_t switch_acked;		/* counter of the last SWITCH taken */
+	struct jp_probe_window probe_window;	/* the prober's counters */
+	struct jp_window probe_budget;	/* PROBEs answered per second */
+#define JD_PROBES_ANSWERED_PER_S 50	/* busy active 10/s, 8 standbys */
 	struct jd_rejections rejections;
 	struct jp_window switches;
 	struct jp_rl_entry rl_slots[2];
@@ -174,6 +178,9 @@ struct jd {
 	uint8_t cookie_secret[2][JP_COOKIE_SECRET_LEN];
 	uint64_t cookie_secret_ms, hs_load_until, hs_cookies_sent;
 	uint8_t cookie_reply_key[JP_COOKIE_KEY_LEN];
+	struct jp_probe_tokens probe_tokens;	/* ECHO tokens' secrets */
+	uint64_t probe_refused;		/* PROBE/ECHO that did not verify */
+	struct jd_host host;		/* local addresses and links down */
 };
 
 /* log.c */
@@ -192,6 +199,12 @@ void jd_audit_event(struct jd *d, const struct jd_peer *p, const char *event,
 /* count events of one kind in one line ("count": N). */
 void jd_audit_count(struct jd *d, const struct jd_peer *p, const char *event,
 		    enum jumping_reason reason, uint64_t count);
+/* A move the path policy decided: why, from where to where, and the path
+ * tables (jd_mp_paths_json) before and after. */
+void jd_audit_move(struct jd *d, const struct jd_peer *p,
+		   enum jumping_reason reason, const struct jd_path *from,
+		   const struct jd_path *to, bool validated,
+		   const char *paths_before, const char *paths_after);
 /* A kernel session deleted without ever being ours (adoption refused). */
 void jd_audit_orphan(struct jd *d, uint32_t session_id, const char *peer,
 		     const char *event, const struct jp_binding *binding);
@@ -274,18 +287,38 @@ uint64_t jd_supervise(struct jd *d, struct jd_peer *p, uint64_t now);
 /* After lost notifications: the kernel's session list is the truth. */
 void jd_resync(struct jd *d);
 
-/* reattach_flow.c */
+/* mover_flow.c and reattach_flow.c (the peer's side, the dispatch) */
 /* here: the first attempt from the current path (the peer asked). */
 void jd_mover_start(struct jd *d, struct jd_peer *p, const char *why,
 		    bool here);
+/*
+ * The path policy moves the session to paths.e[to]. validated: the path
+ * answers our probes, so the binding moves at once and the peer is told
+ * with a SWITCH (its token, or a challenge if it has none); otherwise a
+ * REATTACH from that path, switching when the challenge comes.
+ */
+void jd_mover_move(struct jd *d, struct jd_peer *p, unsigned int to,
+		   bool validated, const char *why);
 /* The move is over (validated, or rx resumed): no fallback either. */
 void jd_mover_stop(struct jd_peer *p);
+/* mover_flow.c: retransmissions; CHALLENGE, SOLICIT and SWITCH-ACK. */
+uint64_t jd_mover_tick(struct jd *d, struct jd_peer *p, uint64_t now);
+void jd_mover_on_control(struct jd *d, struct jd_peer *p,
+			 const struct jk_event *ev);
 uint64_t jd_reattach_tick(struct jd *d, struct jd_peer *p, uint64_t now);
 void jd_reattach_on_control(struct jd *d, const struct jk_event *ev);
 void jd_reattach_reset(struct jd_peer *p);
 /* Responder: the session's packets come from elsewhere (UNKNOWN_SOURCE). */
 void jd_reattach_on_unknown_source(struct jd *d, struct jd_peer *p,
 				   const struct jp_binding *from);
+
+/* probe_flow.c: PROBE and ECHO (docs/multipath.md, "Probe and echo"). */
+void jd_probe_send(struct jd *d, struct jd_peer *p, unsigned int path,
+		   uint64_t now_us);
+void jd_probe_on_probe(struct jd *d, struct jd_peer *p,
+		       const struct jk_event *ev);
+void jd_probe_on_echo(struct jd *d, struct jd_peer *p,
+		      const struct jk_event *ev);
 
 /* persist.c */
 int jd_state_dir_check(const struct jd *d);

@@ -144,6 +144,27 @@ void jd_audit_event(struct jd *d, const struct jd_peer *p, const char *event,
 	write_rec(d, &r);
 }
 
+void jd_audit_move(struct jd *d, const struct jd_peer *p,
+		   enum jumping_reason reason, const struct jd_path *from,
+		   const struct jd_path *to, bool validated,
+		   const char *paths_before, const char *paths_after)
+{
+	static char extra[2 * 4096 + 1024];
+	char fs[160], ts[160];
+	struct jp_audit_rec r;
+
+	event_rec(&r, p, "move", reason);
+	r.before = from->remote;
+	r.after = to->remote;
+	snprintf(extra, sizeof(extra),
+		 ",\"path_before\":\"%s\",\"path_after\":\"%s\",\"validated\":%s,\"paths_before\":%s,\"paths_after\":%s",
+		 jd_path_str(from, fs, sizeof(fs)),
+		 jd_path_str(to, ts, sizeof(ts)), validated ? "true" : "false",
+		 paths_before, paths_after);
+	r.extra = extra;
+	write_rec(d, &r);
+}
+
 void jd_audit_orphan(struct jd *d, uint32_t session_id, const char *peer,
 		     const char *event, const struct jp_binding *binding)
 {

@@ -75,20 +75,21 @@ static void on_event(const struct jk_event *ev, void *arg)
 	}
 }
 
-/* The address a session sends from is gone: move now, not after silence. */
-static void on_addr_gone(const struct jp_binding *addr, void *arg)
+/*
+ * An address or link changed: paths may have become usable or not, and
+ * the path policy looks at every session at once (an active path whose
+ * address went away is left now, not after silence).
+ */
+static void on_addr(const struct jd_addr_event *ev, void *arg)
 {
 	struct jd *d = arg;
-	unsigned int i;
 
-	for (i = 0; i < d->n_peers; i++) {
-		struct jd_peer *p = d->peers[i];
-
-		if (p->has_session && p->initiator &&
-		    p->cur.local.family == addr->family &&
-		    !memcmp(p->cur.local.addr, addr->addr, 16))
-			jd_mover_start(d, p, "local address removed", false);
-	}
+	if (ev->kind == JD_LINK)
+		jd_host_link(&d->host, ev->ifindex, ev->up);
+	else
+		jd_host_addr(&d->host, &ev->addr, ev->ifindex,
+			     ev->kind == JD_ADDR_NEW);
+	jd_mp_host_changed(d);
 }
 
 /* Run every peer's due work; the earliest next deadline. */
@@ -107,6 +108,9 @@ static uint64_t tick(struct jd *d)
 		if (t < next)
 			next = t;
 		t = jd_reattach_tick(d, p, now);
+		if (t < next)
+			next = t;
+		t = jd_mp_tick(d, p, now);
 		if (t < next)
 			next = t;
 		t = jd_dns_tick(d, p, now);
@@ -287,9 +291,15 @@ int main(int argc, char **argv)
 		jd_log("timerfd/signalfd: %m");
 		return 1;
 	}
+	/* Subscribed before the dump: no change falls between the two. */
 	addrs = jd_addrwatch_open();
 	if (!addrs)
 		jd_log("no rtnetlink address events: moves wait for silence");
+	else if (jd_addrwatch_dump(on_addr, &d))
+		jd_log("cannot list the host's addresses: every path counts as usable");
+	else
+		d.host.known = true;
+	jd_mp_host_changed(&d);
 	pfd[3].fd = addrs ? nl_socket_get_fd(addrs) : -1;
 	pfd[4].fd = jd_resolver_fd(d.resolver);
 	for (c = 0; c < 5; c++)
@@ -310,7 +320,7 @@ int main(int argc, char **argv)
 			jd_resync(&d);
 		}
 		if (pfd[3].revents & POLLIN)
-			jd_addrwatch_read(addrs, on_addr_gone, &d);
+			jd_addrwatch_read(addrs, on_addr, &d);
 		while (pfd[4].revents & POLLIN &&
 		       !jd_resolver_take(d.resolver, &answer))
 			jd_dns_on_answer(&d, &answer);
@@ -340,5 +350,6 @@ int main(int argc, char **argv)
 		fclose(d.audit);
 	jp_config_free(d.cfg);
 	sodium_memzero(d.priv, sizeof(d.priv));
+	jp_probe_tokens_wipe(&d.probe_tokens);
 	return 0;
 }

@@ -94,45 +94,28 @@ static void endpoint_init(struct jd_endpoint *e,
 
 bool jd_path_carried(const struct jd_path *path, const struct jk_event *ev)
 {
-	if (!jp_binding_equal(&path->remote, &ev->from))
-		return false;
-	/* No LocalAddress: the kernel chose, any of ours will do. */
-	return !path->local.family ||
-	       (path->local.family == ev->to.family &&
-		!memcmp(path->local.addr, ev->to.addr,
-			path->local.family == AF_INET ? 4 : 16));
+	return jd_path_carried_by(path, &ev->from, &ev->to);
 }
 
 /*
  * Candidate paths: each LocalAddress (in order) with every address of
- * every Endpoint. The binding's path keeps its place if it is still one.
+ * every Endpoint. A path that stays keeps its measurements; the binding's
+ * path stays the active one if it is still a candidate.
  */
 void jd_peer_build_paths(struct jd_peer *p)
 {
 	struct jp_binding remotes[JD_MAX_REMOTES];
+	struct jp_binding locals[JP_CONF_MAX_LOCAL];
 	unsigned int nr = 0, i, j;
 
 	for (i = 0; i < p->conf.n_endpoints; i++)
 		for (j = 0; j < p->eps[i].n && nr < JD_MAX_REMOTES; j++)
 			remotes[nr++] = p->eps[i].addr[j];
-	p->n_paths = 0;
-	for (i = 0; i < (p->conf.n_local_addresses ?: 1); i++) {
-		struct jp_binding local = { 0 };
-
-		if (p->conf.n_local_addresses)
-			addr_to_binding(&p->conf.local_addresses[i], &local);
-		for (j = 0; j < nr; j++) {
-			if (local.family && local.family != remotes[j].family)
-				continue;
-			p->paths[p->n_paths].local = local;
-			p->paths[p->n_paths].remote = remotes[j];
-			p->n_paths++;
-		}
-	}
-	p->cur_path = 0;
-	for (i = 0; i < p->n_paths; i++)
-		if (!memcmp(&p->paths[i], &p->cur, sizeof(p->cur)))
-			p->cur_path = i;
+	for (i = 0; i < p->conf.n_local_addresses; i++)
+		addr_to_binding(&p->conf.local_addresses[i], &locals[i]);
+	jd_paths_rebuild(&p->paths, locals, p->conf.n_local_addresses,
+			 remotes, nr, p->has_session ? &p->cur : NULL,
+			 randombytes_random());
 }
 
 static struct jd_peer *peer_new(struct jd *d, const struct jp_conf_peer *c)
@@ -163,6 +146,8 @@ static struct jd_peer *peer_new(struct jd *d, const struct jp_conf_peer *c)
 	for (i = 0; i < c->n_endpoints; i++)
 		endpoint_init(&p->eps[i], &c->endpoints[i]);
 	jd_peer_build_paths(p);
+	jd_mp_init(&p->mp, c);
+	jp_window_init(&p->probe_budget, JD_PROBES_ANSWERED_PER_S, 1000);
 	p->timing.keepalive_ms = c->keepalive_ms;
 	p->timing.volatile_after_ms = c->volatile_after_ms;
 	p->timing.recovering_after_ms = c->recovering_after_ms;

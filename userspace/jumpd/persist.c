@@ -254,7 +254,7 @@ void jd_persist_save(struct jd *d, const struct jd_peer *p)
 	fprintf(f, "confirm_counter=%" PRIu64 "\n", p->confirm_counter);
 	fprintf(f, "confirm_highest=%" PRIu64 "\n", p->confirm_highest);
 	hex(f, "last_ts", p->last_ts, 12);
-	fprintf(f, "cur_path=%u\n", p->cur_path);
+	fprintf(f, "cur_path=%u\n", p->paths.active);
 	/* The rekey timer survives a restart: the key's age, on the wall. */
 	fprintf(f, "last_hs_wall_us=%" PRIu64 "\n",
 		jd_wall_us() - (jd_now_ms() - p->last_hs_ms) * 1000);
@@ -374,6 +374,7 @@ static void adopt_one(struct jd *d, const struct jk_session *ks)
 		return;
 	}
 	p->has_session = true;
+	jd_mp_session_start(p);
 	p->local_id = ks->id;
 	p->remote_id = s.remote_id;
 	p->ctl = s.ctl;
@@ -396,7 +397,7 @@ static void adopt_one(struct jd *d, const struct jk_session *ks)
 	p->confirm_highest = s.confirm_highest;
 	if (jp_hs_timestamp_newer(s.last_ts, p->last_ts))
 		memcpy(p->last_ts, s.last_ts, 12);
-	p->cur_path = p->n_paths ? s.cur_path % p->n_paths : 0;
+	p->paths.active = p->paths.n ? s.cur_path % p->paths.n : 0;
 	p->cur = path;
 	/* The key is as old as it was: adoption does not restart the timer. */
 	p->last_hs_ms = now;

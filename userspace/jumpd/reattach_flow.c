@@ -1,16 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * REATTACH as a conversation (reattach.h has the messages):
- * - mover (the initiator, which knows the candidate paths): on silence it
- *   asks the peer, from the next path, to move the session there, and
- *   retransmits the same request with backoff, going on to the following
- *   path (a new attempt, a new counter) after MOVER_TRIES; the challenge to
- *   the attempt in progress is answered from its path and the local
- *   binding switched. No challenge on any path: the handshake fallback.
- * - peer: source rate limit, proof and replay, session rate limit and the
- *   switch window, then a challenge to the observed source within the 3x
- *   budget; the binding moves only when the response comes back from it.
- * Rejections are audited and counted; they never touch the session.
+ * The peer's side of REATTACH (reattach.h has the messages; the mover's
+ * side is mover_flow.c), and the dispatch of every control message:
+ * source rate limit, proof and replay, session rate limit and the switch
+ * window, then a challenge to the observed source within the 3x budget;
+ * the binding moves only when the response comes back from it. A SWITCH
+ * (probe.h) passes the same checks; with a probe token we sent to its
+ * source, that source has shown it receives and the binding moves at
+ * once, else it is a REQUEST. Rejections are audited and counted; they
+ * never touch the session.
  */
 #include <string.h>
 #include <sys/socket.h>
@@ -19,10 +17,9 @@
 #include "hs_msg.h"
 #include "jumping_names.h"
 #include "jumpd.h"
+#include "probe.h"
+#include "probe_token.h"
 
-#define MOVER_FIRST_MS		100
-#define MOVER_MAX_MS		800
-#define MOVER_TRIES		3	/* per path before the next one */
 #define CHALLENGE_FIRST_MS	150
 #define VALIDATION_MS		2000
 
@@ -31,178 +28,9 @@ void jd_reattach_reset(struct jd_peer *p)
 	memset(&p->mover, 0, sizeof(p->mover));
 	memset(&p->val, 0, sizeof(p->val));
 	memset(&p->solicit_replay, 0, sizeof(p->solicit_replay));
+	memset(&p->probe_window, 0, sizeof(p->probe_window));
+	p->switch_acked = 0;
 }
-
-/* ---- mover ------------------------------------------------------------- */
-
-/*
- * A new attempt: the next path (another uplink if we have one, else the
- * same path again: behind a NAT the mapping may have changed) and a new
- * counter.
- */
-static void new_attempt(struct jd *d, struct jd_peer *p, uint64_t now)
-{
-	struct jd_mover *m = &p->mover;
-	struct jp_binding claimed;
-
-	if (m->tries) {
-		m->paths_tried++;
-		if (p->n_paths > 1)
-			m->path = (m->path + 1) % p->n_paths;
-	}
-	/* No path answers: the peer may have moved, its name may say where. */
-	if (m->paths_tried >= p->n_paths)
-		jd_dns_refresh_soon(p, now);
-	m->target = p->paths[m->path];
-	m->tries = 0;
-	/* What we believe our address is; the peer trusts only what it sees. */
-	claimed = m->target.local;
-	if (!claimed.family)
-		claimed.family = m->target.remote.family;
-	claimed.port = d->listen_port;
-	m->counter = jp_reattach_counter_from_time(jd_wall_us(),
-						   p->reattach_counter);
-	p->reattach_counter = m->counter;
-	jp_reattach_encode_request(m->request, p->ctl.cur.reattach,
-				   jp_ctl_dir_out(&p->ctl.cur), p->remote_id,
-				   m->counter, &claimed);
-}
-
-static void send_request(struct jd *d, struct jd_peer *p, uint64_t now)
-{
-	struct jd_mover *m = &p->mover;
-	uint64_t delay = MOVER_FIRST_MS;
-	unsigned int i;
-	char ps[160];
-
-	if (!m->counter || m->tries >= MOVER_TRIES)
-		new_attempt(d, p, now);
-	m->tries++;
-	for (i = 1; i < m->tries && delay < MOVER_MAX_MS; i++)
-		delay *= 2;
-	m->next_ms = now + (delay < MOVER_MAX_MS ? delay : MOVER_MAX_MS);
-	jd_debug(d, "peer %s session %u: REATTACH request %llu (try %u) on %s",
-		 p->conf.name, p->local_id, (unsigned long long)m->counter,
-		 m->tries, jd_path_str(&m->target, ps, sizeof(ps)));
-	if (jk_packet_send(&d->k, m->request, sizeof(m->request),
-			   &m->target.remote, &m->target.local))
-		jd_debug(d, "peer %s: send on %s: %s", p->conf.name, ps,
-			 jk_error(&d->k));
-}
-
-void jd_mover_start(struct jd *d, struct jd_peer *p, const char *why,
-		    bool here)
-{
-	struct jd_mover *m = &p->mover;
-	uint64_t now = jd_now_ms();
-	char ps[160];
-
-	if (!p->has_session || m->active || !p->n_paths)
-		return;
-	m->active = true;
-	m->started_ms = now;
-	m->paths_tried = 0;
-	m->tries = 0;
-	m->counter = 0;		/* no attempt yet: no challenge is ours */
-	/*
-	 * Another uplink if we have one; else the same path (NAT rebinding).
-	 * Asked by the peer: from where we are, which is where it sees us.
-	 */
-	m->path = p->n_paths > 1 && !here ? (p->cur_path + 1) % p->n_paths :
-		  p->cur_path;
-	jd_log("peer %s session %u: %s, reattaching on %s", p->conf.name,
-	       p->local_id, why,
-	       jd_path_str(&p->paths[m->path], ps, sizeof(ps)));
-	jd_apply(d, p, JP_EV_REATTACH_REQUESTED, NULL);
-	send_request(d, p, now);
-	/*
-	 * The peer may have lost the session (a restart without state, its
-	 * TTL): a resume handshake beside the attempts costs it one DH if it
-	 * has not (it does not answer), and if it has, a new session is one
-	 * round trip away instead of a move's worth of tries.
-	 */
-	jd_hs_start_fallback(d, p);
-}
-
-void jd_mover_stop(struct jd_peer *p)
-{
-	p->mover.active = false;
-	p->mover.counter = 0;
-	jd_hs_cancel_fallback(p);
-}
-
-static void on_challenge(struct jd *d, struct jd_peer *p,
-			 const struct jk_event *ev)
-{
-	struct jd_mover *m = &p->mover;
-	uint8_t msg[JP_REATTACH_RESPONSE_LEN];
-	struct jp_reattach_msg c;
-	struct jp_mac_keys mk;
-	struct jd_path path;
-	unsigned int i;
-	bool again;
-
-	if (jp_reattach_peek(ev->packet, ev->packet_len, &c) != JP_REATTACH_OK)
-		return;
-	/*
-	 * The attempt in progress, or the last one answered (switches
-	 * nothing), on the path its request went out on. Anything else is
-	 * stale, reordered, replayed or moved: the peer validates only its
-	 * newest request, so following it would leave the two sides on
-	 * different paths.
-	 */
-	again = c.counter && c.counter == m->answered;
-	path = again ? m->answered_on : m->target;
-	if ((!again && (!m->active || c.counter != m->counter)) ||
-	    !jd_path_carried(&path, ev) ||
-	    jp_reattach_verify_challenge(ev->packet, ev->packet_len,
-					 jd_ctl_rx(p, &mk), p->local_id,
-					 c.counter, &c) != JP_REATTACH_OK) {
-		jd_debug(d, "peer %s: challenge %llu does not answer the request in progress",
-			 p->conf.name, (unsigned long long)c.counter);
-		return;
-	}
-	jd_ctl_heard(d, p, &mk);
-	jp_reattach_encode_response(msg, p->ctl.cur.reattach,
-				    jp_ctl_dir_out(&p->ctl.cur), p->remote_id,
-				    c.counter, &c.binding, c.nonce);
-	jk_packet_send(&d->k, msg, sizeof(msg), &path.remote, &path.local);
-	if (again)
-		return;		/* our response was lost: answered again */
-	m->answered = c.counter;
-	m->answered_on = path;
-	jd_mover_stop(p);
-	if (!memcmp(&path, &p->cur, sizeof(path)) ||
-	    !jd_apply(d, p, JP_EV_PATH_VALIDATED, &path))
-		return;
-	for (i = 0; i < p->n_paths; i++)
-		if (!memcmp(&p->paths[i], &path, sizeof(path)))
-			p->cur_path = i;
-}
-
-/*
- * The peer asks us to reattach: it gets our packets from somewhere that is
- * not its binding, while we still hear it (we would never move).
- */
-static void on_solicit(struct jd *d, struct jd_peer *p,
-		       const struct jk_event *ev)
-{
-	struct jp_reattach_msg m;
-	struct jp_mac_keys mk;
-
-	if (!p->initiator ||
-	    jp_reattach_verify_solicit(ev->packet, ev->packet_len,
-				       jd_ctl_rx(p, &mk), p->local_id,
-				       &p->solicit_replay, &m) != JP_REATTACH_OK) {
-		jd_debug(d, "peer %s: solicit that does not verify or is not fresh",
-			 p->conf.name);
-		return;
-	}
-	jd_ctl_heard(d, p, &mk);
-	jd_mover_start(d, p, "the peer sees us elsewhere", true);
-}
-
-/* ---- peer -------------------------------------------------------------- */
 
 static void log_reject(struct jd *d, const struct jd_peer *p,
 		       enum jumping_reason why, const struct jp_binding *from)
@@ -321,6 +149,33 @@ static bool is_retransmission(const struct jd_peer *p,
 					  &fresh, &r) == JP_REATTACH_OK;
 }
 
+/* A verified, fresh, allowed request from ev's source: challenge it. */
+static void begin_validation(struct jd *d, struct jd_peer *p,
+			     const struct jk_event *ev, uint64_t counter,
+			     uint64_t now)
+{
+	struct jd_validation *v = &p->val;
+	bool same_path;
+
+	same_path = v->active && jp_binding_equal(&v->pending.path, &ev->from);
+	if (!same_path)
+		jp_amp_init(&v->pending.amp);
+	jp_amp_on_received(&v->pending.amp, ev->packet_len);
+	v->active = true;
+	v->pending.counter = counter;
+	v->pending.path = ev->from;
+	v->arrived_on = ev->to;
+	randombytes_buf(v->pending.nonce, sizeof(v->pending.nonce));
+	jp_reattach_encode_challenge(v->challenge, p->ctl.cur.reattach,
+				     jp_ctl_dir_out(&p->ctl.cur), p->remote_id,
+				     counter, &ev->from, v->pending.nonce);
+	v->sent = 0;
+	v->deadline_ms = now + VALIDATION_MS;
+	/* Also in RECOVERING: the audit log shows every accepted request. */
+	jd_apply(d, p, JP_EV_REATTACH_REQUESTED, NULL);
+	send_challenge(d, p, now);
+}
+
 static void on_request(struct jd *d, struct jd_peer *p,
 		       const struct jk_event *ev)
 {
@@ -329,7 +184,6 @@ static void on_request(struct jd *d, struct jd_peer *p,
 	struct jp_reattach_msg r;
 	uint64_t now = jd_now_ms();
 	struct jp_mac_keys mk;
-	bool same_path;
 
 	/* Per source first: the cheapest refusal protects the rest. */
 	if (!jp_rl_allow_source(&d->ra_source, &ev->from, now)) {
@@ -356,23 +210,83 @@ static void on_request(struct jd *d, struct jd_peer *p,
 		reject(d, p, JUMPING_REASON_REATTACH_RATE_LIMITED, &ev->from);
 		return;
 	}
-	same_path = v->active && jp_binding_equal(&v->pending.path, &ev->from);
-	if (!same_path)
-		jp_amp_init(&v->pending.amp);
-	jp_amp_on_received(&v->pending.amp, ev->packet_len);
-	v->active = true;
-	v->pending.counter = r.counter;
-	v->pending.path = ev->from;
-	v->arrived_on = ev->to;
-	randombytes_buf(v->pending.nonce, sizeof(v->pending.nonce));
-	jp_reattach_encode_challenge(v->challenge, p->ctl.cur.reattach,
-				     jp_ctl_dir_out(&p->ctl.cur), p->remote_id,
-				     r.counter, &ev->from, v->pending.nonce);
-	v->sent = 0;
-	v->deadline_ms = now + VALIDATION_MS;
-	/* Also in RECOVERING: the audit log shows every accepted request. */
-	jd_apply(d, p, JP_EV_REATTACH_REQUESTED, NULL);
-	send_challenge(d, p, now);
+	begin_validation(d, p, ev, r.counter, now);
+}
+
+static void send_switch_ack(struct jd *d, struct jd_peer *p,
+			    const struct jk_event *ev, uint64_t counter)
+{
+	uint8_t msg[JP_SWITCH_ACK_LEN];
+	size_t len;
+
+	len = jp_probe_encode_switch_ack(msg, p->ctl.cur.reattach,
+					 jp_ctl_dir_out(&p->ctl.cur),
+					 p->remote_id, counter, &ev->from);
+	jk_packet_send(&d->k, msg, len, &ev->from, &ev->to);
+}
+
+/*
+ * A SWITCH: the checks of a REQUEST; then, with a token we sent to its
+ * source for this session (the source showed it receives, within the
+ * token's lifetime), the binding moves now and a SWITCH-ACK tells the
+ * mover; without one it is a REQUEST and gets a challenge. 52 bytes
+ * answer 68, a challenge 68: within the 3x budget either way.
+ */
+static void on_switch(struct jd *d, struct jd_peer *p,
+		      const struct jk_event *ev)
+{
+	enum jp_reattach_verdict verdict;
+	uint64_t now = jd_now_ms();
+	struct jp_probe_msg m;
+	struct jp_mac_keys mk;
+	struct jd_path path;
+
+	if (!jp_rl_allow_source(&d->ra_source, &ev->from, now)) {
+		reject_unauth(d, p, JUMPING_REASON_REATTACH_RATE_LIMITED,
+			      &ev->from);
+		return;
+	}
+	verdict = jp_probe_verify_switch(ev->packet, ev->packet_len,
+					 jd_ctl_rx(p, &mk), p->local_id,
+					 &p->replay, &m);
+	/* The SWITCH just taken, again: our SWITCH-ACK was lost. */
+	if (verdict == JP_REATTACH_REPLAYED && m.counter &&
+	    m.counter == p->switch_acked &&
+	    jp_binding_equal(&ev->from, &p->cur.remote)) {
+		send_switch_ack(d, p, ev, m.counter);
+		return;
+	}
+	/* The SWITCH being challenged, again: the same challenge. */
+	if (verdict == JP_REATTACH_REPLAYED && p->val.active &&
+	    m.counter == p->val.pending.counter &&
+	    jp_binding_equal(&p->val.pending.path, &ev->from)) {
+		jp_amp_on_received(&p->val.pending.amp, ev->packet_len);
+		send_challenge(d, p, now);
+		return;
+	}
+	if (verdict != JP_REATTACH_OK) {
+		reject_unauth(d, p, jp_reattach_reason(verdict), &ev->from);
+		return;
+	}
+	jd_ctl_heard(d, p, &mk);
+	if (!jp_rl_allow_session(&p->rl, p->local_id, now) ||
+	    !window_has_room(&p->switches, now)) {
+		reject(d, p, JUMPING_REASON_REATTACH_RATE_LIMITED, &ev->from);
+		return;
+	}
+	if (!jp_probe_token_verify(&d->probe_tokens, now, p->local_id,
+				   &ev->from, m.token)) {
+		begin_validation(d, p, ev, m.counter, now);
+		return;
+	}
+	jp_window_allow(&p->switches, now);
+	p->val.active = false;
+	path.remote = ev->from;
+	path.local = ev->to;
+	if (!jd_apply(d, p, JP_EV_PATH_VALIDATED, &path))
+		return;
+	p->switch_acked = m.counter;
+	send_switch_ack(d, p, ev, m.counter);
 }
 
 static void on_response(struct jd *d, struct jd_peer *p,
@@ -437,17 +351,14 @@ void jd_reattach_on_unknown_source(struct jd *d, struct jd_peer *p,
 
 uint64_t jd_reattach_tick(struct jd *d, struct jd_peer *p, uint64_t now)
 {
-	uint64_t next = UINT64_MAX;
+	uint64_t next = UINT64_MAX, t;
 
 	if (!p->has_session)
 		return next;
 	next = flush_rejections(d, p, now);
-	if (p->mover.active) {
-		if (now >= p->mover.next_ms)
-			send_request(d, p, now);
-		if (p->mover.next_ms < next)
-			next = p->mover.next_ms;
-	}
+	t = jd_mover_tick(d, p, now);
+	if (t < next)
+		next = t;
 	if (p->val.active) {
 		if (now >= p->val.deadline_ms) {
 			p->val.active = false;
@@ -489,14 +400,22 @@ void jd_reattach_on_control(struct jd *d, const struct jk_event *ev)
 	case JP_REATTACH_REQUEST:
 		on_request(d, p, ev);
 		break;
-	case JP_REATTACH_CHALLENGE:
-		on_challenge(d, p, ev);
-		break;
 	case JP_REATTACH_RESPONSE:
 		on_response(d, p, ev);
 		break;
+	case JP_REATTACH_SWITCH:
+		on_switch(d, p, ev);
+		break;
+	case JP_REATTACH_PROBE:
+		jd_probe_on_probe(d, p, ev);
+		break;
+	case JP_REATTACH_ECHO:
+		jd_probe_on_echo(d, p, ev);
+		break;
+	case JP_REATTACH_CHALLENGE:
 	case JP_REATTACH_SOLICIT:
-		on_solicit(d, p, ev);
+	case JP_REATTACH_SWITCH_ACK:
+		jd_mover_on_control(d, p, ev);
 		break;
 	default:
 		reject_unauth(d, p, JUMPING_REASON_REATTACH_BAD_PROOF,

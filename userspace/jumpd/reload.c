@@ -125,6 +125,7 @@ static bool update_peer(struct jd *d, struct jd_peer *old,
 	memcpy(old->psk, fresh->psk, 32);
 	old->initiator = fresh->initiator;
 	old->timing = fresh->timing;
+	jd_mp_configure(&old->mp, &fresh->conf);
 	jd_peer_build_paths(old);
 	return retry;
 }

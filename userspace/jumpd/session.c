@@ -51,6 +51,7 @@ int jd_session_install(struct jd *d, struct jd_peer *p, uint32_t local_id,
 	p->confirm_highest = 0;
 	p->cur = *path;
 	p->last_rx_ms = now;
+	jd_mp_session_start(p);
 	p->last_hs_ms = now;
 	p->next_poll_ms = now;
 	jp_rx_age_reset(&p->rx_age);
@@ -109,7 +110,12 @@ bool jd_apply(struct jd *d, struct jd_peer *p, enum jp_event ev,
 	}
 	p->fsm = next;
 	if (binds) {
+		int k = jd_paths_find(&p->paths, nb);
+
 		p->cur = *nb;
+		if (k >= 0)
+			p->paths.active = (unsigned int)k;
+		p->mp.next_us = 0;	/* the policy looks at its new path */
 		p->last_rx_ms = now;	/* the path just proved itself */
 		/* A new binding: its RX_AGE is not comparable with the old. */
 		jp_rx_age_reset(&p->rx_age);

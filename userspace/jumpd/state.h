@@ -23,6 +23,8 @@ enum jp_event {
 	JP_EV_RX_SILENCE_LONG,		/* silence past RecoveringAfter */
 	JP_EV_LOSS_HIGH,		/* loss rose above the threshold */
 	JP_EV_LOSS_NORMAL,		/* loss fell back below it */
+	JP_EV_RTT_HIGH,			/* RTT rose far above its base */
+	JP_EV_RTT_NORMAL,		/* RTT fell back near it */
 	JP_EV_REATTACH_REQUESTED,	/* proof verified (or we decide to move) */
 	JP_EV_PATH_VALIDATED,		/* challenge answered on the new path */
 	JP_EV_REATTACH_REJECTED,	/* a verified request failed validation */
