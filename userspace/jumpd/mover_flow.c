@@ -86,9 +86,11 @@ static void send_request(struct jd *d, struct jd_peer *p, uint64_t now)
 	for (i = 1; i < m->tries && delay < MOVER_MAX_MS; i++)
 		delay *= 2;
 	m->next_ms = now + (delay < MOVER_MAX_MS ? delay : MOVER_MAX_MS);
-	jd_debug(d, "peer %s session %u: REATTACH request %llu (try %u) on %s",
-		 p->conf.name, p->local_id, (unsigned long long)m->counter,
-		 m->tries, jd_path_str(&m->target, ps, sizeof(ps)));
+	jd_debug(d, "peer %s session %u: %s %llu (try %u) on %s",
+		 p->conf.name, p->local_id,
+		 m->request_len == JP_SWITCH_LEN ? "SWITCH" : "REATTACH request",
+		 (unsigned long long)m->counter, m->tries,
+		 jd_path_str(&m->target, ps, sizeof(ps)));
 	if (jk_packet_send(&d->k, m->request, m->request_len,
 			   &m->target.remote, &m->target.local))
 		jd_debug(d, "peer %s: send on %s: %s", p->conf.name, ps,

@@ -60,6 +60,7 @@ void jd_mp_session_start(struct jd_peer *p)
 	mp->next_us = 0;
 	mp->silence_ms = 0;
 	mp->silence_set_us = 0;
+	mp->silence_unsupported = false;
 	if (p->paths.n)
 		p->paths.e[p->paths.active].st.unheard_tx_since_us = 0;
 }
@@ -174,22 +175,27 @@ static void do_move(struct jd *d, struct jd_peer *p,
 		    const struct jp_decision *dec, uint64_t now_us)
 {
 	static char before[4096], after[4096];
-	struct jd_path from = p->paths.e[p->paths.active].addr;
+	unsigned int was = p->paths.active;
+	struct jd_path from = p->paths.e[was].addr;
 	struct jd_path_entry *to = &p->paths.e[dec->to];
 	enum jumping_reason why = jp_pd_reason_uapi(dec->reason);
 	char fs[160], ts[160];
 
+	/* The audit line first: it is why the transition after it happens. */
 	jd_mp_paths_json(p, before, sizeof(before));
+	p->paths.active = dec->to;
+	jd_mp_paths_json(p, after, sizeof(after));
+	p->paths.active = was;
+	jd_audit_move(d, p, why, &from, &to->addr, dec->validated, before,
+		      after);
 	jp_window_allow(&p->switches, now_us / 1000);
 	jp_policy_moved(&p->mp.policy, &to->st, now_us);
 	jd_log("peer %s session %u: moving from %s to %s: %s (%s)",
 	       p->conf.name, p->local_id, jd_path_str(&from, fs, sizeof(fs)),
 	       jd_path_str(&to->addr, ts, sizeof(ts)), reason_name(why),
 	       dec->validated ? "validated" : "with a challenge");
+	jd_debug(d, "peer %s: paths before: %s", p->conf.name, before);
 	jd_mover_move(d, p, dec->to, dec->validated, reason_name(why));
-	jd_mp_paths_json(p, after, sizeof(after));
-	jd_audit_move(d, p, why, &from, &to->addr, dec->validated, before,
-		      after);
 }
 
 static void do_quality(struct jd *d, struct jd_peer *p,
@@ -232,15 +238,18 @@ static void update_silence(struct jd *d, struct jd_peer *p, uint64_t now_us)
 	uint64_t rto = jp_path_rto(st, &mp->policy.pp) / JP_MS;
 	uint32_t want = rto < SILENCE_MIN_MS ? SILENCE_MIN_MS : (uint32_t)rto;
 
-	if (mp->silence_ms &&
-	    (now_us - mp->silence_set_us < SILENCE_UPDATE_US ||
-	     (want * 4 >= mp->silence_ms * 3 && want * 4 <= mp->silence_ms * 5)))
+	if (mp->silence_unsupported ||
+	    (mp->silence_ms &&
+	     (now_us - mp->silence_set_us < SILENCE_UPDATE_US ||
+	      ((uint64_t)want * 4 >= (uint64_t)mp->silence_ms * 3 &&
+	       (uint64_t)want * 4 <= (uint64_t)mp->silence_ms * 5))))
 		return;
 	if (jk_session_set_silence(&d->k, p->local_id, want)) {
-		jd_debug(d, "peer %s: SILENCE_MS %u: %s", p->conf.name, want,
-			 jk_error(&d->k));
 		/* An older module: probes alone find a dead path. */
-		want = UINT32_MAX;
+		jd_log("peer %s session %u: the kernel has no silence notification (%s): probes alone find a dead path",
+		       p->conf.name, p->local_id, jk_error(&d->k));
+		mp->silence_unsupported = true;
+		return;
 	}
 	mp->silence_ms = want;
 	mp->silence_set_us = now_us;
@@ -249,10 +258,12 @@ static void update_silence(struct jd *d, struct jd_peer *p, uint64_t now_us)
 uint64_t jd_mp_tick(struct jd *d, struct jd_peer *p, uint64_t now_ms)
 {
 	struct jp_policy_path pp[JD_MAX_PATHS];
+	bool was_usable[JD_MAX_PATHS];
 	struct jd_mp *mp = &p->mp;
 	uint64_t now = jd_now_us(), next, t;
 	struct jp_decision dec;
 	unsigned int i, round;
+	char ps[160];
 	bool busy;
 
 	if (!multipath_on(p))
@@ -260,7 +271,15 @@ uint64_t jd_mp_tick(struct jd *d, struct jd_peer *p, uint64_t now_ms)
 	if (mp->next_us && now < mp->next_us)
 		return mp->next_us / 1000 + 1;
 	(void)now_ms;
+	for (i = 0; i < p->paths.n; i++)
+		was_usable[i] = p->paths.e[i].usable;
 	jd_paths_update_usable(&p->paths, &d->host);
+	for (i = 0; i < p->paths.n; i++)
+		if (was_usable[i] != p->paths.e[i].usable)
+			jd_log("peer %s: path %s is %s", p->conf.name,
+			       jd_path_str(&p->paths.e[i].addr, ps, sizeof(ps)),
+			       p->paths.e[i].usable ? "usable again" :
+			       "unusable (its address or link is gone)");
 	update_silence(d, p, now);
 	busy = now < mp->busy_until_us;
 	next = now + 1000 * JP_MS;

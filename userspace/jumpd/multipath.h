@@ -26,6 +26,7 @@ struct jd_mp {
 	uint64_t probe_counter;		/* ours, fresh across restarts */
 	uint32_t silence_ms;		/* what the kernel was told (0: none) */
 	uint64_t silence_set_us;
+	bool silence_unsupported;	/* the module refused SILENCE_MS */
 };
 
 /* Microseconds on CLOCK_BOOTTIME (the policy's clock). */

@@ -99,7 +99,9 @@ topo_setup() {
 	in_rtr sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=1
 	# nat: the masquerade of what comes in on the client's uplinks (tests
 	# change it); jt: a counter per uplink of what goes to the server's
-	# port, and the chain tests add drops to. Counters sit on rules named
+	# port other than control datagrams (type byte 4: the probes go on
+	# every path, only data and keepalives say which one the session
+	# uses), and the chain tests add drops to. Counters sit on rules named
 	# by a comment (nft_counter), and no rule uses a set: the debug
 	# kernel has no named-counter objects (NFT_OBJREF), and 6.1's
 	# nft_set_lookup walks the table's sets without the lockdep condition
@@ -114,8 +116,8 @@ topo_setup() {
 	table ip jt {
 		chain forward {
 			type filter hook forward priority filter;
-			iifname "cl0" udp dport $SRV_PORT counter comment "up0"
-			iifname "cl1" udp dport $SRV_PORT counter comment "up1"
+			iifname "cl0" udp dport $SRV_PORT @th,64,8 != 4 counter comment "up0"
+			iifname "cl1" udp dport $SRV_PORT @th,64,8 != 4 counter comment "up1"
 		}
 		chain block {
 			type filter hook forward priority filter - 10;
@@ -245,8 +247,8 @@ nft_counter() {
 			.rule.expr[] | select(.counter) | .counter.$3"
 }
 
-# uplink_packets N: datagrams to the server's port that came in on
-# uplink N (up0/up1) at the router.
+# uplink_packets N: datagrams to the server's port, other than control
+# ones, that came in on uplink N (up0/up1) at the router.
 uplink_packets() {
 	nft_counter rtr "up$1" packets
 }
