@@ -118,6 +118,8 @@ topo_setup() {
 			type filter hook forward priority filter;
 			iifname "cl0" udp dport $SRV_PORT @th,64,8 != 4 counter comment "up0"
 			iifname "cl1" udp dport $SRV_PORT @th,64,8 != 4 counter comment "up1"
+			oifname "cl0" udp sport $SRV_PORT @th,64,8 == 4 counter comment "ctl_back0"
+			oifname "cl1" udp sport $SRV_PORT @th,64,8 == 4 counter comment "ctl_back1"
 		}
 		chain block {
 			type filter hook forward priority filter - 10;
@@ -251,6 +253,12 @@ nft_counter() {
 # ones, that came in on uplink N (up0/up1) at the router.
 uplink_packets() {
 	nft_counter rtr "up$1" packets
+}
+
+# control_back N: control datagrams (echoes among them) from the server
+# that the router passed to uplink N.
+control_back() {
+	nft_counter rtr "ctl_back$1" packets
 }
 
 # active_uplink: 0 or 1, the uplink whose counter at the router grows

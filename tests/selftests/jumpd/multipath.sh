@@ -1,0 +1,162 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Multipath at default settings (docs/multipath.md): the client probes
+# both uplinks, keeps the standby validated and leaves the active one on
+# the policy's word, long before VolatileAfter (6 s). (a) The active
+# uplink is blackholed mid-stream: the client moves to the validated
+# standby (make before break, rx-silence) and the server follows on the
+# SWITCH's token, without a challenge. (b) 30% loss on the active uplink:
+# DEGRADED (loss-high), then a move to the clean one. (c) The active
+# uplink flaps every 3 s: moves stay within ReattachMaxPerWindow, the
+# session lives and every byte arrives. (d) The preferred uplink comes
+# back: after FailbackAfter of health the session returns (path-better).
+# Each move is audited with its reason and the path table before and
+# after. The stream's checksum is checked end to end every time.
+source "$(dirname "$0")/../lib.sh"
+# Default timers: only the path policy can move a session within 6 s.
+TOPO_KEEPALIVE=2s TOPO_VOLATILE=6s TOPO_RECOVERING=15s TOPO_TTL=120s
+source "$(dirname "$0")/topo.sh"
+
+srv_validated='.event == "transition" and .new == "attached" and .reason == "reattach-validated"'
+
+# standby_validated N: echoes came back over uplink N (its probes answer).
+standby_validated() {
+	[ "$(control_back "$1")" -ge 2 ]
+}
+
+blackhole() {
+	block iifname "cl$1" drop
+	block oifname "cl$1" drop
+}
+
+# netem_loss N PCT: PCT% loss both ways on uplink N (0: none).
+netem_loss() {
+	if [ "$2" = 0 ]; then
+		in_cli tc qdisc del dev "up$1" root 2>/dev/null || true
+		in_rtr tc qdisc del dev "cl$1" root 2>/dev/null || true
+		return 0
+	fi
+	in_cli tc qdisc replace dev "up$1" root netem loss "$2%"
+	in_rtr tc qdisc replace dev "cl$1" root netem loss "$2%"
+}
+
+# start: both daemons, the session, the uplink it uses (up), the standby
+# validated, and a stream under way.
+start() {
+	topo_setup
+	jd_start_both
+	ids=$(session_ids)
+	up=$(active_uplink)
+	wait_until 30 standby_validated $((1 - up)) ||
+		fail "no echo came back over the standby up$((1 - up))"
+	stream_start
+	stream_wait_more 500000 60 || fail "the stream stalled at $(stream_bytes) bytes"
+}
+
+# finish: the stream ends intact, in the same session, on uplink WANT.
+finish() {
+	local want=$1
+
+	wait_attached 30 || fail "not attached on both sides"
+	stream_wait_more 500000 120 || fail "the stream did not go on"
+	stream_finish
+	assert_eq "session ids" "$ids" "$(session_ids)"
+	[ -z "$want" ] || assert_eq "uplink carrying the session" "$want" "$(active_uplink)"
+	echo "stream: $stream_total bytes, same sha256 at both ends, no reset, gap $stream_gap ms"
+	transitions cli | sed 's/^/client: /'
+	transitions srv | sed 's/^/server: /'
+}
+
+# move_audited SIDE FILTER: the move line has the path tables, before
+# with the old path active and after with the new one.
+move_audited() {
+	local line
+
+	line=$(audit cli ".event == \"move\" and ($1)" | head -n 1)
+	[ -n "$line" ] || fail "no move line with $1"
+	echo "move: $line" | cut -c1-400
+	echo "$line" | jq -e '(.paths_before | length) == 2 and (.paths_after | length) == 2 and
+		(.paths_before[] | select(.active) | .path) == .path_before and
+		(.paths_after[] | select(.active) | .path) == .path_after and
+		.path_before != .path_after' >/dev/null ||
+		fail "the move line's path tables do not show the move: $line"
+}
+
+blackhole_case() {
+	start
+	echo "blackhole up$up at $(date +%T.%3N)"
+	blackhole "$up"
+	wait_audit 30 cli '.event == "move" and .validated'
+	move_audited '.validated'
+	audit_has cli '.event == "move" and (.reason == "rx-silence" or .reason == "loss-high")' ||
+		fail "the move's reason is not rx-silence or loss-high"
+	wait_audit 30 srv "$srv_validated"
+	# The policy moved, not VolatileAfter's silence.
+	assert_eq "client transitions to volatile" 0 \
+		"$(audit_count cli '.event == "transition" and .new == "volatile"')"
+	# The server took the SWITCH's token: no challenge.
+	assert_eq "server reattach-requested transitions" 0 \
+		"$(audit_count srv '.reason == "reattach-requested"')"
+	finish $((1 - up))
+}
+
+loss_case() {
+	start
+	echo "30% loss on up$up at $(date +%T.%3N)"
+	netem_loss "$up" 30
+	wait_audit 60 cli '.event == "transition" and .new == "degraded" and .reason == "loss-high"'
+	wait_audit 60 cli '.event == "move" and .reason == "loss-high"'
+	move_audited '.reason == "loss-high"'
+	wait_audit 30 srv "$srv_validated"
+	finish $((1 - up))
+	netem_loss "$up" 0
+}
+
+flap_case() {
+	local i moves max=10
+
+	start
+	echo "up$up flaps every 3 s from $(date +%T.%3N)"
+	# The flapping's own rhythm (the stimulus), not a wait for a result.
+	for i in 1 2 3 4; do
+		blackhole "$up"
+		sleep 3
+		unblock
+		sleep 3
+	done
+	finish ""
+	moves=$(audit_count cli '.event == "move"')
+	echo "moves: $moves (ReattachMaxPerWindow $max)"
+	[ "$moves" -ge 1 ] || fail "the flapping uplink never made the session move"
+	[ "$moves" -le "$max" ] || fail "$moves moves, more than ReattachMaxPerWindow ($max)"
+	assert_eq "server sessions" 1 "$(session_count srv)"
+}
+
+failback_case() {
+	TOPO_PEER_EXTRA="FailbackAfter = 5s"
+	start
+	TOPO_PEER_EXTRA=
+	if [ "$up" != 0 ]; then
+		wait_audit 60 cli '.event == "move" and .reason == "path-better"'
+		up=$(active_uplink)
+		assert_eq "uplink after the first fail-back" 0 "$up"
+	fi
+	blackhole 0
+	wait_audit 30 cli '.event == "move" and .path_after == "192.0.2.2:51820 via 203.0.113.2"'
+	echo "up0 back at $(date +%T.%3N)"
+	unblock
+	wait_audit 60 cli '.event == "move" and .reason == "path-better" and .path_after == "192.0.2.2:51820 via 198.51.100.2"'
+	move_audited '.reason == "path-better"'
+	finish 0
+}
+
+ktap_begin 4
+jd_case "blackholed active uplink: validated standby taken, server follows the SWITCH without a challenge, stream intact" \
+	blackhole_case
+jd_case "30% loss on the active uplink: degraded (loss-high), moved to the clean one, stream intact" \
+	loss_case
+jd_case "active uplink flapping every 3 s: moves within ReattachMaxPerWindow, same session, every byte delivered" \
+	flap_case
+jd_case "preferred uplink back: fail-back after FailbackAfter (path-better), stream intact" \
+	failback_case
+ktap_end
