@@ -61,6 +61,7 @@ void jd_mp_session_start(struct jd_peer *p)
 	mp->silence_ms = 0;
 	mp->silence_set_us = 0;
 	mp->silence_unsupported = false;
+	mp->rx_packets_seen = 0;
 	if (p->paths.n)
 		p->paths.e[p->paths.active].st.unheard_tx_since_us = 0;
 }
@@ -71,7 +72,21 @@ static bool multipath_on(const struct jd_peer *p)
 	       p->paths.active < p->paths.n;
 }
 
-void jd_mp_heard(struct jd_peer *p, uint64_t at_us, bool data)
+void jd_mp_rx_count(struct jd_peer *p, uint64_t rx_packets, uint64_t now_us)
+{
+	struct jd_mp *mp = &p->mp;
+
+	/*
+	 * More than keepalives came in since the last look (a keepalive is
+	 * sent at most once per interval by each side): data flows, probe
+	 * the active path at the busy rate.
+	 */
+	if (mp->rx_packets_seen && rx_packets >= mp->rx_packets_seen + 3)
+		mp->busy_until_us = now_us + mp->policy.p.busy_window_us;
+	mp->rx_packets_seen = rx_packets ? rx_packets : 1;
+}
+
+void jd_mp_heard(struct jd_peer *p, uint64_t at_us)
 {
 	struct jp_path_stats *st;
 
@@ -82,8 +97,6 @@ void jd_mp_heard(struct jd_peer *p, uint64_t at_us, bool data)
 	if (at_us > st->last_heard_us &&
 	    (!st->unheard_tx_since_us || at_us >= st->unheard_tx_since_us))
 		jp_path_heard(st, at_us);
-	if (data && at_us + p->mp.policy.p.busy_window_us > p->mp.busy_until_us)
-		p->mp.busy_until_us = at_us + p->mp.policy.p.busy_window_us;
 	p->mp.next_us = 0;
 }
 
@@ -97,7 +110,7 @@ void jd_mp_on_silence(struct jd *d, struct jd_peer *p, bool silent,
 		return;
 	st = &p->paths.e[p->paths.active].st;
 	if (!silent) {
-		jd_mp_heard(p, now, true);
+		jd_mp_heard(p, now);
 		return;
 	}
 	since = unheard_ms * JP_MS < now ? now - unheard_ms * JP_MS : 0;

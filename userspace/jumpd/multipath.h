@@ -27,6 +27,7 @@ struct jd_mp {
 	uint32_t silence_ms;		/* what the kernel was told (0: none) */
 	uint64_t silence_set_us;
 	bool silence_unsupported;	/* the module refused SILENCE_MS */
+	uint64_t rx_packets_seen;	/* at the last look (0: none yet) */
 };
 
 /* Microseconds on CLOCK_BOOTTIME (the policy's clock). */
@@ -40,7 +41,9 @@ void jd_mp_session_start(struct jd_peer *p);
 /* Due work of the session's paths; the next deadline in ms. */
 uint64_t jd_mp_tick(struct jd *d, struct jd_peer *p, uint64_t now_ms);
 /* Authenticated rx on the binding at_us (data, keepalives). */
-void jd_mp_heard(struct jd_peer *p, uint64_t at_us, bool data);
+void jd_mp_heard(struct jd_peer *p, uint64_t at_us);
+/* The session's rx packet count now: whether data flows (busy). */
+void jd_mp_rx_count(struct jd_peer *p, uint64_t rx_packets, uint64_t now_us);
 /*
  * The kernel: we have been sending on the binding without hearing from
  * it for unheard_ms (silent), or it is heard again (!silent).

@@ -37,10 +37,11 @@ uint64_t jd_supervise(struct jd *d, struct jd_peer *p, uint64_t now)
 		p->next_poll_ms = now + POLL_MAX_MS;
 		return p->next_poll_ms;
 	}
+	jd_mp_rx_count(p, s.rx_packets, now * 1000);
 	if (s.has_rx_age && s.rx_age_ms <= now &&
 	    jp_rx_age_fresh(&p->rx_age, s.rx_age_ms, now, p->last_rx_ms)) {
 		p->last_rx_ms = now - s.rx_age_ms;
-		jd_mp_heard(p, p->last_rx_ms * 1000, s.rx_age_ms < 1000);
+		jd_mp_heard(p, p->last_rx_ms * 1000);
 		/* Responder: the peer uses the keys, the handshake is done. */
 		if (p->fsm.state == JUMPING_STATE_BIRTH)
 			jd_apply(d, p, JP_EV_HANDSHAKE_DONE, &p->cur);
