@@ -185,6 +185,29 @@ static uint64_t feed(struct jp_path_stats *st, uint64_t from, uint64_t rtt,
 	return from;
 }
 
+/* A path left for failure is FAILED at once, and until it answers. */
+static void test_failed_by_caller(void)
+{
+	struct jp_path_stats st;
+	uint64_t t;
+	uint32_t seq;
+
+	jp_path_init(&st, 7);
+	t = feed(&st, T0, 20 * MS, "aaaa");
+	jp_path_update(&st, &pp, t);
+	ok(st.state == JP_PATH_VALIDATED, "answering: validated");
+	jp_path_failed(&st, &pp);
+	jp_path_update(&st, &pp, t + MS);
+	ok(st.state == JP_PATH_FAILED,
+	   "left for failure: failed, although its last echo is 80 ms old");
+	seq = jp_path_probe_sent(&st, t + 2 * MS);
+	jp_path_update(&st, &pp, t + 3 * MS);
+	ok(st.state == JP_PATH_FAILED, "a probe pending: still failed");
+	jp_path_echo(&st, &pp, seq, t + 22 * MS);
+	jp_path_update(&st, &pp, t + 23 * MS);
+	ok(st.state == JP_PATH_VALIDATED, "its echo: validated again");
+}
+
 struct two {
 	struct jp_path_stats st[3];
 	struct jp_policy_path p[3];
@@ -757,6 +780,7 @@ int main(void)
 	test_rtt();
 	test_loss_window();
 	test_validation();
+	test_failed_by_caller();
 	test_policy_quality();
 	test_policy_failure();
 	test_policy_failback();

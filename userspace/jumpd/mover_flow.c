@@ -80,7 +80,17 @@ static void send_request(struct jd *d, struct jd_peer *p, uint64_t now)
 	unsigned int i;
 	char ps[160];
 
-	if (!m->counter || (m->tries >= MOVER_TRIES && !m->switched))
+	if (m->switched && m->tries >= MOVER_TRIES) {
+		/*
+		 * The peer took none of our SWITCHes: the path it was to
+		 * validate does not carry. Recover as after silence: from
+		 * here on, REQUESTs on each path in turn.
+		 */
+		m->switched = false;
+		jd_apply(d, p, JP_EV_REATTACH_REQUESTED, NULL);
+		jd_hs_start_fallback(d, p);
+	}
+	if (!m->counter || m->tries >= MOVER_TRIES)
 		new_attempt(d, p, now);
 	m->tries++;
 	for (i = 1; i < m->tries && delay < MOVER_MAX_MS; i++)
@@ -104,9 +114,11 @@ void jd_mover_start(struct jd *d, struct jd_peer *p, const char *why,
 	uint64_t now = jd_now_ms();
 	char ps[160];
 
-	if (!p->has_session || m->active || !p->paths.n)
+	/* A switch in progress gives way: the session is silent now. */
+	if (!p->has_session || (m->active && !m->switched) || !p->paths.n)
 		return;
 	m->active = true;
+	m->switched = false;
 	m->started_ms = now;
 	m->paths_tried = 0;
 	m->tries = 0;

@@ -203,6 +203,8 @@ static void do_move(struct jd *d, struct jd_peer *p,
 		      after);
 	jp_window_allow(&p->switches, now_us / 1000);
 	jp_policy_moved(&p->mp.policy, &to->st, now_us);
+	if (dec->reason == JP_PR_ACTIVE_FAILED)
+		jp_path_failed(&p->paths.e[was].st, &p->mp.policy.pp);
 	jd_log("peer %s session %u: moving from %s to %s: %s (%s)",
 	       p->conf.name, p->local_id, jd_path_str(&from, fs, sizeof(fs)),
 	       jd_path_str(&to->addr, ts, sizeof(ts)), reason_name(why),
@@ -334,6 +336,17 @@ uint64_t jd_mp_tick(struct jd *d, struct jd_peer *p, uint64_t now_ms)
 	}
 	if (!multipath_on(p))
 		return UINT64_MAX;
+	for (i = 0; i < p->paths.n; i++) {
+		struct jd_path_entry *e = &p->paths.e[i];
+
+		if (e->st.state == e->logged)
+			continue;
+		jd_debug(d, "peer %s: path %s: %s -> %s", p->conf.name,
+			 jd_path_str(&e->addr, ps, sizeof(ps)),
+			 jp_path_state_name(e->logged),
+			 jp_path_state_name(e->st.state));
+		e->logged = e->st.state;
+	}
 	if (next <= now)
 		next = now + JP_MS;
 	mp->next_us = next;

@@ -193,6 +193,13 @@ void jp_path_update(struct jp_path_stats *ps, const struct jp_path_params *pp,
 		ps->state = JP_PATH_PROBING;
 }
 
+void jp_path_failed(struct jp_path_stats *ps, const struct jp_path_params *pp)
+{
+	if (ps->lost_in_row < pp->fail_after)
+		ps->lost_in_row = pp->fail_after;
+	ps->state = JP_PATH_FAILED;
+}
+
 unsigned int jp_path_loss_permille(const struct jp_path_stats *ps,
 				   unsigned int n, unsigned int *settled)
 {

@@ -143,6 +143,13 @@ void jp_path_update(struct jp_path_stats *ps, const struct jp_path_params *pp,
 unsigned int jp_path_loss_permille(const struct jp_path_stats *ps,
 				   unsigned int n, unsigned int *settled);
 
+/*
+ * The caller left this path because it stopped answering while in use:
+ * FAILED now, until an echo comes back (its standby validation, older
+ * than the failure, no longer says anything).
+ */
+void jp_path_failed(struct jp_path_stats *ps, const struct jp_path_params *pp);
+
 /* The base RTT (lowest recent sample); 0 without samples. */
 uint64_t jp_path_base_rtt(const struct jp_path_stats *ps);
 

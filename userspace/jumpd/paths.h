@@ -32,6 +32,7 @@ struct jd_path_entry {
 	struct jp_path_stats st;
 	unsigned int pref;		/* lower is preferred */
 	bool usable;			/* address assigned, link up */
+	enum jp_path_state logged;	/* the state last logged */
 	uint64_t healthy_since_us;	/* the policy's memory */
 	uint8_t token[JP_PROBE_TOKEN_LEN];
 	uint64_t token_us;		/* when it came; 0: none */

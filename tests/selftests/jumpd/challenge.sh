@@ -55,6 +55,10 @@ stale_challenge() {
 	wait_until 60 test -e "$topo_tmp/chal.ready" ||
 		fail "capture did not start: $(cat "$topo_tmp/chal.log")"
 	client_drop_from_server "$other"
+	# Its echoes stop too: once the standby's probes fail, a move there
+	# takes a challenge (with a fresh token, a SWITCH would skip it).
+	wait_until 60 grep -q "path .* via $(eval echo "\$UP${other}_CLI"): .* -> failed" \
+		"$topo_tmp/cli.log" || fail "the client never found up$other failed"
 	# The active uplink dies both ways: the client tries the other one,
 	# whose challenges it never gets.
 	block iifname "cl$up" drop
