@@ -81,8 +81,13 @@ void jd_mp_rx_count(struct jd_peer *p, uint64_t rx_packets, uint64_t now_us)
 	 * sent at most once per interval by each side): data flows, probe
 	 * the active path at the busy rate.
 	 */
-	if (mp->rx_packets_seen && rx_packets >= mp->rx_packets_seen + 3)
-		mp->busy_until_us = now_us + mp->policy.p.busy_window_us;
+	if (mp->rx_packets_seen && rx_packets >= mp->rx_packets_seen + 3) {
+		/* Newly busy: the idle schedule's next look is too late. */
+		if (now_us >= mp->busy_until_us)
+			mp->next_us = 0;
+		/* Until the next look (supervise's, at most 1 s away) and on. */
+		mp->busy_until_us = now_us + 2 * mp->policy.p.busy_window_us;
+	}
 	mp->rx_packets_seen = rx_packets ? rx_packets : 1;
 }
 
