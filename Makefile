@@ -10,6 +10,9 @@
 #   make demo            a session surviving the death of its uplink, in a VM,
 #                        told as a timeline (tests/demo/demo)
 #   make bench           iperf3/ping: veth, WireGuard, Jumping (tests/bench/bench)
+#   make bench-failover  stall, goodput, loss and moves when the client's
+#                        uplink dies, degrades, flaps or comes back: Jumping
+#                        vs WireGuard (tests/bench/failover/bench)
 #   make lint            checkpatch --strict, sparse (C=1) and W=1, all clean
 #   make install         DESTDIR=, PREFIX=/usr/local
 #   make clean
@@ -51,6 +54,9 @@ check-debug:
 bench:
 	tests/bench/bench
 
+bench-failover:
+	tests/bench/failover/bench
+
 demo:
 	tests/demo/demo
 
@@ -74,4 +80,4 @@ clean:
 	rm -rf tests/out lint.log
 
 .PHONY: all module userspace install check check-all check-debug lint clean \
-	bench demo
+	bench bench-failover demo

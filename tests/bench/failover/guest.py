@@ -2,10 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 """make bench-failover, the part that runs INSIDE the guest.
 
-For every run and scenario, each system gets a fresh copy of the demo's
-topology (tests/selftests/jumpd/topo.sh: a client with uplinks up0 and up1
-behind a NAT router with strict reverse-path filtering, a server), its own
-namespaces, the same addresses. netem delays every uplink by 10 ms each
+Each system gets its own copy of the demo's topology (tests/selftests/
+jumpd/topo.sh: a client with uplinks up0 and up1 behind a NAT router with
+strict reverse-path filtering, a server): its own namespaces, the same
+addresses. The network is made once; before every trial the tunnel is
+put back as it started (jumpd restarted with a fresh state directory and
+audit log on a new jp0; WireGuard's routes and endpoint reset, the
+watchdog restarted), every uplink back to the baseline. netem delays every uplink by 10 ms each
 way (a 20 ms RTT). Through the tunnel: a paced TCP stream and 100 UDP
 probes per second, client to server (traffic.py). The systems run side by
 side (BENCH_PARALLEL=1, the default: one event hits all of them within a
@@ -30,6 +33,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -39,7 +43,7 @@ JPCTL = os.environ.get("JUMPCTL") or os.path.join(REPO,
                                                   "userspace/jumpctl/jumpctl")
 MODULE = os.environ.get("JUMPING_MODULE") or os.path.join(REPO,
                                                           "kernel/jumping.ko")
-PY = sys.executable or "/usr/bin/python3"
+PY = "/usr/bin/python3"
 
 SCENARIOS = ["blackhole", "loss30", "rtt400", "flap", "failback"]
 SYSTEMS = ["jumping", "wireguard", "wireguard-watchdog"]
@@ -81,7 +85,7 @@ RUNS = int(env_num("BENCH_RUNS", 3))
 SCEN = env_list("BENCH_SCENARIOS", SCENARIOS, SCENARIOS)
 SYST = env_list("BENCH_SYSTEMS", SYSTEMS, SYSTEMS)
 PARALLEL = os.environ.get("BENCH_PARALLEL", "1") != "0"
-RATE = env_num("BENCH_RATE", 1000000)          # stream, bytes/s
+RATE = env_num("BENCH_RATE", 500000)           # stream, bytes/s
 PPS = env_num("BENCH_PPS", 100)                # UDP probes/s
 WINDOW = env_num("BENCH_WINDOW", 10)           # before/after the event, s
 WARMUP = env_num("BENCH_WARMUP", 3)            # stream start to window, s
@@ -148,14 +152,15 @@ class Topo:
     def __init__(self, system, work):
         self.system = system
         self.work = work
-        self.procs = []
-        self.jumpd = []
-        self.watchdog = None
+        self.procs = []        # this trial's
+        self.tc = {}           # namespace -> a "tc -b -" reading commands
+        self.wg_peer = None
         tag = "%s-%04x" % (system[:6], random.getrandbits(16))
         self.cli, self.rtr, self.srv = ("fo-%s-%s" % (r, tag)
                                         for r in ("cli", "rtr", "srv"))
         self.nss = []
         os.makedirs(work)
+        self.trial_dir = work
 
     # --- the network -----------------------------------------------------
     def setup_net(self):
@@ -182,14 +187,7 @@ table ip nat {
         iifname "cl*" oifname "sv0" masquerade
     }
 }
-table ip fo {
-    chain forward {
-        type filter hook forward priority filter;
-        iifname "cl0" udp dport %d counter comment "up0"
-        iifname "cl1" udp dport %d counter comment "up1"
-    }
-}
-""" % (PORT, PORT))
+""")
         ip_batch(self.cli, [
             "addr add %s/28 dev up0" % UP_CLI[0],
             "addr add %s/28 dev up1" % UP_CLI[1],
@@ -206,6 +204,16 @@ table ip fo {
         for u in (0, 1):
             tc_netem(self.cli, "up%d" % u, BASE, "add")
             tc_netem(self.rtr, "cl%d" % u, BASE, "add")
+        # Under emulation, on a loaded guest, starting tc takes up to a
+        # second: one tc per namespace reads its commands from a pipe and
+        # runs each as its line arrives, so an event hits every copy of
+        # the topology within milliseconds.
+        for ns in (self.cli, self.rtr):
+            self.tc[ns] = subprocess.Popen(
+                ["tc", "-force", "-n", ns, "-b", "-"], stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                stderr=open(os.path.join(self.work, "tc.log"), "a"),
+                text=True)
         for u in (0, 1):
             ok = wait_until(30, lambda: subprocess.run(
                 ["ip", "netns", "exec", self.cli, "ping", "-n", "-q", "-c1",
@@ -217,64 +225,85 @@ table ip fo {
     def netem(self, uplink, spec):
         """Both directions of one uplink: the client's egress and the
         router's egress towards the client."""
-        tc_netem(self.cli, "up%d" % uplink, spec)
-        tc_netem(self.rtr, "cl%d" % uplink, spec)
+        for ns, dev in ((self.cli, "up%d" % uplink),
+                        (self.rtr, "cl%d" % uplink)):
+            self.tc[ns].stdin.write("qdisc change dev %s root netem %s "
+                                    "limit 10000\n" % (dev, spec))
+            self.tc[ns].stdin.flush()
 
     def counters(self):
-        out = run("ip", "netns", "exec", self.rtr, "nft", "-j", "list",
-                  "table", "ip", "fo")
-        c = {}
-        for item in json.loads(out)["nftables"]:
-            rule = item.get("rule")
-            if rule and rule.get("comment") in ("up0", "up1"):
-                for e in rule["expr"]:
-                    if "counter" in e:
-                        c[rule["comment"]] = e["counter"]["packets"]
-        return c.get("up0", 0), c.get("up1", 0)
+        """Packets the router received from each uplink."""
+        out = json.loads(run("ip", "-n", self.rtr, "-s", "-j", "link",
+                             "show"))
+        c = {i["ifname"]: i["stats64"]["rx"]["packets"] for i in out
+             if "stats64" in i}
+        return c.get("cl0", 0), c.get("cl1", 0)
 
     # --- the tunnels -------------------------------------------------------
     def inner(self):
         return INNER["jumping" if self.system == "jumping" else "wireguard"]
 
     def setup_tunnel(self):
+        """What lives across trials: keys, WireGuard's devices."""
         if self.system == "jumping":
-            self.setup_jumping()
+            for side in ("cli", "srv"):
+                key = run(JPCTL, "genkey")
+                with open(os.path.join(self.work, side + ".key"), "w") as f:
+                    os.fchmod(f.fileno(), 0o600)
+                    f.write(key)
+                with open(os.path.join(self.work, side + ".pub"), "w") as f:
+                    f.write(run(JPCTL, "pubkey", inp=key))
         else:
             self.setup_wireguard()
+
+    def reset(self, trial_dir):
+        """The tunnel as it started, on up0, both uplinks at the
+        baseline; a fresh directory for this trial's files."""
+        self.trial_dir = trial_dir
+        os.makedirs(trial_dir)
+        self.procs = []
+        for u in (0, 1):
+            self.netem(u, BASE)
+        if self.system == "jumping":
+            self.start_jumpd()
+        else:
+            ip_batch(self.cli, [
+                "route replace default via %s dev up0 metric 10" % UP_RTR[0],
+                "route replace default via %s dev up1 metric 20" % UP_RTR[1]])
+            # Setting the endpoint again drops the source address
+            # WireGuard cached (the watchdog may have moved it to up1).
+            run("ip", "netns", "exec", self.cli, "wg", "set", "wg0", "peer",
+                self.wg_peer, "endpoint", "%s:%d" % (SRV_OUT, PORT))
         srv_in = self.inner()[0]
         if not wait_until(60, lambda: subprocess.run(
                 ["ip", "netns", "exec", self.cli, "ping", "-n", "-q", "-c1",
                  "-W1", srv_in], capture_output=True).returncode == 0):
             raise SetupError("no ping through the tunnel to %s" % srv_in)
         if self.system == "wireguard-watchdog":
-            wlog = open(os.path.join(self.work, "watchdog.log"), "w")
-            self.watchdog = subprocess.Popen(
+            wlog = open(os.path.join(trial_dir, "watchdog.log"), "w")
+            self.procs.append(subprocess.Popen(
                 ["ip", "netns", "exec", self.cli, os.path.join(HERE,
                  "wg-watchdog"), "wg0", srv_in, "up0:" + UP_RTR[0],
-                 "up1:" + UP_RTR[1]], stdout=wlog, stderr=subprocess.STDOUT)
-            self.procs.append(self.watchdog)
+                 "up1:" + UP_RTR[1]], stdout=wlog, stderr=subprocess.STDOUT))
 
-    def setup_jumping(self):
+    def start_jumpd(self):
         srv_in, cli_in, plen = self.inner()
-        w = self.work
-        for side, ns, addr in (("cli", self.cli, cli_in),
-                               ("srv", self.srv, srv_in)):
+        w, t = self.work, self.trial_dir
+        # A new jp0 each trial: no session, nothing for jumpd to adopt.
+        for ns, addr in ((self.cli, cli_in), (self.srv, srv_in)):
+            run("ip", "-force", "-n", ns, "-b", "-", check=False,
+                inp="link del jp0\n")
             ip_batch(ns, ["link add jp0 type jumping",
                           "link set jp0 addrgenmode none",
                           "addr add %s/%d dev jp0" % (addr, plen),
                           "link set jp0 up"])
-            key = run(JPCTL, "genkey")
-            with open(os.path.join(w, side + ".key"), "w") as f:
-                os.fchmod(f.fileno(), 0o600)
-                f.write(key)
-            with open(os.path.join(w, side + ".pub"), "w") as f:
-                f.write(run(JPCTL, "pubkey", inp=key))
-            os.mkdir(os.path.join(w, side + ".state"), 0o700)
+        for side in ("cli", "srv"):
+            os.mkdir(os.path.join(t, side + ".state"), 0o700)
 
         def pub(side):
             return open(os.path.join(w, side + ".pub")).read().strip()
         # What a user writes: no timer is set, jumpd's defaults apply.
-        with open(os.path.join(w, "srv.conf"), "w") as f:
+        with open(os.path.join(t, "srv.conf"), "w") as f:
             f.write("""[Interface]
 PrivateKeyFile = %s/srv.key
 ListenPort = %d
@@ -284,8 +313,8 @@ AuditLog = %s/srv.audit
 Name = client
 PublicKey = %s
 AllowedIPs = %s/32
-""" % (w, PORT, w, pub("cli"), cli_in))
-        with open(os.path.join(w, "cli.conf"), "w") as f:
+""" % (w, PORT, t, pub("cli"), cli_in))
+        with open(os.path.join(t, "cli.conf"), "w") as f:
             f.write("""[Interface]
 PrivateKeyFile = %s/cli.key
 ListenPort = %d
@@ -297,17 +326,15 @@ PublicKey = %s
 Endpoint = %s:%d
 LocalAddress = %s, %s
 AllowedIPs = %s/32
-""" % (w, CLI_PORT, w, pub("srv"), SRV_OUT, PORT, UP_CLI[0], UP_CLI[1],
+""" % (w, CLI_PORT, t, pub("srv"), SRV_OUT, PORT, UP_CLI[0], UP_CLI[1],
                 srv_in))
         for side, ns in (("srv", self.srv), ("cli", self.cli)):
-            out = open(os.path.join(w, side + ".log"), "w")
-            p = subprocess.Popen(
+            out = open(os.path.join(t, side + ".log"), "w")
+            self.procs.append(subprocess.Popen(
                 ["ip", "netns", "exec", ns, JUMPD, "-c",
-                 os.path.join(w, side + ".conf"), "-f", "--state-dir",
-                 os.path.join(w, side + ".state"), "-v"],
-                stdout=out, stderr=subprocess.STDOUT)
-            self.procs.append(p)
-            self.jumpd.append(p)
+                 os.path.join(t, side + ".conf"), "-f", "--state-dir",
+                 os.path.join(t, side + ".state"), "-v"],
+                stdout=out, stderr=subprocess.STDOUT))
 
         def attached(ns):
             out = subprocess.run(
@@ -320,13 +347,15 @@ AllowedIPs = %s/32
             return bool(s) and s[0].get("state") == "attached"
         if not wait_until(60, lambda: attached(self.cli) and
                           attached(self.srv)):
-            raise SetupError("jumpd: no session attached on both sides")
+            raise SetupError("jumpd: no session attached on both sides: %s"
+                             % tail(os.path.join(t, "cli.log")))
 
     def setup_wireguard(self):
         srv_in, cli_in, plen = self.inner()
         run("modprobe", "wireguard")
         ks, kc = run("wg", "genkey").strip(), run("wg", "genkey").strip()
         ps, pc = (run("wg", "pubkey", inp=k + "\n").strip() for k in (ks, kc))
+        self.wg_peer = ps
         for side, key in (("srv", ks), ("cli", kc)):
             with open(os.path.join(self.work, side + ".wgkey"), "w") as f:
                 os.fchmod(f.fileno(), 0o600)
@@ -346,32 +375,35 @@ AllowedIPs = %s/32
                           "link set wg0 up"])
 
     # --- traffic -----------------------------------------------------------
-    def start_traffic(self):
-        srv_in = self.inner()[0]
-        d = self.work
+    def start_sink(self):
         self.procs.append(subprocess.Popen(
             ["ip", "netns", "exec", self.srv, PY,
-             os.path.join(HERE, "traffic.py"), "sink", srv_in, str(TCP_PORT),
-             str(UDP_PORT), d], stdout=open(d + "/sink.log", "w"),
+             os.path.join(HERE, "traffic.py"), "sink", self.inner()[0],
+             str(TCP_PORT), str(UDP_PORT), self.trial_dir],
+            stdout=open(self.trial_dir + "/sink.log", "w"),
             stderr=subprocess.STDOUT))
-        if not wait_until(30, lambda: os.path.exists(d + "/ready")):
-            raise SetupError("the traffic sink did not start")
+
+    def start_source(self):
         self.procs.append(subprocess.Popen(
             ["ip", "netns", "exec", self.cli, PY,
-             os.path.join(HERE, "traffic.py"), "source", srv_in,
-             str(TCP_PORT), str(UDP_PORT), d, str(RATE), str(PPS)],
-            stdout=open(d + "/source.log", "w"), stderr=subprocess.STDOUT))
+             os.path.join(HERE, "traffic.py"), "source", self.inner()[0],
+             str(TCP_PORT), str(UDP_PORT), self.trial_dir, str(RATE),
+             str(PPS)], stdout=open(self.trial_dir + "/source.log", "w"),
+            stderr=subprocess.STDOUT))
         self.t_start = clock()
 
+    def flowing(self):
+        return os.path.exists(self.trial_dir + "/flowing")
+
     def stop_source(self):
-        open(self.work + "/stop_source", "w").close()
+        open(self.trial_dir + "/stop_source", "w").close()
         self.t_stop = clock()
 
     def stop_sink(self):
-        open(self.work + "/stop", "w").close()
+        open(self.trial_dir + "/stop", "w").close()
 
     def collect(self):
-        d = self.work
+        d = self.trial_dir
         wait_until(30, lambda: os.path.exists(d + "/sink.json") and
                    os.path.exists(d + "/source.json"))
         rec = {}
@@ -383,7 +415,6 @@ AllowedIPs = %s/32
                 rec["error"] = "no %s.json: %s; its log: %s" % (
                     name, e, tail(d + "/%s.log" % name))
         rec["moves"], rec["move_times"], rec["audit"] = self.moves()
-        rec["uplink_end"] = self.active_uplink()
         return rec
 
     def moves(self):
@@ -395,13 +426,13 @@ AllowedIPs = %s/32
             return 0, [], None
         if self.system == "wireguard-watchdog":
             times = []
-            for line in open(self.work + "/watchdog.log"):
+            for line in open(self.trial_dir + "/watchdog.log"):
                 f = line.split()
                 if f and f[0] == "switch":
                     times.append(float(f[4]))
             return len(times), times, None
-        srv, cli = audit(self.work + "/srv.audit"), audit(
-            self.work + "/cli.audit")
+        srv, cli = audit(self.trial_dir + "/srv.audit"), audit(
+            self.trial_dir + "/cli.audit")
         real = ("", "none", "unknown", None)
         changed = [r for r in srv if r.get("binding_before") not in real and
                    r.get("binding_after") not in real and
@@ -416,18 +447,22 @@ AllowedIPs = %s/32
         return len(pick), [r.get("mono_ms", 0) / 1000 for r in pick], brief
 
     def active_uplink(self, settle=0.5):
-        """The uplink whose counter at the router grew (None: neither or
-        both)."""
+        """The uplink that carries the traffic, as the router sees it:
+        its packets grew by more than 4x the other's (a standby path may
+        carry probes). None when neither or both do."""
         try:
             a = self.counters()
             time.sleep(settle)
             b = self.counters()
         except SetupError:
             return None
-        grew = [b[i] > a[i] for i in (0, 1)]
-        return grew.index(True) if grew.count(True) == 1 else None
+        d = [b[i] - a[i] for i in (0, 1)]
+        for i in (0, 1):
+            if d[i] >= 5 and d[i] > 4 * d[1 - i]:
+                return i
+        return None
 
-    def teardown(self):
+    def stop_trial(self):
         for p in self.procs:
             if p.poll() is None:
                 p.send_signal(signal.SIGTERM)
@@ -437,6 +472,13 @@ AllowedIPs = %s/32
             except subprocess.TimeoutExpired:
                 p.kill()
                 p.wait()
+        self.procs = []
+
+    def destroy(self):
+        self.stop_trial()
+        for p in self.tc.values():
+            p.stdin.close()
+            p.wait()
         for ns in self.nss:
             subprocess.run(["ip", "netns", "del", ns], capture_output=True)
 
@@ -484,19 +526,17 @@ def at_all(topos, fn):
     return times
 
 
-def scenario_steady(topos, uplinks, spec):
-    t0 = clock() + WARMUP + WINDOW
+def scenario_steady(topos, uplinks, t0, spec):
     sleep_until(t0)
     ev = at_all(topos, lambda t: t.netem(uplinks[t.system], spec))
     sleep_until(t0 + WINDOW + 1)
     return ev, {s: [[e, None]] for s, e in ev.items()}
 
 
-def scenario_flap(topos, uplinks):
-    t0 = clock() + WARMUP + WINDOW
+def scenario_flap(topos, uplinks, t0):
     ev, spans = None, {t.system: [] for t in topos}
     k = 0
-    while k * FLAP_HALF < FLAP_FOR:
+    while k * FLAP_HALF < FLAP_FOR or k % 2:  # it ends up
         sleep_until(t0 + k * FLAP_HALF)
         down = k % 2 == 0
         times = at_all(topos, lambda t: t.netem(uplinks[t.system],
@@ -508,69 +548,76 @@ def scenario_flap(topos, uplinks):
                 spans[s][-1][1] = x
         ev = ev or times
         k += 1
-    if k % 2:  # ended down: bring it back
-        sleep_until(t0 + k * FLAP_HALF)
-        times = at_all(topos, lambda t: t.netem(uplinks[t.system], BASE))
-        for s, x in times.items():
-            spans[s][-1][1] = x
     sleep_until(max(t0 + WINDOW, t0 + k * FLAP_HALF) + 2)
     return ev, spans
 
 
-def scenario_failback(topos, uplinks):
-    # The preferred uplink (up0) dies, then comes back: the event.
-    sleep_until(clock() + WARMUP)
+def scenario_failback(topos, t0):
+    # The preferred uplink (up0) dies, then comes back: the event. The
+    # window before it starts well after the failover.
+    sleep_until(t0 - WINDOW)
     down = at_all(topos, lambda t: t.netem(0, DOWN))
-    t0 = clock() + FAILBACK_DOWN
+    t0 += max(0, FAILBACK_DOWN - WINDOW)
     sleep_until(t0)
     ev = at_all(topos, lambda t: t.netem(0, BASE))
     sleep_until(t0 + WINDOW + 1)
     return ev, {s: [[down[s], ev[s]]] for s in ev}
 
 
-def trial(scenario, run_idx, systems, workroot):
-    topos, errors = [], {}
-    for system in systems:
-        t = Topo(system, os.path.join(workroot, "%s-%d-%s" % (
-            scenario, run_idx, system)))
-        topos.append(t)
+def trial(scenario, run_idx, topos, workroot):
+    errors = {}
+
+    def reset(t):
         try:
-            t.setup_net()
-            log("%s: network set up" % system)
-            t.setup_tunnel()
-            log("%s: tunnel up" % system)
-        except SetupError as e:
-            errors[system] = "setup: %s" % e
-            log("%s: %s" % (system, errors[system]))
+            t.reset(os.path.join(workroot, "%s-%d-%s" % (
+                scenario, run_idx, t.system)))
+        except (SetupError, OSError) as e:
+            errors[t.system] = "reset: %s" % e
+            log("%s: %s" % (t.system, errors[t.system]))
+    # Side by side, the resets overlap: most of their time is spent
+    # waiting (handshakes, process starts on a busy guest).
+    threads = [threading.Thread(target=reset, args=(t,)) for t in topos]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
     live = [t for t in topos if t.system not in errors]
     try:
         for t in live:
-            try:
-                t.start_traffic()
-            except SetupError as e:
-                errors[t.system] = str(e)
+            t.start_sink()
+        for t in live:
+            t.start_source()
+        if not wait_until(180, lambda: all(t.flowing() for t in live)):
+            for t in live:
+                if not t.flowing():
+                    errors[t.system] = "the stream did not start: %s" % (
+                        tail(t.trial_dir + "/source.log"))
         live = [t for t in live if t.system not in errors]
+        t_ready = clock()
         # The active uplink, as the router sees it, before anything
-        # happens (failback always acts on up0, the preferred one).
-        log("traffic started")
-        uplinks = {t.system: t.active_uplink(1.0) for t in live}
-        log("active uplinks %s" % uplinks)
+        # happens (during the warm-up; failback always acts on up0, the
+        # preferred one).
+        uplinks = {t.system: t.active_uplink() for t in live}
+        log("traffic flowing; active uplinks %s" % uplinks)
         for s, u in list(uplinks.items()):
             if u is None:
                 log("%s: no single active uplink seen; using up0" % s)
                 uplinks[s] = 0
+        # The event: a full window after the warm-up.
+        t0 = max(t_ready + WARMUP, clock()) + WINDOW
         if live:
             if scenario == "blackhole":
-                ev, spans = scenario_steady(live, uplinks, DOWN)
+                ev, spans = scenario_steady(live, uplinks, t0, DOWN)
             elif scenario == "loss30":
-                ev, spans = scenario_steady(live, uplinks,
+                ev, spans = scenario_steady(live, uplinks, t0,
                                             "delay 10ms loss 30%")
             elif scenario == "rtt400":
-                ev, spans = scenario_steady(live, uplinks, "delay 200ms")
+                ev, spans = scenario_steady(live, uplinks, t0,
+                                            "delay 200ms")
             elif scenario == "flap":
-                ev, spans = scenario_flap(live, uplinks)
+                ev, spans = scenario_flap(live, uplinks, t0)
             else:
-                ev, spans = scenario_failback(live, uplinks)
+                ev, spans = scenario_failback(live, t0)
             for t in live:
                 t.stop_source()
             time.sleep(1.5)
@@ -578,7 +625,7 @@ def trial(scenario, run_idx, systems, workroot):
                 t.stop_sink()
         for t in topos:
             rec = {"scenario": scenario, "system": t.system, "run": run_idx,
-                   "parallel": PARALLEL and len(systems) > 1,
+                   "parallel": PARALLEL and len(topos) > 1,
                    "window_s": WINDOW, "rate": RATE, "pps": PPS}
             if t.system in errors:
                 rec["error"] = errors[t.system]
@@ -593,7 +640,7 @@ def trial(scenario, run_idx, systems, workroot):
             print("FAILOVER-RESULT " + json.dumps(rec), flush=True)
     finally:
         for t in topos:
-            t.teardown()
+            t.stop_trial()
 
 
 def show(t):
@@ -621,17 +668,32 @@ def main():
         "parallel": PARALLEL, "rate": RATE, "pps": PPS, "window_s": WINDOW,
         "flap_seconds": FLAP_FOR, "flap_period": FLAP_HALF,
         "failback_down": FAILBACK_DOWN}), flush=True)
-    for r in range(1, RUNS + 1):
-        for scenario in SCEN:
-            # A different order each run, so no system is always the
-            # first to see the event.
-            order = SYST[r % len(SYST):] + SYST[:r % len(SYST)]
-            groups = [order] if PARALLEL else [[s] for s in order]
-            for g in groups:
-                t = clock()
-                log("run %d/%d: %s: %s" % (r, RUNS, scenario, ", ".join(g)))
-                trial(scenario, r, g, workroot)
-                log("  took %.0f s" % (clock() - t))
+    topos = {}
+    try:
+        for system in SYST:
+            t = Topo(system, os.path.join(workroot, system))
+            topos[system] = t
+            try:
+                t.setup_net()
+                t.setup_tunnel()
+            except SetupError as e:
+                sys.exit("failover: %s: cannot set up: %s" % (system, e))
+            log("%s: network and tunnel set up" % system)
+        for r in range(1, RUNS + 1):
+            for scenario in SCEN:
+                # A different order each run, so no system is always the
+                # first to see the event.
+                order = SYST[r % len(SYST):] + SYST[:r % len(SYST)]
+                groups = [order] if PARALLEL else [[s] for s in order]
+                for g in groups:
+                    t = clock()
+                    log("run %d/%d: %s: %s" % (r, RUNS, scenario,
+                                                ", ".join(g)))
+                    trial(scenario, r, [topos[s] for s in g], workroot)
+                    log("  took %.0f s" % (clock() - t))
+    finally:
+        for t in topos.values():
+            t.destroy()
 
 
 if __name__ == "__main__":

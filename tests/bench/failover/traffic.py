@@ -3,13 +3,15 @@
 """The failover benchmark's traffic through a tunnel, stdlib only.
 
   traffic.py sink ADDR TCP_PORT UDP_PORT DIR
-      Listen on ADDR (TCP and UDP); DIR/ready appears once both listen.
+      Listen on ADDR (TCP and UDP); DIR/ready appears once both listen,
+      DIR/flowing once the first bytes of the stream arrived.
       Count the TCP stream's bytes in 10 ms bins of CLOCK_BOOTTIME (jumpd's audit clock) and
       every gap of 20 ms or more between two reads (start, end); take the
       UDP probes' sequence numbers. Runs until DIR/stop exists, then
       writes DIR/sink.json.
   traffic.py source ADDR TCP_PORT UDP_PORT DIR RATE PPS
-      Connect and send the stream at RATE bytes/s, paced without catching
+      Connect (retrying while refused: it may start before the sink),
+      start the probes and send the stream at RATE bytes/s, paced without catching
       up after a stall (at most 100 ms of credit: what a stall costs stays
       lost, as for a live video or a copy throttled by its reader), and
       PPS UDP probes per second, each carrying its sequence number. Until
@@ -46,12 +48,13 @@ def write_json(path, doc):
 
 
 def sink(addr, tcp_port, udp_port, d):
+    # UDP first: the source sends probes once its TCP connection is up.
+    udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    udp.bind((addr, udp_port))
     tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     tcp.bind((addr, tcp_port))
     tcp.listen(1)
-    udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    udp.bind((addr, udp_port))
     sel = selectors.DefaultSelector()
     sel.register(tcp, selectors.EVENT_READ, "accept")
     sel.register(udp, selectors.EVENT_READ, "udp")
@@ -92,6 +95,7 @@ def sink(addr, tcp_port, udp_port, d):
                 doc["tcp_bytes"] += len(data)
                 if last is None:
                     doc["tcp_first"] = now
+                    open(os.path.join(d, "flowing"), "w").close()
                 elif now - last >= GAP_MIN:
                     gaps.append([round(last, 4), round(now, 4)])
                 last = now
@@ -138,9 +142,18 @@ def source(addr, tcp_port, udp_port, d, rate, pps):
         s.close()
 
     th = threading.Thread(target=probes, daemon=True)
-    th.start()
     try:
-        sock = socket.create_connection((addr, tcp_port), timeout=30)
+        # Started together with the sink: wait for it to listen.
+        deadline = clock() + 120
+        while True:
+            try:
+                sock = socket.create_connection((addr, tcp_port), timeout=30)
+                break
+            except ConnectionRefusedError:
+                if clock() > deadline:
+                    raise
+                time.sleep(0.2)
+        th.start()
         sock.settimeout(0.5)
         chunk = bytes(8192)
         credit, t = 0.0, clock()
@@ -162,7 +175,8 @@ def source(addr, tcp_port, udp_port, d, rate, pps):
         while not os.path.exists(stop):
             time.sleep(0.2)
     done.set()
-    th.join()
+    if th.is_alive():
+        th.join()
     doc["end"] = clock()
     write_json(os.path.join(d, "source.json"), doc)
 
