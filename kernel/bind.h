@@ -19,6 +19,9 @@ struct sk_buff;
  * struct jp_bind - where a session's packets go and come from
  * @remote: the peer's address and port (sin_family / sin6_family say which)
  * @local: source address to use; any (all zeroes) lets routing choose
+ * @ifindex: the interface packets leave by (the route lookup's output
+ *           interface), so that a path's packets take its uplink even
+ *           without source routing; 0 lets routing choose
  * @dst_cache: the route to @remote, per CPU, reset when routes change
  * @rcu: a binding is replaced, never changed in place; the old one is freed
  *       after readers on the packet path are done with it
@@ -33,6 +36,7 @@ struct jp_bind {
 		__be32 ip4;
 		struct in6_addr ip6;
 	} local;
+	int ifindex;
 	struct dst_cache dst_cache;
 	struct rcu_head rcu;
 };

@@ -112,6 +112,9 @@ static void jp_control_send_error(struct netlink_ext_ack *extack, int err,
 	else if (err == -ELOOP)
 		NL_SET_ERR_MSG_MOD(extack,
 				   "the route to the remote address goes through the device itself");
+	else if (to->ifindex)
+		NL_SET_ERR_MSG_MOD(extack,
+				   "no route to the remote address by this interface");
 	else if (local)
 		NL_SET_ERR_MSG_MOD(extack,
 				   "no route to the remote address from this local address (is it assigned here?)");
@@ -123,7 +126,8 @@ static void jp_control_send_error(struct netlink_ext_ack *extack, int err,
  * jp_nl_packet_send_doit - JUMPING_CMD_PACKET_SEND: send a control datagram
  * @skb: the request
  * @info: JUMPING_A_PACKET (first byte 2, 3 or 4) and JUMPING_A_BINDING
- *	(remote address and port; a local address picks the uplink)
+ *	(remote address and port; a local address and an interface pick the
+ *	uplink)
  *
  * Sent from the device's socket of the binding's family, routed like data
  * (fwmark included) but without a route cache: control datagrams are rare.
@@ -159,11 +163,10 @@ int jp_nl_packet_send_doit(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_ATTR_MISS(extack, NULL, JUMPING_A_BINDING);
 		return -EINVAL;
 	}
-	err = jp_nl_parse_binding_into(binding, &to, extack);
+	jp = jp_nl_device(info);
+	err = jp_nl_parse_binding_into(binding, jp, &to, extack);
 	if (err)
 		return err;
-
-	jp = jp_nl_device(info);
 
 	/* Headroom for the outer UDP and IP headers and a link header. */
 	dgram = alloc_skb(LL_MAX_HEADER + JP_OUTER_MAX_LEN + nla_len(packet),

@@ -87,9 +87,11 @@ bool jp_genl_has_listeners(struct jp_device *jp, enum jp_genl_mcgrp group);
 extern const struct nla_policy jp_binding_policy[JUMPING_A_BINDING_MAX + 1];
 
 size_t jp_nl_binding_size(void);
-int jp_nl_parse_binding_into(struct nlattr *nest, struct jp_bind *bind,
+int jp_nl_parse_binding_into(struct nlattr *nest, const struct jp_device *jp,
+			     struct jp_bind *bind,
 			     struct netlink_ext_ack *extack);
 struct jp_bind *jp_nl_parse_binding(struct nlattr *nest,
+				    const struct jp_device *jp,
 				    struct netlink_ext_ack *extack);
 int jp_nl_put_binding(struct sk_buff *skb, int attrtype,
 		      const struct jp_bind *bind);

@@ -6,12 +6,21 @@
  * the control datagrams all share this one encoding.
  */
 #include <linux/jumping.h>
+#include <linux/netdevice.h>
 #include <net/genetlink.h>
 #include <net/ipv6.h>
 #include <net/netlink.h>
 
 #include "bind.h"
 #include "netlink.h"
+
+/*
+ * An ifindex is a positive int, 0 for "any": past what the policy's own
+ * s16 bounds hold (not const: this kernel's policy wants it so).
+ */
+static struct netlink_range_validation jp_ifindex_range = {
+	.max = INT_MAX,
+};
 
 const struct nla_policy jp_binding_policy[JUMPING_A_BINDING_MAX + 1] = {
 	[JUMPING_A_BINDING_REMOTE_IPV4] = NLA_POLICY_EXACT_LEN(sizeof(__be32)),
@@ -21,6 +30,8 @@ const struct nla_policy jp_binding_policy[JUMPING_A_BINDING_MAX + 1] = {
 	[JUMPING_A_BINDING_LOCAL_IPV4] = NLA_POLICY_EXACT_LEN(sizeof(__be32)),
 	[JUMPING_A_BINDING_LOCAL_IPV6] =
 		NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[JUMPING_A_BINDING_IFINDEX] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &jp_ifindex_range),
 };
 
 /* Room jp_nl_put_binding() needs, whatever the family. */
@@ -28,7 +39,8 @@ size_t jp_nl_binding_size(void)
 {
 	return nla_total_size(0) +
 	       2 * nla_total_size(sizeof(struct in6_addr)) +
-	       nla_total_size(sizeof(__be16));
+	       nla_total_size(sizeof(__be16)) +
+	       nla_total_size(sizeof(u32));
 }
 
 static bool jp_addr_is_any(const struct sockaddr_storage *ss)
@@ -51,16 +63,49 @@ static void jp_nl_get_addr(const struct nlattr *attr, sa_family_t family,
 		((struct sockaddr_in6 *)ss)->sin6_addr = nla_get_in6_addr(attr);
 }
 
+/*
+ * The binding's output interface: one of @net (where the device's sockets
+ * route), and not the device itself, whose route would loop. The interface
+ * may go away later: sending then fails as without a route.
+ */
+static int jp_nl_check_ifindex(struct net *net, const struct jp_device *jp,
+			       struct nlattr *attr,
+			       struct netlink_ext_ack *extack)
+{
+	u32 ifindex = nla_get_u32(attr);
+	bool found;
+
+	if (!ifindex)
+		return 0;
+	if (ifindex == jp->dev->ifindex) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "the binding's interface is the jumping device itself");
+		return -EINVAL;
+	}
+	rcu_read_lock();
+	found = dev_get_by_index_rcu(net, ifindex);
+	rcu_read_unlock();
+	if (!found) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "no interface with this index in the device's network namespace");
+		return -ENODEV;
+	}
+	return 0;
+}
+
 /**
  * jp_nl_parse_binding_into - a binding nest into @bind, without a cache
  * @nest: a nest of enum jumping_binding_attr
+ * @jp: the device the binding is for: its interface must be in its netns
  * @bind: filled in (jp_bind_init(): no route cache)
  * @extack: where to say what is wrong
  *
- * Exactly one remote address, a port other than 0, and optionally a local
- * address of the same family. Return: 0 or -EINVAL.
+ * Exactly one remote address, a port other than 0, optionally a local
+ * address of the same family and an interface of the device's netns.
+ * Return: 0, -EINVAL or -ENODEV.
  */
-int jp_nl_parse_binding_into(struct nlattr *nest, struct jp_bind *bind,
+int jp_nl_parse_binding_into(struct nlattr *nest, const struct jp_device *jp,
+			     struct jp_bind *bind,
 			     struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[JUMPING_A_BINDING_MAX + 1];
@@ -129,25 +174,36 @@ int jp_nl_parse_binding_into(struct nlattr *nest, struct jp_bind *bind,
 		((struct sockaddr_in6 *)&remote)->sin6_port = port;
 	if (laddr)
 		jp_nl_get_addr(laddr, family, &local);
+	if (tb[JUMPING_A_BINDING_IFINDEX]) {
+		err = jp_nl_check_ifindex(dev_net(jp->dev), jp,
+					  tb[JUMPING_A_BINDING_IFINDEX], extack);
+		if (err)
+			return err;
+	}
 
 	/* Families were checked above: this cannot fail. */
-	return jp_bind_init(bind, &remote, laddr ? &local : NULL);
+	err = jp_bind_init(bind, &remote, laddr ? &local : NULL);
+	if (!err && tb[JUMPING_A_BINDING_IFINDEX])
+		bind->ifindex = nla_get_u32(tb[JUMPING_A_BINDING_IFINDEX]);
+	return err;
 }
 
 /**
  * jp_nl_parse_binding - a new binding, with its route cache, from a nest
  * @nest: a nest of enum jumping_binding_attr
+ * @jp: the device the binding is for
  * @extack: where to say what is wrong
  *
  * Return: the binding or an ERR_PTR().
  */
 struct jp_bind *jp_nl_parse_binding(struct nlattr *nest,
+				    const struct jp_device *jp,
 				    struct netlink_ext_ack *extack)
 {
 	struct jp_bind parsed, *bind;
 	int err;
 
-	err = jp_nl_parse_binding_into(nest, &parsed, extack);
+	err = jp_nl_parse_binding_into(nest, jp, &parsed, extack);
 	if (err)
 		return ERR_PTR(err);
 	bind = jp_bind_clone(&parsed, GFP_KERNEL);
@@ -160,7 +216,8 @@ struct jp_bind *jp_nl_parse_binding(struct nlattr *nest,
  * jp_nl_put_binding - put @bind as a nest of enum jumping_binding_attr
  * @skb: the message
  * @attrtype: JUMPING_A_SESSION_BINDING, JUMPING_A_BINDING, ...
- * @bind: the binding; a local address that is any is left out
+ * @bind: the binding; a local address that is any, and an interface
+ *	that is any, are left out
  *
  * Return: 0, or -EMSGSIZE with @skb unchanged.
  */
@@ -189,6 +246,8 @@ int jp_nl_put_binding(struct sk_buff *skb, int attrtype,
 		      (!ipv6_addr_any(&bind->local.ip6) ?
 		       nla_put_in6_addr(skb, JUMPING_A_BINDING_LOCAL_IPV6,
 					&bind->local.ip6) : 0);
+	if (!err && bind->ifindex)
+		err = nla_put_u32(skb, JUMPING_A_BINDING_IFINDEX, bind->ifindex);
 	if (err) {
 		nla_nest_cancel(skb, nest);
 		return err;

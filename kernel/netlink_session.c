@@ -29,6 +29,7 @@
 #include "device.h"
 #include "netlink.h"
 #include "session.h"
+#include "silence.h"
 
 static const struct nla_policy jp_prefix_policy[JUMPING_A_PREFIX_MAX + 1] = {
 	[JUMPING_A_PREFIX_IPV4] = NLA_POLICY_EXACT_LEN(sizeof(__be32)),
@@ -45,6 +46,11 @@ static struct netlink_range_validation jp_keepalive_range = {
 	.max = JP_KEEPALIVE_MAX_MS,
 };
 
+/* The same; 1 to JP_SILENCE_MIN_MS - 1 is refused by the handlers. */
+static struct netlink_range_validation jp_silence_range = {
+	.max = JP_SILENCE_MAX_MS,
+};
+
 #define JP_POLICY_REASON NLA_POLICY_MAX(NLA_U16, JUMPING_REASON_MAX)
 
 /* SESSION_NEW: an id of 0 (or none) lets the kernel choose. */
@@ -58,6 +64,8 @@ jp_session_new_nest[JUMPING_A_SESSION_MAX + 1] = {
 	[JUMPING_A_SESSION_PREFIX] = NLA_POLICY_NESTED(jp_prefix_policy),
 	[JUMPING_A_SESSION_KEEPALIVE_MS] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &jp_keepalive_range),
+	[JUMPING_A_SESSION_SILENCE_MS] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &jp_silence_range),
 };
 
 static const struct nla_policy
@@ -70,6 +78,8 @@ jp_session_set_nest[JUMPING_A_SESSION_MAX + 1] = {
 	[JUMPING_A_SESSION_PREFIX] = NLA_POLICY_NESTED(jp_prefix_policy),
 	[JUMPING_A_SESSION_KEEPALIVE_MS] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &jp_keepalive_range),
+	[JUMPING_A_SESSION_SILENCE_MS] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &jp_silence_range),
 };
 
 /* SESSION_DEL, SESSION_GET, KEY_SWAP: nothing but the id. */
@@ -126,6 +136,27 @@ int jp_nl_session_attrs(struct genl_info *info,
 		return -EINVAL;
 	}
 	return nla_parse_nested(tb, maxtype, nest, policy, info->extack);
+}
+
+/*
+ * SILENCE_MS within the policy's range may still be under the timer's
+ * resolution. Return: 0 or -EINVAL with the extack set.
+ */
+static int jp_nl_check_silence(struct nlattr **tb,
+			       struct netlink_ext_ack *extack)
+{
+	struct nlattr *attr = tb[JUMPING_A_SESSION_SILENCE_MS];
+	u32 ms;
+
+	if (!attr)
+		return 0;
+	ms = nla_get_u32(attr);
+	if (ms && ms < JP_SILENCE_MIN_MS) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "silence below " __stringify(JP_SILENCE_MIN_MS) " ms is under the timer's resolution: 0 (off) or more");
+		return -EINVAL;
+	}
+	return 0;
 }
 
 /* The request's reason for what it changes; an operator's by default. */
@@ -424,7 +455,7 @@ static int jp_nl_parse_session_conf(struct genl_info *info, struct nlattr **tb,
 	*bind = NULL;
 	if (tb[JUMPING_A_SESSION_BINDING]) {
 		*bind = jp_nl_parse_binding(tb[JUMPING_A_SESSION_BINDING],
-					    info->extack);
+					    jp_nl_device(info), info->extack);
 		if (IS_ERR(*bind)) {
 			err = PTR_ERR(*bind);
 			*bind = NULL;
@@ -507,6 +538,9 @@ int jp_nl_session_new_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (tb[JUMPING_A_SESSION_ID])
 		id = nla_get_u32(tb[JUMPING_A_SESSION_ID]);
+	err = jp_nl_check_silence(tb, extack);
+	if (err)
+		return err;
 
 	err = jp_nl_parse_session_conf(info, tb, &bind, &prefixes);
 	if (err)
@@ -550,6 +584,8 @@ int jp_nl_session_new_doit(struct sk_buff *skb, struct genl_info *info)
 	if (tb[JUMPING_A_SESSION_KEEPALIVE_MS])
 		jp_session_set_keepalive(s,
 					 nla_get_u32(tb[JUMPING_A_SESSION_KEEPALIVE_MS]));
+	if (tb[JUMPING_A_SESSION_SILENCE_MS])
+		jp_silence_set(s, nla_get_u32(tb[JUMPING_A_SESSION_SILENCE_MS]));
 
 	/* The reply carries the id, which the kernel may have chosen. */
 	err = jp_nl_reply_session(info, jp, s, JUMPING_CMD_SESSION_NEW);
@@ -585,13 +621,17 @@ int jp_nl_session_set_doit(struct sk_buff *skb, struct genl_info *info)
 				    "a reason goes with a state or a binding");
 		return -EINVAL;
 	}
+	err = jp_nl_check_silence(tb, extack);
+	if (err)
+		return err;
 	err = jp_nl_parse_session_conf(info, tb, &bind, &prefixes);
 	if (err)
 		return err;
 	if (!tb[JUMPING_A_SESSION_PEER_ID] && !tb[JUMPING_A_SESSION_STATE] &&
-	    !tb[JUMPING_A_SESSION_KEEPALIVE_MS] && !bind && !prefixes) {
+	    !tb[JUMPING_A_SESSION_KEEPALIVE_MS] &&
+	    !tb[JUMPING_A_SESSION_SILENCE_MS] && !bind && !prefixes) {
 		NL_SET_ERR_MSG_MOD(extack,
-				   "nothing to set: give a peer id, state, keepalive, binding or prefixes");
+				   "nothing to set: give a peer id, state, keepalive, silence, binding or prefixes");
 		return -EINVAL;
 	}
 	err = jp_nl_check_prefixes(jp, s, prefixes, info);
@@ -618,6 +658,8 @@ int jp_nl_session_set_doit(struct sk_buff *skb, struct genl_info *info)
 	if (tb[JUMPING_A_SESSION_KEEPALIVE_MS])
 		jp_session_set_keepalive(s,
 					 nla_get_u32(tb[JUMPING_A_SESSION_KEEPALIVE_MS]));
+	if (tb[JUMPING_A_SESSION_SILENCE_MS])
+		jp_silence_set(s, nla_get_u32(tb[JUMPING_A_SESSION_SILENCE_MS]));
 	/* Last, so the event carries the binding this request set. */
 	if (tb[JUMPING_A_SESSION_STATE]) {
 		state = nla_get_u8(tb[JUMPING_A_SESSION_STATE]);
@@ -673,7 +715,8 @@ int jp_nl_binding_set_doit(struct sk_buff *skb, struct genl_info *info)
 				     JUMPING_A_SESSION_BINDING);
 		return -EINVAL;
 	}
-	bind = jp_nl_parse_binding(tb[JUMPING_A_SESSION_BINDING], extack);
+	bind = jp_nl_parse_binding(tb[JUMPING_A_SESSION_BINDING],
+				   jp_nl_device(info), extack);
 	if (IS_ERR(bind))
 		return PTR_ERR(bind);
 	/* Same id, keys and counters; only where packets go changes. */

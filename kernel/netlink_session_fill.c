@@ -24,6 +24,7 @@
 #include "device.h"
 #include "netlink.h"
 #include "session.h"
+#include "silence.h"
 
 /* The largest JUMPING_A_SESSION_PREFIX: an IPv6 address and a length. */
 #define JP_NL_PREFIX_SIZE \
@@ -55,8 +56,10 @@ static size_t jp_nl_session_size(unsigned int prefixes)
 	       nla_total_size(sizeof(u8)) +		/* STATE */
 	       nla_total_size(sizeof(u16)) +		/* REASON */
 	       nla_total_size(sizeof(u32)) +		/* KEEPALIVE_MS */
-	       /* STATE_AGE_MS, RX_AGE_MS, TX_AGE_MS */
-	       3 * nla_total_size_64bit(sizeof(u64)) +
+	       nla_total_size(sizeof(u32)) +		/* SILENCE_MS */
+	       nla_total_size(sizeof(u8)) +		/* LIVENESS */
+	       /* STATE_AGE_MS, RX_AGE_MS, TX_AGE_MS, UNHEARD_MS */
+	       4 * nla_total_size_64bit(sizeof(u64)) +
 	       jp_nl_binding_size() +
 	       JUMPING_HISTORY_LEN * jp_nl_history_size() +
 	       prefixes * JP_NL_PREFIX_SIZE +
@@ -180,14 +183,27 @@ static int jp_nl_put_session_record(struct sk_buff *skb, struct jp_session *s)
 	return err;
 }
 
-/* Keepalive interval and, when there was any, rx and tx age. Lockless. */
+/*
+ * Keepalive and silence intervals and, when there was any, rx and tx age,
+ * and how long the session sends unheard (with LIVENESS silent once told).
+ * Lockless.
+ */
 static int jp_nl_put_session_liveness(struct sk_buff *skb,
 				      struct jp_session *s)
 {
+	bool silent;
 	u64 ms;
 
 	if (nla_put_u32(skb, JUMPING_A_SESSION_KEEPALIVE_MS,
-			READ_ONCE(s->keepalive_ms)))
+			READ_ONCE(s->keepalive_ms)) ||
+	    nla_put_u32(skb, JUMPING_A_SESSION_SILENCE_MS,
+			READ_ONCE(s->silence_ms)))
+		return -EMSGSIZE;
+	if (jp_silence_unheard_ms(s, &ms, &silent) &&
+	    (nla_put_u64_64bit(skb, JUMPING_A_SESSION_UNHEARD_MS, ms,
+			       JUMPING_A_SESSION_PAD) ||
+	     (silent && nla_put_u8(skb, JUMPING_A_SESSION_LIVENESS,
+				   JUMPING_LIVENESS_SILENT))))
 		return -EMSGSIZE;
 	if (jp_stamp_age_ms(&s->rx_stamp, &ms) &&
 	    nla_put_u64_64bit(skb, JUMPING_A_SESSION_RX_AGE_MS, ms,
@@ -231,7 +247,8 @@ static int jp_nl_put_session_head(struct sk_buff *skb, struct jp_session *s)
  * @cb: the dump, or NULL for a doit reply
  * @pos: in: the first prefix to put, 0 for the session's first message
  *	(device, then the JUMPING_A_SESSION nest with id, peer id, state
- *	with its reason and age, keepalive, rx and tx age, binding and its
+ *	with its reason and age, keepalive, silence, rx and tx age, unheard
+ *	time and liveness, binding and its
  *	history, key slots, counters and prefixes); above 0, a continuation
  *	(device, id and prefixes only). Out: past the last prefix put.
  *

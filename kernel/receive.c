@@ -26,6 +26,7 @@
 #include "proto.h"
 #include "receive.h"
 #include "session.h"
+#include "silence.h"
 
 static void jp_rx_drop(struct jp_device *jp, struct jp_session *s,
 		       struct sk_buff *skb, enum jp_drop_reason reason)
@@ -100,6 +101,7 @@ static void jp_rx_note_source(struct jp_device *jp, struct jp_session *s,
 	struct jp_bind from;
 
 	if (likely(bind && jp_bind_is_source_of(bind, skb))) {
+		jp_silence_rx(s);
 		jp_stamp_touch(&s->rx_stamp);
 		return;
 	}

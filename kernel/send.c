@@ -21,6 +21,7 @@
 #include "netlink.h"
 #include "send.h"
 #include "session.h"
+#include "silence.h"
 #include "socket.h"
 
 /* Tell the sender there is no session for its destination. */
@@ -82,6 +83,7 @@ static void jp_tx_one(struct jp_device *jp, struct jp_session *s,
 	jp_stats_tx(s->stats, len);
 	dev_sw_netstats_tx_add(jp->dev, 1, len);
 	jp_stamp_touch(&s->tx_stamp);
+	jp_silence_tx(s);
 	return;
 
 drop:

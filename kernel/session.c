@@ -13,10 +13,11 @@
  * the session after an RCU grace period, because packet paths find it
  * under rcu_read_lock() without taking a reference.
  *
- * A session's keepalive timer holds no reference: it is armed only while
- * the session is in its table, and leaving the table shuts it down and
- * waits for a running callback before the table's reference goes, so the
- * callback always runs on a live session whose device is registered.
+ * A session's keepalive and silence timers hold no reference: they are
+ * armed only while the session is in its table, and leaving the table
+ * shuts them down and waits for a running callback before the table's
+ * reference goes, so a callback always runs on a live session whose device
+ * is registered.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -28,6 +29,7 @@
 #include "netlink.h"
 #include "send.h"
 #include "session.h"
+#include "silence.h"
 
 static const struct rhashtable_params jp_session_params = {
 	.head_offset = offsetof(struct jp_session, node),
@@ -103,6 +105,7 @@ struct jp_session *jp_session_new(struct net_device *dev, u32 id,
 	s->reason = JUMPING_REASON_NONE;
 	s->state_since = jiffies;
 	timer_setup(&s->keepalive_timer, jp_session_keepalive_fire, 0);
+	jp_silence_init(s);
 	INIT_WORK(&s->exhausted_work, jp_nl_key_exhausted_work);
 	return s;
 }
@@ -206,10 +209,13 @@ bool jp_session_table_remove(struct jp_session_table *t,
 	spin_unlock_bh(&t->lock);
 	if (removed) {
 		/*
-		 * Process context. Unhashed, so nobody arms it again; wait
-		 * for a running callback while the table's ref still holds.
+		 * Process context. Unhashed, so nobody arms them again
+		 * (packet paths that still hold the session find them shut
+		 * down); wait for a running callback while the table's ref
+		 * still holds.
 		 */
 		timer_shutdown_sync(&s->keepalive_timer);
+		timer_shutdown_sync(&s->silence_timer);
 		jp_session_put(s);
 	}
 	return removed;
@@ -522,6 +528,7 @@ void jp_session_set_bind(struct jp_session *s, struct jp_bind *bind,
 		memset(rec, 0, sizeof(*rec));
 		rec->bind.remote = bind->remote;
 		rec->bind.local = bind->local;
+		rec->bind.ifindex = bind->ifindex;
 		rec->since = jiffies;
 		rec->reason = reason;
 		s->history_next = (s->history_next + 1) % JUMPING_HISTORY_LEN;
@@ -530,6 +537,8 @@ void jp_session_set_bind(struct jp_session *s, struct jp_bind *bind,
 	}
 	spin_unlock_bh(&s->lock);
 	jp_bind_free_rcu(old);
+	/* A silence was the old binding's: the new one starts afresh. */
+	jp_silence_restart(s);
 }
 
 /**
@@ -576,6 +585,7 @@ void jp_session_set_keepalive(struct jp_session *s, u32 ms)
 
 /**
  * jp_session_table_keepalives - start or stop every session's keepalives
+ *	(and, when it stops, forget the silence being counted)
  * @t: a device's table, the device's conf_lock held: every insert and
  *	remove holds it too, so the list is stable without the table lock
  *	(which a synchronous timer stop must not be called under)
@@ -590,11 +600,13 @@ void jp_session_table_keepalives(struct jp_session_table *t, bool run)
 
 	list_for_each_entry(s, &t->list, list) {
 		ms = READ_ONCE(s->keepalive_ms);
-		if (run && ms)
+		if (!run) {
+			timer_delete_sync(&s->keepalive_timer);
+			jp_silence_stop(s);
+		} else if (ms) {
 			mod_timer(&s->keepalive_timer,
 				  jiffies + msecs_to_jiffies(ms));
-		else if (!run)
-			timer_delete_sync(&s->keepalive_timer);
+		}
 	}
 }
 

@@ -105,6 +105,14 @@ struct jp_prefix_set {
  *                   table and its device is up, shut down (synchronously)
  *                   when it leaves the table, stopped when the device goes
  *                   down
+ * @silence_ms: SILENCE_NTF after this long unheard, 0 = off; written under
+ *               the device's conf_lock, read with READ_ONCE
+ * @silence: enum jp_silence_state; lockless, every transition a cmpxchg
+ *           (silence.c)
+ * @unheard_since: jiffies of the first packet sent after the last rx from
+ *                 the binding; valid while @silence is UNHEARD or SILENT
+ * @silence_timer: tells SILENT when @silence_ms passed unheard; the same
+ *                 rules as @keepalive_timer
  * @hashed: in the table; under the table lock
  * @exhausted_work: raises the key-exhausted event from process context for
  *                  transmit, which runs with BH off; queued holding a ref
@@ -135,6 +143,10 @@ struct jp_session {
 	unsigned long unknown_ntf_stamp;
 	u32 keepalive_ms;
 	struct timer_list keepalive_timer;
+	u32 silence_ms;
+	unsigned int silence;
+	unsigned long unheard_since;
+	struct timer_list silence_timer;
 	bool hashed;
 	struct work_struct exhausted_work;
 	u8 exhausted_key_id;

@@ -5,7 +5,8 @@
  * A device has an IPv4 and an IPv6 socket on its listen port, both kernel
  * sockets set up with udp_tunnel so that every datagram reaches
  * jp_udp_encap_rcv() in softirq. Sending routes the outer packet once per
- * binding and CPU (the binding's dst_cache), honouring the device's fwmark.
+ * binding and CPU (the binding's dst_cache), honouring the device's fwmark
+ * and the binding's output interface.
  */
 #include <linux/netlink.h>
 #include <net/dst_cache.h>
@@ -113,6 +114,7 @@ static int jp_send4(struct jp_device *jp, struct jp_bind *bind,
 			.fl4_sport = htons(port),
 			.flowi4_mark = skb->mark,
 			.flowi4_proto = IPPROTO_UDP,
+			.flowi4_oif = bind->ifindex,
 		};
 
 		rt = ip_route_output_flow(net, &fl4, sock->sk);
@@ -153,7 +155,8 @@ static int jp_send6(struct jp_device *jp, struct jp_bind *bind,
 			.fl6_sport = htons(port),
 			.flowi6_mark = skb->mark,
 			.flowi6_proto = IPPROTO_UDP,
-			.flowi6_oif = to->sin6_scope_id,
+			/* The binding's uplink, else a link-local's scope. */
+			.flowi6_oif = bind->ifindex ?: to->sin6_scope_id,
 		};
 
 		dst = ipv6_stub->ipv6_dst_lookup_flow(net, sock->sk, &fl6,

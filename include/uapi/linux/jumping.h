@@ -58,6 +58,12 @@ enum jumping_cmd {
 	 */
 	JUMPING_CMD_PACKET_SEND,
 	JUMPING_CMD_PACKET_RX_NTF,
+	/*
+	 * On the events group: the session sent and heard nothing from its
+	 * binding for SILENCE_MS (LIVENESS silent, UNHEARD_MS, RX_AGE_MS),
+	 * or the first authenticated packet after that came (resumed).
+	 */
+	JUMPING_CMD_SILENCE_NTF,
 
 	__JUMPING_CMD_MAX,
 	JUMPING_CMD_MAX = __JUMPING_CMD_MAX - 1
@@ -108,6 +114,15 @@ enum jumping_session_attr {
 	JUMPING_A_SESSION_STATE_AGE_MS,	/* u64 */
 	/* read only: the last bindings, newest first, repeated */
 	JUMPING_A_SESSION_HISTORY,	/* nest, enum jumping_history_attr */
+	/*
+	 * SILENCE_NTF after this long without an authenticated packet from
+	 * the binding since the first packet sent after the last one; 0 = off
+	 */
+	JUMPING_A_SESSION_SILENCE_MS,	/* u32 */
+	/* since the first packet sent that nothing from the binding followed */
+	JUMPING_A_SESSION_UNHEARD_MS,	/* u64, absent if none */
+	/* in SILENCE_NTF, and in SESSION_GET while silent */
+	JUMPING_A_SESSION_LIVENESS,	/* u8, enum jumping_liveness */
 
 	__JUMPING_A_SESSION_MAX,
 	JUMPING_A_SESSION_MAX = __JUMPING_A_SESSION_MAX - 1
@@ -121,6 +136,8 @@ enum jumping_binding_attr {
 	JUMPING_A_BINDING_REMOTE_PORT,	/* be16 */
 	JUMPING_A_BINDING_LOCAL_IPV4,	/* be32, optional */
 	JUMPING_A_BINDING_LOCAL_IPV6,	/* 16 bytes, optional */
+	/* u32, optional: the interface packets leave by; 0 or absent = any */
+	JUMPING_A_BINDING_IFINDEX,
 
 	__JUMPING_A_BINDING_MAX,
 	JUMPING_A_BINDING_MAX = __JUMPING_A_BINDING_MAX - 1
@@ -230,6 +247,16 @@ enum jumping_state {
 
 	__JUMPING_STATE_MAX,
 	JUMPING_STATE_MAX = __JUMPING_STATE_MAX - 1
+};
+
+/* What a SILENCE_NTF says. */
+enum jumping_liveness {
+	JUMPING_LIVENESS_UNSPEC,
+	JUMPING_LIVENESS_SILENT,
+	JUMPING_LIVENESS_RESUMED,
+
+	__JUMPING_LIVENESS_MAX,
+	JUMPING_LIVENESS_MAX = __JUMPING_LIVENESS_MAX - 1
 };
 
 /* Why a transition, a deletion or a drop happened. Append only. */
