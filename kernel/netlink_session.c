@@ -138,6 +138,10 @@ int jp_nl_session_attrs(struct genl_info *info,
 	return nla_parse_nested(tb, maxtype, nest, policy, info->extack);
 }
 
+#define JP_SILENCE_TOO_SHORT \
+	"silence below " __stringify(JP_SILENCE_MIN_MS) \
+	" ms is under the timer's resolution: 0 (off) or more"
+
 /*
  * SILENCE_MS within the policy's range may still be under the timer's
  * resolution. Return: 0 or -EINVAL with the extack set.
@@ -152,8 +156,7 @@ static int jp_nl_check_silence(struct nlattr **tb,
 		return 0;
 	ms = nla_get_u32(attr);
 	if (ms && ms < JP_SILENCE_MIN_MS) {
-		NL_SET_ERR_MSG_ATTR(extack, attr,
-				    "silence below " __stringify(JP_SILENCE_MIN_MS) " ms is under the timer's resolution: 0 (off) or more");
+		NL_SET_ERR_MSG_ATTR(extack, attr, JP_SILENCE_TOO_SHORT);
 		return -EINVAL;
 	}
 	return 0;

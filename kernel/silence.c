@@ -247,6 +247,7 @@ void jp_silence_heard(struct jp_session *s, unsigned int seen)
  */
 bool jp_silence_unheard_ms(struct jp_session *s, u64 *ms, bool *silent)
 {
+	/* Acquire: the start time was written before the state. */
 	unsigned int seen = smp_load_acquire(&s->silence);
 
 	if (seen < JP_SILENCE_UNHEARD)

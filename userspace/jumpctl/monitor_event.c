@@ -56,13 +56,16 @@ static void put_binding(struct line *l, const char *remote_key,
 			const char *local_key, struct nlattr *nest)
 {
 	char remote[JP_ENDPOINT_STRLEN], local[JP_ENDPOINT_STRLEN];
+	uint32_t ifindex;
 
-	if (format_binding(nest, remote, local))
+	if (format_binding(nest, remote, local, &ifindex))
 		return;
 	if (remote[0])
 		put_str(l, remote_key, remote);
 	if (local[0])
 		put_str(l, local_key, local);
+	if (ifindex)
+		put_u64(l, "oif", ifindex);
 }
 
 static const char *event_name(uint8_t cmd, struct nlattr **stb)
@@ -83,6 +86,8 @@ static const char *event_name(uint8_t cmd, struct nlattr **stb)
 		return "unknown-source";
 	case JUMPING_CMD_PACKET_RX_NTF:
 		return "control-rx";
+	case JUMPING_CMD_SILENCE_NTF:
+		return "silence";
 	default:
 		return NULL;
 	}
@@ -114,6 +119,16 @@ static int put_session(struct line *l, struct nlattr *nest)
 		v = nla_get_u16(tb[JUMPING_A_SESSION_REASON]);
 		put_name(l, "reason", reason_name(v), v);
 	}
+	if (tb[JUMPING_A_SESSION_LIVENESS]) {
+		v = nla_get_u8(tb[JUMPING_A_SESSION_LIVENESS]);
+		put_name(l, "liveness", liveness_name(v), v);
+	}
+	if (tb[JUMPING_A_SESSION_UNHEARD_MS])
+		put_u64(l, "unheard_ms",
+			nla_get_u64(tb[JUMPING_A_SESSION_UNHEARD_MS]));
+	if (tb[JUMPING_A_SESSION_RX_AGE_MS])
+		put_u64(l, "rx_age_ms",
+			nla_get_u64(tb[JUMPING_A_SESSION_RX_AGE_MS]));
 	if (tb[JUMPING_A_SESSION_KEYCONF] &&
 	    !nla_parse_nested(conf, JUMPING_A_KEYCONF_MAX,
 			      tb[JUMPING_A_SESSION_KEYCONF],

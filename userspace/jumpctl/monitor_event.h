@@ -6,7 +6,8 @@
  * or with --json one object per line:
  *   {"event": "state", "dev": "jp0", "session": 1111, ...}
  * Events: session-del, key-exhausted (key-swap), state, unknown-source,
- * and with --control, control-rx.
+ * silence (liveness silent or resumed, unheard_ms, rx_age_ms), and with
+ * --control, control-rx.
  */
 #ifndef JUMPCTL_MONITOR_EVENT_H
 #define JUMPCTL_MONITOR_EVENT_H

@@ -47,7 +47,8 @@ int cmd_session(struct args *a)
 		if ((ret = parse_session_args(a, &s, true)))
 			return ret;
 		if (!s.has_peer_id && !s.has_remote && !s.has_local &&
-		    !s.n_prefixes && !s.has_keepalive && !s.has_state)
+		    !s.has_oif && !s.n_prefixes && !s.has_keepalive &&
+		    !s.has_silence && !s.has_state)
 			return usage_error("session set: nothing to change");
 		return send_session(JUMPING_CMD_SESSION_SET, &s);
 	}
@@ -70,8 +71,8 @@ int cmd_binding(struct args *a)
 	if ((ret = parse_session_args(a, &s, true)))
 		return ret;
 	if (!s.has_remote || s.has_peer_id || s.n_prefixes ||
-	    s.has_keepalive || s.has_state)
-		return usage_error("binding set takes id ID remote ADDR:PORT [local ADDR] [reason REASON]");
+	    s.has_keepalive || s.has_silence || s.has_state)
+		return usage_error("binding set takes id ID remote ADDR:PORT [local ADDR] [oif IFNAME] [reason REASON]");
 	return send_session(JUMPING_CMD_BINDING_SET, &s);
 }
 

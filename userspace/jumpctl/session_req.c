@@ -4,11 +4,24 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <net/if.h>
 #include "jumping_names.h"
 #include "session_req.h"
 
 /* As the kernel's policy: longer keeps no NAT mapping alive anyway. */
 #define KEEPALIVE_MAX_MS 600000
+/* As the kernel: 0 (off) or 10 ms (a timer tick or two) to 600 s. */
+#define SILENCE_MIN_MS 10
+#define SILENCE_MAX_MS 600000
+
+/* An interface by name, or by index for one in another view of the host. */
+static int parse_oif(const char *v, uint32_t *out)
+{
+	if (!parse_u32(v, out) && *out <= INT32_MAX)
+		return 0;
+	*out = if_nametoindex(v);
+	return *out ? 0 : -ENODEV;
+}
 
 /* One or more prefixes, comma separated: "10.0.0.0/24,fd00::/64". */
 static int add_prefixes(struct session_args *s, const char *list)
@@ -35,7 +48,8 @@ static int add_prefixes(struct session_args *s, const char *list)
 }
 
 /*
- * Parse "DEV id ID [peer-id PID] [remote EP] [local ADDR] [allowed P...]";
+ * Parse "DEV id ID [peer-id PID] [remote EP] [local ADDR] [oif IF]
+ * [keepalive DUR] [silence DUR] [state S] [reason R] [allowed P...]";
  * allowed takes a comma list, may repeat, and also swallows the bare
  * prefixes after it (no keyword parses as a prefix).
  */
@@ -87,6 +101,17 @@ int parse_session_args(struct args *a, struct session_args *s,
 				return usage_error("keepalive '%s' is not a duration like 500ms or 2s (at most 600s), or off",
 						   v);
 			s->has_keepalive = true;
+		} else if (!strcmp(kw, "silence")) {
+			if (parse_duration_ms(v, SILENCE_MAX_MS, &s->silence_ms) ||
+			    (s->silence_ms && s->silence_ms < SILENCE_MIN_MS))
+				return usage_error("silence '%s' is not a duration from 10ms to 600s, or off",
+						   v);
+			s->has_silence = true;
+		} else if (!strcmp(kw, "oif")) {
+			if (parse_oif(v, &s->oif))
+				return usage_error("oif '%s' is not an interface name or index",
+						   v);
+			s->has_oif = true;
 		} else if (!strcmp(kw, "state")) {
 			if (parse_state(v, &s->state))
 				return usage_error("state '%s' is not one of birth, attached, volatile, degraded, recovering, terminated",
@@ -139,6 +164,9 @@ static int put_binding(struct nl_msg *msg, const struct session_args *s)
 				 &s->local.v6))
 			return -EMSGSIZE;
 	}
+	if (s->has_oif &&
+	    nla_put_u32(msg, JUMPING_A_BINDING_IFINDEX, s->oif))
+		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;
 }
@@ -183,7 +211,11 @@ struct nl_msg *session_msg(struct jg_sock *js, uint8_t cmd,
 	if (s->has_keepalive &&
 	    nla_put_u32(msg, JUMPING_A_SESSION_KEEPALIVE_MS, s->keepalive_ms))
 		goto fail;
-	if ((s->has_remote || s->has_local) && put_binding(msg, s))
+	if (s->has_silence &&
+	    nla_put_u32(msg, JUMPING_A_SESSION_SILENCE_MS, s->silence_ms))
+		goto fail;
+	if ((s->has_remote || s->has_local || s->has_oif) &&
+	    put_binding(msg, s))
 		goto fail;
 	for (i = 0; i < s->n_prefixes; i++)
 		if (put_prefix(msg, &s->prefixes[i]))

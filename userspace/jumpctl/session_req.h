@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Session command lines: "DEV id ID [peer-id PID] [remote EP] [local ADDR]
- * [keepalive DUR] [state STATE] [reason REASON] [allowed PFX...]" parsed,
+ * [oif IFNAME] [keepalive DUR] [silence DUR] [state STATE] [reason REASON]
+ * [allowed PFX...]" parsed,
  * and turned into a request. Apart from the
  * verbs so tests/unit can check the attributes that go to the kernel.
  */
@@ -18,10 +19,12 @@ struct session_args {
 	const char *dev;
 	uint32_t id, peer_id;
 	uint32_t keepalive_ms;		/* 0 = off */
+	uint32_t silence_ms;		/* 0 = off */
+	uint32_t oif;			/* binding's interface, 0 = any */
 	uint8_t state;			/* enum jumping_state */
 	uint16_t reason;		/* enum jumping_reason */
 	bool has_id, has_peer_id, has_remote, has_local;
-	bool has_keepalive, has_state, has_reason;
+	bool has_keepalive, has_silence, has_oif, has_state, has_reason;
 	struct jp_endpoint remote;
 	struct jp_addr local;
 	struct jp_prefix prefixes[MAX_PREFIXES];
@@ -36,7 +39,7 @@ int parse_session_args(struct args *a, struct session_args *s,
 		       bool allow_more);
 /*
  * DEV, then JUMPING_A_SESSION { id, peer id, state, reason, keepalive,
- * binding, prefixes }.
+ * silence, binding (with its interface), prefixes }.
  */
 struct nl_msg *session_msg(struct jg_sock *js, uint8_t cmd,
 			   const struct session_args *s);

@@ -18,13 +18,14 @@
  * what it does not hold. -EPROTO if it does not parse.
  */
 int format_binding(struct nlattr *nest, char remote[JP_ENDPOINT_STRLEN],
-		   char local_buf[JP_ENDPOINT_STRLEN])
+		   char local_buf[JP_ENDPOINT_STRLEN], uint32_t *ifindex)
 {
 	struct nlattr *tb[JUMPING_A_BINDING_MAX + 1];
 	struct jp_endpoint ep = { 0 };
 	struct jp_addr local = { 0 };
 
 	remote[0] = local_buf[0] = '\0';
+	*ifindex = 0;
 	if (nla_parse_nested(tb, JUMPING_A_BINDING_MAX, nest,
 			     jg_policy_binding))
 		return -EPROTO;
@@ -48,19 +49,24 @@ int format_binding(struct nlattr *nest, char remote[JP_ENDPOINT_STRLEN],
 	}
 	if (local.family)
 		format_addr(&local, local_buf, JP_ENDPOINT_STRLEN);
+	if (tb[JUMPING_A_BINDING_IFINDEX])
+		*ifindex = nla_get_u32(tb[JUMPING_A_BINDING_IFINDEX]);
 	return 0;
 }
 
 static void out_binding(struct out *o, struct nlattr *nest)
 {
 	char remote[JP_ENDPOINT_STRLEN], local[JP_ENDPOINT_STRLEN];
+	uint32_t ifindex;
 
-	if (format_binding(nest, remote, local))
+	if (format_binding(nest, remote, local, &ifindex))
 		return;
 	if (remote[0])
 		out_str(o, "remote", "remote", remote);
 	if (local[0])
 		out_str(o, "local", "local", local);
+	if (ifindex)
+		out_u64(o, "ifindex", "out interface", ifindex);
 }
 
 /* A reason code by name, or its number if this jumpctl does not know it. */
@@ -83,14 +89,16 @@ static void out_history(struct out *o, struct nlattr *nest)
 {
 	struct nlattr *tb[JUMPING_A_HISTORY_MAX + 1];
 	char remote[JP_ENDPOINT_STRLEN], local[JP_ENDPOINT_STRLEN];
-	char line[3 * JP_ENDPOINT_STRLEN + 64], why[24];
+	char line[3 * JP_ENDPOINT_STRLEN + 64], why[24], oif[24] = "";
 	const char *reason = NULL;
 	unsigned long long age = 0;
+	uint32_t ifindex;
 
 	if (nla_parse_nested(tb, JUMPING_A_HISTORY_MAX, nest,
 			     jg_policy_history) ||
 	    !tb[JUMPING_A_HISTORY_BINDING] ||
-	    format_binding(tb[JUMPING_A_HISTORY_BINDING], remote, local))
+	    format_binding(tb[JUMPING_A_HISTORY_BINDING], remote, local,
+			   &ifindex))
 		return;
 	if (tb[JUMPING_A_HISTORY_AGE_MS])
 		age = nla_get_u64(tb[JUMPING_A_HISTORY_AGE_MS]);
@@ -99,6 +107,8 @@ static void out_history(struct out *o, struct nlattr *nest)
 		out_str(o, "remote", "remote", remote);
 		if (local[0])
 			out_str(o, "local", "local", local);
+		if (ifindex)
+			out_u64(o, "ifindex", "out interface", ifindex);
 		if (tb[JUMPING_A_HISTORY_REASON])
 			out_reason(o, "reason", "reason",
 				   nla_get_u16(tb[JUMPING_A_HISTORY_REASON]));
@@ -116,8 +126,11 @@ static void out_history(struct out *o, struct nlattr *nest)
 			reason = why;
 		}
 	}
-	snprintf(line, sizeof(line), "%s%s%s, %s, %llu ms ago", remote,
-		 local[0] ? " local " : "", local, reason ? reason : "-", age);
+	if (ifindex)
+		snprintf(oif, sizeof(oif), " oif %u", ifindex);
+	snprintf(line, sizeof(line), "%s%s%s%s, %s, %llu ms ago", remote,
+		 local[0] ? " local " : "", local, oif, reason ? reason : "-",
+		 age);
 	out_str(o, NULL, "binding history", line);
 }
 
@@ -220,6 +233,22 @@ int out_session(struct out *o, struct nlattr *nest)
 	if (tb[JUMPING_A_SESSION_TX_AGE_MS])
 		out_u64(o, "tx_age_ms", "last tx ms ago",
 			nla_get_u64(tb[JUMPING_A_SESSION_TX_AGE_MS]));
+	if (tb[JUMPING_A_SESSION_SILENCE_MS])
+		out_u64(o, "silence_ms", "silence ms",
+			nla_get_u32(tb[JUMPING_A_SESSION_SILENCE_MS]));
+	/* Only while sent packets go unanswered; silent once told so. */
+	if (tb[JUMPING_A_SESSION_UNHEARD_MS])
+		out_u64(o, "unheard_ms", "unheard for ms",
+			nla_get_u64(tb[JUMPING_A_SESSION_UNHEARD_MS]));
+	if (tb[JUMPING_A_SESSION_LIVENESS]) {
+		unsigned int lv = nla_get_u8(tb[JUMPING_A_SESSION_LIVENESS]);
+
+		name = liveness_name(lv);
+		if (name)
+			out_str(o, "liveness", "liveness", name);
+		else
+			out_u64(o, "liveness", "liveness", lv);
+	}
 
 	out_list_begin(o, "history");
 	nla_for_each_nested(pos, nest, rem)

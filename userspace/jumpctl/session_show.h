@@ -10,17 +10,19 @@
 #include "output.h"
 
 /*
- * A record: id, peer id, state, time in state, last reason, binding,
- * keepalive, rx/tx age, binding history, allowed, key slots, stats.
+ * A record: id, peer id, state, time in state, last reason, binding
+ * (and its interface), keepalive, silence, rx/tx age, unheard time,
+ * liveness, binding history, allowed, key slots, stats.
  */
 int out_session(struct out *o, struct nlattr *nest);
 
 /*
  * A binding nest's remote endpoint and local address as text ("" for a
- * part it lacks); 0 or -EPROTO. Also for monitor's event lines.
+ * part it lacks) and its interface (0: any); 0 or -EPROTO. Also for
+ * monitor's event lines.
  */
 int format_binding(struct nlattr *nest, char remote[JP_ENDPOINT_STRLEN],
-		   char local[JP_ENDPOINT_STRLEN]);
+		   char local[JP_ENDPOINT_STRLEN], uint32_t *ifindex);
 
 /*
  * A dump continues a session of many prefixes in the next messages, which

@@ -22,6 +22,7 @@ bool jp_binding_is_set(const struct jp_binding *b)
 bool jp_binding_equal(const struct jp_binding *a, const struct jp_binding *b)
 {
 	return a->family == b->family && a->port == b->port &&
+	       a->ifindex == b->ifindex &&
 	       !memcmp(a->addr, b->addr, addr_len(a->family));
 }
 

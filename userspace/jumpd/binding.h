@@ -11,10 +11,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * A local address may name the interface its packets leave by (ifindex,
+ * JUMPING_A_BINDING_IFINDEX): the same address on another interface is
+ * another path, so comparisons (jp_binding_equal, memcmp of zeroed
+ * structs) include it. Remote endpoints leave it 0.
+ */
 struct jp_binding {
 	uint8_t family;		/* 0 (none), AF_INET or AF_INET6 */
 	uint8_t addr[16];	/* IPv4 in the first 4 bytes, rest zero */
 	uint16_t port;		/* host order */
+	uint32_t ifindex;	/* 0: routing chooses */
 };
 
 /* "192.0.2.1:51820", "[2001:db8::1]:51820" or "none"; fits in this. */

@@ -32,6 +32,9 @@ static const struct nla_policy session_policy[JUMPING_A_SESSION_MAX + 1] = {
 	[JUMPING_A_SESSION_STATS]	= { .type = NLA_NESTED },
 	[JUMPING_A_SESSION_RX_AGE_MS]	= { .type = NLA_U64 },
 	[JUMPING_A_SESSION_TX_AGE_MS]	= { .type = NLA_U64 },
+	[JUMPING_A_SESSION_SILENCE_MS]	= { .type = NLA_U32 },
+	[JUMPING_A_SESSION_UNHEARD_MS]	= { .type = NLA_U64 },
+	[JUMPING_A_SESSION_LIVENESS]	= { .type = NLA_U8 },
 };
 
 static const struct nla_policy binding_policy[JUMPING_A_BINDING_MAX + 1] = {
@@ -40,6 +43,7 @@ static const struct nla_policy binding_policy[JUMPING_A_BINDING_MAX + 1] = {
 	[JUMPING_A_BINDING_REMOTE_PORT]	= { .type = NLA_U16 },
 	[JUMPING_A_BINDING_LOCAL_IPV4]	= { .minlen = 4 },
 	[JUMPING_A_BINDING_LOCAL_IPV6]	= { .minlen = 16 },
+	[JUMPING_A_BINDING_IFINDEX]	= { .type = NLA_U32 },
 };
 
 static const struct nla_policy stats_policy[JUMPING_A_STATS_MAX + 1] = {
@@ -129,6 +133,9 @@ static int put_binding(struct nl_msg *m, int attr,
 	    put_addr(m, JUMPING_A_BINDING_LOCAL_IPV4,
 		     JUMPING_A_BINDING_LOCAL_IPV6, local))
 		return -EMSGSIZE;
+	if (local && local->ifindex &&
+	    nla_put_u32(m, JUMPING_A_BINDING_IFINDEX, local->ifindex))
+		return -EMSGSIZE;
 	nla_nest_end(m, nest);
 	return 0;
 }
@@ -159,6 +166,8 @@ static void get_binding(struct nlattr *nest, struct jp_binding *remote,
 		local->family = AF_INET6;
 		memcpy(local->addr, nla_data(tb[JUMPING_A_BINDING_LOCAL_IPV6]), 16);
 	}
+	if (tb[JUMPING_A_BINDING_IFINDEX])
+		local->ifindex = nla_get_u32(tb[JUMPING_A_BINDING_IFINDEX]);
 }
 
 static int parse_session(struct nlattr *nest, struct jk_session *s)
@@ -190,6 +199,14 @@ static int parse_session(struct nlattr *nest, struct jk_session *s)
 	if (tb[JUMPING_A_SESSION_TX_AGE_MS]) {
 		s->has_tx_age = true;
 		s->tx_age_ms = nla_get_u64(tb[JUMPING_A_SESSION_TX_AGE_MS]);
+	}
+	if (tb[JUMPING_A_SESSION_SILENCE_MS])
+		s->silence_ms = nla_get_u32(tb[JUMPING_A_SESSION_SILENCE_MS]);
+	if (tb[JUMPING_A_SESSION_LIVENESS])
+		s->liveness = nla_get_u8(tb[JUMPING_A_SESSION_LIVENESS]);
+	if (tb[JUMPING_A_SESSION_UNHEARD_MS]) {
+		s->has_unheard = true;
+		s->unheard_ms = nla_get_u64(tb[JUMPING_A_SESSION_UNHEARD_MS]);
 	}
 	get_binding(tb[JUMPING_A_SESSION_BINDING], &s->remote, &s->local);
 	if (tb[JUMPING_A_SESSION_SOURCE])
@@ -304,7 +321,9 @@ int jk_session_new(struct jd_kernel *k, const struct jk_session_new *s)
 	if (!m)
 		return send_req(k, NULL, NULL, NULL);
 	if (nla_put_u32(m, JUMPING_A_SESSION_PEER_ID, s->peer_id) ||
-	    put_binding(m, JUMPING_A_SESSION_BINDING, &s->remote, &s->local))
+	    put_binding(m, JUMPING_A_SESSION_BINDING, &s->remote, &s->local) ||
+	    (s->silence_ms &&
+	     nla_put_u32(m, JUMPING_A_SESSION_SILENCE_MS, s->silence_ms)))
 		goto fail;
 	for (i = 0; i < s->n_prefixes; i++)
 		if (put_prefix(m, &s->prefixes[i]))
@@ -360,6 +379,22 @@ int jk_session_set_keepalive(struct jd_kernel *k, uint32_t id,
 				       0);
 
 	if (m && nla_put_u32(m, JUMPING_A_SESSION_KEEPALIVE_MS, keepalive_ms)) {
+		nlmsg_free(m);
+		m = NULL;
+	}
+	if (m)
+		nla_nest_end(m, nest);
+	return send_req(k, m, NULL, NULL);
+}
+
+int jk_session_set_silence(struct jd_kernel *k, uint32_t id,
+			   uint32_t silence_ms)
+{
+	struct nlattr *nest;
+	struct nl_msg *m = session_msg(k, JUMPING_CMD_SESSION_SET, id, &nest,
+				       0);
+
+	if (m && nla_put_u32(m, JUMPING_A_SESSION_SILENCE_MS, silence_ms)) {
 		nlmsg_free(m);
 		m = NULL;
 	}

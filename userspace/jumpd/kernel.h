@@ -4,7 +4,8 @@
  * (request, wait for the ACK) and one event socket subscribed to the
  * "events" and "control" groups, read from the main loop's poll.
  * Addresses are struct jp_binding throughout; a local address is a
- * binding whose port is ignored (family 0: the kernel's choice).
+ * binding whose port is ignored (family 0: the kernel's choice), and its
+ * ifindex, if not 0, the interface packets leave by.
  */
 #ifndef JUMPD_KERNEL_H
 #define JUMPD_KERNEL_H
@@ -23,7 +24,10 @@ struct jd_kernel {
 	uint32_t ifindex;
 };
 
-/* What SESSION_GET / dump / STATE_NTF tell about one session. */
+/*
+ * What SESSION_GET / dump / STATE_NTF / SILENCE_NTF tell about one
+ * session. local.ifindex: the binding's interface (0: any).
+ */
 struct jk_session {
 	uint32_t id, peer_id;
 	bool has_state, has_rx_age, has_tx_age;
@@ -32,17 +36,36 @@ struct jk_session {
 	uint64_t rx_age_ms, tx_age_ms;
 	struct jp_binding remote, local;
 	uint64_t rx_packets;
+	/*
+	 * SILENCE_MS (GET/dump); liveness: enum jumping_liveness, 0 if
+	 * absent (SILENCE_NTF: silent or resumed; GET: silent while so);
+	 * unheard_ms: since the first packet sent unanswered (SILENCE_NTF;
+	 * GET while unanswered). In SILENCE_NTF, rx_age_ms is the time since
+	 * the last rx before it (resumed: the length of the gap).
+	 */
+	uint32_t silence_ms;
+	uint8_t liveness;
+	bool has_unheard;
+	uint64_t unheard_ms;
 };
 
-/* A session to create (SESSION_NEW). */
+/*
+ * A session to create (SESSION_NEW). local.ifindex: the interface its
+ * packets leave by (0: any). silence_ms: 0 = off.
+ */
 struct jk_session_new {
 	uint32_t id, peer_id;
 	struct jp_binding remote, local;
 	const struct jp_prefix *prefixes;
 	unsigned int n_prefixes;
+	uint32_t silence_ms;
 };
 
-/* One notification from the event socket. */
+/*
+ * One notification from the event socket. SILENCE_NTF (cmd
+ * JUMPING_CMD_SILENCE_NTF): s.id, s.peer_id, s.liveness, s.unheard_ms,
+ * s.rx_age_ms (if s.has_rx_age).
+ */
 struct jk_event {
 	uint8_t cmd;			/* JUMPING_CMD_*_NTF */
 	uint32_t ifindex;
@@ -74,6 +97,9 @@ int jk_session_set_state(struct jd_kernel *k, uint32_t id, uint8_t state,
 			 uint16_t reason);
 int jk_session_set_keepalive(struct jd_kernel *k, uint32_t id,
 			     uint32_t keepalive_ms);
+/* SILENCE_NTF after silence_ms sent unheard (10..600000), 0 = off. */
+int jk_session_set_silence(struct jd_kernel *k, uint32_t id,
+			   uint32_t silence_ms);
 int jk_session_del(struct jd_kernel *k, uint32_t id);
 int jk_session_get(struct jd_kernel *k, uint32_t id, struct jk_session *out);
 /* Every session of the device; fn is called after the dump is read. */

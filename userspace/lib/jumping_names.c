@@ -59,9 +59,16 @@ static const char *const reasons[] = {
 	[JUMPING_REASON_PATH_GONE]		= "path-gone",
 };
 
+static const char *const livenesses[] = {
+	[JUMPING_LIVENESS_SILENT]	= "silent",
+	[JUMPING_LIVENESS_RESUMED]	= "resumed",
+};
+
 /* A value added to the uapi header without a name here fails the build. */
 _Static_assert(ARRAY_SIZE(states) == __JUMPING_STATE_MAX, "state names");
 _Static_assert(ARRAY_SIZE(reasons) == __JUMPING_REASON_MAX, "reason names");
+_Static_assert(ARRAY_SIZE(livenesses) == __JUMPING_LIVENESS_MAX,
+	       "liveness names");
 
 static const char *lookup(const char *const *table, size_t n, unsigned int v)
 {
@@ -100,6 +107,11 @@ const char *state_name(unsigned int state)
 const char *reason_name(unsigned int reason)
 {
 	return lookup(reasons, ARRAY_SIZE(reasons), reason);
+}
+
+const char *liveness_name(unsigned int liveness)
+{
+	return lookup(livenesses, ARRAY_SIZE(livenesses), liveness);
 }
 
 int parse_cipher(const char *s, uint8_t *out)

@@ -10,6 +10,7 @@ const char *cipher_name(unsigned int cipher);
 const char *key_slot_name(unsigned int slot);
 const char *state_name(unsigned int state);
 const char *reason_name(unsigned int reason);
+const char *liveness_name(unsigned int liveness);
 
 /* 0 and the value, or -EINVAL for an unknown word. */
 int parse_cipher(const char *s, uint8_t *out);

@@ -31,6 +31,9 @@ const struct nla_policy jg_policy_session[JUMPING_A_SESSION_MAX + 1] = {
 	[JUMPING_A_SESSION_SOURCE]	= { .type = NLA_NESTED },
 	[JUMPING_A_SESSION_STATE_AGE_MS] = { .type = NLA_U64 },
 	[JUMPING_A_SESSION_HISTORY]	= { .type = NLA_NESTED },
+	[JUMPING_A_SESSION_SILENCE_MS]	= { .type = NLA_U32 },
+	[JUMPING_A_SESSION_UNHEARD_MS]	= { .type = NLA_U64 },
+	[JUMPING_A_SESSION_LIVENESS]	= { .type = NLA_U8 },
 };
 
 const struct nla_policy jg_policy_history[JUMPING_A_HISTORY_MAX + 1] = {
@@ -45,6 +48,7 @@ const struct nla_policy jg_policy_binding[JUMPING_A_BINDING_MAX + 1] = {
 	[JUMPING_A_BINDING_REMOTE_PORT]	= { .type = NLA_U16 },
 	[JUMPING_A_BINDING_LOCAL_IPV4]	= { .type = NLA_U32 },
 	[JUMPING_A_BINDING_LOCAL_IPV6]	= { .minlen = 16 },
+	[JUMPING_A_BINDING_IFINDEX]	= { .type = NLA_U32 },
 };
 
 const struct nla_policy jg_policy_prefix[JUMPING_A_PREFIX_MAX + 1] = {
