@@ -149,6 +149,37 @@ int main(void)
 	nlmsg_free(msg);
 
 	msg = nlmsg_alloc();
+	nla_put_u32(msg, JUMPING_A_IFINDEX, 5);
+	s = nla_nest_start(msg, JUMPING_A_SESSION);
+	nla_put_u32(msg, JUMPING_A_SESSION_ID, 1111);
+	nla_put_u32(msg, JUMPING_A_SESSION_PEER_ID, 2222);
+	nla_put_u8(msg, JUMPING_A_SESSION_LIVENESS, JUMPING_LIVENESS_SILENT);
+	nla_put_u64(msg, JUMPING_A_SESSION_UNHEARD_MS, 312);
+	nla_put_u64(msg, JUMPING_A_SESSION_RX_AGE_MS, 900);
+	nla_nest_end(msg, s);
+	ok(render(msg, OUT_TEXT, JUMPING_CMD_SILENCE_NTF, "jp0") == 0,
+	   "silence: text");
+	is_str(buf, "silence dev jp0 session 1111 peer_id 2222 liveness silent"
+	       " unheard_ms 312 rx_age_ms 900\n", "silence: text line");
+	ok(render(msg, OUT_JSON, JUMPING_CMD_SILENCE_NTF, "jp0") == 0,
+	   "silence: json");
+	is_str(buf, "{\"event\": \"silence\", \"dev\": \"jp0\", \"session\": 1111,"
+	       " \"peer_id\": 2222, \"liveness\": \"silent\", \"unheard_ms\": 312,"
+	       " \"rx_age_ms\": 900}\n", "silence: json line");
+	nlmsg_free(msg);
+
+	msg = nlmsg_alloc();
+	s = nla_nest_start(msg, JUMPING_A_SESSION);
+	nla_put_u8(msg, JUMPING_A_SESSION_LIVENESS, JUMPING_LIVENESS_RESUMED);
+	nla_put_u32(msg, JUMPING_A_SESSION_ID, 1111);
+	nla_nest_end(msg, s);
+	ok(render(msg, OUT_TEXT, JUMPING_CMD_SILENCE_NTF, "jp0") == 0,
+	   "resumed: text");
+	is_str(buf, "silence dev jp0 session 1111 liveness resumed\n",
+	       "resumed: text line");
+	nlmsg_free(msg);
+
+	msg = nlmsg_alloc();
 	s = nla_nest_start(msg, JUMPING_A_SESSION);
 	nla_put_u16(msg, JUMPING_A_SESSION_ID, 7);	/* u32 expected */
 	nla_nest_end(msg, s);

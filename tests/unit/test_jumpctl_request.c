@@ -6,6 +6,7 @@
  * Usage errors print to stderr; the TAP lines go to stdout.
  */
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <netlink/genl/genl.h>
@@ -184,6 +185,62 @@ static void test_session_liveness(void)
 	   "keepalive above 600s refused");
 }
 
+/* silence and oif: the attributes, and what is refused. */
+static void test_session_silence_oif(void)
+{
+	struct args set = ARGS("jp0", "id", "7", "silence", "300ms");
+	struct args off = ARGS("jp0", "id", "7", "silence", "off");
+	struct args bind = ARGS("jp0", "id", "7", "remote", "192.0.2.1:51820",
+				"local", "192.0.2.2", "oif", "3");
+	struct args lo = ARGS("jp0", "id", "7", "remote", "192.0.2.1:51820",
+			      "oif", "lo");
+	struct args short_s = ARGS("jp0", "id", "7", "silence", "5ms");
+	struct args long_s = ARGS("jp0", "id", "7", "silence", "601s");
+	struct args no_if = ARGS("jp0", "id", "7", "oif", "no-such-if0");
+	struct nlattr *tb[JUMPING_A_MAX + 1], *stb[JUMPING_A_SESSION_MAX + 1];
+	struct nlattr *btb[JUMPING_A_BINDING_MAX + 1];
+	struct session_args s;
+	struct nl_msg *msg;
+
+	ok(parse_session_args(&set, &s, true) == 0, "silence: parsed");
+	msg = session_msg(&js, JUMPING_CMD_SESSION_SET, &s);
+	ok(msg && read_back(msg, JUMPING_CMD_SESSION_SET, tb, stb) == 0 &&
+	   stb[JUMPING_A_SESSION_SILENCE_MS] &&
+	   nla_get_u32(stb[JUMPING_A_SESSION_SILENCE_MS]) == 300 &&
+	   !stb[JUMPING_A_SESSION_KEEPALIVE_MS] &&
+	   !stb[JUMPING_A_SESSION_BINDING], "silence: 300 ms and nothing else");
+	nlmsg_free(msg);
+
+	ok(parse_session_args(&off, &s, true) == 0, "silence off: parsed");
+	msg = session_msg(&js, JUMPING_CMD_SESSION_SET, &s);
+	ok(msg && read_back(msg, JUMPING_CMD_SESSION_SET, tb, stb) == 0 &&
+	   stb[JUMPING_A_SESSION_SILENCE_MS] &&
+	   nla_get_u32(stb[JUMPING_A_SESSION_SILENCE_MS]) == 0,
+	   "silence off: 0");
+	nlmsg_free(msg);
+
+	ok(parse_session_args(&bind, &s, true) == 0, "oif by index: parsed");
+	msg = session_msg(&js, JUMPING_CMD_BINDING_SET, &s);
+	ok(msg && read_back(msg, JUMPING_CMD_BINDING_SET, tb, stb) == 0 &&
+	   stb[JUMPING_A_SESSION_BINDING] &&
+	   !nla_parse_nested(btb, JUMPING_A_BINDING_MAX,
+			     stb[JUMPING_A_SESSION_BINDING], jg_policy_binding) &&
+	   btb[JUMPING_A_BINDING_IFINDEX] &&
+	   nla_get_u32(btb[JUMPING_A_BINDING_IFINDEX]) == 3 &&
+	   btb[JUMPING_A_BINDING_LOCAL_IPV4],
+	   "oif: in the binding nest with the local address");
+	nlmsg_free(msg);
+
+	ok(parse_session_args(&lo, &s, true) == 0 && s.has_oif &&
+	   s.oif == if_nametoindex("lo"), "oif by name");
+	ok(parse_session_args(&short_s, &s, true) == EXIT_USAGE,
+	   "silence below 10ms refused");
+	ok(parse_session_args(&long_s, &s, true) == EXIT_USAGE,
+	   "silence above 600s refused");
+	ok(parse_session_args(&no_if, &s, true) == EXIT_USAGE,
+	   "oif of no interface refused");
+}
+
 static void test_key_add(void)
 {
 	static const char dec_hex[] =
@@ -282,6 +339,7 @@ int main(void)
 	test_session_add();
 	test_session_errors();
 	test_session_liveness();
+	test_session_silence_oif();
 	test_key_add();
 	test_key_swap_del();
 	return tap_done();

@@ -36,6 +36,9 @@ static struct nlattr *build_session(struct nl_msg *msg, int with_id)
 	nla_put_u32(msg, JUMPING_A_SESSION_KEEPALIVE_MS, 500);
 	/* Never sent anything: no TX_AGE_MS. */
 	nla_put_u64(msg, JUMPING_A_SESSION_RX_AGE_MS, 20);
+	nla_put_u32(msg, JUMPING_A_SESSION_SILENCE_MS, 300);
+	nla_put_u64(msg, JUMPING_A_SESSION_UNHEARD_MS, 450);
+	nla_put_u8(msg, JUMPING_A_SESSION_LIVENESS, JUMPING_LIVENESS_SILENT);
 
 	/* History, newest first: an IPv6 binding, then an IPv4 one. */
 	h = nla_nest_start(msg, JUMPING_A_SESSION_HISTORY);
@@ -55,6 +58,7 @@ static struct nlattr *build_session(struct nl_msg *msg, int with_id)
 	inet_pton(AF_INET, "192.0.2.1", &a4);
 	nla_put(msg, JUMPING_A_BINDING_REMOTE_IPV4, 4, &a4);
 	nla_put_u16(msg, JUMPING_A_BINDING_REMOTE_PORT, htons(4500));
+	nla_put_u32(msg, JUMPING_A_BINDING_IFINDEX, 3);
 	nla_nest_end(msg, n);
 	nla_put_u16(msg, JUMPING_A_HISTORY_REASON, 999);	/* unknown */
 	nla_put_u64(msg, JUMPING_A_HISTORY_AGE_MS, 60000);
@@ -66,6 +70,7 @@ static struct nlattr *build_session(struct nl_msg *msg, int with_id)
 	nla_put_u16(msg, JUMPING_A_BINDING_REMOTE_PORT, htons(51820));
 	inet_pton(AF_INET6, "2001:db8::2", &a6);
 	nla_put(msg, JUMPING_A_BINDING_LOCAL_IPV6, 16, &a6);
+	nla_put_u32(msg, JUMPING_A_BINDING_IFINDEX, 4);
 	nla_nest_end(msg, n);
 
 	n = nla_nest_start(msg, JUMPING_A_SESSION_PREFIX);
@@ -210,10 +215,14 @@ int main(void)
 	       "  last reason: reattach-validated\n"
 	       "  remote: [2001:db8::1]:51820\n"
 	       "  local: 2001:db8::2\n"
+	       "  out interface: 4\n"
 	       "  keepalive ms: 500\n"
 	       "  last rx ms ago: 20\n"
+	       "  silence ms: 300\n"
+	       "  unheard for ms: 450\n"
+	       "  liveness: silent\n"
 	       "  binding history: [2001:db8::1]:51820 local 2001:db8::2, reattach-validated, 1500 ms ago\n"
-	       "  binding history: 192.0.2.1:4500, reason 999, 60000 ms ago\n"
+	       "  binding history: 192.0.2.1:4500 oif 3, reason 999, 60000 ms ago\n"
 	       "  allowed: 10.0.0.0/24\n"
 	       "  allowed: fd00::/64\n"
 	       "  primary key id: 3\n"
@@ -234,8 +243,12 @@ int main(void)
 	       "  \"reason\": \"reattach-validated\",\n"
 	       "  \"remote\": \"[2001:db8::1]:51820\",\n"
 	       "  \"local\": \"2001:db8::2\",\n"
+	       "  \"ifindex\": 4,\n"
 	       "  \"keepalive_ms\": 500,\n"
 	       "  \"rx_age_ms\": 20,\n"
+	       "  \"silence_ms\": 300,\n"
+	       "  \"unheard_ms\": 450,\n"
+	       "  \"liveness\": \"silent\",\n"
 	       "  \"history\": [\n"
 	       "    {\n"
 	       "      \"remote\": \"[2001:db8::1]:51820\",\n"
@@ -245,6 +258,7 @@ int main(void)
 	       "    },\n"
 	       "    {\n"
 	       "      \"remote\": \"192.0.2.1:4500\",\n"
+	       "      \"ifindex\": 3,\n"
 	       "      \"reason\": 999,\n"
 	       "      \"age_ms\": 60000\n"
 	       "    }\n"
