@@ -97,7 +97,7 @@ static const char usage_text[] =
 "        or a number (any attribute type, also unknown ones)\n"
 "  TYPE  u8 u16 u32 u64 (value must fit), string (NUL added), flag (no\n"
 "        value), binary (hex digits, may be empty), binding (a binding\n"
-"        nest: REMOTE:PORT[/LOCAL], IPv6 as [ADDR]:PORT)\n";
+"        nest: REMOTE:PORT[/LOCAL][@IFINDEX], IPv6 as [ADDR]:PORT)\n";
 
 static int __attribute__((format(printf, 1, 2))) usage(const char *fmt, ...)
 {
@@ -189,15 +189,22 @@ static int put_binding_addr(struct nl_msg *msg, const char *s, bool local)
 }
 
 /*
- * "REMOTE:PORT[/LOCAL]" -> a binding nest of type @type. Families are not
- * checked: the kernel must refuse a mix. 0, or an exit status.
+ * "REMOTE:PORT[/LOCAL][@IFINDEX]" -> a binding nest of type @type.
+ * Families are not checked: the kernel must refuse a mix. 0, or an exit
+ * status.
  */
 static int put_binding(struct nl_msg *msg, int type, char *val)
 {
-	char *local = strchr(val, '/'), *port, *host = val;
+	char *oif = strchr(val, '@'), *local, *port, *host = val;
 	struct nlattr *nest;
-	int p;
+	int p, ifindex = 0;
 
+	if (oif) {
+		*oif++ = '\0';
+		if (number(oif, INT32_MAX, &ifindex))
+			return usage("'%s' is not an ifindex", oif);
+	}
+	local = strchr(val, '/');
 	if (local)
 		*local++ = '\0';
 	port = strrchr(val, ':');
@@ -213,7 +220,9 @@ static int put_binding(struct nl_msg *msg, int type, char *val)
 	nest = nla_nest_start(msg, type);
 	if (!nest || put_binding_addr(msg, host, false) ||
 	    nla_put_u16(msg, JUMPING_A_BINDING_REMOTE_PORT, htons((uint16_t)p)) ||
-	    (local && put_binding_addr(msg, local, true)))
+	    (local && put_binding_addr(msg, local, true)) ||
+	    (oif && nla_put_u32(msg, JUMPING_A_BINDING_IFINDEX,
+				(uint32_t)ifindex)))
 		return usage("bad binding address in '%s'", val);
 	nla_nest_end(msg, nest);
 	return 0;
