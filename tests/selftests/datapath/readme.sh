@@ -93,9 +93,10 @@ readme_static_tunnel() {
 		*) on "$a" "$line" ;;
 		esac
 	done <<<"$rest"
-	# The moved binding and the keepalive are what the recipe says.
+	# The moved binding and the silence setting are what the recipe says.
 	ip netns exec "$a" "$JPCTL" --json show jp0 |
-		jq -e '.sessions[0] | .remote == "198.51.100.7:51820"' >/dev/null ||
+		jq -e '.sessions[0] | .remote == "198.51.100.7:51820" and
+		       .silence_ms == 300' >/dev/null ||
 		fail "binding set did not move the session: $(ip netns exec "$a" "$JPCTL" show jp0)"
 }
 
