@@ -59,6 +59,14 @@ static void on_event(const struct jk_event *ev, void *arg)
 			jd_session_forget(d, p, false);
 		}
 		break;
+	case JUMPING_CMD_SILENCE_NTF:
+		p = jd_peer_by_local_id(d, ev->s.id);
+		if (p && (ev->s.liveness == JUMPING_LIVENESS_SILENT ||
+			  ev->s.liveness == JUMPING_LIVENESS_RESUMED))
+			jd_mp_on_silence(d, p,
+					 ev->s.liveness == JUMPING_LIVENESS_SILENT,
+					 ev->s.unheard_ms);
+		break;
 	case JUMPING_CMD_UNKNOWN_SOURCE_NTF:
 		p = jd_peer_by_local_id(d, ev->s.id);
 		if (p) {

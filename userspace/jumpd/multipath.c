@@ -242,14 +242,6 @@ static void do_quality(struct jd *d, struct jd_peer *p,
 	jd_apply(d, p, ev, NULL);
 }
 
-/* TEMPORARY until the kernel's SILENCE_MS lands (wip-silence). */
-static int jk_session_set_silence(struct jd_kernel *k, uint32_t id,
-				  uint32_t ms)
-{
-	(void)k; (void)id; (void)ms;
-	return -95;
-}
-
 /* Tell the kernel when the active path's silence should wake us. */
 static void update_silence(struct jd *d, struct jd_peer *p, uint64_t now_us)
 {

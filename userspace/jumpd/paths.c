@@ -114,6 +114,12 @@ void jd_paths_update_usable(struct jd_paths *t, const struct jd_host *h)
 		}
 		ifindex = jd_host_ifindex(h, &e->addr.local);
 		e->usable = ifindex && !link_down(h, ifindex);
+		/*
+		 * Its packets leave by that interface even where routing
+		 * would pick another (no source-based policy routing).
+		 */
+		if (ifindex)
+			e->addr.local.ifindex = ifindex;
 	}
 }
 
