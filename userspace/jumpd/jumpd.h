@@ -181,6 +181,7 @@ struct jd {
 	struct jp_probe_tokens probe_tokens;	/* ECHO tokens' secrets */
 	uint64_t probe_refused;		/* PROBE/ECHO that did not verify */
 	struct jd_host host;		/* local addresses and links down */
+	int status_fd;			/* status socket listening; -1: none */
 };
 
 /* log.c */
@@ -335,6 +336,17 @@ void jd_rate_limits_init(struct jd *d, const struct jp_conf_iface *ifc);
 /* ListenPort (0: a random free one, or the one the device has). */
 int jd_set_port(struct jd *d, uint16_t wanted, bool set_fwmark,
 		uint32_t fwmark);
+
+/*
+ * status.c: <state_dir>/<device>.sock, where `jumpctl show` reads each
+ * session's path table (one JSON document per connection). Without it
+ * jumpd works as before: open logs why and returns -1.
+ */
+int jd_status_open(struct jd *d);
+/* A connection is waiting: answer it (and a few more) without blocking. */
+void jd_status_serve(struct jd *d);
+/* Exit: close it and remove the socket file. */
+void jd_status_close(struct jd *d);
 
 /* reload.c */
 int jd_load_config(struct jd *d, const char *path, struct jp_config **out,

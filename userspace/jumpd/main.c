@@ -4,7 +4,8 @@
  *
  * One thread, one poll: the event socket (control datagrams and kernel
  * notifications), a timerfd armed at the earliest deadline of any peer,
- * and a signalfd (SIGHUP reloads, SIGTERM/SIGINT exit). Exiting leaves
+ * a signalfd (SIGHUP reloads, SIGTERM/SIGINT exit), rtnetlink's address
+ * events, the resolver's answers and the status socket (status.c). Exiting leaves
  * every kernel session in place: the kernel owns the data plane and the
  * keepalives, a restarted jumpd adopts them.
  */
@@ -248,11 +249,11 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	struct jd d = { .state_dir = "/run/jumpd" };
+	struct jd d = { .state_dir = "/run/jumpd", .status_fd = -1 };
 	bool foreground = false, stop = false;
 	struct signalfd_siginfo si;
 	struct nl_sock *addrs;
-	struct pollfd pfd[5];
+	struct pollfd pfd[6];
 	sigset_t mask;
 	int c, ret;
 
@@ -310,14 +311,16 @@ int main(int argc, char **argv)
 	jd_mp_host_changed(&d);
 	pfd[3].fd = addrs ? nl_socket_get_fd(addrs) : -1;
 	pfd[4].fd = jd_resolver_fd(d.resolver);
-	for (c = 0; c < 5; c++)
+	jd_status_open(&d);
+	pfd[5].fd = d.status_fd;	/* -1 (ignored by poll) without one */
+	for (c = 0; c < 6; c++)
 		pfd[c].events = POLLIN;
 
 	while (!stop) {
 		struct jd_answer answer;
 
 		arm(pfd[1].fd, tick(&d));
-		ret = poll(pfd, 5, -1);
+		ret = poll(pfd, 6, -1);
 		if (ret < 0 && errno != EINTR) {
 			jd_log("poll: %m");
 			break;
@@ -332,6 +335,8 @@ int main(int argc, char **argv)
 		while (pfd[4].revents & POLLIN &&
 		       !jd_resolver_take(d.resolver, &answer))
 			jd_dns_on_answer(&d, &answer);
+		if (pfd[5].revents & POLLIN)
+			jd_status_serve(&d);
 		if (pfd[1].revents & POLLIN) {
 			uint64_t expirations;
 
@@ -347,6 +352,7 @@ int main(int argc, char **argv)
 		}
 	}
 	jd_log("exiting; kernel sessions stay up");
+	jd_status_close(&d);
 	for (c = 0; c < (int)d.n_peers; c++)
 		jd_persist_save(&d, d.peers[c]);
 	jd_peers_free(d.peers, d.n_peers);
