@@ -116,7 +116,7 @@ static int render(enum out_mode mode, struct nlattr *nest)
 	buf = NULL;
 	f = open_memstream(&buf, &len);
 	out_init(&o, f, mode);
-	ret = out_session(&o, nest);
+	ret = out_session(&o, nest, NULL);
 	out_finish(&o);
 	fclose(f);
 	return ret;

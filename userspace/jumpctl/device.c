@@ -62,8 +62,9 @@ static int collect_device(struct jg_sock *js, struct nlattr **tb, void *arg)
 }
 
 static int print_device(struct jg_sock *js, struct out *o,
-			const struct dev_info *d)
+			const struct dev_info *d, const char *state_dir)
 {
+	struct jd_status *status;
 	int ret = 0;
 
 	out_record_begin(o, NULL);
@@ -75,15 +76,19 @@ static int print_device(struct jg_sock *js, struct out *o,
 		out_hex(o, "fwmark", "fwmark", d->fwmark);
 	if (d->stats && out_stats(o, d->stats))
 		ret = runtime_error(d->ifname, "malformed counters from kernel");
-	if (!ret)
-		ret = show_sessions(js, o, d->ifindex, d->ifname);
+	if (!ret) {
+		/* The device's jumpd, if one runs with this state dir. */
+		status = jd_status_fetch(state_dir, d->ifname);
+		ret = show_sessions(js, o, d->ifindex, d->ifname, status);
+		jd_status_free(status);
+	}
 	out_record_end(o);
 	return ret;
 }
 
 int cmd_show(struct args *a, enum out_mode mode)
 {
-	const char *dev = args_next(a);
+	const char *state_dir = JD_STATUS_DIR_DEFAULT, *dev = NULL, *w;
 	struct dev_list list = { 0 };
 	struct jg_sock js;
 	struct nl_msg *msg;
@@ -91,8 +96,18 @@ int cmd_show(struct args *a, enum out_mode mode)
 	size_t i;
 	int ret;
 
-	if (a->argc)
-		return usage_error("show takes at most one device");
+	while ((w = args_next(a))) {
+		if (!strcmp(w, "--state-dir")) {
+			if (!(state_dir = args_value(a, w)))
+				return EXIT_USAGE;
+		} else if (w[0] == '-') {
+			return usage_error("show: unknown option '%s'", w);
+		} else if (dev) {
+			return usage_error("show takes at most one device");
+		} else {
+			dev = w;
+		}
+	}
 	if (dev && (ret = check_dev_name(dev)))
 		return ret;
 	if ((ret = open_family(&js)))
@@ -114,7 +129,7 @@ int cmd_show(struct args *a, enum out_mode mode)
 	if (!dev)
 		out_list_begin(&o, NULL);
 	for (i = 0; i < list.n && !ret; i++)
-		ret = print_device(&js, &o, &list.v[i]);
+		ret = print_device(&js, &o, &list.v[i], state_dir);
 	if (!dev)
 		out_list_end(&o);
 	out_finish(&o);

@@ -4,6 +4,7 @@
 #define JUMPCTL_H
 
 #include <stdbool.h>
+#include "jd_status.h"
 #include "jumping_genl.h"
 #include "output.h"
 
@@ -46,8 +47,11 @@ int cmd_genkey(struct args *a);
 int cmd_pubkey(struct args *a);
 int cmd_monitor(struct args *a, enum out_mode mode);
 
-/* Print the sessions of ifindex into o (show); 0 or EXIT_RUNTIME. */
+/*
+ * Print the sessions of ifindex into o (show), each with its paths if
+ * status (jumpd's, jd_status.h) has them; 0 or EXIT_RUNTIME.
+ */
 int show_sessions(struct jg_sock *js, struct out *o, uint32_t ifindex,
-		  const char *dev);
+		  const char *dev, const struct jd_status *status);
 
 #endif /* JUMPCTL_H */

@@ -145,3 +145,14 @@ void out_hex(struct out *o, const char *key, const char *label,
 	text_label(o, label);
 	fprintf(o->f, "0x%" PRIx32 "\n", value);
 }
+
+void out_bool(struct out *o, const char *key, const char *label, bool value)
+{
+	if (o->mode == OUT_JSON) {
+		json_member(o, key);
+		fputs(value ? "true" : "false", o->f);
+		return;
+	}
+	text_label(o, label);
+	fputs(value ? "yes\n" : "no\n", o->f);
+}

@@ -49,9 +49,10 @@ void out_str(struct out *o, const char *key, const char *label,
 	     const char *value);
 void out_u64(struct out *o, const char *key, const char *label,
 	     uint64_t value);
+/* true/false in JSON, yes/no in text. */
+void out_bool(struct out *o, const char *key, const char *label, bool value);
 /* A number that reads best in hex (fwmark): 0x.. in text, number in JSON. */
 void out_hex(struct out *o, const char *key, const char *label,
 	     uint32_t value);
-
 
 #endif /* JUMPCTL_OUTPUT_H */

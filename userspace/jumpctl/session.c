@@ -78,6 +78,7 @@ int cmd_binding(struct args *a)
 
 struct show_ctx {
 	struct out *o;
+	const struct jd_status *status;	/* jumpd's, or NULL */
 	struct session_acc acc;
 };
 
@@ -86,7 +87,9 @@ static int flush_session(struct jg_sock *js, struct show_ctx *c)
 {
 	int ret = 0;
 
-	if (c->acc.nest && out_session(c->o, c->acc.nest))
+	if (c->acc.nest &&
+	    out_session(c->o, c->acc.nest,
+			jd_status_session(c->status, c->acc.id)))
 		ret = jg_fail(js, -EPROTO, "malformed session from kernel");
 	session_acc_reset(&c->acc);
 	return ret;
@@ -116,9 +119,9 @@ static int take_session(struct jg_sock *js, struct nlattr **top, void *arg)
 }
 
 int show_sessions(struct jg_sock *js, struct out *o, uint32_t ifindex,
-		  const char *dev)
+		  const char *dev, const struct jd_status *status)
 {
-	struct show_ctx c = { .o = o };
+	struct show_ctx c = { .o = o, .status = status };
 	struct nl_msg *msg;
 	int ret = 0;
 

@@ -190,7 +190,8 @@ static void out_keyconf(struct out *o, struct nlattr *nest)
 	out_record_end(o);
 }
 
-int out_session(struct out *o, struct nlattr *nest)
+int out_session(struct out *o, struct nlattr *nest,
+		const struct jd_status_session *paths)
 {
 	struct nlattr *tb[JUMPING_A_SESSION_MAX + 1];
 	struct nlattr *pos;
@@ -255,6 +256,10 @@ int out_session(struct out *o, struct nlattr *nest)
 		if (nla_type(pos) == JUMPING_A_SESSION_HISTORY)
 			out_history(o, pos);
 	out_list_end(o);
+
+	/* Only jumpd knows them: absent when it did not answer. */
+	if (paths)
+		out_paths(o, paths);
 
 	/* Prefixes and key slots repeat: walk the nest rather than tb. */
 	out_list_begin(o, "allowed");

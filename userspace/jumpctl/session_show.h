@@ -6,15 +6,18 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <netlink/attr.h>
+#include "jd_status.h"
 #include "jumping_parse.h"
 #include "output.h"
 
 /*
  * A record: id, peer id, state, time in state, last reason, binding
  * (and its interface), keepalive, silence, rx/tx age, unheard time,
- * liveness, binding history, allowed, key slots, stats.
+ * liveness, binding history, the paths jumpd reports (if paths is not
+ * NULL), allowed, key slots, stats.
  */
-int out_session(struct out *o, struct nlattr *nest);
+int out_session(struct out *o, struct nlattr *nest,
+		const struct jd_status_session *paths);
 
 /*
  * A binding nest's remote endpoint and local address as text ("" for a
