@@ -100,6 +100,8 @@ int cmd_show(struct args *a, enum out_mode mode)
 		if (!strcmp(w, "--state-dir")) {
 			if (!(state_dir = args_value(a, w)))
 				return EXIT_USAGE;
+		} else if (!strcmp(w, "--json") || !strcmp(w, "-j")) {
+			mode = OUT_JSON;	/* also after the verb */
 		} else if (w[0] == '-') {
 			return usage_error("show: unknown option '%s'", w);
 		} else if (dev) {

@@ -8,7 +8,9 @@
 static const char usage_text[] =
 "Usage: jumpctl [--json] COMMAND ...\n"
 "\n"
-"  show [DEV]                       devices (all, or one) and their sessions\n"
+"  show [--state-dir DIR] [DEV]     devices (all, or one) and their sessions,\n"
+"                                   with their paths if the jumpd of DEV\n"
+"                                   answers in DIR (default /run/jumpd)\n"
 "  set DEV [listen-port N] [fwmark M]\n"
 "                                   N 0..65535 (0 closes), M decimal or 0x hex\n"
 "  session add DEV id ID peer-id PID [remote EP] [local ADDR] [oif IF]\n"
