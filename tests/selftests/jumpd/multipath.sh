@@ -97,6 +97,18 @@ blackhole_case() {
 	# The server took the SWITCH's token: no challenge.
 	assert_eq "server reattach-requested transitions" 0 \
 		"$(audit_count srv '.reason == "reattach-requested"')"
+	# jumpctl show lists jumpd's path table: both uplinks, the one the
+	# session moved to active.
+	local to paths
+	to=$([ "$up" = 0 ] && echo "$UP1_CLI" || echo "$UP0_CLI")
+	paths=$(in_cli "$JPCTL" show --json --state-dir "$topo_tmp/cli.state" jp0 |
+		jq -c '.sessions[0].paths')
+	echo "jumpctl show: paths $paths" | cut -c1-400
+	echo "$paths" | jq -e --arg to "$SRV_OUT:$SRV_PORT via $to" \
+		'length == 2 and ([.[] | select(.active)] | length) == 1 and
+		 (.[] | select(.active) | .path) == $to' >/dev/null ||
+		fail "jumpctl show: not 2 paths with the one via $to active: $paths"
+	in_cli "$JPCTL" show --state-dir "$topo_tmp/cli.state" jp0 | grep '  path: ' || true
 	finish $((1 - up))
 }
 
