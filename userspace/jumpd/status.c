@@ -48,12 +48,14 @@ static int status_path(const struct jd *d, struct sockaddr_un *sun)
  */
 static bool status_in_use(const struct sockaddr_un *sun)
 {
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	bool used;
 
 	if (fd < 0)
 		return false;
-	used = !connect(fd, (const struct sockaddr *)sun, sizeof(*sun));
+	/* Without blocking: a full backlog (EAGAIN) is someone's too. */
+	used = !connect(fd, (const struct sockaddr *)sun, sizeof(*sun)) ||
+	       errno == EAGAIN;
 	close(fd);
 	return used;
 }
@@ -140,12 +142,22 @@ static void status_write(const struct jd *d, FILE *f, char *paths,
 /* Send what fits now; a client that does not read gets the rest never. */
 static void status_send(int fd, const char *doc, size_t len)
 {
-	int sndbuf = len > (size_t)(1 << 30) ? 1 << 30 : (int)len;
+	socklen_t optlen = sizeof(int);
 	size_t off = 0;
+	int sndbuf;
 	ssize_t n;
 
-	/* Room for the whole document, as far as net.core.wmem_max lets. */
-	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+	/*
+	 * The default buffer (net.core.wmem_default) holds a usual document;
+	 * a larger one gets room for itself and its buffers' overhead, as
+	 * far as net.core.wmem_max lets. Only ever raised: a buffer smaller
+	 * than the document and that overhead would cut it short.
+	 */
+	if (!getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, &optlen) &&
+	    (size_t)sndbuf / 2 < len) {
+		sndbuf = len > (1u << 28) ? 1 << 29 : (int)len * 2;
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+	}
 	while (off < len) {
 		n = send(fd, doc + off, len - off, MSG_DONTWAIT | MSG_NOSIGNAL);
 		if (n < 0 && errno == EINTR)
