@@ -40,17 +40,41 @@ netem_loss() {
 	in_rtr tc qdisc replace dev "cl$1" root netem loss "$2%"
 }
 
-# start: both daemons, the session, the uplink it uses (up), the standby
-# validated, and a stream under way.
+# start: both daemons, the session on the preferred uplink up0 (up; a
+# first handshake answered on up1 fails back within FailbackAfter), the
+# standby validated, and a stream under way.
 start() {
 	topo_setup
 	jd_start_both
 	ids=$(session_ids)
 	up=$(active_uplink)
+	if [ "$up" != 0 ]; then
+		echo "the session began on up1: waiting for its fail-back to up0"
+		wait_audit 90 cli '.event == "move" and .reason == "path-better"'
+		up=$(active_uplink)
+		assert_eq "uplink after the fail-back" 0 "$up"
+	fi
 	wait_until 30 standby_validated $((1 - up)) ||
 		fail "no echo came back over the standby up$((1 - up))"
 	stream_start
 	stream_wait_more 500000 60 || fail "the stream stalled at $(stream_bytes) bytes"
+	moves_before=$(audit_count cli '.event == "move"')
+	cli_before=$(audit_count cli 'true')
+	srv_before=$(audit_count srv 'true')
+}
+
+# new_move FILTER: a move line with FILTER after those of start.
+new_move() {
+	[ "$(audit cli ".event == \"move\" and ($1)" | wc -l)" -gt 0 ] &&
+		[ "$(audit_count cli '.event == "move"')" -gt "$moves_before" ] &&
+		audit cli '.event == "move"' | tail -n +$((moves_before + 1)) |
+		jq -e "select($1)" >/dev/null
+}
+
+# wait_move SECONDS FILTER
+wait_move() {
+	wait_until "$1" new_move "$2" ||
+		fail "no move with $2 within $1 s of the event"
 }
 
 # finish: the stream ends intact, in the same session, on uplink WANT.
@@ -72,7 +96,8 @@ finish() {
 move_audited() {
 	local line
 
-	line=$(audit cli ".event == \"move\" and ($1)" | head -n 1)
+	line=$(audit cli '.event == "move"' | tail -n +$((moves_before + 1)) |
+		jq -c "select($1)" | head -n 1)
 	[ -n "$line" ] || fail "no move line with $1"
 	echo "move: $line" | cut -c1-400
 	echo "$line" | jq -e '(.paths_before | length) == 2 and (.paths_after | length) == 2 and
@@ -82,24 +107,39 @@ move_audited() {
 		fail "the move line's path tables do not show the move: $line"
 }
 
+# since_start SIDE FILTER: audit lines with FILTER after those of start.
+since_start() {
+	local n
+
+	n=$([ "$1" = cli ] && echo "$cli_before" || echo "$srv_before")
+	audit "$1" 'true' | tail -n +$((n + 1)) | jq -c "select($2)" | wc -l
+}
+
+# wait_since SECONDS SIDE FILTER
+wait_since() {
+	wait_until "$1" eval '[ "$(since_start "$2" "$3")" -gt 0 ]' ||
+		fail "$2: no audit line with $3 within $1 s of the event"
+}
+
 blackhole_case() {
+	local to paths
+
 	start
 	echo "blackhole up$up at $(date +%T.%3N)"
 	blackhole "$up"
-	wait_audit 30 cli '.event == "move" and .validated'
+	wait_move 30 '.validated'
 	move_audited '.validated'
-	audit_has cli '.event == "move" and (.reason == "rx-silence" or .reason == "loss-high")' ||
+	new_move '.reason == "rx-silence" or .reason == "loss-high"' ||
 		fail "the move's reason is not rx-silence or loss-high"
-	wait_audit 30 srv "$srv_validated"
+	wait_since 30 srv "$srv_validated"
 	# The policy moved, not VolatileAfter's silence.
 	assert_eq "client transitions to volatile" 0 \
-		"$(audit_count cli '.event == "transition" and .new == "volatile"')"
+		"$(since_start cli '.event == "transition" and .new == "volatile"')"
 	# The server took the SWITCH's token: no challenge.
 	assert_eq "server reattach-requested transitions" 0 \
-		"$(audit_count srv '.reason == "reattach-requested"')"
+		"$(since_start srv '.reason == "reattach-requested"')"
 	# jumpctl show lists jumpd's path table: both uplinks, the one the
 	# session moved to active.
-	local to paths
 	to=$([ "$up" = 0 ] && echo "$UP1_CLI" || echo "$UP0_CLI")
 	paths=$(in_cli "$JPCTL" show --json --state-dir "$topo_tmp/cli.state" jp0 |
 		jq -c '.sessions[0].paths')
@@ -116,10 +156,10 @@ loss_case() {
 	start
 	echo "30% loss on up$up at $(date +%T.%3N)"
 	netem_loss "$up" 30
-	wait_audit 60 cli '.event == "transition" and .new == "degraded" and .reason == "loss-high"'
-	wait_audit 60 cli '.event == "move" and .reason == "loss-high"'
+	wait_since 60 cli '.event == "transition" and .new == "degraded" and .reason == "loss-high"'
+	wait_move 60 '.reason == "loss-high"'
 	move_audited '.reason == "loss-high"'
-	wait_audit 30 srv "$srv_validated"
+	wait_since 30 srv "$srv_validated"
 	finish $((1 - up))
 	netem_loss "$up" 0
 }
@@ -137,7 +177,7 @@ flap_case() {
 		sleep 3
 	done
 	finish ""
-	moves=$(audit_count cli '.event == "move"')
+	moves=$(since_start cli '.event == "move"')
 	echo "moves: $moves (ReattachMaxPerWindow $max)"
 	[ "$moves" -ge 1 ] || fail "the flapping uplink never made the session move"
 	[ "$moves" -le "$max" ] || fail "$moves moves, more than ReattachMaxPerWindow ($max)"
@@ -148,16 +188,11 @@ failback_case() {
 	TOPO_PEER_EXTRA="FailbackAfter = 5s"
 	start
 	TOPO_PEER_EXTRA=
-	if [ "$up" != 0 ]; then
-		wait_audit 60 cli '.event == "move" and .reason == "path-better"'
-		up=$(active_uplink)
-		assert_eq "uplink after the first fail-back" 0 "$up"
-	fi
 	blackhole 0
-	wait_audit 30 cli '.event == "move" and .path_after == "192.0.2.2:51820 via 203.0.113.2"'
+	wait_move 30 '.path_after == "'"$SRV_OUT:$SRV_PORT via $UP1_CLI"'"'
 	echo "up0 back at $(date +%T.%3N)"
 	unblock
-	wait_audit 60 cli '.event == "move" and .reason == "path-better" and .path_after == "192.0.2.2:51820 via 198.51.100.2"'
+	wait_move 60 '.reason == "path-better" and .path_after == "'"$SRV_OUT:$SRV_PORT via $UP0_CLI"'"'
 	move_audited '.reason == "path-better"'
 	finish 0
 }
