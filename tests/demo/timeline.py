@@ -35,7 +35,13 @@ def audit_rows(path, who):
                 what = "%s -> %s" % (r.get("old"), r.get("new"))
             detail = r.get("reason", "")
             before, after = r.get("binding_before"), r.get("binding_after")
-            if after and before != after:
+            if what == "move":
+                # The path names the uplink; the remote is the same.
+                what = "move (%s)" % ("validated" if r.get("validated")
+                                      else "with a challenge")
+                detail += "   path %s -> %s" % (r.get("path_before"),
+                                               r.get("path_after"))
+            elif after and before != after:
                 detail += "   binding %s -> %s" % (before, after)
             elif after:
                 detail += "   binding %s" % after
