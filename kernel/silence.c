@@ -119,6 +119,17 @@ static void jp_silence_fire(struct timer_list *t)
 		mod_timer(&s->silence_timer, jiffies + 1);
 		return;
 	}
+	/*
+	 * A packet heard and another sent meanwhile make a new silence in
+	 * the same state: its start moved, look again at its due time. (A
+	 * pair within the next few instructions would slip through, and be
+	 * told as a silence that resumes with the next packet heard.)
+	 */
+	if (READ_ONCE(s->unheard_since) != since) {
+		nlmsg_free(msg);
+		mod_timer(&s->silence_timer, jiffies);
+		return;
+	}
 	/* A packet may have come meanwhile: then it was no silence. */
 	if (!try_cmpxchg(&s->silence, &seen, JP_SILENCE_SILENT)) {
 		nlmsg_free(msg);

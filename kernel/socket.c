@@ -9,6 +9,7 @@
  * and the binding's output interface.
  */
 #include <linux/netlink.h>
+#include <net/addrconf.h>
 #include <net/dst_cache.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
@@ -158,7 +159,20 @@ static int jp_send6(struct jp_device *jp, struct jp_bind *bind,
 			/* The binding's uplink, else a link-local's scope. */
 			.flowi6_oif = bind->ifindex ?: to->sin6_scope_id,
 		};
+		bool local = !ipv6_addr_any(&bind->local.ip6);
 
+		/*
+		 * With a source address, IPv6 routing takes the output
+		 * interface for a preference only, and a lower metric
+		 * route by another interface wins: look the interface's
+		 * route up without one (then the interface is a must),
+		 * and put the source back, once it is known to be ours.
+		 */
+		if (bind->ifindex && local) {
+			if (!ipv6_chk_addr(net, &bind->local.ip6, NULL, 0))
+				return -EADDRNOTAVAIL;
+			fl6.saddr = in6addr_any;
+		}
 		dst = ipv6_stub->ipv6_dst_lookup_flow(net, sock->sk, &fl6,
 						      NULL);
 		if (IS_ERR(dst))
@@ -167,7 +181,7 @@ static int jp_send6(struct jp_device *jp, struct jp_bind *bind,
 			dst_release(dst);
 			return -ELOOP;
 		}
-		saddr = fl6.saddr;
+		saddr = bind->ifindex && local ? bind->local.ip6 : fl6.saddr;
 		dst_cache_set_ip6(&bind->dst_cache, dst, &saddr);
 	}
 	/* No device: we count inner bytes ourselves. Always consumes. */
