@@ -101,9 +101,13 @@ static void test_window(void)
 	int i, n = 0;
 
 	jp_window_init(&w, 3, 60000);
+	ok(jp_window_room(&w, 0), "empty: room");
 	for (i = 0; i < 5; i++)
 		n += jp_window_allow(&w, (uint64_t)i * 1000);
 	ok(n == 3, "3 per window: 4th and 5th refused");
+	ok(!jp_window_room(&w, 59999) && !jp_window_room(&w, 59999),
+	   "full: no room, and asking counts nothing");
+	ok(jp_window_room(&w, 60000), "room once the first left the window");
 	ok(!jp_window_allow(&w, 59999), "still inside the window of the first");
 	ok(jp_window_allow(&w, 60000), "first left the window: one more");
 	ok(!jp_window_allow(&w, 60500), "the second has not left yet");

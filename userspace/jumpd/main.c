@@ -119,7 +119,7 @@ static uint64_t tick(struct jd *d)
 		t = jd_reattach_tick(d, p, now);
 		if (t < next)
 			next = t;
-		t = jd_mp_tick(d, p, now);
+		t = jd_mp_tick(d, p);
 		if (t < next)
 			next = t;
 		t = jd_dns_tick(d, p, now);

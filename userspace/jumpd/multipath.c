@@ -153,6 +153,7 @@ void jd_mp_paths_json(const struct jd_peer *p, char *buf, size_t len)
 
 		loss = jp_path_loss_permille(&e->st, mp->policy.p.loss_window,
 					     &settled);
+		/* Numeric addresses only: nothing in it needs escaping. */
 		jd_path_str(&e->addr, ps, sizeof(ps));
 		n = snprintf(buf + off, len - off,
 			     "%s{\"path\":\"%s\",\"state\":\"%s\",\"active\":%s,"
@@ -176,17 +177,6 @@ void jd_mp_paths_json(const struct jd_peer *p, char *buf, size_t len)
 		/* Truncated: still valid JSON, without the paths. */
 		snprintf(buf, len, "[]");
 	}
-}
-
-/* How many switches the window holds now, without counting one. */
-static bool switch_room(const struct jp_window *w, uint64_t now_ms)
-{
-	unsigned int i, n = 0;
-
-	for (i = 0; i < w->len; i++)
-		if (now_ms - w->at[i] < w->window_ms)
-			n++;
-	return n < w->max;
 }
 
 static void do_move(struct jd *d, struct jd_peer *p,
@@ -267,7 +257,7 @@ static void update_silence(struct jd *d, struct jd_peer *p, uint64_t now_us)
 	mp->silence_set_us = now_us;
 }
 
-uint64_t jd_mp_tick(struct jd *d, struct jd_peer *p, uint64_t now_ms)
+uint64_t jd_mp_tick(struct jd *d, struct jd_peer *p)
 {
 	struct jp_policy_path pp[JD_MAX_PATHS];
 	bool was_usable[JD_MAX_PATHS];
@@ -282,7 +272,6 @@ uint64_t jd_mp_tick(struct jd *d, struct jd_peer *p, uint64_t now_ms)
 		return UINT64_MAX;
 	if (mp->next_us && now < mp->next_us)
 		return mp->next_us / 1000 + 1;
-	(void)now_ms;
 	for (i = 0; i < p->paths.n; i++)
 		was_usable[i] = p->paths.e[i].usable;
 	jd_paths_update_usable(&p->paths, &d->host);
@@ -316,7 +305,7 @@ uint64_t jd_mp_tick(struct jd *d, struct jd_peer *p, uint64_t now_ms)
 		}
 		dec = jp_policy_decide(&mp->policy, pp, p->paths.n,
 				       p->paths.active, p->fsm.state,
-				       switch_room(&p->switches, now / 1000),
+				       jp_window_room(&p->switches, now / 1000),
 				       now);
 		for (i = 0; i < p->paths.n; i++)
 			p->paths.e[i].healthy_since_us = pp[i].healthy_since_us;

@@ -39,7 +39,7 @@ void jd_mp_configure(struct jd_mp *mp, const struct jp_conf_peer *c);
 /* A new (or adopted) session: its path starts unjudged. */
 void jd_mp_session_start(struct jd_peer *p);
 /* Due work of the session's paths; the next deadline in ms. */
-uint64_t jd_mp_tick(struct jd *d, struct jd_peer *p, uint64_t now_ms);
+uint64_t jd_mp_tick(struct jd *d, struct jd_peer *p);
 /* Authenticated rx on the binding at_us (data, keepalives). */
 void jd_mp_heard(struct jd_peer *p, uint64_t at_us);
 /* The session's rx packet count now: whether data flows (busy). */

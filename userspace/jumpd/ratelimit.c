@@ -118,6 +118,12 @@ void jp_window_init(struct jp_window *w, unsigned int max, uint64_t window_ms)
 	w->window_ms = window_ms;
 }
 
+bool jp_window_room(const struct jp_window *w, uint64_t now_ms)
+{
+	return w->max && (w->len < w->max ||
+			  now_ms >= w->at[w->head] + w->window_ms);
+}
+
 bool jp_window_allow(struct jp_window *w, uint64_t now_ms)
 {
 	/* The oldest of the last max events must have left the window. */

@@ -79,5 +79,7 @@ struct jp_window {
 void jp_window_init(struct jp_window *w, unsigned int max, uint64_t window_ms);
 /* Whether one more event fits now; if so it is counted. */
 bool jp_window_allow(struct jp_window *w, uint64_t now_ms);
+/* Whether one more event would fit now; nothing is counted. */
+bool jp_window_room(const struct jp_window *w, uint64_t now_ms);
 
 #endif /* JUMPD_RATELIMIT_H */

@@ -116,17 +116,6 @@ static void send_challenge(struct jd *d, struct jd_peer *p, uint64_t now)
 		       &v->arrived_on);
 }
 
-/* How many switches the window holds now, without counting one. */
-static bool window_has_room(const struct jp_window *w, uint64_t now)
-{
-	unsigned int i, n = 0;
-
-	for (i = 0; i < w->len; i++)
-		if (now - w->at[i] < w->window_ms)
-			n++;
-	return n < w->max;
-}
-
 /*
  * The mover repeats an attempt's request unchanged until it gets our
  * challenge: one with the counter we are validating, from the address we
@@ -206,7 +195,7 @@ static void on_request(struct jd *d, struct jd_peer *p,
 	}
 	jd_ctl_heard(d, p, &mk);
 	if (!jp_rl_allow_session(&p->rl, p->local_id, now) ||
-	    !window_has_room(&p->switches, now)) {
+	    !jp_window_room(&p->switches, now)) {
 		reject(d, p, JUMPING_REASON_REATTACH_RATE_LIMITED, &ev->from);
 		return;
 	}
@@ -270,7 +259,7 @@ static void on_switch(struct jd *d, struct jd_peer *p,
 	}
 	jd_ctl_heard(d, p, &mk);
 	if (!jp_rl_allow_session(&p->rl, p->local_id, now) ||
-	    !window_has_room(&p->switches, now)) {
+	    !jp_window_room(&p->switches, now)) {
 		reject(d, p, JUMPING_REASON_REATTACH_RATE_LIMITED, &ev->from);
 		return;
 	}
