@@ -138,6 +138,27 @@ static bool is_retransmission(const struct jd_peer *p,
 					  &fresh, &r) == JP_REATTACH_OK;
 }
 
+/* REQUEST and SWITCH: per source first, the cheapest refusal. */
+static bool source_allowed(struct jd *d, struct jd_peer *p,
+			   const struct jk_event *ev, uint64_t now)
+{
+	if (jp_rl_allow_source(&d->ra_source, &ev->from, now))
+		return true;
+	reject_unauth(d, p, JUMPING_REASON_REATTACH_RATE_LIMITED, &ev->from);
+	return false;
+}
+
+/* A verified, fresh one: the session's rate and its switch window. */
+static bool session_allowed(struct jd *d, struct jd_peer *p,
+			    const struct jk_event *ev, uint64_t now)
+{
+	if (jp_rl_allow_session(&p->rl, p->local_id, now) &&
+	    jp_window_room(&p->switches, now))
+		return true;
+	reject(d, p, JUMPING_REASON_REATTACH_RATE_LIMITED, &ev->from);
+	return false;
+}
+
 /* A verified, fresh, allowed request from ev's source: challenge it. */
 static void begin_validation(struct jd *d, struct jd_peer *p,
 			     const struct jk_event *ev, uint64_t counter,
@@ -175,11 +196,8 @@ static void on_request(struct jd *d, struct jd_peer *p,
 	struct jp_mac_keys mk;
 
 	/* Per source first: the cheapest refusal protects the rest. */
-	if (!jp_rl_allow_source(&d->ra_source, &ev->from, now)) {
-		reject_unauth(d, p, JUMPING_REASON_REATTACH_RATE_LIMITED,
-			      &ev->from);
+	if (!source_allowed(d, p, ev, now))
 		return;
-	}
 	if (is_retransmission(p, ev)) {
 		/* Same attempt: the same challenge again, nothing else. */
 		jp_amp_on_received(&v->pending.amp, ev->packet_len);
@@ -194,11 +212,8 @@ static void on_request(struct jd *d, struct jd_peer *p,
 		return;
 	}
 	jd_ctl_heard(d, p, &mk);
-	if (!jp_rl_allow_session(&p->rl, p->local_id, now) ||
-	    !jp_window_room(&p->switches, now)) {
-		reject(d, p, JUMPING_REASON_REATTACH_RATE_LIMITED, &ev->from);
+	if (!session_allowed(d, p, ev, now))
 		return;
-	}
 	begin_validation(d, p, ev, r.counter, now);
 }
 
@@ -230,11 +245,8 @@ static void on_switch(struct jd *d, struct jd_peer *p,
 	struct jp_mac_keys mk;
 	struct jd_path path;
 
-	if (!jp_rl_allow_source(&d->ra_source, &ev->from, now)) {
-		reject_unauth(d, p, JUMPING_REASON_REATTACH_RATE_LIMITED,
-			      &ev->from);
+	if (!source_allowed(d, p, ev, now))
 		return;
-	}
 	verdict = jp_probe_verify_switch(ev->packet, ev->packet_len,
 					 jd_ctl_rx(p, &mk), p->local_id,
 					 &p->replay, &m);
@@ -258,11 +270,8 @@ static void on_switch(struct jd *d, struct jd_peer *p,
 		return;
 	}
 	jd_ctl_heard(d, p, &mk);
-	if (!jp_rl_allow_session(&p->rl, p->local_id, now) ||
-	    !jp_window_room(&p->switches, now)) {
-		reject(d, p, JUMPING_REASON_REATTACH_RATE_LIMITED, &ev->from);
+	if (!session_allowed(d, p, ev, now))
 		return;
-	}
 	if (!jp_probe_token_verify(&d->probe_tokens, now, p->local_id,
 				   &ev->from, m.token)) {
 		begin_validation(d, p, ev, m.counter, now);
