@@ -69,9 +69,11 @@ forged() {
 	no_forged_move "$moves"
 }
 
-# capture_requests FILE: REATTACH requests arriving at the router, from now.
+# capture_requests FILE: REATTACH requests and SWITCHes (a move to a
+# validated standby: a REQUEST with a probe token) arriving at the router,
+# from now.
 capture_requests() {
-	ip netns exec "$rtr" "$PY" "$CTLPKT" capture any $SRV_PORT 1 "$1" \
+	ip netns exec "$rtr" "$PY" "$CTLPKT" capture any $SRV_PORT 1,9 "$1" \
 		>"$1.log" 2>&1 &
 	topo_pids+=("$!")
 	wait_until 60 test -e "$1.ready" || fail "capture did not start: $(cat "$1.log")"

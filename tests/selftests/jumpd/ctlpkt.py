@@ -7,7 +7,7 @@ The wire format is userspace/jumpd/reattach.h: type 4 (control), subtype
 receiver's session id (be32), a counter (be64), a binding (family 4|6, 0,
 port be16, address[16]), [16 nonce bytes], and a 16-byte MAC over all of it.
 
-  ctlpkt.py capture IFACE PORT SUBTYPE FILE
+  ctlpkt.py capture IFACE PORT SUBTYPE[,SUBTYPE...] FILE
       on interface IFACE ("any": all) of the namespace the command runs
       in, as it comes in (before any firewall), append every IPv4 UDP
       datagram to PORT whose payload is a control message of SUBTYPE to
@@ -43,7 +43,7 @@ MAC_LEN = 16
 ETH_P_IP = 0x0800
 
 
-def capture(iface, port, subtype, path):
+def capture(iface, port, subtypes, path):
     sock = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM,
                          socket.htons(ETH_P_IP))
     if iface != "any":
@@ -62,7 +62,7 @@ def capture(iface, port, subtype, path):
             if len(udp) < 10 or struct.unpack("!H", udp[2:4])[0] != port:
                 continue
             payload = udp[8:]
-            if payload[0] == CONTROL and payload[1] == subtype:
+            if payload[0] == CONTROL and payload[1] in subtypes:
                 out.write(payload.hex() + "\n")
                 out.flush()
 
@@ -133,7 +133,8 @@ def flood(addr, port, seconds, rate, server_pub, session_id):
 
 def main(argv):
     if len(argv) == 6 and argv[1] == "capture":
-        capture(argv[2], int(argv[3]), int(argv[4]), argv[5])
+        capture(argv[2], int(argv[3]),
+                {int(t) for t in argv[4].split(",")}, argv[5])
     elif len(argv) == 6 and argv[1] == "forge":
         forge(int(argv[2]), argv[3], int(argv[4]), argv[5])
     elif argv[1:2] == ["send"] and len(argv) in (5, 6, 7, 9):
