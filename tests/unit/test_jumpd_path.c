@@ -30,6 +30,7 @@ static uint32_t send_echo(struct jp_path_stats *st, uint64_t t, uint64_t rtt)
 static void test_rtt(void)
 {
 	struct jp_path_stats st;
+	int k;
 
 	jp_path_init(&st, 7);
 	ok(jp_path_rto(&st, &pp) == 1000 * MS, "no sample: the initial 1 s timeout");
@@ -44,7 +45,10 @@ static void test_rtt(void)
 	   "then 50 ms: rttvar (3*62500+62500)/4 = 62500, srtt 837500/8 truncated = 104687");
 	ok(jp_path_rto(&st, &pp) == 104687 + 250000,
 	   "timeout: srtt + 4 rttvar = 354687 us");
-	ok(jp_path_base_rtt(&st) == 50 * MS, "base RTT: the lowest sample, 50 ms");
+	ok(jp_path_base_rtt(&st) == 0, "three samples: no base RTT yet");
+	send_echo(&st, T0 + 3 * S, 50 * MS);
+	ok(jp_path_base_rtt(&st) == st.srtt_us && st.srtt_us == 97851,
+	   "the fourth: the base is the smoothed RTT (97851 us), not the 50 ms sample");
 
 	jp_path_init(&st, 0);
 	for (int i = 0; i < 60; i++)
@@ -60,11 +64,26 @@ static void test_rtt(void)
 
 	/* The base RTT forgets samples two epochs (30 s each) old. */
 	jp_path_init(&st, 0);
-	send_echo(&st, T0, 20 * MS);
-	send_echo(&st, T0 + 31 * S, 200 * MS);
-	ok(jp_path_base_rtt(&st) == 20 * MS, "31 s later: the 20 ms sample is still the base");
-	send_echo(&st, T0 + 62 * S, 200 * MS);
-	ok(jp_path_base_rtt(&st) == 200 * MS, "62 s later: the base has moved to 200 ms");
+	for (k = 0; k < 4; k++)
+		send_echo(&st, T0 + k * MS, 20 * MS);
+	for (k = 0; k < 16; k++)
+		send_echo(&st, T0 + 31 * S + k * MS, 200 * MS);
+	ok(jp_path_base_rtt(&st) == 20 * MS, "31 s later: the 20 ms one is still the base");
+	for (k = 0; k < 16; k++)
+		send_echo(&st, T0 + 62 * S + k * MS, 200 * MS);
+	ok(jp_path_base_rtt(&st) > 40 * MS,
+	   "62 s later: the 20 ms epoch is forgotten");
+	for (k = 0; k < 16; k++)
+		send_echo(&st, T0 + 93 * S + k * MS, 200 * MS);
+	ok(jp_path_base_rtt(&st) > 150 * MS,
+	   "93 s later: the base has moved up with the path");
+
+	/* A reordering path: a quarter of its samples far under the rest. */
+	jp_path_init(&st, 0);
+	for (k = 0; k < 32; k++)
+		send_echo(&st, T0 + k * 100 * MS, k % 4 ? 250 * MS : 20 * MS);
+	ok(jp_path_base_rtt(&st) > 60 * MS,
+	   "reordering: the base is well above the fast few (20 ms)");
 }
 
 static void test_loss_window(void)
@@ -354,6 +373,19 @@ static void test_policy_failure(void)
 	d = decide(&w, 3, 0, JUMPING_STATE_ATTACHED, true, t + 100 * MS);
 	ok(d.action == JP_PD_STAY && d.held == JP_HELD_NO_PATH,
 	   "and no path at all when it failed too");
+
+	/* Gone, and the only standby loses a third of its probes: stay. */
+	two_init(&w, 2);
+	feed(&w.st[1], T0, 20 * MS, "aalaalaalaalaalaaa");
+	t = feed(&w.st[0], T0, 20 * MS, A32);
+	w.p[0].usable = false;
+	d = decide(&w, 2, 0, JUMPING_STATE_ATTACHED, true, t + 100 * MS);
+	ok(d.action == JP_PD_STAY && d.held == JP_HELD_NO_PATH,
+	   "a standby losing 1 in 3: no fast move to it (VolatileAfter's mover remains)");
+	feed(&w.st[1], t, 20 * MS, "aaaaaaaaaaaaaaaa");
+	d = decide(&w, 2, 0, JUMPING_STATE_ATTACHED, true, t + 1700 * MS);
+	ok(d.action == JP_PD_MOVE && d.to == 1 && d.validated,
+	   "once it answers well again: moved to");
 
 	/* Silence while sending: probe, then fail. */
 	two_init(&w, 2);

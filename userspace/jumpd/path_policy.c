@@ -160,7 +160,8 @@ static bool preferred(const struct jp_policy_path *a,
 }
 
 /* Where to go when the active path failed: validated first. */
-static int failover_target(const struct jp_policy_path *paths, unsigned int n,
+static int failover_target(const struct jp_policy *pol,
+			   const struct jp_policy_path *paths, unsigned int n,
 			   unsigned int active, bool *validated)
 {
 	int best = -1, best_any = -1;
@@ -169,8 +170,15 @@ static int failover_target(const struct jp_policy_path *paths, unsigned int n,
 	for (i = 0; i < n; i++) {
 		const struct jp_policy_path *pa = &paths[i];
 
+		/*
+		 * Only a path that answers well: when every other one loses
+		 * as much, the active one is more likely lossy than dead,
+		 * and trading one for another only costs switches (a dead
+		 * one is still left after VolatileAfter, by the mover).
+		 */
 		if (i == active || !pa->usable ||
-		    pa->st->state == JP_PATH_FAILED)
+		    pa->st->state == JP_PATH_FAILED ||
+		    pa->st->lost_in_row || loss_high(pol, pa->st))
 			continue;
 		if (pa->st->state == JP_PATH_VALIDATED &&
 		    (best < 0 || preferred(pa, &paths[best])))
@@ -340,7 +348,7 @@ static bool check_failure(struct jp_policy *pol, struct jp_policy_path *paths,
 	} else {
 		why = JP_PR_ACTIVE_GONE;
 	}
-	to = failover_target(paths, n, active, &validated);
+	to = failover_target(pol, paths, n, active, &validated);
 	*out = move(pol, why, to, validated, false, switch_allowed, now_us,
 		    *next_us);
 	return true;
@@ -371,8 +379,15 @@ static bool check_quality(struct jp_policy *pol, struct jp_policy_path *paths,
 	    pol->degraded_by != JP_PR_RTT_HIGH)
 		pol->degraded_by = rhigh && !lhigh ? JP_PR_RTT_HIGH :
 				   JP_PR_LOSS_HIGH;
-	if (loss_normal(pol, st, pol->p.loss_min_settled) &&
-	    rtt_normal(pol, st)) {
+	/*
+	 * Back when the cause is under its leave threshold and the other
+	 * measure is not past its enter threshold: a path that reorders
+	 * may sit between the RTT thresholds for good, and a path degraded
+	 * by loss must not stay so for that.
+	 */
+	if (pol->degraded_by == JP_PR_RTT_HIGH ?
+	    rtt_normal(pol, st) && !lhigh :
+	    loss_normal(pol, st, pol->p.loss_min_settled) && !rhigh) {
 		*out = stay(*next_us);
 		out->action = JP_PD_RECOVERED;
 		out->reason = pol->degraded_by == JP_PR_RTT_HIGH ?

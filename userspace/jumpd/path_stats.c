@@ -96,8 +96,16 @@ static void rtt_sample(struct jp_path_stats *ps,
 	}
 	ps->last_rtt_us = r;
 	base_roll(ps, pp, now_us);
-	if (r < ps->base_cur_us)
-		ps->base_cur_us = r;
+	/*
+	 * The lowest smoothed RTT once a few samples went into it, not the
+	 * lowest sample: on a path that reorders, a few samples far under
+	 * the rest would make its usual RTT look high for ever.
+	 */
+	if (ps->rtt_samples < JP_PATH_BASE_AFTER)
+		ps->rtt_samples++;
+	if (ps->rtt_samples >= JP_PATH_BASE_AFTER &&
+	    ps->srtt_us < ps->base_cur_us)
+		ps->base_cur_us = ps->srtt_us;
 }
 
 uint32_t jp_path_probe_sent(struct jp_path_stats *ps, uint64_t now_us)

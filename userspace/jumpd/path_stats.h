@@ -31,6 +31,7 @@ _Static_assert((JP_PATH_WINDOW & (JP_PATH_WINDOW - 1)) == 0,
 	       "the window is indexed by the low bits of the sequence number");
 
 #define JP_MS		((uint64_t)1000)	/* microseconds */
+#define JP_PATH_BASE_AFTER	4	/* samples before srtt is a base */
 
 enum jp_path_state {
 	JP_PATH_PROBING,	/* no answer within valid_for (yet) */
@@ -47,7 +48,7 @@ struct jp_path_params {
 	uint64_t rttvar_floor_us;
 	uint64_t valid_for_us;	/* an echo validates this long */
 	unsigned int fail_after; /* consecutive losses that fail the path */
-	/* The base RTT: the lowest sample of the last 1-2 such epochs. */
+	/* The base RTT: the lowest srtt of the last 1-2 such epochs. */
 	uint64_t base_epoch_us;
 };
 
@@ -79,7 +80,11 @@ struct jp_path_stats {
 	/* RTT in microseconds (RFC 6298 arithmetic); valid if have_rtt. */
 	bool have_rtt;
 	uint64_t srtt_us, rttvar_us, last_rtt_us;
-	/* Lowest sample of this epoch and of the one before (base RTT). */
+	/*
+	 * Lowest srtt of this epoch and of the one before (base RTT),
+	 * counted from the JP_PATH_BASE_AFTER-th sample on.
+	 */
+	unsigned int rtt_samples;
 	uint64_t base_cur_us, base_prev_us;
 	uint64_t base_epoch_start_us;
 
@@ -150,7 +155,7 @@ unsigned int jp_path_loss_permille(const struct jp_path_stats *ps,
  */
 void jp_path_failed(struct jp_path_stats *ps, const struct jp_path_params *pp);
 
-/* The base RTT (lowest recent sample); 0 without samples. */
+/* The base RTT (lowest recent srtt); 0 before there is one. */
 uint64_t jp_path_base_rtt(const struct jp_path_stats *ps);
 
 /* The oldest probe still pending, or NULL: when it falls due. */

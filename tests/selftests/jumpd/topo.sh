@@ -375,6 +375,13 @@ wait_attached() {
 	wait_until "$1" both_attached
 }
 
+# both_working: the server attached, the client attached or DEGRADED (its
+# path policy finds the active path lossy or slow, with nowhere better to
+# go: traffic flows, and the state says so truthfully).
+both_working() {
+	{ state_is cli attached || state_is cli degraded; } && state_is srv attached
+}
+
 # session_ids: "CLIENT_ID SERVER_ID" as the client's kernel knows them.
 session_ids() {
 	show cli '"\(.id) \(.peer_id)"'
