@@ -115,9 +115,13 @@ since_start() {
 	audit "$1" 'true' | tail -n +$((n + 1)) | jq -c "select($2)" | wc -l
 }
 
+has_since_start() {
+	[ "$(since_start "$1" "$2")" -gt 0 ]
+}
+
 # wait_since SECONDS SIDE FILTER
 wait_since() {
-	wait_until "$1" eval '[ "$(since_start "$2" "$3")" -gt 0 ]' ||
+	wait_until "$1" has_since_start "$2" "$3" ||
 		fail "$2: no audit line with $3 within $1 s of the event"
 }
 
