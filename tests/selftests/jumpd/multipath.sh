@@ -6,7 +6,8 @@
 # uplink is blackholed mid-stream: the client moves to the validated
 # standby (make before break, rx-silence) and the server follows on the
 # SWITCH's token, without a challenge. (b) 30% loss on the active uplink:
-# DEGRADED (loss-high), then a move to the clean one. (c) The active
+# a move to the clean one; a third of its probes lost: DEGRADED
+# (loss-high), then the move. (c) The active
 # uplink flaps every 3 s: moves stay within ReattachMaxPerWindow, the
 # session lives and every byte arrives. (d) The preferred uplink comes
 # back: after FailbackAfter of health the session returns (path-better).
@@ -156,16 +157,33 @@ blackhole_case() {
 	finish $((1 - up))
 }
 
+# 30% loss both ways: the policy leaves the path, by loss-high or, as
+# often, by its silence rule (with half the round trips lost, two probes
+# in a silence go unanswered within a second or two).
 loss_case() {
 	start
 	echo "30% loss on up$up at $(date +%T.%3N)"
 	netem_loss "$up" 30
+	wait_move 60 '.reason == "loss-high" or .reason == "rx-silence"'
+	move_audited '.reason == "loss-high" or .reason == "rx-silence"'
+	wait_since 30 srv "$srv_validated"
+	finish $((1 - up))
+	netem_loss "$up" 0
+}
+
+# A third of the active uplink's control datagrams lost, data untouched:
+# no silence, only the probes' loss says the path is bad. DEGRADED
+# (loss-high), then a move to the clean uplink for that reason.
+degraded_case() {
+	start
+	echo "30% of up$up's control datagrams dropped at $(date +%T.%3N)"
+	block iifname "cl$up" udp dport $SRV_PORT @th,64,8 == 4 numgen random mod 100 \< 30 drop
+	block oifname "cl$up" udp sport $SRV_PORT @th,64,8 == 4 numgen random mod 100 \< 30 drop
 	wait_since 60 cli '.event == "transition" and .new == "degraded" and .reason == "loss-high"'
 	wait_move 60 '.reason == "loss-high"'
 	move_audited '.reason == "loss-high"'
 	wait_since 30 srv "$srv_validated"
 	finish $((1 - up))
-	netem_loss "$up" 0
 }
 
 flap_case() {
@@ -201,11 +219,13 @@ failback_case() {
 	finish 0
 }
 
-ktap_begin 4
+ktap_begin 5
 jd_case "blackholed active uplink: validated standby taken, server follows the SWITCH without a challenge, stream intact" \
 	blackhole_case
-jd_case "30% loss on the active uplink: degraded (loss-high), moved to the clean one, stream intact" \
+jd_case "30% loss on the active uplink: moved to the clean one (loss-high or rx-silence), stream intact" \
 	loss_case
+jd_case "30% of the active uplink's probes lost, data untouched: degraded (loss-high), moved to the clean one, stream intact" \
+	degraded_case
 jd_case "active uplink flapping every 3 s: moves within ReattachMaxPerWindow, same session, every byte delivered" \
 	flap_case
 jd_case "preferred uplink back: fail-back after FailbackAfter (path-better), stream intact" \
