@@ -149,7 +149,7 @@ void jd_audit_move(struct jd *d, const struct jd_peer *p,
 		   const struct jd_path *to, bool validated,
 		   const char *paths_before, const char *paths_after)
 {
-	static char extra[2 * 4096 + 1024];
+	static char extra[2 * (JD_MAX_PATHS * JD_PATH_JSON_MAX + 2) + 1024];
 	char fs[160], ts[160];
 	struct jp_audit_rec r;
 

@@ -182,7 +182,8 @@ void jd_mp_paths_json(const struct jd_peer *p, char *buf, size_t len)
 static void do_move(struct jd *d, struct jd_peer *p,
 		    const struct jp_decision *dec, uint64_t now_us)
 {
-	static char before[4096], after[4096];
+	static char before[JD_MAX_PATHS * JD_PATH_JSON_MAX + 2],
+		    after[JD_MAX_PATHS * JD_PATH_JSON_MAX + 2];
 	unsigned int was = p->paths.active;
 	struct jd_path from = p->paths.e[was].addr;
 	struct jd_path_entry *to = &p->paths.e[dec->to];

@@ -52,7 +52,10 @@ void jd_mp_on_silence(struct jd *d, struct jd_peer *p, bool silent,
 		      uint64_t unheard_ms);
 /* Addresses or links changed: paths may have become (un)usable. */
 void jd_mp_host_changed(struct jd *d);
-/* The path table as JSON, for the audit log and `jumpctl show`. */
+/* One path's JSON object is well under this (jd_mp_paths_json). */
+#define JD_PATH_JSON_MAX	400
+/* The path table as JSON, for the audit log and `jumpctl show`; a
+ * buffer of JD_MAX_PATHS * JD_PATH_JSON_MAX + 2 always holds it. */
 void jd_mp_paths_json(const struct jd_peer *p, char *buf, size_t len);
 
 #endif /* JUMPD_MULTIPATH_H */

@@ -27,8 +27,6 @@
 
 /* Connections taken per wake-up: the rest wait for the next poll round. */
 #define STATUS_ACCEPT_BURST	16
-/* One path's JSON object is well under this (jd_mp_paths_json). */
-#define STATUS_PATH_JSON_MAX	400
 
 static int status_path(const struct jd *d, struct sockaddr_un *sun)
 {
@@ -170,7 +168,7 @@ static void status_send(int fd, const char *doc, size_t len)
 
 void jd_status_serve(struct jd *d)
 {
-	static char paths[JD_MAX_PATHS * STATUS_PATH_JSON_MAX];
+	static char paths[JD_MAX_PATHS * JD_PATH_JSON_MAX];
 	char *doc = NULL;
 	size_t len = 0;
 	unsigned int i;
