@@ -160,10 +160,12 @@ spoofed() {
 	jd_start_both
 	ids=$(session_ids)
 	up=$(active_uplink)
-	# The client's requests are captured at the router and kept from the
-	# server: their counters stay fresh, their proofs valid.
+	# The client's requests (its SWITCH first, then REQUESTs) are
+	# captured at the router and kept from the server: their counters
+	# stay fresh, their proofs valid.
 	capture_requests "$topo_tmp/req"
 	block iifname '"cl*"' udp dport $SRV_PORT @th,64,16 0x0401 drop
+	block iifname '"cl*"' udp dport $SRV_PORT @th,64,16 0x0409 drop
 	ip -n "$cli" link set "up$up" down
 	wait_until 60 test -s "$topo_tmp/req" || fail "no request captured"
 	n=$(wc -l <"$topo_tmp/req")
