@@ -100,6 +100,10 @@ struct jd_endpoint {
 	uint64_t next_ms;		/* look it up (again) then */
 };
 
+/* PROBEs a session answers per second: a busy active path's 10, two
+ * confirmation probes and up to eight standbys' 1 each, with room. */
+#define JD_PROBES_ANSWERED_PER_S 50
+
 struct jd_peer {
 	struct jp_conf_peer conf;
 	uint64_t serial;		/* names this peer to the resolver */
@@ -148,8 +152,7 @@ struct jd_peer {
 	struct jp_reattach_replay replay;
 	uint64_t switch_acked;		/* counter of the last SWITCH taken */
 	struct jp_probe_window probe_window;	/* the prober's counters */
-	struct jp_window probe_budget;	/* PROBEs answered per second */
-#define JD_PROBES_ANSWERED_PER_S 50	/* busy active 10/s, 8 standbys */
+	struct jp_window probe_budget;	/* JD_PROBES_ANSWERED_PER_S */
 	struct jd_rejections rejections;
 	struct jp_window switches;
 	struct jp_rl_entry rl_slots[2];
