@@ -239,10 +239,8 @@ jp_probe_verify_switch(const uint8_t *buf, size_t len, struct jp_mac_keys *mk,
 	if (v != JP_REATTACH_OK)
 		return v;
 	/* The REQUEST rule: strictly above every counter accepted. */
-	if (rp->any && out->counter <= rp->highest)
+	if (!jp_reattach_replay_take(rp, out->counter))
 		return JP_REATTACH_REPLAYED;
-	rp->highest = out->counter;
-	rp->any = true;
 	return JP_REATTACH_OK;
 }
 

@@ -190,11 +190,17 @@ verify_fresh(const uint8_t *buf, size_t len, uint8_t subtype,
 	if (!jp_binding_is_set(&out->binding))
 		return JP_REATTACH_MALFORMED;
 	/* Only an authentic request may advance the counter. */
-	if (rp->any && out->counter <= rp->highest)
-		return JP_REATTACH_REPLAYED;
-	rp->highest = out->counter;
+	return jp_reattach_replay_take(rp, out->counter) ? JP_REATTACH_OK :
+							   JP_REATTACH_REPLAYED;
+}
+
+bool jp_reattach_replay_take(struct jp_reattach_replay *rp, uint64_t counter)
+{
+	if (rp->any && counter <= rp->highest)
+		return false;
+	rp->highest = counter;
 	rp->any = true;
-	return JP_REATTACH_OK;
+	return true;
 }
 
 enum jp_reattach_verdict

@@ -101,6 +101,12 @@ struct jp_reattach_replay {
 	bool any;
 };
 
+/*
+ * The counter of a verified message, if strictly above every one taken
+ * (then it is taken): REQUEST, SOLICIT and SWITCH share this rule.
+ */
+bool jp_reattach_replay_take(struct jp_reattach_replay *rp, uint64_t counter);
+
 /* What the peer remembers about the path it is validating. */
 struct jp_reattach_pending {
 	uint64_t counter;		/* of the request being validated */
