@@ -107,6 +107,19 @@ static void send_request(struct jd *d, struct jd_peer *p, uint64_t now)
 			 jk_error(&d->k));
 }
 
+/* A move begins, to paths.e[path]: no attempt yet, no challenge ours. */
+static void mover_begin(struct jd_mover *m, unsigned int path, bool switched,
+			uint64_t now)
+{
+	m->active = true;
+	m->switched = switched;
+	m->started_ms = now;
+	m->paths_tried = 0;
+	m->tries = 0;
+	m->counter = 0;
+	m->path = path;
+}
+
 void jd_mover_start(struct jd *d, struct jd_peer *p, const char *why,
 		    bool here)
 {
@@ -117,18 +130,13 @@ void jd_mover_start(struct jd *d, struct jd_peer *p, const char *why,
 	/* A switch in progress gives way: the session is silent now. */
 	if (!p->has_session || (m->active && !m->switched) || !p->paths.n)
 		return;
-	m->active = true;
-	m->switched = false;
-	m->started_ms = now;
-	m->paths_tried = 0;
-	m->tries = 0;
-	m->counter = 0;		/* no attempt yet: no challenge is ours */
 	/*
 	 * Another uplink if we have one; else the same path (NAT rebinding).
 	 * Asked by the peer: from where we are, which is where it sees us.
 	 */
-	m->path = p->paths.n > 1 && !here ? (p->paths.active + 1) % p->paths.n :
-		  p->paths.active;
+	mover_begin(m, p->paths.n > 1 && !here ?
+		    (p->paths.active + 1) % p->paths.n : p->paths.active,
+		    false, now);
 	jd_log("peer %s session %u: %s, reattaching on %s", p->conf.name,
 	       p->local_id, why,
 	       jd_path_str(&p->paths.e[m->path].addr, ps, sizeof(ps)));
@@ -155,13 +163,7 @@ void jd_mover_move(struct jd *d, struct jd_peer *p, unsigned int to,
 	target = p->paths.e[to].addr;
 	/* A newer decision replaces a move in progress. */
 	jd_mover_stop(p);
-	m->active = true;
-	m->switched = validated;
-	m->started_ms = jd_now_ms();
-	m->paths_tried = 0;
-	m->tries = 0;
-	m->counter = 0;
-	m->path = to;
+	mover_begin(m, to, validated, jd_now_ms());
 	jd_debug(d, "peer %s session %u: %s, moving to %s", p->conf.name,
 		 p->local_id, why, jd_path_str(&target, ps, sizeof(ps)));
 	if (validated) {
