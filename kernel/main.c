@@ -87,7 +87,8 @@ static int __init jp_mod_init(void)
 	err = jp_crypto_init();
 	if (err)
 		return err;
-	if (!jp_crypto_selftest() || !jp_session_selftest()) {
+	if (!jp_crypto_selftest() || !jp_session_selftest() ||
+	    !jp_aip_selftest()) {
 		err = -ENOTRECOVERABLE;
 		goto err_crypto;
 	}

@@ -638,6 +638,18 @@ int jp_nl_session_set_doit(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	err = jp_nl_check_prefixes(jp, s, prefixes, info);
+	/* The one step that can fail (memory for the trie) goes first. */
+	if (!err && prefixes) {
+		err = jp_session_table_set_prefixes(&jp->sessions, s, prefixes);
+		if (!err) {
+			prefixes = NULL;
+			/* An unfinished dump may hold part of the old ones. */
+			jp_session_table_changed(&jp->sessions);
+		} else {
+			NL_SET_ERR_MSG_MOD(extack,
+					   "could not install the prefixes");
+		}
+	}
 	if (err) {
 		jp_bind_free(bind);
 		kfree(prefixes);
@@ -651,12 +663,6 @@ int jp_nl_session_set_doit(struct sk_buff *skb, struct genl_info *info)
 	if (bind) {
 		jp_session_set_bind(s, bind, reason);
 		bind = NULL;
-	}
-	if (prefixes) {
-		jp_session_set_prefixes(s, prefixes);
-		prefixes = NULL;
-		/* An unfinished dump may hold part of the old ones. */
-		jp_session_table_changed(&jp->sessions);
 	}
 	if (tb[JUMPING_A_SESSION_KEEPALIVE_MS])
 		jp_session_set_keepalive(s,

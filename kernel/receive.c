@@ -42,8 +42,8 @@ static void jp_rx_drop(struct jp_device *jp, struct jp_session *s,
  * session may use? Trims link padding; sets skb->protocol. An empty payload
  * is a keepalive and returns 0 with nothing to deliver.
  */
-static int jp_rx_inner(struct jp_session *s, struct sk_buff *skb,
-		       enum jp_drop_reason *reason)
+static int jp_rx_inner(struct jp_device *jp, struct jp_session *s,
+		       struct sk_buff *skb, enum jp_drop_reason *reason)
 {
 	unsigned int len;
 
@@ -63,7 +63,8 @@ static int jp_rx_inner(struct jp_session *s, struct sk_buff *skb,
 		    len > skb->len || pskb_trim(skb, len))
 			return -EINVAL;
 		skb->protocol = htons(ETH_P_IP);
-		if (!jp_session_allows_src4(s, ip_hdr(skb)->saddr)) {
+		if (!jp_session_allows_src4(&jp->sessions, s,
+					    ip_hdr(skb)->saddr)) {
 			*reason = JP_DROP_SOURCE_NOT_ALLOWED;
 			return -EPERM;
 		}
@@ -76,7 +77,8 @@ static int jp_rx_inner(struct jp_session *s, struct sk_buff *skb,
 		if (len > skb->len || pskb_trim(skb, len))
 			return -EINVAL;
 		skb->protocol = htons(ETH_P_IPV6);
-		if (!jp_session_allows_src6(s, &ipv6_hdr(skb)->saddr)) {
+		if (!jp_session_allows_src6(&jp->sessions, s,
+					    &ipv6_hdr(skb)->saddr)) {
 			*reason = JP_DROP_SOURCE_NOT_ALLOWED;
 			return -EPERM;
 		}
@@ -174,7 +176,7 @@ static void jp_rx_data(struct jp_device *jp, struct sk_buff *skb)
 	/* Before jp_rx_inner() resets the headers to the inner packet. */
 	jp_rx_note_source(jp, s, skb);
 
-	len = jp_rx_inner(s, skb, &reason);
+	len = jp_rx_inner(jp, s, skb, &reason);
 	if (len < 0) {
 		jp_rx_drop(jp, s, skb, reason);
 		return;

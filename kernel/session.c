@@ -3,21 +3,16 @@
  * Jumping VPN: sessions and the session table.
  *
  * Receive finds a session by the id in the packet through an rhashtable;
- * transmit finds it by the inner destination through a longest-prefix scan
- * of every session's prefixes. The scan is O(sessions x prefixes): simple
- * and enough for the handful of sessions a device holds today; a trie in
- * the manner of an FIB replaces it when devices hold many.
+ * transmit finds it by the inner destination through the table's trie of
+ * prefixes (allowedips.c), in a time bound by the address's bits, not by
+ * the number of sessions. The table lock serialises the writers of all of
+ * them, so a session is in the hash table exactly while it owns its
+ * prefixes in the trie. Timers live in timers.c.
  *
  * Lifetime: the table holds one reference. Removing a session unhashes it
  * under the table lock and drops that reference; the last reference frees
  * the session after an RCU grace period, because packet paths find it
  * under rcu_read_lock() without taking a reference.
- *
- * A session's keepalive and silence timers hold no reference: they are
- * armed only while the session is in its table, and leaving the table
- * shuts them down and waits for a running callback before the table's
- * reference goes, so a callback always runs on a live session whose device
- * is registered.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -27,9 +22,9 @@
 #include <net/ipv6.h>
 
 #include "netlink.h"
-#include "send.h"
 #include "session.h"
 #include "silence.h"
+#include "timers.h"
 
 static const struct rhashtable_params jp_session_params = {
 	.head_offset = offsetof(struct jp_session, node),
@@ -42,35 +37,10 @@ int jp_session_table_init(struct jp_session_table *t)
 {
 	INIT_LIST_HEAD(&t->list);
 	spin_lock_init(&t->lock);
+	jp_aip_init(&t->aips, &t->lock);
 	t->count = 0;
 	t->gen = 1;
 	return rhashtable_init(&t->by_id, &jp_session_params);
-}
-
-/*
- * Timer (softirq): nothing was sent for keepalive_ms, or it is time to
- * look again. The session is in its table (see the top of this file).
- */
-static void jp_session_keepalive_fire(struct timer_list *t)
-{
-	struct jp_session *s = from_timer(s, t, keepalive_timer);
-	unsigned long interval, last, next;
-
-	interval = msecs_to_jiffies(READ_ONCE(s->keepalive_ms));
-	if (!interval)
-		return;	/* turned off meanwhile */
-	/* Down: nothing is sent; ndo_open arms the timer again. */
-	if (!netif_running(s->dev))
-		return;
-	last = READ_ONCE(s->tx_stamp);
-	next = last + interval;
-	if (!last || !time_before(jiffies, next)) {
-		/* Sends only with a binding and a primary key. */
-		jp_send_keepalive(s);
-		next = jiffies + interval;
-	}
-	/* A no-op once the timer is shut down: removal wins. */
-	mod_timer(&s->keepalive_timer, next);
 }
 
 /**
@@ -104,7 +74,7 @@ struct jp_session *jp_session_new(struct net_device *dev, u32 id,
 	s->state = JUMPING_STATE_BIRTH;
 	s->reason = JUMPING_REASON_NONE;
 	s->state_since = jiffies;
-	timer_setup(&s->keepalive_timer, jp_session_keepalive_fire, 0);
+	jp_keepalive_init(s);
 	jp_silence_init(s);
 	INIT_WORK(&s->exhausted_work, jp_nl_key_exhausted_work);
 	return s;
@@ -160,27 +130,51 @@ static void jp_session_table_bump_gen(struct jp_session_table *t)
  * @t: its device's table
  * @s: a new session; if its id is 0, one is chosen and written to s->id
  *
- * The table takes a reference of its own. Return: 0, -EEXIST if the id is
- * taken, or another error from the hash table.
+ * The table takes a reference of its own. The session's prefixes
+ * (jp_session_set_prefixes()) go into the trie in the same step as the
+ * session into the hash table: a packet finds it both ways or neither.
+ * Process context (allocates).
+ *
+ * Return: 0, -EEXIST if the id is taken (or, if the caller did not run
+ * jp_prefix_set_check() under the same conf_lock, a prefix is owned),
+ * -EINVAL for a prefix given twice, -ENOMEM, or another error from the
+ * hash table.
  */
 int jp_session_table_insert(struct jp_session_table *t, struct jp_session *s)
 {
+	/* Unpublished: nobody else writes it. */
+	const struct jp_prefix_set *set = rcu_dereference_protected(s->prefixes,
+								     true);
+	struct jp_aip_pool pool;
+	unsigned int idx;
+	u32 owner;
 	int err;
 
+	err = jp_aip_pool_fill(&pool, set, GFP_KERNEL);
+	if (err)
+		return err;
 	spin_lock_bh(&t->lock);
+	err = jp_aip_prepare(&t->aips, s, set, &pool, &idx, &owner);
+	if (err)
+		goto unlock;
 	if (s->id)
 		err = rhashtable_lookup_insert_fast(&t->by_id, &s->node,
 						    jp_session_params);
 	else
 		err = jp_session_insert_random(t, s);
-	if (!err) {
-		refcount_inc(&s->ref);
-		list_add_tail_rcu(&s->list, &t->list);
-		s->hashed = true;
-		t->count++;
-		jp_session_table_bump_gen(t);
+	if (err) {
+		jp_aip_abort(&t->aips, set);
+		goto unlock;
 	}
+	jp_aip_commit(&t->aips, s, NULL, set);
+	refcount_inc(&s->ref);
+	list_add_tail_rcu(&s->list, &t->list);
+	s->hashed = true;
+	t->count++;
+	jp_session_table_bump_gen(t);
+unlock:
 	spin_unlock_bh(&t->lock);
+	jp_aip_pool_drain(&pool);
 	return err;
 }
 
@@ -201,6 +195,11 @@ bool jp_session_table_remove(struct jp_session_table *t,
 	removed = s->hashed;
 	if (removed) {
 		rhashtable_remove_fast(&t->by_id, &s->node, jp_session_params);
+		/* Its prefixes go with it; the set stays for late readers. */
+		jp_aip_commit(&t->aips, s,
+			      rcu_dereference_protected(s->prefixes,
+							lockdep_is_held(&t->lock)),
+			      NULL);
 		list_del_rcu(&s->list);
 		s->hashed = false;
 		t->count--;
@@ -208,14 +207,8 @@ bool jp_session_table_remove(struct jp_session_table *t,
 	}
 	spin_unlock_bh(&t->lock);
 	if (removed) {
-		/*
-		 * Process context. Unhashed, so nobody arms them again
-		 * (packet paths that still hold the session find them shut
-		 * down); wait for a running callback while the table's ref
-		 * still holds.
-		 */
-		timer_shutdown_sync(&s->keepalive_timer);
-		timer_shutdown_sync(&s->silence_timer);
+		/* Process context, the table's ref still held. */
+		jp_session_timers_shutdown(s);
 		jp_session_put(s);
 	}
 	return removed;
@@ -253,6 +246,7 @@ void jp_session_table_flush(struct jp_session_table *t)
 void jp_session_table_destroy(struct jp_session_table *t)
 {
 	jp_session_table_flush(t);
+	jp_aip_destroy(&t->aips);
 	rhashtable_destroy(&t->by_id);
 }
 
@@ -291,149 +285,44 @@ struct jp_session *jp_session_lookup_get(struct jp_session_table *t, u32 id)
 	return s;
 }
 
-static bool jp_prefix_match4(const struct jp_prefix *p, __be32 addr)
-{
-	if (p->family != AF_INET)
-		return false;
-	/* A shift by 32 is undefined: /0 matches everything. */
-	return !p->len ||
-	       !((addr ^ p->addr.ip4) & htonl(~0U << (32 - p->len)));
-}
-
-static bool jp_prefix_match6(const struct jp_prefix *p,
-			     const struct in6_addr *addr)
-{
-	return p->family == AF_INET6 &&
-	       ipv6_prefix_equal(addr, &p->addr.ip6, p->len);
-}
-
-/* -1 if no prefix of @set matches, else the longest match's length. */
-static int jp_prefix_set_best4(const struct jp_prefix_set *set, __be32 addr)
-{
-	int best = -1;
-	unsigned int i;
-
-	for (i = 0; set && i < set->count; i++)
-		if ((int)set->prefix[i].len > best &&
-		    jp_prefix_match4(&set->prefix[i], addr))
-			best = set->prefix[i].len;
-	return best;
-}
-
-static int jp_prefix_set_best6(const struct jp_prefix_set *set,
-			       const struct in6_addr *addr)
-{
-	int best = -1;
-	unsigned int i;
-
-	for (i = 0; set && i < set->count; i++)
-		if ((int)set->prefix[i].len > best &&
-		    jp_prefix_match6(&set->prefix[i], addr))
-			best = set->prefix[i].len;
-	return best;
-}
-
 /*
  * Under rcu_read_lock(): the session whose prefixes hold @dst most
- * specifically, unreferenced, or NULL. Ties go to the older session.
+ * specifically, unreferenced, or NULL. One owner per prefix: no ties.
  */
 struct jp_session *jp_session_route4_rcu(struct jp_session_table *t,
 					 __be32 dst)
 {
-	struct jp_session *s, *best = NULL;
-	int best_len = -1, len;
-
-	list_for_each_entry_rcu(s, &t->list, list) {
-		len = jp_prefix_set_best4(rcu_dereference(s->prefixes), dst);
-		if (len > best_len) {
-			best_len = len;
-			best = s;
-		}
-	}
-	return best;
+	return jp_aip_lookup4_rcu(&t->aips, dst);
 }
 
 struct jp_session *jp_session_route6_rcu(struct jp_session_table *t,
 					 const struct in6_addr *dst)
 {
-	struct jp_session *s, *best = NULL;
-	int best_len = -1, len;
-
-	list_for_each_entry_rcu(s, &t->list, list) {
-		len = jp_prefix_set_best6(rcu_dereference(s->prefixes), dst);
-		if (len > best_len) {
-			best_len = len;
-			best = s;
-		}
-	}
-	return best;
+	return jp_aip_lookup6_rcu(&t->aips, dst);
 }
 
-/* Under rcu_read_lock(): may the peer send from @src? */
-bool jp_session_allows_src4(struct jp_session *s, __be32 src)
-{
-	return jp_prefix_set_best4(rcu_dereference(s->prefixes), src) >= 0;
-}
-
-bool jp_session_allows_src6(struct jp_session *s, const struct in6_addr *src)
-{
-	return jp_prefix_set_best6(rcu_dereference(s->prefixes), src) >= 0;
-}
-
-/**
- * jp_prefix_init - fill in a prefix, clearing its host bits
- * @p: the prefix
- * @family: AF_INET or AF_INET6
- * @addr: a __be32 or a struct in6_addr
- * @len: prefix length, at most 32 or 128
- *
- * Return: 0 or -EINVAL.
+/*
+ * Under rcu_read_lock(): may the peer of @s, a session of @t, send from
+ * @src (does one of its prefixes hold it)? One walk down the trie, however
+ * many prefixes @s has.
  */
-int jp_prefix_init(struct jp_prefix *p, sa_family_t family, const void *addr,
-		   u8 len)
+bool jp_session_allows_src4(struct jp_session_table *t, struct jp_session *s,
+			    __be32 src)
 {
-	memset(p, 0, sizeof(*p));
-	p->family = family;
-	p->len = len;
-	if (family == AF_INET && len <= 32) {
-		p->addr.ip4 = len ? *(const __be32 *)addr &
-				    htonl(~0U << (32 - len)) : 0;
-		return 0;
-	}
-	if (family == AF_INET6 && len <= 128) {
-		ipv6_addr_prefix(&p->addr.ip6, addr, len);
-		return 0;
-	}
-	return -EINVAL;
+	return jp_aip_owns4_rcu(&t->aips, s, src);
 }
 
-/* A set with room for @count prefixes, count set, prefixes zeroed. */
-struct jp_prefix_set *jp_prefix_set_alloc(unsigned int count, gfp_t gfp)
+bool jp_session_allows_src6(struct jp_session_table *t, struct jp_session *s,
+			    const struct in6_addr *src)
 {
-	struct jp_prefix_set *set;
-
-	if (count > JP_SESSION_MAX_PREFIXES)
-		return NULL;
-	set = kzalloc(struct_size(set, prefix, count), gfp);
-	if (set)
-		set->count = count;
-	return set;
-}
-
-static bool jp_prefix_equal(const struct jp_prefix *a,
-			    const struct jp_prefix *b)
-{
-	if (a->family != b->family || a->len != b->len)
-		return false;
-	if (a->family == AF_INET)
-		return a->addr.ip4 == b->addr.ip4;
-	return ipv6_addr_equal(&a->addr.ip6, &b->addr.ip6);
+	return jp_aip_owns6_rcu(&t->aips, s, src);
 }
 
 /**
  * jp_prefix_set_check - the one-owner rule for a session's new prefixes
  * @t: the session's table; its writers serialised by the caller (the
- *	device's conf_lock), so no other session's prefixes change meanwhile
+ *	device's conf_lock), so that the answer still holds when the set is
+ *	installed
  * @s: the session @set is for (its current prefixes do not count), or
  *	NULL for a session not in the table yet
  * @set: the prefixes about to be installed, host bits clear
@@ -441,10 +330,9 @@ static bool jp_prefix_equal(const struct jp_prefix *a,
  * @owner: set to the id of the session that holds it (@s's own id if
  *	@set names the prefix twice)
  *
- * A prefix (address and length) has at most one owner per device, so that
- * transmit never has to break a tie; prefixes that only overlap (10.0.0.0/24
- * and 10.0.0.5/32) are fine: the longest match wins. The only place the
- * rule lives: a trie replacing the list keeps it here.
+ * Changes nothing: a request is checked before anything is built for it.
+ * The trie enforces the same rule again when the set goes in (see
+ * jp_aip_check()).
  *
  * Return: 0, -EEXIST (another session owns one) or -EINVAL (@set holds one
  * twice).
@@ -454,39 +342,7 @@ int jp_prefix_set_check(struct jp_session_table *t,
 			const struct jp_prefix_set *set, unsigned int *idx,
 			u32 *owner)
 {
-	const struct jp_prefix_set *other;
-	struct jp_session *o;
-	unsigned int i, j;
-	int err = 0;
-
-	if (!set)
-		return 0;
-	for (i = 0; i < set->count; i++)
-		for (j = 0; j < i; j++)
-			if (jp_prefix_equal(&set->prefix[i], &set->prefix[j])) {
-				*idx = i;
-				*owner = s ? s->id : 0;
-				return -EINVAL;
-			}
-	/* RCU for the walk only: the caller's lock keeps every set stable. */
-	rcu_read_lock();
-	list_for_each_entry_rcu(o, &t->list, list) {
-		if (o == s)
-			continue;
-		other = rcu_dereference(o->prefixes);
-		for (i = 0; other && i < set->count; i++)
-			for (j = 0; j < other->count; j++)
-				if (jp_prefix_equal(&set->prefix[i],
-						    &other->prefix[j])) {
-					*idx = i;
-					*owner = o->id;
-					err = -EEXIST;
-					goto out;
-				}
-	}
-out:
-	rcu_read_unlock();
-	return err;
+	return jp_aip_check(&t->aips, s, set, idx, owner);
 }
 
 /* A session of @t changed what a dump shows of it (its prefixes). */
@@ -497,16 +353,61 @@ void jp_session_table_changed(struct jp_session_table *t)
 	spin_unlock_bh(&t->lock);
 }
 
-/* Replace the session's prefixes with @set (NULL: none); takes @set. */
+/*
+ * The prefixes of a session not in a table yet (NULL: none); takes @set.
+ * jp_session_table_insert() puts them in the trie.
+ */
 void jp_session_set_prefixes(struct jp_session *s, struct jp_prefix_set *set)
 {
 	struct jp_prefix_set *old;
 
-	spin_lock_bh(&s->lock);
-	old = rcu_replace_pointer(s->prefixes, set, lockdep_is_held(&s->lock));
-	spin_unlock_bh(&s->lock);
+	/* Unpublished: nobody else reads or writes it. */
+	WARN_ON_ONCE(s->hashed);
+	old = rcu_replace_pointer(s->prefixes, set, true);
+	kfree(old);
+}
+
+/**
+ * jp_session_table_set_prefixes - replace the prefixes of a session in a
+ *	table
+ * @t: its table
+ * @s: the session, referenced
+ * @set: its new prefixes (NULL: none); taken on success
+ *
+ * The caller ran jp_prefix_set_check() under the device's conf_lock, which
+ * it still holds, so only memory can run short. Readers see the new
+ * prefixes owned before the old ones go (jp_aip_commit()): never a session
+ * that did not own what they looked up. Process context.
+ *
+ * Return: 0, -ENOMEM, -ENOENT if @s has left its table (which conf_lock
+ * rules out too), or (without that check) what jp_aip_prepare() says.
+ */
+int jp_session_table_set_prefixes(struct jp_session_table *t,
+				  struct jp_session *s,
+				  struct jp_prefix_set *set)
+{
+	struct jp_prefix_set *old = NULL;
+	struct jp_aip_pool pool;
+	unsigned int idx;
+	u32 owner;
+	int err;
+
+	err = jp_aip_pool_fill(&pool, set, GFP_KERNEL);
+	if (err)
+		return err;
+	spin_lock_bh(&t->lock);
+	err = s->hashed ? jp_aip_prepare(&t->aips, s, set, &pool, &idx,
+					 &owner) : -ENOENT;
+	if (!err) {
+		old = rcu_replace_pointer(s->prefixes, set,
+					  lockdep_is_held(&t->lock));
+		jp_aip_commit(&t->aips, s, old, set);
+	}
+	spin_unlock_bh(&t->lock);
+	jp_aip_pool_drain(&pool);
 	if (old)
 		kfree_rcu(old, rcu);
+	return err;
 }
 
 /*
@@ -566,48 +467,6 @@ bool jp_session_change_state(struct jp_session *s, u8 state, u16 reason,
 	}
 	spin_unlock_bh(&s->lock);
 	return changed;
-}
-
-/*
- * Keepalive every @ms without tx, 0 = off. The device's conf_lock held,
- * and the session in its table (or about to be inserted under the same
- * conf_lock: the timer fires only after a tick, and removal shuts it down).
- * While the device is down the timer stays off: ndo_open starts it.
- */
-void jp_session_set_keepalive(struct jp_session *s, u32 ms)
-{
-	WRITE_ONCE(s->keepalive_ms, ms);
-	if (ms && netif_running(s->dev))
-		mod_timer(&s->keepalive_timer, jiffies + msecs_to_jiffies(ms));
-	else
-		timer_delete(&s->keepalive_timer);
-}
-
-/**
- * jp_session_table_keepalives - start or stop every session's keepalives
- *	(and, when it stops, forget the silence being counted)
- * @t: a device's table, the device's conf_lock held: every insert and
- *	remove holds it too, so the list is stable without the table lock
- *	(which a synchronous timer stop must not be called under)
- * @run: true when the device comes up, false when it went down
- *
- * Process context (ndo_open, ndo_stop).
- */
-void jp_session_table_keepalives(struct jp_session_table *t, bool run)
-{
-	struct jp_session *s;
-	u32 ms;
-
-	list_for_each_entry(s, &t->list, list) {
-		ms = READ_ONCE(s->keepalive_ms);
-		if (!run) {
-			timer_delete_sync(&s->keepalive_timer);
-			jp_silence_stop(s);
-		} else if (ms) {
-			mod_timer(&s->keepalive_timer,
-				  jiffies + msecs_to_jiffies(ms));
-		}
-	}
 }
 
 #ifdef JUMPING_SELFTEST

@@ -18,9 +18,11 @@
 #include <linux/workqueue.h>
 #include <linux/jumping.h>
 
+#include "allowedips.h"
 #include "bind.h"
 #include "crypto.h"
 #include "stats.h"
+#include "timers.h"
 
 /*
  * Most inner prefixes one session may hold: bounds the memory one session
@@ -49,41 +51,21 @@ struct jp_bind_record {
 };
 
 /**
- * struct jp_prefix - an inner IPv4 or IPv6 prefix, host bits zero
- * @addr: the network address
- * @family: AF_INET or AF_INET6
- * @len: prefix length in bits
- */
-struct jp_prefix {
-	union {
-		__be32 ip4;
-		struct in6_addr ip6;
-	} addr;
-	u8 family;
-	u8 len;
-};
-
-/* A session's prefixes, replaced as a whole and freed after readers. */
-struct jp_prefix_set {
-	struct rcu_head rcu;
-	unsigned int count;
-	struct jp_prefix prefix[];
-};
-
-/**
  * struct jp_session - identity, keys, counters and binding of one peer
  * @node: in the table's by_id hash
- * @list: in the table's list of every session (transmit lookup, dumps)
+ * @list: in the table's list of every session (dumps, teardown)
  * @id: the id we chose, which the peer puts in every packet to us
  * @peer_id: the id the peer chose, which we put in every packet to it
  * @ref: the table holds one; so does every user outside an RCU section
  * @dev: the device the session belongs to; sessions never outlive it
  * @keys: primary and secondary key
  * @prefixes: inner prefixes, both the routes to the peer and what it may
- *            send from
+ *            send from, as given (for dumps); set before the session goes
+ *            into its table, then replaced under the table lock together
+ *            with the table's trie, which is what the packet paths read
  * @bind: the current transport binding, NULL until one is set
  * @stats: per-CPU counters
- * @lock: serialises writers of @prefixes and @bind, and guards the state
+ * @lock: serialises writers of @bind, and guards the state
  *        record (@state, @reason, @state_since) and the history ring
  * @state: enum jumping_state; written under @lock, read with READ_ONCE
  * @reason: enum jumping_reason of the last state change, under @lock
@@ -156,9 +138,11 @@ struct jp_session {
 /**
  * struct jp_session_table - a device's sessions
  * @by_id: session id -> session, for receive
- * @list: every session, for the transmit prefix scan and for dumps
- * @lock: serialises writers (netlink, device teardown); readers on the
- *        packet paths hold only rcu_read_lock()
+ * @list: every session, for dumps and teardown
+ * @aips: inner prefix -> owning session, for transmit and the receive
+ *        source check
+ * @lock: serialises writers (netlink, device teardown) of all three;
+ *        readers on the packet paths hold only rcu_read_lock()
  * @count: number of sessions, under @lock
  * @gen: bumped under @lock on every insert and remove, so a multi-part dump
  *       can flag itself inconsistent; never 0
@@ -166,6 +150,7 @@ struct jp_session {
 struct jp_session_table {
 	struct rhashtable by_id;
 	struct list_head list;
+	struct jp_allowedips aips;
 	spinlock_t lock; /* writers only; readers use RCU */
 	unsigned int count;
 	unsigned int gen;
@@ -175,7 +160,6 @@ int jp_session_table_init(struct jp_session_table *t);
 void jp_session_table_flush(struct jp_session_table *t);
 void jp_session_table_destroy(struct jp_session_table *t);
 void jp_session_table_reset_routes(struct jp_session_table *t);
-void jp_session_table_keepalives(struct jp_session_table *t, bool run);
 
 struct jp_session *jp_session_new(struct net_device *dev, u32 id,
 				  u32 peer_id);
@@ -198,23 +182,24 @@ struct jp_session *jp_session_route4_rcu(struct jp_session_table *t,
 struct jp_session *jp_session_route6_rcu(struct jp_session_table *t,
 					 const struct in6_addr *dst);
 
-int jp_prefix_init(struct jp_prefix *p, sa_family_t family, const void *addr,
-		   u8 len);
-struct jp_prefix_set *jp_prefix_set_alloc(unsigned int count, gfp_t gfp);
 void jp_session_set_prefixes(struct jp_session *s, struct jp_prefix_set *set);
+int jp_session_table_set_prefixes(struct jp_session_table *t,
+				  struct jp_session *s,
+				  struct jp_prefix_set *set);
 int jp_prefix_set_check(struct jp_session_table *t,
 			const struct jp_session *s,
 			const struct jp_prefix_set *set, unsigned int *idx,
 			u32 *owner);
 void jp_session_table_changed(struct jp_session_table *t);
-bool jp_session_allows_src4(struct jp_session *s, __be32 src);
-bool jp_session_allows_src6(struct jp_session *s, const struct in6_addr *src);
+bool jp_session_allows_src4(struct jp_session_table *t, struct jp_session *s,
+			    __be32 src);
+bool jp_session_allows_src6(struct jp_session_table *t, struct jp_session *s,
+			    const struct in6_addr *src);
 
 void jp_session_set_bind(struct jp_session *s, struct jp_bind *bind,
 			 u16 reason);
 bool jp_session_change_state(struct jp_session *s, u8 state, u16 reason,
 			     u8 *old_state);
-void jp_session_set_keepalive(struct jp_session *s, u32 ms);
 
 #ifdef JUMPING_SELFTEST
 bool jp_session_selftest(void);

@@ -148,7 +148,9 @@ static bool __init jp_st_table(struct jp_session_table *t)
 	static const char *const p2[] __initconst = {
 		"10.1.0.0/16", "10.1.2.99/24", "fd00:1::7/128",
 	};
+	static const char *const p3[] __initconst = { "10.9.0.0/16" };
 	struct jp_session *s1, *s2, *dup, *got;
+	struct jp_prefix_set *set;
 	struct in6_addr a6;
 	bool ok = true;
 
@@ -174,14 +176,14 @@ static bool __init jp_st_table(struct jp_session_table *t)
 	ok &= jp_session_route4_rcu(t, jp_st_ip4("192.0.2.1")) == s1;
 	a6 = jp_st_ip6("fd00:1::7");
 	ok &= jp_session_route6_rcu(t, &a6) == s2;
-	ok &= jp_session_allows_src6(s1, &a6);
+	ok &= jp_session_allows_src6(t, s1, &a6);
 	a6 = jp_st_ip6("fd00:1::8");
 	ok &= jp_session_route6_rcu(t, &a6) == s1;
-	ok &= !jp_session_allows_src6(s2, &a6);
+	ok &= !jp_session_allows_src6(t, s2, &a6);
 	a6 = jp_st_ip6("2001:db8::1");
 	ok &= !jp_session_route6_rcu(t, &a6);
-	ok &= jp_session_allows_src4(s2, jp_st_ip4("10.1.255.255"));
-	ok &= !jp_session_allows_src4(s2, jp_st_ip4("10.2.0.0"));
+	ok &= jp_session_allows_src4(t, s2, jp_st_ip4("10.1.255.255"));
+	ok &= !jp_session_allows_src4(t, s2, jp_st_ip4("10.2.0.0"));
 	rcu_read_unlock();
 	ok &= jp_st_owner(t, s1, s2);
 
@@ -197,6 +199,16 @@ static bool __init jp_st_table(struct jp_session_table *t)
 	ok &= jp_session_route4_rcu(t, jp_st_ip4("10.1.0.1")) == s2;
 	rcu_read_unlock();
 	ok &= t->count == 1;
+
+	/* Replaced in the table: the old prefixes route nowhere. */
+	set = jp_st_set(p3, ARRAY_SIZE(p3));
+	ok &= set && !jp_session_table_set_prefixes(t, s2, set);
+	rcu_read_lock();
+	ok &= !jp_session_route4_rcu(t, jp_st_ip4("10.1.0.1"));
+	ok &= jp_session_route4_rcu(t, jp_st_ip4("10.9.1.1")) == s2;
+	ok &= !jp_session_allows_src4(t, s2, jp_st_ip4("10.1.0.1"));
+	ok &= jp_session_allows_src4(t, s2, jp_st_ip4("10.9.0.0"));
+	rcu_read_unlock();
 	return ok;
 }
 
