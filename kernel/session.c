@@ -44,6 +44,7 @@ int jp_session_table_init(struct jp_session_table *t)
 	spin_lock_init(&t->lock);
 	t->count = 0;
 	t->gen = 1;
+	t->next_seq = 1;
 	return rhashtable_init(&t->by_id, &jp_session_params);
 }
 
@@ -175,9 +176,11 @@ int jp_session_table_insert(struct jp_session_table *t, struct jp_session *s)
 		err = jp_session_insert_random(t, s);
 	if (!err) {
 		refcount_inc(&s->ref);
+		/* Appended in @seq order: dumps resume by it. */
+		s->seq = t->next_seq++;
 		list_add_tail_rcu(&s->list, &t->list);
 		s->hashed = true;
-		t->count++;
+		WRITE_ONCE(t->count, t->count + 1);
 		jp_session_table_bump_gen(t);
 	}
 	spin_unlock_bh(&t->lock);
@@ -203,7 +206,7 @@ bool jp_session_table_remove(struct jp_session_table *t,
 		rhashtable_remove_fast(&t->by_id, &s->node, jp_session_params);
 		list_del_rcu(&s->list);
 		s->hashed = false;
-		t->count--;
+		WRITE_ONCE(t->count, t->count - 1);
 		jp_session_table_bump_gen(t);
 	}
 	spin_unlock_bh(&t->lock);
