@@ -119,7 +119,7 @@ static bool __init jp_rl_test_sources(struct jp_ratelimit *rl)
 	ok &= JP_RL_EXPECT(jp_rl_reclaim(rl, t, false) == 0);
 
 	/* Many sources together stop at the total's burst. */
-	for (i = 0; i < JP_RL_TOTAL_BURST; i++) {
+	for (i = 0; i < jp_rl_total_burst(rl->total_rate); i++) {
 		struct sockaddr_in s = jp_rl_test_v4(0x0a000000 + i);
 
 		ok &= JP_RL_EXPECT(jp_rl_test_one(rl, &s, t) == JP_RL_PASS);
