@@ -27,8 +27,9 @@ struct session_args {
 	bool has_keepalive, has_silence, has_oif, has_state, has_reason;
 	struct jp_endpoint remote;
 	struct jp_addr local;
-	struct jp_prefix prefixes[MAX_PREFIXES];
 	unsigned int n_prefixes;
+	/* Last: only the first n_prefixes are ever written or read. */
+	struct jp_prefix prefixes[MAX_PREFIXES];
 };
 
 /*
