@@ -101,6 +101,8 @@ struct jp_net {
 };
 
 extern unsigned int jp_net_id;
+/* Module parameter max_sessions_per_device (main.c). */
+extern unsigned int jp_max_sessions_per_device;
 
 static inline struct jp_net *jp_net(const struct net *net)
 {

@@ -23,6 +23,19 @@
 
 unsigned int jp_net_id __read_mostly;
 
+/*
+ * Most sessions one device holds: SESSION_NEW past it fails with ENOSPC.
+ * A session costs from about 1 KB (no keys) to several KB, so the default
+ * (2^20) lets a gateway serve a million clients on a device while bounding
+ * what a runaway or hostile configurer can make the kernel allocate.
+ * Writable at runtime; lowering it removes no session.
+ */
+unsigned int jp_max_sessions_per_device __read_mostly = 1U << 20;
+module_param_named(max_sessions_per_device, jp_max_sessions_per_device,
+		   uint, 0644);
+MODULE_PARM_DESC(max_sessions_per_device,
+		 "most sessions one jumping device holds (default 1048576)");
+
 static int __net_init jp_net_init(struct net *net)
 {
 	jp_net_init_devices(jp_net(net));
@@ -119,8 +132,8 @@ err_crypto:
 }
 
 /*
- * Devices go before the family: their teardown still multicasts the
- * session deletions. A request that raced in holds a device reference and
+ * Devices go before the family: their teardown still multicasts how many
+ * sessions went. A request that raced in holds a device reference and
  * finds the device dead under its conf_lock; later ones find no device.
  */
 static void __exit jp_mod_exit(void)

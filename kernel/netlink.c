@@ -45,11 +45,19 @@ static const struct nla_policy jp_device_get_policy[JUMPING_A_MAX + 1] = {
 	JP_POLICY_DEVICE_SELECT,
 };
 
+/* Past the policy's own s16 bounds: a range of its own (not const: 6.1). */
+static struct netlink_range_validation jp_control_rate_range = {
+	.min = JUMPING_CONTROL_RATE_MIN,
+	.max = JUMPING_CONTROL_RATE_MAX,
+};
+
 static const struct nla_policy jp_device_set_policy[JUMPING_A_MAX + 1] = {
 	JP_POLICY_DEVICE_SELECT,
 	/* Any u16 is a port; 0 closes the socket. */
 	[JUMPING_A_LISTEN_PORT] = { .type = NLA_U16 },
 	[JUMPING_A_FWMARK] = { .type = NLA_U32 },
+	[JUMPING_A_CONTROL_RATE] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &jp_control_rate_range),
 };
 
 /**
@@ -194,13 +202,15 @@ static size_t jp_nl_device_size(void)
 	       nla_total_size(IFNAMSIZ) +	/* IFNAME */
 	       nla_total_size(sizeof(u16)) +	/* LISTEN_PORT */
 	       nla_total_size(sizeof(u32)) +	/* FWMARK */
+	       nla_total_size(sizeof(u32)) +	/* CONTROL_RATE */
+	       nla_total_size(sizeof(u32)) +	/* SESSION_COUNT */
 	       jp_nl_stats_size();		/* DEV_STATS */
 }
 
 /*
  * One device as a JUMPING_CMD_DEVICE_GET message. Called with a reference
- * or under RCU; the port and mark are read locklessly (each is one value,
- * written with WRITE_ONCE()).
+ * or under RCU; the port, mark and session count are read locklessly (each
+ * is one value, written with WRITE_ONCE()).
  */
 static int jp_nl_fill_device(struct sk_buff *skb, struct jp_device *jp,
 			     u32 portid, u32 seq, int flags,
@@ -222,6 +232,10 @@ static int jp_nl_fill_device(struct sk_buff *skb, struct jp_device *jp,
 	    nla_put_string(skb, JUMPING_A_IFNAME, jp->dev->name) ||
 	    nla_put_u16(skb, JUMPING_A_LISTEN_PORT, READ_ONCE(jp->listen_port)) ||
 	    nla_put_u32(skb, JUMPING_A_FWMARK, READ_ONCE(jp->fwmark)) ||
+	    nla_put_u32(skb, JUMPING_A_CONTROL_RATE,
+			jp_ratelimit_total(&jp->control_limit)) ||
+	    nla_put_u32(skb, JUMPING_A_SESSION_COUNT,
+			READ_ONCE(jp->sessions.count)) ||
 	    jp_nl_put_stats(skb, JUMPING_A_DEV_STATS, &stats)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
@@ -287,12 +301,13 @@ static int jp_nl_device_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *port = info->attrs[JUMPING_A_LISTEN_PORT];
 	struct nlattr *mark = info->attrs[JUMPING_A_FWMARK];
+	struct nlattr *rate = info->attrs[JUMPING_A_CONTROL_RATE];
 	struct jp_device *jp = jp_nl_device(info);
 	int err;
 
-	if (!port && !mark) {
+	if (!port && !mark && !rate) {
 		NL_SET_ERR_MSG_MOD(info->extack,
-				   "nothing to set: give JUMPING_A_LISTEN_PORT and/or JUMPING_A_FWMARK");
+				   "nothing to set: give JUMPING_A_LISTEN_PORT, JUMPING_A_FWMARK and/or JUMPING_A_CONTROL_RATE");
 		return -EINVAL;
 	}
 	/* The port is the only change that can fail: do it first. */
@@ -303,6 +318,8 @@ static int jp_nl_device_set_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (mark)
 		jp_device_set_fwmark(jp, nla_get_u32(mark));
+	if (rate)
+		jp_ratelimit_set_total(&jp->control_limit, nla_get_u32(rate));
 	return 0;
 }
 

@@ -424,9 +424,39 @@ void jp_nl_notify_unknown_source(struct jp_device *jp, struct jp_session *s,
 	jp_genl_event_send(jp, msg, hdr, GFP_ATOMIC);
 }
 
+/*
+ * SESSIONS_FLUSHED_NTF: @count sessions of @jp went at once for @reason.
+ * One event instead of one per session, so deleting a device of 100,000
+ * sessions does not flood listeners (and RTNL's holder) with events they
+ * would mostly drop. The name goes along: the device is going away, and
+ * listeners may no longer resolve its ifindex. Best effort.
+ */
+static void jp_nl_notify_flushed(struct jp_device *jp, u32 count,
+				 enum jumping_reason reason)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = jp_genl_event_new(jp, JUMPING_CMD_SESSIONS_FLUSHED_NTF,
+				nla_total_size(IFNAMSIZ) +
+				nla_total_size(sizeof(u32)) +
+				nla_total_size(sizeof(u16)),
+				GFP_KERNEL, &hdr);
+	if (!msg)
+		return;
+	if (nla_put_string(msg, JUMPING_A_IFNAME, jp->dev->name) ||
+	    nla_put_u32(msg, JUMPING_A_SESSION_COUNT, count) ||
+	    nla_put_u16(msg, JUMPING_A_REASON, reason)) {
+		nlmsg_free(msg);
+		return;
+	}
+	jp_genl_event_send(jp, msg, hdr, GFP_KERNEL);
+}
+
 /**
  * jp_nl_sessions_gone - delete every session of a dying device, telling
- *	listeners each one's end (reason DEVICE_GONE)
+ *	listeners once how many went (reason DEVICE_GONE), with no event
+ *	per session
  * @jp: the device, conf_lock held, packet paths already off it
  *
  * Process context: ndo_uninit runs under RTNL and may sleep.
@@ -434,14 +464,16 @@ void jp_nl_notify_unknown_source(struct jp_device *jp, struct jp_session *s,
 void jp_nl_sessions_gone(struct jp_device *jp)
 {
 	struct jp_session *s;
+	u32 count = 0;
 
 	lockdep_assert_held(&jp->conf_lock);
 	while ((s = jp_session_table_first_get(&jp->sessions))) {
 		if (jp_session_table_remove(&jp->sessions, s))
-			jp_nl_notify_session_del(jp, s,
-						 JUMPING_REASON_DEVICE_GONE);
+			count++;
 		jp_session_put(s);
 	}
+	if (count)
+		jp_nl_notify_flushed(jp, count, JUMPING_REASON_DEVICE_GONE);
 }
 
 /*
@@ -551,6 +583,17 @@ int jp_nl_session_new_doit(struct sk_buff *skb, struct genl_info *info)
 	err = jp_nl_check_prefixes(jp, NULL, prefixes, info);
 	if (err)
 		goto out;
+	/*
+	 * Inserts are serialised by conf_lock, so the count cannot pass the
+	 * limit between this check and the insert.
+	 */
+	if (READ_ONCE(jp->sessions.count) >=
+	    READ_ONCE(jp_max_sessions_per_device)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the device holds max_sessions_per_device sessions (module parameter): delete one or raise it");
+		err = -ENOSPC;
+		goto out;
+	}
 
 	s = jp_session_new(jp->dev, id,
 			   nla_get_u32(tb[JUMPING_A_SESSION_PEER_ID]));

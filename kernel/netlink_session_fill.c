@@ -336,32 +336,89 @@ int jp_nl_reply_session(struct genl_info *info, struct jp_device *jp,
 	return genlmsg_reply(msg, info);
 }
 
+/**
+ * struct jp_nl_dump_ctx - where a SESSION_GET dump stands between parts
+ * @ifindex: the device, looked up again on every part, so an unfinished
+ *	dump never pins a device that is being deleted; 0 before the first
+ * @id: the last session a part reached (0: none yet)
+ * @seq: its jp_session.seq, which tells it from a later session that got
+ *	the same id
+ * @pos: how many of its prefixes were sent; 0 when it was sent whole
+ */
+struct jp_nl_dump_ctx {
+	u32 ifindex;
+	u32 id;
+	u64 seq;
+	unsigned long pos;
+};
+
+static_assert(sizeof(struct jp_nl_dump_ctx) <=
+	      sizeof_field(struct netlink_callback, ctx));
+
 /*
- * The sessions of one device, resumable: cb->args[0] holds the device's
- * ifindex (looked up again on every part, so an unfinished dump never pins
- * a device that is being deleted), cb->args[1] the sessions already sent
- * in full, cb->args[2] how many prefixes of the next one were sent (0: none
- * of it). If sessions come or go, or a session's prefixes change, between
- * parts, the table generation flags the dump NLM_F_DUMP_INTR.
+ * Under rcu_read_lock(): the session to go on with, NULL at the end of the
+ * list. The last one reached, by its id in the hash table, in O(1): still
+ * there (same id and seq), the dump goes on with it (its prefixes continue)
+ * or with its successor. Found under this RCU section, it was in the list
+ * when the section began or later, so its next pointer leads, even if it
+ * is being removed right now, to sessions that stay valid until the
+ * section ends: the RCU list walk goes on from it as from the head.
+ * Removed meanwhile: the first session inserted after it, by a walk from
+ * the head (the list is in seq order); only then is a part O(sessions),
+ * and the removal bumped the table's generation, so the dump is flagged
+ * NLM_F_DUMP_INTR.
+ */
+static struct jp_session *jp_nl_dump_resume(struct jp_session_table *t,
+					    struct jp_nl_dump_ctx *ctx)
+{
+	struct list_head *head = &t->list;
+	struct jp_session *s;
+
+	if (!ctx->id)
+		return list_entry_rcu(head->next, struct jp_session, list);
+	s = jp_session_lookup_rcu(t, ctx->id);
+	if (s && s->seq == ctx->seq) {
+		if (ctx->pos)
+			return s;
+		return list_entry_rcu(s->list.next, struct jp_session, list);
+	}
+	ctx->pos = 0;
+	list_for_each_entry_rcu(s, head, list)
+		if (s->seq > ctx->seq)
+			return s;
+	return list_entry(head, struct jp_session, list);
+}
+
+/*
+ * The sessions of one device, resumable in O(1) per part (the state in
+ * struct jp_nl_dump_ctx, cb->ctx). If sessions come or go, or a session's
+ * prefixes change, between parts, the table generation flags the dump
+ * NLM_F_DUMP_INTR; a session is never sent twice nor skipped unless it was
+ * inserted or removed meanwhile.
+ *
+ * Each part holds the device's conf_lock, as the doit readers: the id
+ * lookup must not race jp_dev_uninit() destroying the hash table, and a
+ * device found dead has no sessions to send. A part fills one message
+ * buffer, so writers wait at most that long.
  */
 int jp_nl_session_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct jp_nl_dump_ctx *ctx = (struct jp_nl_dump_ctx *)cb->ctx;
 	struct net *net = sock_net(cb->skb->sk);
-	long skip = cb->args[1], idx = 0;
-	unsigned long pos = cb->args[2];
 	struct net_device *dev;
 	struct jp_session *s;
 	struct jp_device *jp;
+	unsigned long pos;
 	int err = 0;
 
-	if (!cb->args[0]) {
+	if (!ctx->ifindex) {
 		jp = jp_nl_device_lookup(net, info->attrs, cb->extack);
 		if (IS_ERR(jp))
 			return PTR_ERR(jp);
-		cb->args[0] = jp->dev->ifindex;
+		ctx->ifindex = jp->dev->ifindex;
 	} else {
-		dev = dev_get_by_index(net, cb->args[0]);
+		dev = dev_get_by_index(net, ctx->ifindex);
 		if (!dev)
 			return 0;	/* deleted meanwhile: nothing more */
 		if (!jp_is_device(dev)) {
@@ -371,28 +428,34 @@ int jp_nl_session_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		jp = netdev_priv(dev);
 	}
 
-	/* RCU: the list changes under the table lock, a dump must not sleep. */
+	mutex_lock(&jp->conf_lock);
+	if (jp->dead)
+		goto out;
+	/* RCU for the list walk, which must not sleep. */
 	rcu_read_lock();
 	cb->seq = READ_ONCE(jp->sessions.gen);
-	list_for_each_entry_rcu(s, &jp->sessions.list, list) {
-		if (idx < skip) {
-			idx++;
-			continue;
-		}
+	s = jp_nl_dump_resume(&jp->sessions, ctx);
+	pos = ctx->pos;
+	list_for_each_entry_from_rcu(s, &jp->sessions.list, list) {
 		err = jp_nl_fill_session(skb, jp, s,
 					 NETLINK_CB(cb->skb).portid,
 					 cb->nlh->nlmsg_seq, NLM_F_MULTI,
 					 JUMPING_CMD_SESSION_GET, cb, &pos);
+		if (err < 0)
+			break;
+		ctx->id = s->id;
+		ctx->seq = s->seq;
+		/* 1: its prefixes go on at pos in the next part. */
+		ctx->pos = err ? pos : 0;
 		if (err)
 			break;
-		idx++;
 		pos = 0;
 	}
 	rcu_read_unlock();
+out:
+	mutex_unlock(&jp->conf_lock);
 	jp_device_put(jp);
 
-	cb->args[1] = idx;
-	cb->args[2] = pos;
 	/* A session that does not fit an empty message is an error. */
 	if (err < 0 && !skb->len)
 		return err;

@@ -20,6 +20,7 @@
  * reclaims those, so it never changes a verdict, it only makes room.
  */
 #include <linux/in.h>
+#include <linux/jumping.h>
 #include <linux/in6.h>
 #include <linux/jiffies.h>
 #include <linux/minmax.h>
@@ -32,11 +33,14 @@
 /*
  * The numbers, in datagrams (a second, and a burst):
  *
- * Total, per device, 1000/s, bursts of 250: at most ~1000 atomic
- * allocations and multicasts of <= 1.3 KB a second (~1.3 MB/s of netlink),
- * well within what one jumpd reads, while every peer of a restarted
- * gateway handshaking at once (a few datagrams each) passes: 250 at once,
- * then 1000 a second.
+ * Total, per device, 1000/s by default, bursts of a quarter of the rate
+ * (250): at most ~1000 atomic allocations and multicasts of <= 1.3 KB a
+ * second (~1.3 MB/s of netlink), well within what one jumpd reads, while
+ * every peer of a restarted gateway handshaking at once (a few datagrams
+ * each) passes: 250 at once, then 1000 a second. A gateway for many
+ * clients raises it per device (JUMPING_A_CONTROL_RATE, up to
+ * JUMPING_CONTROL_RATE_MAX): 100,000 clients need 100 s to handshake again
+ * at 1000/s, 10 s at 10,000/s, at ten times the netlink traffic.
  *
  * Per source, 32/s, bursts of 32: above what jumpd itself accepts from one
  * address (10 handshake initiations and 10 REATTACH requests a second by
@@ -48,17 +52,18 @@
  * rest stays for the others. Burst equal to rate makes an entry full again
  * after one idle second.
  *
- * Entries, at most 4096 per device: a source's entry is reclaimed within
- * about two seconds of its last datagram (one to fill up, one GC period),
- * and the total lets at most ~2250 datagrams through in that time, so
+ * Entries, at most 4096 per device at the default rate, four times the
+ * rate above it, up to 65536: a source's entry is reclaimed within about
+ * two seconds of its last datagram (one to fill up, one GC period), and
+ * the total lets at most ~2.25 times its rate through in that time, so
  * genuine sources never come close; only a flood of spoofed sources fills
- * the table, and then costs at most 4096 small entries per device.
+ * the table, and then costs at most that many small entries per device
+ * (4096: ~300 KB; 65536: ~4.7 MB, in chains of 128 on average).
  */
-#define JP_RL_TOTAL_RATE	1000
-#define JP_RL_TOTAL_BURST	250
 #define JP_RL_SOURCE_RATE	32
 #define JP_RL_SOURCE_BURST	32
 #define JP_RL_MAX_ENTRIES	4096
+#define JP_RL_MAX_ENTRIES_CAP	65536
 #define JP_RL_GC_PERIOD		HZ
 
 /*
@@ -89,6 +94,22 @@ struct jp_rl_entry {
 	struct rcu_head		rcu;
 };
 
+/* The device's burst for a total @rate: a quarter, at least one. */
+static unsigned int jp_rl_total_burst(unsigned int rate)
+{
+	return max(rate / 4, 1U);
+}
+
+/*
+ * Most sources tracked at once, for the device's total rate. Read without
+ * the total's lock: a rate changing meanwhile moves only the cap.
+ */
+static unsigned int jp_rl_max_entries(struct jp_ratelimit *rl)
+{
+	return clamp(4 * READ_ONCE(rl->total_rate), JP_RL_MAX_ENTRIES,
+		     JP_RL_MAX_ENTRIES_CAP);
+}
+
 /* The credit of a full bucket of @burst datagrams. */
 static unsigned long jp_rl_cap(unsigned int burst)
 {
@@ -113,8 +134,11 @@ static bool jp_rl_bucket_take(struct jp_rl_bucket *b, unsigned long now,
 
 	if (elapsed) {
 		b->last = now;
-		/* Bounded first, so the product cannot overflow. */
-		elapsed = min(elapsed, cap);
+		/*
+		 * Bounded first to what fills the bucket, so the product
+		 * stays within cap + rate and cannot overflow.
+		 */
+		elapsed = min(elapsed, DIV_ROUND_UP(cap, rate));
 		b->credit = min(b->credit + elapsed * rate, cap);
 	}
 	if (b->credit < JP_RL_COST)
@@ -209,7 +233,7 @@ static enum jp_rl_verdict jp_rl_source_take(struct jp_ratelimit *rl,
 		}
 	}
 	verdict = JP_RL_TABLE_FULL;
-	if (rl->entries >= JP_RL_MAX_ENTRIES)
+	if (rl->entries >= jp_rl_max_entries(rl))
 		goto unlock;
 	e = kzalloc(sizeof(*e), GFP_ATOMIC);
 	if (!e)
@@ -261,8 +285,8 @@ enum jp_rl_verdict jp_ratelimit_take(struct jp_ratelimit *rl,
 		return verdict;
 
 	spin_lock_bh(&rl->total_lock);
-	ok = jp_rl_bucket_take(&rl->total, now, JP_RL_TOTAL_RATE,
-			       JP_RL_TOTAL_BURST);
+	ok = jp_rl_bucket_take(&rl->total, now, rl->total_rate,
+			       jp_rl_total_burst(rl->total_rate));
 	spin_unlock_bh(&rl->total_lock);
 	return ok ? JP_RL_PASS : JP_RL_OVER_TOTAL;
 }
@@ -325,8 +349,38 @@ void jp_ratelimit_init(struct jp_ratelimit *rl)
 	for (i = 0; i < JP_RL_HASH_SIZE; i++)
 		INIT_HLIST_HEAD(&rl->table[i]);
 	spin_lock_init(&rl->total_lock);
-	jp_rl_bucket_fill(&rl->total, jiffies, JP_RL_TOTAL_BURST);
+	rl->total_rate = JUMPING_CONTROL_RATE_DEFAULT;
+	jp_rl_bucket_fill(&rl->total, jiffies,
+			  jp_rl_total_burst(rl->total_rate));
 	INIT_DELAYED_WORK(&rl->gc, jp_rl_gc);
+}
+
+/**
+ * jp_ratelimit_set_total - change the device's total rate
+ * @rl: the device's budget
+ * @rate: datagrams a second, JUMPING_CONTROL_RATE_MIN..MAX (the netlink
+ *	policy checked it)
+ *
+ * The bucket starts full at the new burst: a raised budget helps at once,
+ * and a lowered one holds from now on. Any context.
+ */
+void jp_ratelimit_set_total(struct jp_ratelimit *rl, unsigned int rate)
+{
+	spin_lock_bh(&rl->total_lock);
+	WRITE_ONCE(rl->total_rate, rate);
+	jp_rl_bucket_fill(&rl->total, jiffies, jp_rl_total_burst(rate));
+	spin_unlock_bh(&rl->total_lock);
+}
+
+/* The device's total rate, datagrams a second. */
+unsigned int jp_ratelimit_total(struct jp_ratelimit *rl)
+{
+	unsigned int rate;
+
+	spin_lock_bh(&rl->total_lock);
+	rate = rl->total_rate;
+	spin_unlock_bh(&rl->total_lock);
+	return rate;
 }
 
 /*

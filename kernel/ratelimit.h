@@ -34,8 +34,11 @@ struct jp_rl_bucket {
  *	work); lookups walk the chains under RCU without it
  * @entries: how many entries the table holds, under @table_lock
  * @table: the per-source entries (struct jp_rl_entry in ratelimit.c)
- * @total_lock: serialises the receive paths of all CPUs on @total
+ * @total_lock: serialises the receive paths of all CPUs on @total, and
+ *	them against a change of @total_rate
  * @total: the device's bucket, charged after the source's
+ * @total_rate: datagrams a second @total refills by, under @total_lock;
+ *	its burst is a quarter of it (jp_rl_total_burst())
  * @gc: reclaims idle entries; armed while the table is not empty
  */
 struct jp_ratelimit {
@@ -45,6 +48,7 @@ struct jp_ratelimit {
 	struct hlist_head	table[JP_RL_HASH_SIZE];
 	spinlock_t		total_lock;	/* see above */
 	struct jp_rl_bucket	total;
+	unsigned int		total_rate;
 	struct delayed_work	gc;
 };
 
@@ -58,6 +62,8 @@ enum jp_rl_verdict {
 
 void jp_ratelimit_init(struct jp_ratelimit *rl);
 void jp_ratelimit_destroy(struct jp_ratelimit *rl);
+void jp_ratelimit_set_total(struct jp_ratelimit *rl, unsigned int rate);
+unsigned int jp_ratelimit_total(struct jp_ratelimit *rl);
 enum jp_rl_verdict jp_ratelimit_take(struct jp_ratelimit *rl,
 				     const struct sockaddr *src,
 				     unsigned long now);

@@ -40,6 +40,7 @@ int jp_session_table_init(struct jp_session_table *t)
 	jp_aip_init(&t->aips, &t->lock);
 	t->count = 0;
 	t->gen = 1;
+	t->next_seq = 1;
 	return rhashtable_init(&t->by_id, &jp_session_params);
 }
 
@@ -168,9 +169,11 @@ int jp_session_table_insert(struct jp_session_table *t, struct jp_session *s)
 	}
 	jp_aip_commit(&t->aips, s, NULL, set);
 	refcount_inc(&s->ref);
+	/* Appended in @seq order: dumps resume by it. */
+	s->seq = t->next_seq++;
 	list_add_tail_rcu(&s->list, &t->list);
 	s->hashed = true;
-	t->count++;
+	WRITE_ONCE(t->count, t->count + 1);
 	jp_session_table_bump_gen(t);
 unlock:
 	spin_unlock_bh(&t->lock);
@@ -202,7 +205,7 @@ bool jp_session_table_remove(struct jp_session_table *t,
 			      NULL);
 		list_del_rcu(&s->list);
 		s->hashed = false;
-		t->count--;
+		WRITE_ONCE(t->count, t->count - 1);
 		jp_session_table_bump_gen(t);
 	}
 	spin_unlock_bh(&t->lock);

@@ -55,6 +55,9 @@ struct jp_bind_record {
  * @node: in the table's by_id hash
  * @list: in the table's list of every session (dumps, teardown)
  * @id: the id we chose, which the peer puts in every packet to us
+ * @seq: when it was inserted, from its table's @next_seq: sessions are in
+ *       the table's list in @seq order, which lets a dump resume after a
+ *       session (netlink_session_fill.c)
  * @peer_id: the id the peer chose, which we put in every packet to it
  * @ref: the table holds one; so does every user outside an RCU section
  * @dev: the device the session belongs to; sessions never outlive it
@@ -107,6 +110,7 @@ struct jp_session {
 	struct list_head list;
 	u32 id;
 	u32 peer_id;
+	u64 seq;
 	refcount_t ref;
 	struct net_device *dev;
 	struct jp_key_slots keys;
@@ -143,7 +147,9 @@ struct jp_session {
  *        source check
  * @lock: serialises writers (netlink, device teardown) of all three;
  *        readers on the packet paths hold only rcu_read_lock()
- * @count: number of sessions, under @lock
+ * @count: number of sessions, written under @lock (WRITE_ONCE: device
+ *         dumps read it without)
+ * @next_seq: the next inserted session's @seq, under @lock; starts at 1
  * @gen: bumped under @lock on every insert and remove, so a multi-part dump
  *       can flag itself inconsistent; never 0
  */
@@ -154,6 +160,7 @@ struct jp_session_table {
 	spinlock_t lock; /* writers only; readers use RCU */
 	unsigned int count;
 	unsigned int gen;
+	u64 next_seq;
 };
 
 int jp_session_table_init(struct jp_session_table *t);

@@ -119,7 +119,7 @@ static bool __init jp_rl_test_sources(struct jp_ratelimit *rl)
 	ok &= JP_RL_EXPECT(jp_rl_reclaim(rl, t, false) == 0);
 
 	/* Many sources together stop at the total's burst. */
-	for (i = 0; i < JP_RL_TOTAL_BURST; i++) {
+	for (i = 0; i < jp_rl_total_burst(rl->total_rate); i++) {
 		struct sockaddr_in s = jp_rl_test_v4(0x0a000000 + i);
 
 		ok &= JP_RL_EXPECT(jp_rl_test_one(rl, &s, t) == JP_RL_PASS);
@@ -160,6 +160,36 @@ static bool __init jp_rl_test_cap(struct jp_ratelimit *rl)
 	return ok;
 }
 
+/*
+ * The device's rate is a setting: a new rate refills the total at its
+ * burst (a quarter), and the largest rate refills without overflow.
+ */
+static bool __init jp_rl_test_total_rate(struct jp_ratelimit *rl)
+{
+	struct sockaddr_in a = jp_rl_test_v4(0xc6336401);
+	struct jp_rl_bucket b;
+	unsigned long t = JP_RL_TEST_START + 100 * HZ;
+	bool ok = true;
+
+	ok &= JP_RL_EXPECT(jp_rl_reclaim(rl, t, false) == 0);
+	jp_ratelimit_set_total(rl, 40);
+	ok &= JP_RL_EXPECT(jp_ratelimit_total(rl) == 40);
+	/* One source within its own share (32) meets the total's 10. */
+	ok &= JP_RL_EXPECT(jp_rl_test_take(rl, &a, t, 20) == 10);
+	ok &= JP_RL_EXPECT(jp_rl_test_one(rl, &a, t) == JP_RL_OVER_TOTAL);
+	jp_ratelimit_set_total(rl, JUMPING_CONTROL_RATE_DEFAULT);
+
+	/* A long idle time at the largest rate: full, not wrapped. */
+	jp_rl_bucket_fill(&b, t, JUMPING_CONTROL_RATE_MAX / 4);
+	b.credit = 0;
+	ok &= JP_RL_EXPECT(jp_rl_bucket_take(&b, t + 1000 * HZ,
+					     JUMPING_CONTROL_RATE_MAX,
+					     JUMPING_CONTROL_RATE_MAX / 4));
+	ok &= JP_RL_EXPECT(b.credit ==
+			   jp_rl_cap(JUMPING_CONTROL_RATE_MAX / 4) - JP_RL_COST);
+	return ok;
+}
+
 bool __init jp_ratelimit_selftest(void)
 {
 	struct jp_ratelimit *rl;
@@ -170,7 +200,7 @@ bool __init jp_ratelimit_selftest(void)
 		return false;
 	jp_ratelimit_init(rl);
 	ok = jp_rl_test_bucket() && jp_rl_test_sources(rl) &&
-	     jp_rl_test_cap(rl);
+	     jp_rl_test_cap(rl) && jp_rl_test_total_rate(rl);
 	jp_ratelimit_destroy(rl);
 	kfree(rl);
 	if (ok)

@@ -136,6 +136,23 @@ int main(void)
 	       "session del: text line");
 	nlmsg_free(msg);
 
+	/* The device is being deleted: its own name, not the caller's. */
+	msg = nlmsg_alloc();
+	nla_put_u32(msg, JUMPING_A_IFINDEX, 5);
+	nla_put_string(msg, JUMPING_A_IFNAME, "jp7");
+	nla_put_u32(msg, JUMPING_A_SESSION_COUNT, 100000);
+	nla_put_u16(msg, JUMPING_A_REASON, JUMPING_REASON_DEVICE_GONE);
+	ok(render(msg, OUT_TEXT, JUMPING_CMD_SESSIONS_FLUSHED_NTF, NULL) == 0,
+	   "sessions flushed: text");
+	is_str(buf, "sessions-flushed dev jp7 sessions 100000 reason device-gone\n",
+	       "sessions flushed: text line, the name from the event");
+	ok(render(msg, OUT_JSON, JUMPING_CMD_SESSIONS_FLUSHED_NTF, NULL) == 0,
+	   "sessions flushed: json");
+	is_str(buf, "{\"event\": \"sessions-flushed\", \"dev\": \"jp7\","
+	       " \"sessions\": 100000, \"reason\": \"device-gone\"}\n",
+	       "sessions flushed: json line");
+	nlmsg_free(msg);
+
 	msg = nlmsg_alloc();
 	nla_put_u32(msg, JUMPING_A_IFINDEX, 5);
 	nla_put(msg, JUMPING_A_PACKET, sizeof(packet), packet);

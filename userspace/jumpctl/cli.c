@@ -24,15 +24,19 @@ const char *args_value(struct args *a, const char *kw)
 	return v;
 }
 
+const char *usage_where;
+
 int usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
 	fputs("jumpctl: ", stderr);
+	if (usage_where)
+		fprintf(stderr, "%s: ", usage_where);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fputs(" (see jumpctl --help)\n", stderr);
+	fputs(usage_where ? "\n" : " (see jumpctl --help)\n", stderr);
 	return EXIT_USAGE;
 }
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <net/if.h>
+#include "device_req.h"
 #include "jumpctl.h"
 #include "jumping_parse.h"
 #include "stats.h"
@@ -12,9 +13,9 @@
 struct dev_info {
 	uint32_t ifindex;
 	char ifname[IFNAMSIZ];
-	bool has_port, has_fwmark;
+	bool has_port, has_fwmark, has_control_rate, has_count;
 	uint16_t port;
-	uint32_t fwmark;
+	uint32_t fwmark, control_rate, count;
 	struct nlattr *stats;	/* a copy of the nest, or NULL */
 };
 
@@ -51,6 +52,14 @@ static int collect_device(struct jg_sock *js, struct nlattr **tb, void *arg)
 		d->has_fwmark = true;
 		d->fwmark = nla_get_u32(tb[JUMPING_A_FWMARK]);
 	}
+	if (tb[JUMPING_A_CONTROL_RATE]) {
+		d->has_control_rate = true;
+		d->control_rate = nla_get_u32(tb[JUMPING_A_CONTROL_RATE]);
+	}
+	if (tb[JUMPING_A_SESSION_COUNT]) {
+		d->has_count = true;
+		d->count = nla_get_u32(tb[JUMPING_A_SESSION_COUNT]);
+	}
 	if (tb[JUMPING_A_DEV_STATS]) {
 		d->stats = malloc(nla_total_size(nla_len(tb[JUMPING_A_DEV_STATS])));
 		if (!d->stats)
@@ -74,6 +83,10 @@ static int print_device(struct jg_sock *js, struct out *o,
 		out_u64(o, "listen_port", "listen port", d->port);
 	if (d->has_fwmark)
 		out_hex(o, "fwmark", "fwmark", d->fwmark);
+	if (d->has_control_rate)
+		out_u64(o, "control_rate", "control rate", d->control_rate);
+	if (d->has_count)
+		out_u64(o, "session_count", "session count", d->count);
 	if (d->stats && out_stats(o, d->stats))
 		ret = runtime_error(d->ifname, "malformed counters from kernel");
 	if (!ret) {
@@ -145,47 +158,20 @@ out:
 
 int cmd_set(struct args *a)
 {
-	const char *dev = args_next(a), *kw, *v;
-	bool has_port = false, has_fwmark = false;
-	uint32_t fwmark = 0;
-	uint16_t port = 0;
+	struct set_args s;
 	struct jg_sock js;
 	struct nl_msg *msg;
 	int ret;
 
-	if ((ret = check_dev_name(dev)))
+	if ((ret = parse_set_args(a, &s)))
 		return ret;
-	while ((kw = args_next(a))) {
-		if (!(v = args_value(a, kw)))
-			return EXIT_USAGE;
-		if (!strcmp(kw, "listen-port")) {
-			if (parse_port(v, &port))
-				return usage_error("listen-port '%s' is not a port 0..65535",
-						   v);
-			has_port = true;
-		} else if (!strcmp(kw, "fwmark")) {
-			if (parse_u32(v, &fwmark))
-				return usage_error("fwmark '%s' is not a 32-bit number (decimal or 0x..)",
-						   v);
-			has_fwmark = true;
-		} else {
-			return usage_error("set: unknown setting '%s'", kw);
-		}
-	}
-	if (!has_port && !has_fwmark)
-		return usage_error("set %s: give listen-port and/or fwmark", dev);
-
 	if ((ret = open_family(&js)))
 		return ret;
-	msg = jg_msg_new(&js, JUMPING_CMD_DEVICE_SET, 0);
-	if (!msg || put_dev(msg, dev) ||
-	    (has_port && nla_put_u16(msg, JUMPING_A_LISTEN_PORT, port)) ||
-	    (has_fwmark && nla_put_u32(msg, JUMPING_A_FWMARK, fwmark))) {
-		nlmsg_free(msg);
-		ret = runtime_error(dev, strerror(ENOMEM));
-	} else if (jg_request(&js, msg, NULL, NULL)) {
-		ret = request_error(dev, &js);
-	}
+	msg = set_msg(&js, &s);
+	if (!msg)
+		ret = runtime_error(s.dev, strerror(ENOMEM));
+	else if (jg_request(&js, msg, NULL, NULL))
+		ret = request_error(s.dev, &js);
 	jg_close(&js);
 	return ret;
 }

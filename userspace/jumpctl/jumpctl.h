@@ -23,6 +23,11 @@ const char *args_next(struct args *a);
 /* The value after keyword kw, or NULL after printing a usage error. */
 const char *args_value(struct args *a, const char *kw);
 
+/*
+ * Where the words being parsed come from, e.g. "batch line 12", put
+ * before a usage error's message; NULL: the command line.
+ */
+extern const char *usage_where;
 /* "jumpctl: <message>" plus a hint to --help; returns EXIT_USAGE. */
 int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "jumpctl: <what>: <why>"; returns EXIT_RUNTIME. */
@@ -46,6 +51,8 @@ int cmd_key(struct args *a);
 int cmd_genkey(struct args *a);
 int cmd_pubkey(struct args *a);
 int cmd_monitor(struct args *a, enum out_mode mode);
+/* jumpctl -batch FILE ("-": stdin): batch.c. */
+int cmd_batch(const char *path);
 
 /*
  * Print the sessions of ifindex into o (show), each with its paths if

@@ -26,38 +26,13 @@ static int send_key(uint8_t cmd, const struct key_args *k)
 
 int cmd_key(struct args *a)
 {
-	const char *verb = args_next(a);
-	struct key_args k = { 0 };
+	struct key_args k;
+	uint8_t cmd;
 	int ret;
 
-	if (!verb)
-		return usage_error("key needs add, swap or del");
-	ret = parse_key_args(a, &k);
-	if (ret)
-		goto out;
-
-	if (!strcmp(verb, "add")) {
-		if (!k.has_slot || !k.has_key_id || !k.has_cipher ||
-		    !k.has_enc || !k.has_dec)
-			ret = usage_error("key add needs slot, key-id, cipher, enc-key[-file] and dec-key[-file]");
-		else
-			ret = send_key(JUMPING_CMD_KEY_NEW, &k);
-	} else if (!strcmp(verb, "swap")) {
-		if (k.has_slot || k.has_key_id || k.has_cipher || k.has_enc ||
-		    k.has_dec)
-			ret = usage_error("key swap takes only DEV id ID");
-		else
-			ret = send_key(JUMPING_CMD_KEY_SWAP, &k);
-	} else if (!strcmp(verb, "del")) {
-		if (!k.has_slot || k.has_key_id || k.has_cipher || k.has_enc ||
-		    k.has_dec)
-			ret = usage_error("key del takes DEV id ID slot primary|secondary");
-		else
-			ret = send_key(JUMPING_CMD_KEY_DEL, &k);
-	} else {
-		ret = usage_error("key: unknown verb '%s'", verb);
-	}
-out:
+	ret = key_verb_args(a, &k, &cmd);
+	if (!ret)
+		ret = send_key(cmd, &k);
 	sodium_memzero(&k, sizeof(k));
 	return ret;
 }

@@ -141,3 +141,38 @@ fail:
 	return NULL;
 }
 
+
+/*
+ * "add|swap|del DEV ..." after "key": the arguments and which command
+ * they make. 0, or an exit code after a usage message. Wipe *k.
+ */
+int key_verb_args(struct args *a, struct key_args *k, uint8_t *cmd)
+{
+	const char *verb = args_next(a);
+	int ret;
+
+	memset(k, 0, sizeof(*k));
+	if (!verb)
+		return usage_error("key needs add, swap or del");
+	if ((ret = parse_key_args(a, k)))
+		return ret;
+	if (!strcmp(verb, "add")) {
+		if (!k->has_slot || !k->has_key_id || !k->has_cipher ||
+		    !k->has_enc || !k->has_dec)
+			return usage_error("key add needs slot, key-id, cipher, enc-key[-file] and dec-key[-file]");
+		*cmd = JUMPING_CMD_KEY_NEW;
+	} else if (!strcmp(verb, "swap")) {
+		if (k->has_slot || k->has_key_id || k->has_cipher ||
+		    k->has_enc || k->has_dec)
+			return usage_error("key swap takes only DEV id ID");
+		*cmd = JUMPING_CMD_KEY_SWAP;
+	} else if (!strcmp(verb, "del")) {
+		if (!k->has_slot || k->has_key_id || k->has_cipher ||
+		    k->has_enc || k->has_dec)
+			return usage_error("key del takes DEV id ID slot primary|secondary");
+		*cmd = JUMPING_CMD_KEY_DEL;
+	} else {
+		return usage_error("key: unknown verb '%s'", verb);
+	}
+	return 0;
+}

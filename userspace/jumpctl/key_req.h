@@ -29,4 +29,10 @@ int parse_key_args(struct args *a, struct key_args *k);
 struct nl_msg *key_msg(struct jg_sock *js, uint8_t cmd,
 		       const struct key_args *k);
 
+/*
+ * "add|swap|del DEV ..." after "key"; sets *cmd. 0, or an exit code after
+ * a usage message. Wipe *k with sodium_memzero.
+ */
+int key_verb_args(struct args *a, struct key_args *k, uint8_t *cmd);
+
 #endif /* JUMPCTL_KEY_REQ_H */

@@ -7,12 +7,14 @@
 
 static const char usage_text[] =
 "Usage: jumpctl [--json] COMMAND ...\n"
+"       jumpctl -batch FILE              (-b FILE; - reads stdin)\n"
 "\n"
 "  show [--state-dir DIR] [DEV]     devices (all, or one) and their sessions,\n"
 "                                   with their paths if the jumpd of DEV\n"
 "                                   answers in DIR (default /run/jumpd)\n"
-"  set DEV [listen-port N] [fwmark M]\n"
-"                                   N 0..65535 (0 closes), M decimal or 0x hex\n"
+"  set DEV [listen-port N] [fwmark M] [control-rate R]\n"
+"                                   N 0..65535 (0 closes), M decimal or 0x hex,\n"
+"                                   R control datagrams/s to jumpd (4..100000)\n"
 "  session add DEV id ID peer-id PID [remote EP] [local ADDR] [oif IF]\n"
 "              [allowed PFX...] [keepalive DUR] [silence DUR]\n"
 "              [state STATE] [reason REASON]\n"
@@ -39,7 +41,13 @@ static const char usage_text[] =
 "  event when the session sent and heard nothing back for DUR. STATE birth,\n"
 "  attached, volatile, degraded, recovering or terminated; REASON a reason\n"
 "  code such as rx-silence or reattach-validated (docs/state-machine.md).\n"
-"  --json (-j) prints JSON for scripts. Exit status: 0 ok, 1 failed, 2 usage.\n";
+"  --json (-j) prints JSON for scripts. Exit status: 0 ok, 1 failed, 2 usage.\n"
+"\n"
+"  -batch FILE: one command a line (session, binding, key or set, without\n"
+"  'jumpctl'; '#' starts a comment), sent many to a system call. A line that\n"
+"  does not parse stops the batch before anything is sent (exit 2); a line\n"
+"  the kernel refuses is reported with its number and the kernel's reason,\n"
+"  changes nothing, and the other lines still apply (exit 1).\n";
 
 int main(int argc, char **argv)
 {
@@ -55,6 +63,15 @@ int main(int argc, char **argv)
 
 		if (!strcmp(opt, "--json") || !strcmp(opt, "-j")) {
 			mode = OUT_JSON;
+		} else if (!strcmp(opt, "-batch") || !strcmp(opt, "--batch") ||
+			   !strcmp(opt, "-b")) {
+			const char *path = args_value(&a, opt);
+
+			if (!path)
+				return EXIT_USAGE;
+			if (a.argc)
+				return usage_error("-batch FILE takes no command after it");
+			return cmd_batch(path);
 		} else if (!strcmp(opt, "--help") || !strcmp(opt, "-h")) {
 			fputs(usage_text, stdout);
 			return 0;

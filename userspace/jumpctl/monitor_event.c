@@ -88,6 +88,8 @@ static const char *event_name(uint8_t cmd, struct nlattr **stb)
 		return "control-rx";
 	case JUMPING_CMD_SILENCE_NTF:
 		return "silence";
+	case JUMPING_CMD_SESSIONS_FLUSHED_NTF:
+		return "sessions-flushed";
 	default:
 		return NULL;
 	}
@@ -164,6 +166,9 @@ int print_event(FILE *f, enum out_mode mode, uint8_t cmd, struct nlattr **top,
 	} else {
 		fputs(name, f);
 	}
+	/* A device being deleted may no longer resolve: its own name. */
+	if (!dev && top[JUMPING_A_IFNAME])
+		dev = nla_get_string(top[JUMPING_A_IFNAME]);
 	if (dev)
 		put_str(&l, "dev", dev);
 	else if (top[JUMPING_A_IFINDEX])
@@ -176,6 +181,14 @@ int print_event(FILE *f, enum out_mode mode, uint8_t cmd, struct nlattr **top,
 	}
 	if (top[JUMPING_A_BINDING])
 		put_binding(&l, "from", "to", top[JUMPING_A_BINDING]);
+	if (top[JUMPING_A_SESSION_COUNT])
+		put_u64(&l, "sessions",
+			nla_get_u32(top[JUMPING_A_SESSION_COUNT]));
+	if (top[JUMPING_A_REASON]) {
+		unsigned int v = nla_get_u16(top[JUMPING_A_REASON]);
+
+		put_name(&l, "reason", reason_name(v), v);
+	}
 	fputs(mode == OUT_JSON ? "}\n" : "\n", f);
 	return 0;
 }

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "session_req.h"
 #include "session_show.h"
@@ -28,52 +29,29 @@ static int send_session(uint8_t cmd, const struct session_args *s)
 	return ret;
 }
 
-int cmd_session(struct args *a)
+static int cmd_session_noun(const char *noun, struct args *a)
 {
-	const char *verb = args_next(a);
-	struct session_args s;
+	struct session_args *s = malloc(sizeof(*s));
+	uint8_t cmd;
 	int ret;
 
-	if (!verb)
-		return usage_error("session needs add, set or del");
-	if (!strcmp(verb, "add")) {
-		if ((ret = parse_session_args(a, &s, true)))
-			return ret;
-		if (!s.has_peer_id)
-			return usage_error("session add needs peer-id PID");
-		return send_session(JUMPING_CMD_SESSION_NEW, &s);
-	}
-	if (!strcmp(verb, "set")) {
-		if ((ret = parse_session_args(a, &s, true)))
-			return ret;
-		if (!s.has_peer_id && !s.has_remote && !s.has_local &&
-		    !s.has_oif && !s.n_prefixes && !s.has_keepalive &&
-		    !s.has_silence && !s.has_state)
-			return usage_error("session set: nothing to change");
-		return send_session(JUMPING_CMD_SESSION_SET, &s);
-	}
-	if (!strcmp(verb, "del")) {
-		if ((ret = parse_session_args(a, &s, false)))
-			return ret;
-		return send_session(JUMPING_CMD_SESSION_DEL, &s);
-	}
-	return usage_error("session: unknown verb '%s'", verb);
+	if (!s)
+		return runtime_error(noun, strerror(ENOMEM));
+	ret = session_verb_args(noun, a, s, &cmd);
+	if (!ret)
+		ret = send_session(cmd, s);
+	free(s);
+	return ret;
+}
+
+int cmd_session(struct args *a)
+{
+	return cmd_session_noun("session", a);
 }
 
 int cmd_binding(struct args *a)
 {
-	const char *verb = args_next(a);
-	struct session_args s;
-	int ret;
-
-	if (!verb || strcmp(verb, "set"))
-		return usage_error("binding needs set");
-	if ((ret = parse_session_args(a, &s, true)))
-		return ret;
-	if (!s.has_remote || s.has_peer_id || s.n_prefixes ||
-	    s.has_keepalive || s.has_silence || s.has_state)
-		return usage_error("binding set takes id ID remote ADDR:PORT [local ADDR] [oif IFNAME] [reason REASON]");
-	return send_session(JUMPING_CMD_BINDING_SET, &s);
+	return cmd_session_noun("binding", a);
 }
 
 struct show_ctx {

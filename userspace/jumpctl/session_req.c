@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Session command lines to SESSION_* / BINDING_SET requests (session_req.h). */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -59,7 +60,8 @@ int parse_session_args(struct args *a, struct session_args *s,
 	const char *kw, *v;
 	int ret;
 
-	memset(s, 0, sizeof(*s));
+	/* Not the 20 KiB of prefixes: a batch parses a line at a time. */
+	memset(s, 0, offsetof(struct session_args, prefixes));
 	s->dev = args_next(a);
 	if ((ret = check_dev_name(s->dev)))
 		return ret;
@@ -227,3 +229,54 @@ fail:
 	return NULL;
 }
 
+
+/*
+ * "add|set|del ..." after "session", or "set ..." after "binding": the
+ * arguments and which command they make. 0, or an exit code after a
+ * usage message.
+ */
+int session_verb_args(const char *noun, struct args *a,
+		      struct session_args *s, uint8_t *cmd)
+{
+	const char *verb = args_next(a);
+	int ret;
+
+	if (!strcmp(noun, "binding")) {
+		if (!verb || strcmp(verb, "set"))
+			return usage_error("binding needs set");
+		if ((ret = parse_session_args(a, s, true)))
+			return ret;
+		if (!s->has_remote || s->has_peer_id || s->n_prefixes ||
+		    s->has_keepalive || s->has_silence || s->has_state)
+			return usage_error("binding set takes id ID remote ADDR:PORT [local ADDR] [oif IFNAME] [reason REASON]");
+		*cmd = JUMPING_CMD_BINDING_SET;
+		return 0;
+	}
+	if (!verb)
+		return usage_error("session needs add, set or del");
+	if (!strcmp(verb, "add")) {
+		if ((ret = parse_session_args(a, s, true)))
+			return ret;
+		if (!s->has_peer_id)
+			return usage_error("session add needs peer-id PID");
+		*cmd = JUMPING_CMD_SESSION_NEW;
+		return 0;
+	}
+	if (!strcmp(verb, "set")) {
+		if ((ret = parse_session_args(a, s, true)))
+			return ret;
+		if (!s->has_peer_id && !s->has_remote && !s->has_local &&
+		    !s->has_oif && !s->n_prefixes && !s->has_keepalive &&
+		    !s->has_silence && !s->has_state)
+			return usage_error("session set: nothing to change");
+		*cmd = JUMPING_CMD_SESSION_SET;
+		return 0;
+	}
+	if (!strcmp(verb, "del")) {
+		if ((ret = parse_session_args(a, s, false)))
+			return ret;
+		*cmd = JUMPING_CMD_SESSION_DEL;
+		return 0;
+	}
+	return usage_error("session: unknown verb '%s'", verb);
+}

@@ -27,8 +27,9 @@ struct session_args {
 	bool has_keepalive, has_silence, has_oif, has_state, has_reason;
 	struct jp_endpoint remote;
 	struct jp_addr local;
-	struct jp_prefix prefixes[MAX_PREFIXES];
 	unsigned int n_prefixes;
+	/* Last: only the first n_prefixes are ever written or read. */
+	struct jp_prefix prefixes[MAX_PREFIXES];
 };
 
 /*
@@ -43,5 +44,13 @@ int parse_session_args(struct args *a, struct session_args *s,
  */
 struct nl_msg *session_msg(struct jg_sock *js, uint8_t cmd,
 			   const struct session_args *s);
+
+/*
+ * noun "session": "add|set|del DEV ..."; noun "binding": "set DEV ...".
+ * Sets *cmd to the request's command. 0, or an exit code after a usage
+ * message.
+ */
+int session_verb_args(const char *noun, struct args *a,
+		      struct session_args *s, uint8_t *cmd);
 
 #endif /* JUMPCTL_SESSION_REQ_H */

@@ -113,9 +113,13 @@ struct nl_msg *jg_msg_new_size(struct jg_sock *js, uint8_t cmd, int flags,
 	return msg;
 }
 
-/* Take the extack text from the TLVs that follow an error or done payload. */
-static void jg_take_extack(struct jg_req *r, const struct nlmsghdr *nlh,
-			   const void *tlvs, int len)
+/*
+ * Into out: the extack text from the TLVs that follow an error or done
+ * payload, else what err means.
+ */
+static void jg_extack_text(char *out, size_t size, int err,
+			   const struct nlmsghdr *nlh, const void *tlvs,
+			   int len)
 {
 	struct nla_policy policy[NLMSGERR_ATTR_MAX + 1] = {
 		[NLMSGERR_ATTR_MSG] = { .type = NLA_STRING },
@@ -124,30 +128,51 @@ static void jg_take_extack(struct jg_req *r, const struct nlmsghdr *nlh,
 	uint32_t owner;
 	size_t n;
 	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
-	int err = r->err;
 
 	if (err == -EOPNOTSUPP)	/* genl's answer to a command it lacks */
-		snprintf(r->js->msg, sizeof(r->js->msg),
-			 "not supported by the loaded jumping module");
+		snprintf(out, size, "not supported by the loaded jumping module");
 	else
-		snprintf(r->js->msg, sizeof(r->js->msg), "%s", strerror(-err));
+		snprintf(out, size, "%s", strerror(-err));
 	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) || len <= 0)
 		return;
 	if (nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)tlvs, len,
 		      policy) < 0)
 		return;
 	if (tb[NLMSGERR_ATTR_MSG])
-		snprintf(r->js->msg, sizeof(r->js->msg), "%s",
-			 nla_get_string(tb[NLMSGERR_ATTR_MSG]));
+		snprintf(out, size, "%s", nla_get_string(tb[NLMSGERR_ATTR_MSG]));
 	/* The family's only cookie: which session owns a refused prefix. */
 	if (tb[NLMSGERR_ATTR_COOKIE] &&
 	    nla_len(tb[NLMSGERR_ATTR_COOKIE]) == (int)sizeof(owner)) {
 		memcpy(&owner, nla_data(tb[NLMSGERR_ATTR_COOKIE]),
 		       sizeof(owner));
-		n = strlen(r->js->msg);
-		snprintf(r->js->msg + n, sizeof(r->js->msg) - n,
-			 ": session %u", owner);
+		n = strlen(out);
+		snprintf(out + n, size - n, ": session %u", owner);
 	}
+}
+
+static void jg_take_extack(struct jg_req *r, const struct nlmsghdr *nlh,
+			   const void *tlvs, int len)
+{
+	jg_extack_text(r->js->msg, sizeof(r->js->msg), r->err, nlh, tlvs, len);
+}
+
+int jg_nlmsgerr(const struct nlmsghdr *nlh, char *out, size_t size)
+{
+	const struct nlmsgerr *e = nlmsg_data(nlh);
+	int payload = sizeof(*e);
+	int len;
+
+	out[0] = '\0';
+	if (nlmsg_datalen(nlh) < (int)sizeof(*e))
+		return -EPROTO;
+	if (!e->error)
+		return 0;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		payload += e->msg.nlmsg_len - NLMSG_HDRLEN;
+	len = (int)nlh->nlmsg_len - NLMSG_HDRLEN - NLMSG_ALIGN(payload);
+	jg_extack_text(out, size, e->error < 0 ? e->error : -EPROTO, nlh,
+		       (const char *)e + NLMSG_ALIGN(payload), len);
+	return e->error < 0 ? e->error : -EPROTO;
 }
 
 static int jg_on_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
@@ -156,17 +181,12 @@ static int jg_on_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
 	const struct nlmsghdr *nlh =
 		(const struct nlmsghdr *)((const char *)e - NLMSG_HDRLEN);
 	struct jg_req *r = arg;
-	int payload = sizeof(*e);
-	int len;
 
 	(void)who;
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-		payload += e->msg.nlmsg_len - NLMSG_HDRLEN;
-	len = (int)nlh->nlmsg_len - NLMSG_HDRLEN - NLMSG_ALIGN(payload);
-
 	r->done = true;
-	r->err = e->error < 0 ? e->error : -EPROTO;
-	jg_take_extack(r, nlh, (const char *)e + NLMSG_ALIGN(payload), len);
+	r->err = jg_nlmsgerr(nlh, r->js->msg, sizeof(r->js->msg));
+	if (!r->err)
+		r->err = -EPROTO;
 	return NL_STOP;
 }
 

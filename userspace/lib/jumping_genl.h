@@ -54,6 +54,13 @@ struct nl_msg *jg_msg_new_size(struct jg_sock *js, uint8_t cmd, int flags,
 int jg_request(struct jg_sock *js, struct nl_msg *msg, jg_reply_fn fn,
 	       void *arg);
 
+/*
+ * An NLMSG_ERROR message read by hand (pipelined requests): 0 for an
+ * ACK, else the negative errno, with the reason (the kernel's extack
+ * text, or strerror) in out.
+ */
+int jg_nlmsgerr(const struct nlmsghdr *nlh, char *out, size_t size);
+
 /* Record a failure found by a caller (e.g. a reply it cannot use). */
 int jg_fail(struct jg_sock *js, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -12,6 +12,9 @@ const struct nla_policy jg_policy_top[JUMPING_A_MAX + 1] = {
 	[JUMPING_A_SESSION]	= { .type = NLA_NESTED },
 	[JUMPING_A_PACKET]	= { .minlen = 1 },
 	[JUMPING_A_BINDING]	= { .type = NLA_NESTED },
+	[JUMPING_A_CONTROL_RATE] = { .type = NLA_U32 },
+	[JUMPING_A_SESSION_COUNT] = { .type = NLA_U32 },
+	[JUMPING_A_REASON]	= { .type = NLA_U16 },
 };
 
 const struct nla_policy jg_policy_session[JUMPING_A_SESSION_MAX + 1] = {

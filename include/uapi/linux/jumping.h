@@ -64,6 +64,13 @@ enum jumping_cmd {
 	 * or the first authenticated packet after that came (resumed).
 	 */
 	JUMPING_CMD_SILENCE_NTF,
+	/*
+	 * On the events group, once, when a device's sessions are removed
+	 * all at once (the device is deleted): JUMPING_A_IFINDEX,
+	 * JUMPING_A_IFNAME, JUMPING_A_SESSION_COUNT (how many went) and
+	 * JUMPING_A_REASON. No SESSION_DEL_NTF is sent for those sessions.
+	 */
+	JUMPING_CMD_SESSIONS_FLUSHED_NTF,
 
 	__JUMPING_CMD_MAX,
 	JUMPING_CMD_MAX = __JUMPING_CMD_MAX - 1
@@ -81,10 +88,27 @@ enum jumping_attr {
 	JUMPING_A_PAD,
 	JUMPING_A_PACKET,		/* binary, a whole control datagram */
 	JUMPING_A_BINDING,		/* nest, enum jumping_binding_attr */
+	/*
+	 * Control datagrams passed up to jumpd per second, per device, in
+	 * total (each source has its own share below it): DEVICE_SET and
+	 * DEVICE_GET. JUMPING_CONTROL_RATE_MIN..MAX; bursts of a quarter.
+	 */
+	JUMPING_A_CONTROL_RATE,		/* u32 */
+	/*
+	 * How many sessions: the device holds (DEVICE_GET), or were removed
+	 * (SESSIONS_FLUSHED_NTF).
+	 */
+	JUMPING_A_SESSION_COUNT,	/* u32 */
+	/* in SESSIONS_FLUSHED_NTF: why */
+	JUMPING_A_REASON,		/* u16, enum jumping_reason */
 
 	__JUMPING_A_MAX,
 	JUMPING_A_MAX = __JUMPING_A_MAX - 1
 };
+
+#define JUMPING_CONTROL_RATE_DEFAULT	1000
+#define JUMPING_CONTROL_RATE_MIN	4
+#define JUMPING_CONTROL_RATE_MAX	100000
 
 /* A session: identity, keys, counters, inner prefixes, transport binding. */
 enum jumping_session_attr {

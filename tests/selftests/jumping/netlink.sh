@@ -129,7 +129,7 @@ missing_attribute() {
 	reject "[missing attribute ifindex]" nlraw "$ns" device_set fwmark:u32=1
 	reject "device required" nlraw "$ns" device_get
 	reject "nothing to set" nlraw "$ns" device_set ifname:string=jp0
-	reject "give listen-port and/or fwmark" jpctl "$ns" set jp0
+	reject "give listen-port, fwmark and/or control-rate" jpctl "$ns" set jp0
 }
 
 unexpected_attribute() {
@@ -248,13 +248,40 @@ key_material_reuse() {
 	assert_key_ids "$ns" "1 2"
 }
 
+# The device's control budget: default, set, read back, bad values refused
+# by the kernel's policy with nothing changed.
+control_rate() {
+	local ns
+	setup_devices
+	rate() { jpctl "$ns" --json show "$1" | jq -r .control_rate; }
+	[ "$(rate jp0)" = 1000 ] || fail "default control rate: $(rate jp0)"
+	jpctl "$ns" set jp0 control-rate 20000
+	[ "$(rate jp0)" = 20000 ] || fail "control rate not set: $(rate jp0)"
+	[ "$(rate jp1)" = 1000 ] || fail "the other device's rate moved: $(rate jp1)"
+	jpctl "$ns" show jp0 | grep -qx "  control rate: 20000" || fail "text show lacks the rate"
+	nlraw "$ns" device_get ifname:string=jp0 | grep -qx control_rate=20000 ||
+		fail "DEVICE_GET lacks the rate"
+	reject "integer out of range" jpctl "$ns" set jp0 control-rate 3
+	reject "integer out of range" jpctl "$ns" set jp0 control-rate 100001
+	reject "integer out of range" jpctl "$ns" set jp0 control-rate 0
+	reject "control-rate 'fast' is not a number" jpctl "$ns" set jp0 control-rate fast
+	reject "invalid attribute length" nlraw "$ns" device_set ifname:string=jp0 control_rate:u16=5000
+	# A bad rate with a good mark: the request changes nothing.
+	reject "integer out of range" jpctl "$ns" set jp0 fwmark 0x99 control-rate 3
+	[ "$(rate jp0)" = 20000 ] || fail "a refused request changed the rate: $(rate jp0)"
+	jpctl "$ns" set jp0 control-rate 4
+	jpctl "$ns" set jp0 control-rate 100000
+	[ "$(rate jp0)" = 100000 ] || fail "the bounds are not accepted: $(rate jp0)"
+	jpctl "$ns" set jp0 control-rate 1000
+}
+
 assert_key_ids() {
 	local got
 	got=$(key_ids "$1")
 	[ "$got" = "$2" ] || fail "key ids (primary secondary): expected '$2', got '$got'"
 }
 
-ktap_begin 10
+ktap_begin 11
 jp_load
 run_case "DEVICE_GET/DEVICE_SET round trip through jumpctl" round_trip
 run_case "unknown device rejected, nothing changed" unknown_device
@@ -266,5 +293,6 @@ run_case "attributes DEVICE_SET does not take rejected" unexpected_attribute
 run_case "caller without CAP_NET_ADMIN gets EPERM, nothing changed" without_cap_net_admin
 run_case "a user namespace's root configures the devices of its own netns only" container_root
 run_case "KEY_NEW refuses one key for both directions and material the session holds" key_material_reuse
+run_case "control-rate: default 1000, set and read back, bad values refused" control_rate
 jp_unload
 ktap_end

@@ -64,6 +64,8 @@ static const struct name cmds[] = {
 	{ "unknown_source_ntf", JUMPING_CMD_UNKNOWN_SOURCE_NTF },
 	{ "packet_send", JUMPING_CMD_PACKET_SEND },
 	{ "packet_rx_ntf", JUMPING_CMD_PACKET_RX_NTF },
+	{ "silence_ntf", JUMPING_CMD_SILENCE_NTF },
+	{ "sessions_flushed_ntf", JUMPING_CMD_SESSIONS_FLUSHED_NTF },
 	{ NULL, 0 }
 };
 
@@ -85,6 +87,9 @@ static const struct attr_name {
 	{ "pad", JUMPING_A_PAD, SHOW_LEN },
 	{ "packet", JUMPING_A_PACKET, SHOW_HEX },
 	{ "binding", JUMPING_A_BINDING, SHOW_BINDING },
+	{ "control_rate", JUMPING_A_CONTROL_RATE, SHOW_U32 },
+	{ "session_count", JUMPING_A_SESSION_COUNT, SHOW_U32 },
+	{ "reason", JUMPING_A_REASON, SHOW_U16 },
 	{ NULL, 0, SHOW_LEN }
 };
 
@@ -93,7 +98,7 @@ static const char usage_text[] =
 "       nlraw --listen events|control [--count N]\n"
 "  CMD   device_get, device_set, session_new, ... or a number\n"
 "  ATTR  ifindex, ifname, listen_port, fwmark, dev_stats, session, pad,\n"
-"        packet, binding,\n"
+"        packet, binding, control_rate, session_count, reason,\n"
 "        or a number (any attribute type, also unknown ones)\n"
 "  TYPE  u8 u16 u32 u64 (value must fit), string (NUL added), flag (no\n"
 "        value), binary (hex digits, may be empty), binding (a binding\n"
