@@ -231,7 +231,7 @@ static int jp_nl_put_session_head(struct sk_buff *skb, struct jp_session *s)
 	rcu_read_unlock();
 	if (err)
 		return err;
-	jp_stats_read(s->stats, &stats);
+	jp_stats_read(&s->stats, &stats);
 	return jp_nl_put_stats(skb, JUMPING_A_SESSION_STATS, &stats);
 }
 

@@ -89,11 +89,7 @@ struct jp_session *jp_session_new(struct net_device *dev, u32 id,
 	s = kzalloc(sizeof(*s), GFP_KERNEL);
 	if (!s)
 		return NULL;
-	s->stats = jp_stats_alloc(GFP_KERNEL);
-	if (!s->stats) {
-		kfree(s);
-		return NULL;
-	}
+	jp_stats_init(&s->stats);
 	INIT_LIST_HEAD(&s->list);
 	s->id = id;
 	s->peer_id = peer_id;
@@ -118,7 +114,6 @@ static void jp_session_free_rcu(struct rcu_head *rcu)
 	jp_key_slots_clear(&s->keys);
 	kfree(rcu_dereference_protected(s->prefixes, true));
 	jp_bind_free(rcu_dereference_protected(s->bind, true));
-	jp_stats_free(s->stats);
 	kfree(s);
 }
 

@@ -82,7 +82,7 @@ struct jp_prefix_set {
  * @prefixes: inner prefixes, both the routes to the peer and what it may
  *            send from
  * @bind: the current transport binding, NULL until one is set
- * @stats: per-CPU counters
+ * @stats: packet counters, atomics shared by all CPUs (stats.h says why)
  * @lock: serialises writers of @prefixes and @bind, and guards the state
  *        record (@state, @reason, @state_since) and the history ring
  * @state: enum jumping_state; written under @lock, read with READ_ONCE
@@ -130,7 +130,7 @@ struct jp_session {
 	struct jp_key_slots keys;
 	struct jp_prefix_set __rcu *prefixes;
 	struct jp_bind __rcu *bind;
-	struct jp_pcpu_stats __percpu *stats;
+	struct jp_session_stats stats;
 	spinlock_t lock; /* see above */
 	u8 state;
 	u16 reason;
