@@ -512,20 +512,12 @@ void jp_session_set_prefixes(struct jp_session *s, struct jp_prefix_set *set)
 void jp_session_set_bind(struct jp_session *s, struct jp_bind *bind,
 			 u16 reason)
 {
-	struct jp_bind_record *rec;
 	struct jp_bind *old;
 
 	spin_lock_bh(&s->lock);
 	old = rcu_replace_pointer(s->bind, bind, lockdep_is_held(&s->lock));
 	if (bind) {
-		rec = &s->history[s->history_next];
-		/* The addresses only: the record never routes. */
-		memset(rec, 0, sizeof(*rec));
-		rec->bind.remote = bind->remote;
-		rec->bind.local = bind->local;
-		rec->bind.ifindex = bind->ifindex;
-		rec->since = jiffies;
-		rec->reason = reason;
+		jp_bind_record_set(&s->history[s->history_next], bind, reason);
 		s->history_next = (s->history_next + 1) % JUMPING_HISTORY_LEN;
 		if (s->history_count < JUMPING_HISTORY_LEN)
 			s->history_count++;

@@ -37,18 +37,6 @@
 #define JP_KEEPALIVE_MAX_MS	600000
 
 /**
- * struct jp_bind_record - one binding of a session's history
- * @bind: its addresses (no route cache: it is never sent to)
- * @since: jiffies when it was installed
- * @reason: enum jumping_reason it was installed for
- */
-struct jp_bind_record {
-	struct jp_bind bind;
-	unsigned long since;
-	u16 reason;
-};
-
-/**
  * struct jp_prefix - an inner IPv4 or IPv6 prefix, host bits zero
  * @addr: the network address
  * @family: AF_INET or AF_INET6
