@@ -3,6 +3,7 @@
  * Jumping VPN: transport bindings.
  */
 #include <linux/ip.h>
+#include <linux/jiffies.h>
 #include <linux/slab.h>
 #include <linux/udp.h>
 #include <net/ipv6.h>
@@ -39,6 +40,55 @@ int jp_bind_init(struct jp_bind *bind, const struct sockaddr_storage *remote,
 				((const struct sockaddr_in6 *)local)->sin6_addr;
 	}
 	return 0;
+}
+
+/**
+ * jp_bind_record_set - note @bind in a history record, stamped now
+ * @rec: the record, overwritten
+ * @bind: an installed binding
+ * @reason: enum jumping_reason
+ */
+void jp_bind_record_set(struct jp_bind_record *rec,
+			const struct jp_bind *bind, u16 reason)
+{
+	memset(rec, 0, sizeof(*rec));
+	rec->since = jiffies;
+	rec->family = bind->remote.family;
+	if (rec->family == AF_INET) {
+		rec->remote.ip4 = bind->remote.in4.sin_addr.s_addr;
+		rec->port = bind->remote.in4.sin_port;
+		rec->local.ip4 = bind->local.ip4;
+	} else {
+		rec->remote.ip6 = bind->remote.in6.sin6_addr;
+		rec->port = bind->remote.in6.sin6_port;
+		rec->local.ip6 = bind->local.ip6;
+	}
+	rec->ifindex = bind->ifindex;
+	rec->reason = reason;
+}
+
+/**
+ * jp_bind_record_load - a history record back as a binding, for a dump
+ * @rec: the record
+ * @bind: filled in with the record's addresses, port and interface; no
+ *	route cache (it is only ever reported, never sent to)
+ */
+void jp_bind_record_load(const struct jp_bind_record *rec,
+			 struct jp_bind *bind)
+{
+	memset(bind, 0, sizeof(*bind));
+	if (rec->family == AF_INET) {
+		bind->remote.in4.sin_family = AF_INET;
+		bind->remote.in4.sin_addr.s_addr = rec->remote.ip4;
+		bind->remote.in4.sin_port = rec->port;
+		bind->local.ip4 = rec->local.ip4;
+	} else {
+		bind->remote.in6.sin6_family = AF_INET6;
+		bind->remote.in6.sin6_addr = rec->remote.ip6;
+		bind->remote.in6.sin6_port = rec->port;
+		bind->local.ip6 = rec->local.ip6;
+	}
+	bind->ifindex = rec->ifindex;
 }
 
 /**

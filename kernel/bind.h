@@ -41,6 +41,38 @@ struct jp_bind {
 	struct rcu_head rcu;
 };
 
+/**
+ * struct jp_bind_record - one binding of a session's history, compact
+ * @since: jiffies when it was installed
+ * @remote: the peer's address (@family says which)
+ * @local: the source address, any (all zeroes) if routing chose
+ * @ifindex: the output interface, 0 if routing chose
+ * @port: the peer's port
+ * @reason: enum jumping_reason it was installed for
+ * @family: AF_INET or AF_INET6
+ *
+ * What a history dump shows of a binding and no more: no route cache and
+ * no rcu_head (a record is never sent to and is overwritten in place under
+ * the session's lock), no sockaddr padding. 56 bytes instead of the 96 of
+ * a whole struct jp_bind with the same fields around it.
+ */
+struct jp_bind_record {
+	unsigned long since;
+	union {
+		__be32 ip4;
+		struct in6_addr ip6;
+	} remote, local;
+	int ifindex;
+	__be16 port;
+	u16 reason;
+	u8 family;
+};
+
+void jp_bind_record_set(struct jp_bind_record *rec,
+			const struct jp_bind *bind, u16 reason);
+void jp_bind_record_load(const struct jp_bind_record *rec,
+			 struct jp_bind *bind);
+
 int jp_bind_init(struct jp_bind *bind, const struct sockaddr_storage *remote,
 		 const struct sockaddr_storage *local);
 struct jp_bind *jp_bind_clone(const struct jp_bind *tmpl, gfp_t gfp);

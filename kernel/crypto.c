@@ -2,44 +2,56 @@
 /*
  * Jumping VPN: key slots and the AEAD work on packets.
  *
- * Transforms are allocated with CRYPTO_ALG_ASYNC masked off, so every
- * encrypt and decrypt completes before it returns and the skb never leaves
- * the caller's hands. The cost: on x86 6.1 the fast AES-GCM implementation
- * is only offered as an asynchronous wrapper, so AES-GCM gets the generic
- * gcm template over synchronous parts. ChaCha20-Poly1305 is unaffected.
+ * ChaCha20-Poly1305 goes through the kernel's library
+ * (<crypto/chacha20poly1305.h>), which is keyed per call: a key of that
+ * cipher holds its 64 bytes of material and no transform at all.
+ *
+ * AES-256-GCM has no such library in 6.1 and goes through the AEAD API,
+ * with two transforms per key (one per direction), allocated when the key
+ * is made for a slot and freed with it. They are allocated with
+ * CRYPTO_ALG_ASYNC masked off, so every encrypt and decrypt completes
+ * before it returns and the skb never leaves the caller's hands. The cost:
+ * on x86 6.1 the fast AES-GCM implementation is only offered as an
+ * asynchronous wrapper, so AES-GCM gets the generic gcm template over
+ * synchronous parts, whose GHASH keeps a 4 KiB table per transform.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <crypto/aead.h>
 #include <crypto/algapi.h>
+#include <crypto/chacha20poly1305.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
+#include <linux/swab.h>
 
 #include "crypto.h"
 #include "proto.h"
 
-/* Frees keys in process context: crypto_free_aead() is not for softirq. */
+/* Frees AES-GCM transforms in process context: not for softirq. */
 static struct workqueue_struct *jp_key_wq;
+static struct kmem_cache *jp_key_cache;
 
-static const char *jp_cipher_alg(enum jumping_cipher cipher)
-{
-	switch (cipher) {
-	case JUMPING_CIPHER_CHACHA20POLY1305:
-		return "rfc7539(chacha20,poly1305)";
-	case JUMPING_CIPHER_AES256GCM:
-		return "gcm(aes)";
-	default:
-		return NULL;
-	}
-}
+/**
+ * struct jp_aead_pair - an AES-256-GCM key's transforms
+ * @enc: keyed for our direction
+ * @dec: keyed for the peer's direction
+ * @free_work: frees both from jp_key_wq once the key is gone (the key's
+ *             RCU callback, in softirq, queues it)
+ *
+ * Apart from the key so that a ChaCha20-Poly1305 key carries none of it.
+ */
+struct jp_aead_pair {
+	struct crypto_aead *enc;
+	struct crypto_aead *dec;
+	struct work_struct free_work;
+};
 
-static struct crypto_aead *jp_aead_new(const char *alg, const u8 *key,
-				       unsigned int key_len)
+static struct crypto_aead *jp_aead_new(const u8 *key, unsigned int key_len)
 {
 	struct crypto_aead *tfm;
 	int err;
 
-	tfm = crypto_alloc_aead(alg, 0, CRYPTO_ALG_ASYNC);
+	tfm = crypto_alloc_aead("gcm(aes)", 0, CRYPTO_ALG_ASYNC);
 	if (IS_ERR(tfm))
 		return tfm;
 	err = crypto_aead_setkey(tfm, key, key_len);
@@ -54,13 +66,47 @@ static struct crypto_aead *jp_aead_new(const char *alg, const u8 *key,
 	return tfm;
 }
 
-static void jp_key_free(struct jp_key *key)
+/* Process context. */
+static void jp_aead_pair_free(struct jp_aead_pair *p)
 {
-	if (!IS_ERR_OR_NULL(key->enc))
-		crypto_free_aead(key->enc);
-	if (!IS_ERR_OR_NULL(key->dec))
-		crypto_free_aead(key->dec);
-	kfree_sensitive(key);
+	if (!IS_ERR_OR_NULL(p->enc))
+		crypto_free_aead(p->enc);
+	if (!IS_ERR_OR_NULL(p->dec))
+		crypto_free_aead(p->dec);
+	kfree(p);
+}
+
+static void jp_aead_pair_free_work(struct work_struct *work)
+{
+	jp_aead_pair_free(container_of(work, struct jp_aead_pair, free_work));
+}
+
+static struct jp_aead_pair *jp_aead_pair_new(const u8 *enc_key,
+					     const u8 *dec_key,
+					     unsigned int key_len)
+{
+	struct jp_aead_pair *p;
+	int err;
+
+	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	if (!p)
+		return ERR_PTR(-ENOMEM);
+	INIT_WORK(&p->free_work, jp_aead_pair_free_work);
+	p->enc = jp_aead_new(enc_key, key_len);
+	p->dec = jp_aead_new(dec_key, key_len);
+	err = PTR_ERR_OR_ZERO(p->enc) ?: PTR_ERR_OR_ZERO(p->dec);
+	if (err) {
+		jp_aead_pair_free(p);
+		return ERR_PTR(err);
+	}
+	return p;
+}
+
+/* The key's own memory, wiped: it holds key material. Any context. */
+static void jp_key_wipe_free(struct jp_key *key)
+{
+	memzero_explicit(key, sizeof(*key));
+	kmem_cache_free(jp_key_cache, key);
 }
 
 /**
@@ -78,14 +124,15 @@ struct jp_key *jp_key_new(u8 key_id, enum jumping_cipher cipher,
 			  const u8 *enc_key, const u8 *dec_key,
 			  unsigned int key_len, u32 reject_after_ms)
 {
-	const char *alg = jp_cipher_alg(cipher);
 	struct jp_key *key;
-	int err;
 
-	if (!alg || key_id > JUMPING_KEY_ID_MAX || key_len != JUMPING_KEY_LEN)
+	if ((cipher != JUMPING_CIPHER_CHACHA20POLY1305 &&
+	     cipher != JUMPING_CIPHER_AES256GCM) ||
+	    key_id > JUMPING_KEY_ID_MAX || key_len != JUMPING_KEY_LEN)
 		return ERR_PTR(-EINVAL);
+	BUILD_BUG_ON(JUMPING_KEY_LEN != CHACHA20POLY1305_KEY_SIZE);
 
-	key = kzalloc(sizeof(*key), GFP_KERNEL);
+	key = kmem_cache_zalloc(jp_key_cache, GFP_KERNEL);
 	if (!key)
 		return ERR_PTR(-ENOMEM);
 	kref_init(&key->ref);
@@ -101,27 +148,36 @@ struct jp_key *jp_key_new(u8 key_id, enum jumping_cipher cipher,
 	memcpy(key->material[0], enc_key, key_len);
 	memcpy(key->material[1], dec_key, key_len);
 
-	key->enc = jp_aead_new(alg, enc_key, key_len);
-	key->dec = jp_aead_new(alg, dec_key, key_len);
-	err = PTR_ERR_OR_ZERO(key->enc) ?: PTR_ERR_OR_ZERO(key->dec);
-	if (err) {
-		jp_key_free(key);
-		return ERR_PTR(err);
+	if (cipher == JUMPING_CIPHER_AES256GCM) {
+		key->aead = jp_aead_pair_new(enc_key, dec_key, key_len);
+		if (IS_ERR(key->aead)) {
+			int err = PTR_ERR(key->aead);
+
+			jp_key_wipe_free(key);
+			return ERR_PTR(err);
+		}
 	}
 	return key;
 }
 
-static void jp_key_free_work(struct work_struct *work)
+/*
+ * A grace period after the last reference went: no reader can reach the
+ * key any more. Softirq: the transforms go to the workqueue.
+ */
+static void jp_key_free_rcu(struct rcu_head *rcu)
 {
-	jp_key_free(container_of(to_rcu_work(work), struct jp_key, free_work));
+	struct jp_key *key = container_of(rcu, struct jp_key, rcu);
+
+	if (key->aead)
+		queue_work(jp_key_wq, &key->aead->free_work);
+	jp_key_wipe_free(key);
 }
 
 static void jp_key_release(struct kref *ref)
 {
 	struct jp_key *key = container_of(ref, struct jp_key, ref);
 
-	INIT_RCU_WORK(&key->free_work, jp_key_free_work);
-	queue_rcu_work(jp_key_wq, &key->free_work);
+	call_rcu(&key->rcu, jp_key_free_rcu);
 }
 
 /* Any context. */
@@ -347,6 +403,83 @@ static void *jp_aead_tmp_alloc(struct crypto_aead *tfm, int nsg,
 	return buf;
 }
 
+/*
+ * AES-256-GCM over the whole packet from our header on: the header is the
+ * associated data, then @len bytes of text, then the tag's room (encrypt)
+ * or the tag (decrypt, which @len then includes).
+ */
+static int jp_gcm_skb(struct crypto_aead *tfm, struct sk_buff *skb,
+		      int nfrags, unsigned int len, u64 counter, bool encrypt)
+{
+	struct jp_aead_tmp t;
+	void *buf;
+	int err;
+
+	buf = jp_aead_tmp_alloc(tfm, nfrags, &t);
+	if (!buf)
+		return -ENOMEM;
+	jp_nonce_from_counter(t.nonce, cpu_to_be64(counter));
+	err = skb_to_sgvec(skb, t.sg, 0, skb->len);
+	if (err > 0) {
+		aead_request_set_ad(t.req, JP_HDR_LEN);
+		aead_request_set_crypt(t.req, t.sg, t.sg, len, t.nonce);
+		err = encrypt ? crypto_aead_encrypt(t.req) :
+				crypto_aead_decrypt(t.req);
+	} else if (!err) {
+		err = -EINVAL;
+	}
+	kfree(buf);
+	return err;
+}
+
+/*
+ * ChaCha20-Poly1305's nonce as the library takes it. The library's nonce
+ * is 4 zero bytes, then its u64 argument in little-endian order; ours is
+ * 4 zero bytes, then the counter in big-endian order, as the header
+ * carries it (jp_nonce_from_counter()). The two are the same 12 bytes when
+ * the argument is the counter byte-swapped, on a host of either byte
+ * order. The self-test's packets, computed outside the kernel, pin it.
+ */
+static u64 jp_chacha_nonce(u64 counter)
+{
+	return swab64(counter);
+}
+
+/*
+ * ChaCha20-Poly1305 in place after our header, which is the associated
+ * data (linear: skb->data). @len: the text, without the tag (encrypt
+ * writes the tag after it) or with it (decrypt). Return: 0 or -EBADMSG.
+ */
+static int jp_chacha_skb(const u8 *key, struct sk_buff *skb, int nfrags,
+			 unsigned int len, u64 counter, bool encrypt)
+{
+	struct scatterlist *sg;
+	bool ok;
+	int err;
+
+	sg = kmalloc_array(nfrags, sizeof(*sg), GFP_ATOMIC);
+	if (!sg)
+		return -ENOMEM;
+	sg_init_table(sg, nfrags);
+	err = skb_to_sgvec(skb, sg, JP_HDR_LEN, skb->len - JP_HDR_LEN);
+	if (err > 0) {
+		ok = encrypt ?
+		     chacha20poly1305_encrypt_sg_inplace(sg, len, skb->data,
+							 JP_HDR_LEN,
+							 jp_chacha_nonce(counter),
+							 key) :
+		     chacha20poly1305_decrypt_sg_inplace(sg, len, skb->data,
+							 JP_HDR_LEN,
+							 jp_chacha_nonce(counter),
+							 key);
+		err = ok ? 0 : -EBADMSG;
+	} else if (!err) {
+		err = -EINVAL;
+	}
+	kfree(sg);
+	return err;
+}
+
 /**
  * jp_encrypt_skb - turn an inner packet into a data packet's payload
  * @key: the primary key, referenced
@@ -363,9 +496,7 @@ int jp_encrypt_skb(struct jp_key *key, struct sk_buff *skb,
 	unsigned int plain_len = skb->len;
 	struct jp_data_hdr *hdr;
 	struct sk_buff *trailer;
-	struct jp_aead_tmp t;
-	int nfrags, err;
-	void *buf;
+	int nfrags;
 
 	/* The inner checksum must be final before it is encrypted. */
 	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))
@@ -385,21 +516,11 @@ int jp_encrypt_skb(struct jp_key *key, struct sk_buff *skb,
 	hdr->counter = cpu_to_be64(counter);
 	pskb_put(skb, trailer, JP_TAG_LEN);
 
-	buf = jp_aead_tmp_alloc(key->enc, nfrags, &t);
-	if (!buf)
-		return -ENOMEM;
-	jp_nonce_from_counter(t.nonce, hdr->counter);
-	err = skb_to_sgvec(skb, t.sg, 0, skb->len);
-	if (err > 0) {
-		/* The header is the associated data, sent in the clear. */
-		aead_request_set_ad(t.req, JP_HDR_LEN);
-		aead_request_set_crypt(t.req, t.sg, t.sg, plain_len, t.nonce);
-		err = crypto_aead_encrypt(t.req);
-	} else if (!err) {
-		err = -EINVAL;
-	}
-	kfree(buf);
-	return err;
+	if (!key->aead)
+		return jp_chacha_skb(key->material[0], skb, nfrags, plain_len,
+				     counter, true);
+	return jp_gcm_skb(key->aead->enc, skb, nfrags, plain_len, counter,
+			  true);
 }
 
 /**
@@ -416,9 +537,8 @@ int jp_encrypt_skb(struct jp_key *key, struct sk_buff *skb,
 int jp_decrypt_skb(struct jp_key *key, struct sk_buff *skb, u64 counter)
 {
 	struct sk_buff *trailer;
-	struct jp_aead_tmp t;
+	unsigned int len;
 	int nfrags, err;
-	void *buf;
 
 	if (skb->len < JP_OVERHEAD)
 		return -EBADMSG;
@@ -428,20 +548,13 @@ int jp_decrypt_skb(struct jp_key *key, struct sk_buff *skb, u64 counter)
 	if (nfrags < 0)
 		return nfrags;
 
-	buf = jp_aead_tmp_alloc(key->dec, nfrags, &t);
-	if (!buf)
-		return -ENOMEM;
-	jp_nonce_from_counter(t.nonce, cpu_to_be64(counter));
-	err = skb_to_sgvec(skb, t.sg, 0, skb->len);
-	if (err > 0) {
-		aead_request_set_ad(t.req, JP_HDR_LEN);
-		aead_request_set_crypt(t.req, t.sg, t.sg,
-				       skb->len - JP_HDR_LEN, t.nonce);
-		err = crypto_aead_decrypt(t.req);
-	} else if (!err) {
-		err = -EINVAL;
-	}
-	kfree(buf);
+	len = skb->len - JP_HDR_LEN;
+	if (!key->aead)
+		err = jp_chacha_skb(key->material[1], skb, nfrags, len,
+				    counter, false);
+	else
+		err = jp_gcm_skb(key->aead->dec, skb, nfrags, len, counter,
+				 false);
 	if (err)
 		return err;
 
@@ -452,24 +565,33 @@ int jp_decrypt_skb(struct jp_key *key, struct sk_buff *skb, u64 counter)
 	return 0;
 }
 
-/* Module init: the workqueue that frees keys. */
+/* Module init: the key cache and the workqueue that frees transforms. */
 int jp_crypto_init(void)
 {
+	jp_key_cache = KMEM_CACHE(jp_key, 0);
+	if (!jp_key_cache)
+		return -ENOMEM;
 	jp_key_wq = alloc_workqueue("jumping_keys", 0, 0);
-	return jp_key_wq ? 0 : -ENOMEM;
+	if (!jp_key_wq) {
+		kmem_cache_destroy(jp_key_cache);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 /*
  * Module exit, after every device and so every session is gone. Frees are
  * chained through two grace periods (a session's RCU callback puts its
- * keys, each key's rcu_work waits for another one), hence two barriers
- * before the workqueue drains the last key frees.
+ * keys, each key's RCU callback frees it and queues its transforms' free),
+ * hence two barriers before the workqueue drains the last transform frees
+ * and the cache, now empty, goes.
  */
 void jp_crypto_exit(void)
 {
 	rcu_barrier();
 	rcu_barrier();
 	destroy_workqueue(jp_key_wq);
+	kmem_cache_destroy(jp_key_cache);
 }
 
 #ifdef JUMPING_SELFTEST

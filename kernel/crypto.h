@@ -14,13 +14,10 @@
 #include <linux/skbuff.h>
 #include <linux/spinlock.h>
 #include <linux/timekeeping.h>
-#include <linux/workqueue.h>
 #include <linux/jumping.h>
 
 #include "proto.h"
 #include "replay.h"
-
-struct crypto_aead;
 
 /* Headroom an encrypted packet gets: our header, outer IP, UDP, link. */
 #define JP_TX_HEADROOM	(JP_HDR_LEN + JP_OUTER_MAX_LEN + LL_MAX_HEADER)
@@ -37,34 +34,39 @@ struct crypto_aead;
 #define JP_KEY_TX_HARD_LIMIT	BIT_ULL(60)
 #define JP_KEY_TX_SOFT_LIMIT	(JP_KEY_TX_HARD_LIMIT - BIT_ULL(32))
 
+struct jp_aead_pair;
+
 /**
  * struct jp_key - one key id's material, both directions
  * @ref: the slot holds one reference, every packet in flight one more
- * @free_work: frees the transforms in process context after a grace period,
- *             since a reader may still be between rcu_dereference() and
- *             kref_get_unless_zero()
  * @key_id: carried in the header, picks this key on receive
  * @cipher: enum jumping_cipher
- * @enc: transform keyed for our direction
- * @dec: transform keyed for the peer's direction
+ * @rcu: the key is freed a grace period after its last reference goes,
+ *       since a reader may still be between rcu_dereference() and
+ *       kref_get_unless_zero()
+ * @aead: AES-256-GCM's transforms; NULL for ChaCha20-Poly1305, which the
+ *        kernel's library does per call from @material with no state
  * @tx_counter: next counter to send; only ever incremented
  * @tx_soft_limit: counter at which the exhausted event is raised (once)
  * @tx_hard_limit: first counter never sent nor accepted
  * @reject_after_ns: CLOCK_BOOTTIME (coarse) at which the key stops
  *                   encrypting and decrypting; U64_MAX: never
  * @rx_replay: counters of the peer's packets under this key
- * @material: the encrypt key, then the decrypt key: kept only so that the
- *            slots can refuse the same material twice (a fresh counter or
- *            replay window under a used key repeats nonces or lets old
- *            packets in again); wiped when the key is freed
+ * @material: the encrypt key, then the decrypt key: what ChaCha20-Poly1305
+ *            encrypts and decrypts with, and what lets the slots refuse the
+ *            same material twice (a fresh counter or replay window under a
+ *            used key repeats nonces or lets old packets in again); wiped
+ *            when the key is freed
+ *
+ * Keys come from their own slab cache: at 656 bytes a key would take a
+ * whole kmalloc-1k object.
  */
 struct jp_key {
 	struct kref ref;
-	struct rcu_work free_work;
 	u8 key_id;
 	u8 cipher;
-	struct crypto_aead *enc;
-	struct crypto_aead *dec;
+	struct rcu_head rcu;
+	struct jp_aead_pair *aead;
 	atomic64_t tx_counter;
 	u64 tx_soft_limit;
 	u64 tx_hard_limit;

@@ -143,11 +143,14 @@ static int jp_nl_put_history(struct sk_buff *skb,
 			     const struct jp_bind_record *rec)
 {
 	struct nlattr *nest;
+	struct jp_bind bind;
 
+	/* The same attributes as for a live binding. */
+	jp_bind_record_load(rec, &bind);
 	nest = nla_nest_start(skb, JUMPING_A_SESSION_HISTORY);
 	if (!nest)
 		return -EMSGSIZE;
-	if (jp_nl_put_binding(skb, JUMPING_A_HISTORY_BINDING, &rec->bind) ||
+	if (jp_nl_put_binding(skb, JUMPING_A_HISTORY_BINDING, &bind) ||
 	    nla_put_u16(skb, JUMPING_A_HISTORY_REASON, rec->reason) ||
 	    nla_put_u64_64bit(skb, JUMPING_A_HISTORY_AGE_MS,
 			      jp_age_ms(jiffies, rec->since),
@@ -231,7 +234,7 @@ static int jp_nl_put_session_head(struct sk_buff *skb, struct jp_session *s)
 	rcu_read_unlock();
 	if (err)
 		return err;
-	jp_stats_read(s->stats, &stats);
+	jp_stats_read(&s->stats, &stats);
 	return jp_nl_put_stats(skb, JUMPING_A_SESSION_STATS, &stats);
 }
 

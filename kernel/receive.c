@@ -33,7 +33,7 @@ static void jp_rx_drop(struct jp_device *jp, struct jp_session *s,
 {
 	jp_device_count_drop(jp, reason, true);
 	if (s)
-		jp_stats_drop(s->stats, reason);
+		jp_stats_drop(&s->stats, reason);
 	kfree_skb(skb);
 }
 
@@ -107,7 +107,7 @@ static void jp_rx_note_source(struct jp_device *jp, struct jp_session *s,
 		jp_stamp_touch(&s->rx_stamp);
 		return;
 	}
-	jp_stats_unknown_source(s->stats);
+	jp_stats_unknown_source(&s->stats);
 	jp_device_count(jp, JP_DEV_RX_UNKNOWN_SOURCE);
 
 	now = jiffies ?: 1;
@@ -181,7 +181,7 @@ static void jp_rx_data(struct jp_device *jp, struct sk_buff *skb)
 		jp_rx_drop(jp, s, skb, reason);
 		return;
 	}
-	jp_stats_rx(s->stats, len);
+	jp_stats_rx(&s->stats, len);
 	dev_sw_netstats_rx_add(jp->dev, len);
 	if (!len) {
 		consume_skb(skb);

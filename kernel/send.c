@@ -77,10 +77,10 @@ static void jp_tx_one(struct jp_device *jp, struct jp_session *s,
 	if (jp_socket_send(jp, bind, skb)) {
 		/* Already freed. */
 		jp_device_count_drop(jp, JP_DROP_NO_ROUTE, false);
-		jp_stats_drop(s->stats, JP_DROP_NO_ROUTE);
+		jp_stats_drop(&s->stats, JP_DROP_NO_ROUTE);
 		return;
 	}
-	jp_stats_tx(s->stats, len);
+	jp_stats_tx(&s->stats, len);
 	dev_sw_netstats_tx_add(jp->dev, 1, len);
 	jp_stamp_touch(&s->tx_stamp);
 	jp_silence_tx(s);
@@ -88,7 +88,7 @@ static void jp_tx_one(struct jp_device *jp, struct jp_session *s,
 
 drop:
 	jp_device_count_drop(jp, reason, false);
-	jp_stats_drop(s->stats, reason);
+	jp_stats_drop(&s->stats, reason);
 	kfree_skb(skb);
 }
 
@@ -143,7 +143,7 @@ drop:
 	if (reason != JP_DROP_MALFORMED)
 		jp_tx_unreachable(skb);
 	jp_device_count_drop(jp, reason, false);
-	jp_stats_drop(s->stats, reason);
+	jp_stats_drop(&s->stats, reason);
 	kfree_skb(skb);
 	return NETDEV_TX_OK;
 }

@@ -60,11 +60,7 @@ struct jp_session *jp_session_new(struct net_device *dev, u32 id,
 	s = kzalloc(sizeof(*s), GFP_KERNEL);
 	if (!s)
 		return NULL;
-	s->stats = jp_stats_alloc(GFP_KERNEL);
-	if (!s->stats) {
-		kfree(s);
-		return NULL;
-	}
+	jp_stats_init(&s->stats);
 	INIT_LIST_HEAD(&s->list);
 	s->id = id;
 	s->peer_id = peer_id;
@@ -89,7 +85,6 @@ static void jp_session_free_rcu(struct rcu_head *rcu)
 	jp_key_slots_clear(&s->keys);
 	kfree(rcu_dereference_protected(s->prefixes, true));
 	jp_bind_free(rcu_dereference_protected(s->bind, true));
-	jp_stats_free(s->stats);
 	kfree(s);
 }
 
@@ -421,20 +416,12 @@ int jp_session_table_set_prefixes(struct jp_session_table *t,
 void jp_session_set_bind(struct jp_session *s, struct jp_bind *bind,
 			 u16 reason)
 {
-	struct jp_bind_record *rec;
 	struct jp_bind *old;
 
 	spin_lock_bh(&s->lock);
 	old = rcu_replace_pointer(s->bind, bind, lockdep_is_held(&s->lock));
 	if (bind) {
-		rec = &s->history[s->history_next];
-		/* The addresses only: the record never routes. */
-		memset(rec, 0, sizeof(*rec));
-		rec->bind.remote = bind->remote;
-		rec->bind.local = bind->local;
-		rec->bind.ifindex = bind->ifindex;
-		rec->since = jiffies;
-		rec->reason = reason;
+		jp_bind_record_set(&s->history[s->history_next], bind, reason);
 		s->history_next = (s->history_next + 1) % JUMPING_HISTORY_LEN;
 		if (s->history_count < JUMPING_HISTORY_LEN)
 			s->history_count++;

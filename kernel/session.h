@@ -39,18 +39,6 @@
 #define JP_KEEPALIVE_MAX_MS	600000
 
 /**
- * struct jp_bind_record - one binding of a session's history
- * @bind: its addresses (no route cache: it is never sent to)
- * @since: jiffies when it was installed
- * @reason: enum jumping_reason it was installed for
- */
-struct jp_bind_record {
-	struct jp_bind bind;
-	unsigned long since;
-	u16 reason;
-};
-
-/**
  * struct jp_session - identity, keys, counters and binding of one peer
  * @node: in the table's by_id hash
  * @list: in the table's list of every session (dumps, teardown)
@@ -67,7 +55,7 @@ struct jp_bind_record {
  *            into its table, then replaced under the table lock together
  *            with the table's trie, which is what the packet paths read
  * @bind: the current transport binding, NULL until one is set
- * @stats: per-CPU counters
+ * @stats: packet counters, atomics shared by all CPUs (stats.h says why)
  * @lock: serialises writers of @bind, and guards the state
  *        record (@state, @reason, @state_since) and the history ring
  * @state: enum jumping_state; written under @lock, read with READ_ONCE
@@ -116,7 +104,7 @@ struct jp_session {
 	struct jp_key_slots keys;
 	struct jp_prefix_set __rcu *prefixes;
 	struct jp_bind __rcu *bind;
-	struct jp_pcpu_stats __percpu *stats;
+	struct jp_session_stats stats;
 	spinlock_t lock; /* see above */
 	u8 state;
 	u16 reason;

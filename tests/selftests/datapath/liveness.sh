@@ -171,6 +171,14 @@ $SRV_OUT4:$JP_PORT userspace"
 		"$(jq_dev "$cli" "s($CLI_ID).history[7] | \"\(.remote) \(.reason)\"")"
 	jc show jp0 | grep -q "binding history: $SRV_OUT4B:$JP_PORT, reattach-validated, " ||
 		fail "text show lacks the history: $(jc show jp0)"
+	# A record keeps an IPv6 binding's addresses, local one included,
+	# as the live binding shows them (records are compact, not copies).
+	jc binding set jp0 id $CLI_ID remote "[$SRV_OUT6]:$JP_PORT" \
+		local $CLI_OUT6 reason rx-resumed
+	assert_eq "IPv6 record" "[$SRV_OUT6]:$JP_PORT $CLI_OUT6 rx-resumed" \
+		"$(jq_dev "$cli" "s($CLI_ID).history[0] | \"\(.remote) \(.local) \(.reason)\"")"
+	assert_eq "record is the binding" true \
+		"$(jq_dev "$cli" "s($CLI_ID) | [.remote, .local] == [.history[0].remote, .history[0].local]")"
 }
 
 # rx_dropped NS: the device's rx_dropped (ip -s link).
