@@ -17,7 +17,6 @@
 #include "config_values.h"
 #include "jumping_parse.h"
 
-#define JP_CONF_MAX_PEERS	256
 #define JP_CONF_MAX_ENDPOINTS	8
 /* A peer's AllowedIPs; the kernel takes up to 1024 per session. */
 #define JP_CONF_MAX_PREFIXES	256
@@ -71,14 +70,16 @@ struct jp_conf_iface {
 	struct jp_conf_rate reattach_source_rate;	/* per source address */
 	struct jp_conf_rate handshake_rate;		/* initiations, in total */
 	struct jp_conf_rate handshake_source_rate;	/* per source address */
+	char peer_dir[JP_CONF_PATH_MAX];	/* "" = none (PeerDir) */
 	uint64_t seen;
 };
 
 struct jp_config {
 	bool has_iface;
 	struct jp_conf_iface iface;
-	unsigned int n_peers;
-	struct jp_conf_peer peers[JP_CONF_MAX_PEERS];
+	/* As many as the file has: grown as sections come. */
+	unsigned int n_peers, cap_peers;
+	struct jp_conf_peer *peers;
 };
 
 struct jp_conf_errors {
@@ -98,5 +99,22 @@ struct jp_config *jp_config_parse_buf(const char *buf, size_t len,
 				      const char *name,
 				      struct jp_conf_errors *errs);
 void jp_config_free(struct jp_config *cfg);
+
+/*
+ * One file of a PeerDir: exactly one [Peer] section, nothing else. The
+ * config returned has no [Interface] (has_iface false) and one peer.
+ */
+struct jp_config *jp_config_parse_peer_file(FILE *f, const char *name,
+					    struct jp_conf_errors *errs);
+/*
+ * The checks between peers (names, public keys and AllowedIPs each have
+ * one owner) over cfg's peers, errors named by each peer's file (file[i],
+ * or name for all when file is NULL). For a config merged from a PeerDir.
+ */
+void jp_config_check_peers(const struct jp_config *cfg, const char *name,
+			   const char *const *file,
+			   struct jp_conf_errors *errs);
+/* Append a copy of peer to cfg (a PeerDir's file): 0 or -ENOMEM. */
+int jp_config_add_peer(struct jp_config *cfg, const struct jp_conf_peer *peer);
 
 #endif /* JUMPD_CONFIG_H */

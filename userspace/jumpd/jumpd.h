@@ -218,6 +218,8 @@ const char *jd_path_str(const struct jd_path *path, char *buf, size_t len);
 int jd_peers_build(struct jd *d, const struct jp_config *cfg,
 		   struct jd_peer ***out, unsigned int *n);
 void jd_peers_free(struct jd_peer **peers, unsigned int n);
+/* One peer: its allocations, then the peer, zeroed (keys). */
+void jd_peer_free(struct jd_peer *p);
 struct jd_peer *jd_peer_by_pub(struct jd *d, const uint8_t pub[32]);
 struct jd_peer *jd_peer_by_local_id(struct jd *d, uint32_t id);
 struct jd_peer *jd_peer_by_init_id(struct jd *d, uint32_t id);

@@ -179,16 +179,21 @@ int jd_peers_build(struct jd *d, const struct jp_config *cfg,
 	return 0;
 }
 
+void jd_peer_free(struct jd_peer *p)
+{
+	if (!p)
+		return;
+	jd_paths_free(&p->paths);
+	sodium_munlock(p, sizeof(*p));	/* zeroes it */
+	free(p);
+}
+
 void jd_peers_free(struct jd_peer **peers, unsigned int n)
 {
 	unsigned int i;
 
-	for (i = 0; i < n; i++) {
-		if (!peers[i])
-			continue;
-		sodium_munlock(peers[i], sizeof(*peers[i]));	/* zeroes it */
-		free(peers[i]);
-	}
+	for (i = 0; i < n; i++)
+		jd_peer_free(peers[i]);
 	free(peers);
 }
 

@@ -209,8 +209,7 @@ void jd_reload(struct jd *d)
 			if (update_peer(d, old, fresh[i]))
 				retry[n_retry++] = old;
 			merged[i] = old;
-			sodium_munlock(fresh[i], sizeof(*fresh[i]));
-			free(fresh[i]);
+			jd_peer_free(fresh[i]);
 		} else {
 			jd_log("reload: new peer %s", fresh[i]->conf.name);
 			jd_persist_peer_load(d, fresh[i]);
@@ -225,8 +224,7 @@ void jd_reload(struct jd *d)
 		old = d->peers[i];
 		if (old->keep)
 			continue;
-		sodium_munlock(old, sizeof(*old));
-		free(old);
+		jd_peer_free(old);
 	}
 	free(d->peers);
 	d->peers = merged;
