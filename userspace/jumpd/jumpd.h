@@ -18,6 +18,7 @@
 #include "kernel.h"
 #include "multipath.h"
 #include "paths.h"
+#include "peer_map.h"
 #include "probe.h"
 #include "probe_token.h"
 #include "ratelimit.h"
@@ -169,6 +170,9 @@ struct jd {
 	uint16_t listen_port;		/* the device's, as set */
 	struct jd_peer **peers;
 	unsigned int n_peers;
+	/* O(1) lookups (peer_map.h): by public key; by session id, ours
+	 * (local_id) and our initiation's (init.local_id). */
+	struct jd_map by_pub, by_id;
 	FILE *audit;
 	struct jd_resolver *resolver;
 	uint64_t next_serial;
@@ -220,6 +224,13 @@ int jd_peers_build(struct jd *d, const struct jp_config *cfg,
 void jd_peers_free(struct jd_peer **peers, unsigned int n);
 /* One peer: its allocations, then the peer, zeroed (keys). */
 void jd_peer_free(struct jd_peer *p);
+/* The lookup maps: made once, rebuilt when the peer list changes. */
+void jd_index_init(struct jd *d);
+void jd_index_rebuild(struct jd *d);
+void jd_index_free(struct jd *d);
+/* p now has id as its local_id or init.local_id. */
+void jd_index_id(struct jd *d, uint32_t id, struct jd_peer *p);
+void jd_index_id_del(struct jd *d, uint32_t id, struct jd_peer *p);
 struct jd_peer *jd_peer_by_pub(struct jd *d, const uint8_t pub[32]);
 struct jd_peer *jd_peer_by_local_id(struct jd *d, uint32_t id);
 struct jd_peer *jd_peer_by_init_id(struct jd *d, uint32_t id);

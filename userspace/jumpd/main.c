@@ -208,6 +208,8 @@ static int setup(struct jd *d)
 	if (jd_state_dir_check(d) ||
 	    jd_peers_build(d, d->cfg, &d->peers, &d->n_peers))
 		return -1;
+	jd_index_init(d);
+	jd_index_rebuild(d);
 	for (i = 0; i < d->n_peers; i++)
 		jd_persist_peer_load(d, d->peers[i]);
 	if (jk_open(&d->k, err, sizeof(err))) {
@@ -356,6 +358,7 @@ int main(int argc, char **argv)
 	for (c = 0; c < (int)d.n_peers; c++)
 		jd_persist_save(&d, d.peers[c]);
 	jd_peers_free(d.peers, d.n_peers);
+	jd_index_free(&d);
 	jd_resolver_close(d.resolver);
 	jk_close(&d.k);
 	if (addrs)

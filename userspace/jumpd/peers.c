@@ -197,34 +197,108 @@ void jd_peers_free(struct jd_peer **peers, unsigned int n)
 	free(peers);
 }
 
-struct jd_peer *jd_peer_by_pub(struct jd *d, const uint8_t pub[32])
+void jd_index_init(struct jd *d)
+{
+	uint8_t key[JD_MAP_KEY_LEN];
+
+	randombytes_buf(key, sizeof(key));
+	jd_map_init(&d->by_pub, key);
+	randombytes_buf(key, sizeof(key));
+	jd_map_init(&d->by_id, key);
+	sodium_memzero(key, sizeof(key));
+}
+
+void jd_index_free(struct jd *d)
+{
+	jd_map_free(&d->by_pub);
+	jd_map_free(&d->by_id);
+}
+
+/*
+ * Out of memory a peer may be missing from a map: it is then not found
+ * (an initiation of its is dropped, as for an unknown key) until the next
+ * rebuild; logged, since that would be a puzzle otherwise.
+ */
+static void index_add(struct jd_map *m, uint64_t h, struct jd_peer *p)
+{
+	if (jd_map_add(m, h, p))
+		jd_log("peer %s: out of memory indexing it", p->conf.name);
+}
+
+void jd_index_rebuild(struct jd *d)
 {
 	unsigned int i;
 
-	for (i = 0; i < d->n_peers; i++)
-		if (!sodium_memcmp(d->peers[i]->conf.public_key, pub, 32))
-			return d->peers[i];
+	jd_map_clear(&d->by_pub);
+	jd_map_clear(&d->by_id);
+	for (i = 0; i < d->n_peers; i++) {
+		struct jd_peer *p = d->peers[i];
+
+		index_add(&d->by_pub,
+			  jd_map_hash(&d->by_pub, p->conf.public_key, 32), p);
+		if (p->has_session)
+			index_add(&d->by_id,
+				  jd_map_hash_u32(&d->by_id, p->local_id), p);
+		if (p->init.active && (!p->has_session ||
+				       p->init.local_id != p->local_id))
+			index_add(&d->by_id,
+				  jd_map_hash_u32(&d->by_id, p->init.local_id),
+				  p);
+	}
+}
+
+/*
+ * Entries are checked on lookup, so one left behind by an id that changed
+ * is harmless; the map is rebuilt from the peers before such leftovers
+ * outnumber them.
+ */
+void jd_index_id(struct jd *d, uint32_t id, struct jd_peer *p)
+{
+	if (d->by_id.used > 2 * (size_t)d->n_peers + 64) {
+		jd_index_rebuild(d);	/* p's id is set already: it is in */
+		return;
+	}
+	index_add(&d->by_id, jd_map_hash_u32(&d->by_id, id), p);
+}
+
+void jd_index_id_del(struct jd *d, uint32_t id, struct jd_peer *p)
+{
+	jd_map_del(&d->by_id, jd_map_hash_u32(&d->by_id, id), p);
+}
+
+struct jd_peer *jd_peer_by_pub(struct jd *d, const uint8_t pub[32])
+{
+	uint64_t h = jd_map_hash(&d->by_pub, pub, 32);
+	struct jd_peer *p;
+	size_t cur = 0;
+
+	while ((p = jd_map_next(&d->by_pub, h, &cur)))
+		if (!sodium_memcmp(p->conf.public_key, pub, 32))
+			return p;
 	return NULL;
 }
 
 struct jd_peer *jd_peer_by_local_id(struct jd *d, uint32_t id)
 {
-	unsigned int i;
+	uint64_t h = jd_map_hash_u32(&d->by_id, id);
+	struct jd_peer *p;
+	size_t cur = 0;
 
-	for (i = 0; i < d->n_peers; i++)
-		if (d->peers[i]->has_session && d->peers[i]->local_id == id)
-			return d->peers[i];
+	while ((p = jd_map_next(&d->by_id, h, &cur)))
+		if (p->has_session && p->local_id == id)
+			return p;
 	return NULL;
 }
 
 struct jd_peer *jd_peer_by_init_id(struct jd *d, uint32_t id)
 {
-	unsigned int i;
+	uint64_t h = jd_map_hash_u32(&d->by_id, id);
+	struct jd_peer *p;
+	size_t cur = 0;
 
-	for (i = 0; i < d->n_peers; i++)
-		if (d->peers[i]->init.active &&
-		    d->peers[i]->init.local_id == id)
-			return d->peers[i];
+	while ((p = jd_map_next(&d->by_id, h, &cur)))
+		if (p->init.active && p->init.local_id == id)
+			return p;
 	return NULL;
 }
 

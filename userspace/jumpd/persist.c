@@ -376,6 +376,7 @@ static void adopt_one(struct jd *d, const struct jk_session *ks)
 	p->has_session = true;
 	jd_mp_session_start(p);
 	p->local_id = ks->id;
+	jd_index_id(d, p->local_id, p);
 	p->remote_id = s.remote_id;
 	p->ctl = s.ctl;
 	if (p->ctl.has_prev) {

@@ -229,6 +229,7 @@ void jd_reload(struct jd *d)
 	free(d->peers);
 	d->peers = merged;
 	d->n_peers = n;
+	jd_index_rebuild(d);
 	if (memcmp(priv, d->priv, 32)) {
 		memcpy(d->priv, priv, 32);
 		crypto_scalarmult_base(d->pub, d->priv);

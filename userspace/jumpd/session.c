@@ -42,6 +42,7 @@ int jd_session_install(struct jd *d, struct jd_peer *p, uint32_t local_id,
 		       local_id, jk_error(&d->k));
 	p->has_session = true;
 	p->local_id = local_id;
+	jd_index_id(d, local_id, p);
 	p->remote_id = remote_id;
 	jp_fsm_init(&p->fsm, now);
 	jp_ctl_ring_init(&p->ctl, &keys->ctl);
@@ -149,6 +150,9 @@ void jd_session_forget(struct jd *d, struct jd_peer *p, bool delete_kernel)
 		jd_log("peer %s: SESSION_DEL %u: %s", p->conf.name,
 		       p->local_id, jk_error(&d->k));
 	jd_persist_remove(d, p->local_id);
+	if (!(p->init.active && p->init.local_id == p->local_id &&
+	      !p->init.rekey))
+		jd_index_id_del(d, p->local_id, p);
 	p->has_session = false;
 	jp_ctl_ring_wipe(&p->ctl);
 	jd_reattach_reset(p);
