@@ -184,6 +184,7 @@ void jd_peer_free(struct jd_peer *p)
 	if (!p)
 		return;
 	jd_paths_free(&p->paths);
+	free(p->file);
 	sodium_munlock(p, sizeof(*p));	/* zeroes it */
 	free(p);
 }
@@ -205,6 +206,10 @@ void jd_index_init(struct jd *d)
 	jd_map_init(&d->by_pub, key);
 	randombytes_buf(key, sizeof(key));
 	jd_map_init(&d->by_id, key);
+	randombytes_buf(key, sizeof(key));
+	jd_map_init(&d->by_name, key);
+	randombytes_buf(key, sizeof(key));
+	jd_map_init(&d->by_prefix, key);
 	sodium_memzero(key, sizeof(key));
 }
 
@@ -212,6 +217,23 @@ void jd_index_free(struct jd *d)
 {
 	jd_map_free(&d->by_pub);
 	jd_map_free(&d->by_id);
+	jd_map_free(&d->by_name);
+	jd_map_free(&d->by_prefix);
+}
+
+static uint64_t prefix_hash(const struct jd_map *m, const struct jp_prefix *x)
+{
+	uint8_t b[18] = { (uint8_t)x->addr.family, x->len };
+
+	memcpy(b + 2, &x->addr.v4, x->addr.family == AF_INET ? 4 : 16);
+	return jd_map_hash(m, b, sizeof(b));
+}
+
+static bool prefix_equal(const struct jp_prefix *x, const struct jp_prefix *y)
+{
+	return x->addr.family == y->addr.family && x->len == y->len &&
+	       !memcmp(&x->addr.v4, &y->addr.v4,
+		       x->addr.family == AF_INET ? 4 : 16);
 }
 
 /*
@@ -231,11 +253,12 @@ void jd_index_rebuild(struct jd *d)
 
 	jd_map_clear(&d->by_pub);
 	jd_map_clear(&d->by_id);
+	jd_map_clear(&d->by_name);
+	jd_map_clear(&d->by_prefix);
 	for (i = 0; i < d->n_peers; i++) {
 		struct jd_peer *p = d->peers[i];
 
-		index_add(&d->by_pub,
-			  jd_map_hash(&d->by_pub, p->conf.public_key, 32), p);
+		jd_index_peer_add(d, p);
 		if (p->has_session)
 			index_add(&d->by_id,
 				  jd_map_hash_u32(&d->by_id, p->local_id), p);
@@ -261,6 +284,63 @@ void jd_index_id(struct jd *d, uint32_t id, struct jd_peer *p)
 	index_add(&d->by_id, jd_map_hash_u32(&d->by_id, id), p);
 }
 
+void jd_index_peer_add(struct jd *d, struct jd_peer *p)
+{
+	unsigned int i;
+
+	index_add(&d->by_pub, jd_map_hash(&d->by_pub, p->conf.public_key, 32),
+		  p);
+	index_add(&d->by_name,
+		  jd_map_hash(&d->by_name, p->conf.name, strlen(p->conf.name)),
+		  p);
+	for (i = 0; i < p->conf.n_allowed_ips; i++)
+		index_add(&d->by_prefix,
+			  prefix_hash(&d->by_prefix, &p->conf.allowed_ips[i]), p);
+}
+
+void jd_index_peer_del(struct jd *d, struct jd_peer *p)
+{
+	unsigned int i;
+
+	jd_map_del(&d->by_pub, jd_map_hash(&d->by_pub, p->conf.public_key, 32),
+		   p);
+	jd_map_del(&d->by_name,
+		   jd_map_hash(&d->by_name, p->conf.name, strlen(p->conf.name)),
+		   p);
+	for (i = 0; i < p->conf.n_allowed_ips; i++)
+		jd_map_del(&d->by_prefix,
+			   prefix_hash(&d->by_prefix, &p->conf.allowed_ips[i]),
+			   p);
+	if (p->has_session)
+		jd_index_id_del(d, p->local_id, p);
+}
+
+struct jd_peer *jd_peer_by_name(struct jd *d, const char *name)
+{
+	uint64_t h = jd_map_hash(&d->by_name, name, strlen(name));
+	struct jd_peer *p;
+	size_t cur = 0;
+
+	while ((p = jd_map_next(&d->by_name, h, &cur)))
+		if (!strcmp(p->conf.name, name))
+			return p;
+	return NULL;
+}
+
+struct jd_peer *jd_peer_by_prefix(struct jd *d, const struct jp_prefix *pfx)
+{
+	uint64_t h = prefix_hash(&d->by_prefix, pfx);
+	struct jd_peer *p;
+	size_t cur = 0;
+	unsigned int i;
+
+	while ((p = jd_map_next(&d->by_prefix, h, &cur)))
+		for (i = 0; i < p->conf.n_allowed_ips; i++)
+			if (prefix_equal(&p->conf.allowed_ips[i], pfx))
+				return p;
+	return NULL;
+}
+
 void jd_index_id_del(struct jd *d, uint32_t id, struct jd_peer *p)
 {
 	jd_map_del(&d->by_id, jd_map_hash_u32(&d->by_id, id), p);
@@ -273,8 +353,10 @@ struct jd_peer *jd_peer_by_pub(struct jd *d, const uint8_t pub[32])
 	size_t cur = 0;
 
 	while ((p = jd_map_next(&d->by_pub, h, &cur)))
-		if (!sodium_memcmp(p->conf.public_key, pub, 32))
+		if (!sodium_memcmp(p->conf.public_key, pub, 32)) {
+			jd_touch(d, p);	/* an event concerns it */
 			return p;
+		}
 	return NULL;
 }
 
@@ -285,8 +367,10 @@ struct jd_peer *jd_peer_by_local_id(struct jd *d, uint32_t id)
 	size_t cur = 0;
 
 	while ((p = jd_map_next(&d->by_id, h, &cur)))
-		if (p->has_session && p->local_id == id)
+		if (p->has_session && p->local_id == id) {
+			jd_touch(d, p);
 			return p;
+		}
 	return NULL;
 }
 
@@ -297,8 +381,10 @@ struct jd_peer *jd_peer_by_init_id(struct jd *d, uint32_t id)
 	size_t cur = 0;
 
 	while ((p = jd_map_next(&d->by_id, h, &cur)))
-		if (p->init.active && p->init.local_id == id)
+		if (p->init.active && p->init.local_id == id) {
+			jd_touch(d, p);
 			return p;
+		}
 	return NULL;
 }
 

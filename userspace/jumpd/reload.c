@@ -73,8 +73,8 @@ int jd_load_config(struct jd *d, const char *path, struct jp_config **out,
  * the kernel refused its new AllowedIPs because another session still
  * holds one of them (a prefix moving between peers): try again later.
  */
-static bool update_peer(struct jd *d, struct jd_peer *old,
-			const struct jd_peer *fresh)
+bool jd_peer_update(struct jd *d, struct jd_peer *old,
+		    const struct jd_peer *fresh)
 {
 	bool retry = false;
 	int ret;
@@ -98,6 +98,13 @@ static bool update_peer(struct jd *d, struct jd_peer *old,
 			jd_log("reload: peer %s: AllowedIPs: %s",
 			       fresh->conf.name, jk_error(&d->k));
 	}
+	if (old->has_session && !jd_mp_on(old) &&
+	    (old->timing.keepalive_ms != fresh->timing.keepalive_ms ||
+	     old->timing.volatile_after_ms != fresh->timing.volatile_after_ms) &&
+	    jk_session_set_silence(&d->k, old->local_id,
+				   jd_silence_default_ms(fresh)))
+		jd_log("reload: peer %s: silence notification: %s",
+		       fresh->conf.name, jk_error(&d->k));
 	/* New limits start empty: a stricter limit takes effect at once. */
 	if (memcmp(&old->conf.reattach_rate, &fresh->conf.reattach_rate,
 		   sizeof(fresh->conf.reattach_rate)))
@@ -153,7 +160,7 @@ void jd_reload(struct jd *d)
 {
 	struct jd_peer **fresh, **merged, **retry, *old;
 	struct jp_config *cfg;
-	unsigned int n, i, n_retry = 0;
+	unsigned int n, i, n_retry = 0, n_dir;
 	uint8_t priv[32];
 
 	jd_log("SIGHUP: reloading %s", d->cfg_path);
@@ -177,7 +184,20 @@ void jd_reload(struct jd *d)
 		jd_log("reload: ListenPort %u, FwMark %#x: %s",
 		       cfg->iface.listen_port, cfg->iface.fwmark,
 		       jk_error(&d->k));
-	merged = calloc(n + 1, sizeof(*merged));
+	/* The main file's peers, then the PeerDir's (kept as they are). */
+	for (i = 0, n_dir = 0; i < d->n_peers; i++)
+		n_dir += d->peers[i]->file != NULL;
+	for (i = 0; i < n; i++) {
+		old = jd_peer_by_pub(d, fresh[i]->conf.public_key);
+		if (old && old->file) {
+			jd_log("reload: peer %s has the PublicKey of PeerDir file %s, nothing changed",
+			       fresh[i]->conf.name, old->file);
+			jd_peers_free(fresh, n);
+			jp_config_free(cfg);
+			return;
+		}
+	}
+	merged = calloc(n + n_dir + 1, sizeof(*merged));
 	retry = calloc(n + 1, sizeof(*retry));
 	if (!merged || !retry) {
 		free(merged);
@@ -187,7 +207,7 @@ void jd_reload(struct jd *d)
 		return;
 	}
 	for (i = 0; i < d->n_peers; i++)
-		d->peers[i]->keep = false;
+		d->peers[i]->keep = d->peers[i]->file != NULL;
 	for (i = 0; i < n; i++) {
 		old = jd_peer_by_pub(d, fresh[i]->conf.public_key);
 		if (old)
@@ -206,7 +226,7 @@ void jd_reload(struct jd *d)
 	for (i = 0; i < n; i++) {
 		old = jd_peer_by_pub(d, fresh[i]->conf.public_key);
 		if (old) {
-			if (update_peer(d, old, fresh[i]))
+			if (jd_peer_update(d, old, fresh[i]))
 				retry[n_retry++] = old;
 			merged[i] = old;
 			jd_peer_free(fresh[i]);
@@ -226,10 +246,16 @@ void jd_reload(struct jd *d)
 			continue;
 		jd_peer_free(old);
 	}
+	for (i = 0; i < d->n_peers; i++)
+		if (d->peers[i]->file)
+			merged[n++] = d->peers[i];
 	free(d->peers);
 	d->peers = merged;
 	d->n_peers = n;
+	d->peers_cap = n + 1;
 	jd_index_rebuild(d);
+	if (jd_sched_rebuild(d))
+		jd_log("reload: out of memory queueing the peers");
 	if (memcmp(priv, d->priv, 32)) {
 		memcpy(d->priv, priv, 32);
 		crypto_scalarmult_base(d->pub, d->priv);
@@ -256,5 +282,10 @@ void jd_reload(struct jd *d)
 		jd_rate_limits_init(d, &cfg->iface);
 	jp_config_free(d->cfg);
 	d->cfg = cfg;
+	if (strcmp(cfg->iface.peer_dir, d->peer_dir ? d->peer_dir : ""))
+		jd_log("reload: PeerDir changes only on restart, still %s",
+		       d->peer_dir ? d->peer_dir : "none");
+	/* Then the PeerDir's files that changed (missed or not watched). */
+	jd_peerdir_scan(d);
 	jd_log("reload: %u peers", d->n_peers);
 }

@@ -18,6 +18,8 @@ int jd_session_install(struct jd *d, struct jd_peer *p, uint32_t local_id,
 		.remote = path->remote, .local = path->local,
 		.prefixes = p->conf.allowed_ips,
 		.n_prefixes = p->conf.n_allowed_ips,
+		/* Its silence tells us of a quiet binding (supervise.c). */
+		.silence_ms = jd_silence_default_ms(p),
 	};
 	uint64_t now = jd_now_ms();
 
@@ -54,7 +56,9 @@ int jd_session_install(struct jd *d, struct jd_peer *p, uint32_t local_id,
 	p->last_rx_ms = now;
 	jd_mp_session_start(p);
 	p->last_hs_ms = now;
-	p->next_poll_ms = now;
+	p->silence_set = true;
+	p->silent = false;
+	p->looked_ms = 0;
 	jp_rx_age_reset(&p->rx_age);
 	memset(&p->replay, 0, sizeof(p->replay));
 	jd_reattach_reset(p);
@@ -118,6 +122,8 @@ bool jd_apply(struct jd *d, struct jd_peer *p, enum jp_event ev,
 			p->paths.active = (unsigned int)k;
 		p->mp.next_us = 0;	/* the policy looks at its new path */
 		p->last_rx_ms = now;	/* the path just proved itself */
+		/* The kernel forgets the old binding's silence: no resumed. */
+		p->silent = false;
 		/* A new binding: its RX_AGE is not comparable with the old. */
 		jp_rx_age_reset(&p->rx_age);
 	}
