@@ -214,6 +214,15 @@ static const char *p_endpoint(struct ctx *c, const char *v)
 
 	if (p->n_endpoints >= JP_CONF_MAX_ENDPOINTS)
 		return "at most 8 endpoints per peer";
+	if (p->n_endpoints == p->cap_endpoints) {
+		unsigned int cap = p->cap_endpoints ? p->cap_endpoints * 2 : 1;
+
+		ep = realloc(p->endpoints, cap * sizeof(*ep));
+		if (!ep)
+			return "out of memory";
+		p->endpoints = ep;
+		p->cap_endpoints = cap;
+	}
 	if (*v == '[') {
 		colon = strstr(v, "]:");
 		h = v + 1;
@@ -248,6 +257,20 @@ static const char *p_allowed_ip(struct ctx *c, const char *v)
 
 	if (p->n_allowed_ips >= JP_CONF_MAX_PREFIXES)
 		return "at most 256 prefixes per peer";
+	if (p->n_allowed_ips == p->cap_allowed_ips) {
+		unsigned int cap = p->cap_allowed_ips ? p->cap_allowed_ips * 2 : 2;
+		struct jp_prefix *a = realloc(p->allowed_ips, cap * sizeof(*a));
+		unsigned int *l;
+
+		if (!a)
+			return "out of memory";
+		p->allowed_ips = a;
+		l = realloc(p->allowed_ip_lines, cap * sizeof(*l));
+		if (!l)
+			return "out of memory";
+		p->allowed_ip_lines = l;
+		p->cap_allowed_ips = cap;
+	}
 	if (parse_prefix(v, &p->allowed_ips[p->n_allowed_ips]))
 		return "expected a prefix such as 10.0.0.2/32 or fd00::/64 "
 		       "(no host bits)";
@@ -432,12 +455,48 @@ static int grow_peers(struct jp_config *cfg)
 	return 0;
 }
 
-int jp_config_add_peer(struct jp_config *cfg, const struct jp_conf_peer *peer)
+int jp_conf_peer_copy(struct jp_conf_peer *dst, const struct jp_conf_peer *src)
 {
-	if (grow_peers(cfg))
-		return -ENOMEM;
-	cfg->peers[cfg->n_peers++] = *peer;
+	unsigned int n = src->n_allowed_ips;
+
+	*dst = *src;
+	dst->allowed_ips = NULL;
+	dst->allowed_ip_lines = NULL;
+	dst->cap_allowed_ips = 0;
+	dst->endpoints = NULL;
+	dst->cap_endpoints = 0;
+	if (src->n_endpoints) {
+		dst->endpoints = malloc(src->n_endpoints * sizeof(*dst->endpoints));
+		if (!dst->endpoints) {
+			jp_conf_peer_clear(dst);
+			return -ENOMEM;
+		}
+		memcpy(dst->endpoints, src->endpoints,
+		       src->n_endpoints * sizeof(*dst->endpoints));
+		dst->cap_endpoints = src->n_endpoints;
+	}
+	if (n) {
+		dst->allowed_ips = malloc(n * sizeof(*dst->allowed_ips));
+		dst->allowed_ip_lines = malloc(n * sizeof(*dst->allowed_ip_lines));
+		if (!dst->allowed_ips || !dst->allowed_ip_lines) {
+			jp_conf_peer_clear(dst);
+			return -ENOMEM;
+		}
+		memcpy(dst->allowed_ips, src->allowed_ips,
+		       n * sizeof(*dst->allowed_ips));
+		memcpy(dst->allowed_ip_lines, src->allowed_ip_lines,
+		       n * sizeof(*dst->allowed_ip_lines));
+		dst->cap_allowed_ips = n;
+	}
 	return 0;
+}
+
+void jp_conf_peer_clear(struct jp_conf_peer *p)
+{
+	free(p->allowed_ips);
+	free(p->allowed_ip_lines);
+	free(p->endpoints);
+	sodium_memzero(p, sizeof(*p));
 }
 
 static void open_section(struct ctx *c, const char *name)
@@ -850,18 +909,6 @@ struct jp_config *jp_config_parse_peer_file(FILE *f, const char *name,
 	return parse(f, name, errs, true);
 }
 
-void jp_config_check_peers(const struct jp_config *cfg, const char *name,
-			   const char *const *file,
-			   struct jp_conf_errors *errs)
-{
-	struct ctx c = { .file = name, .errs = errs, .files = file,
-			 .cfg = (struct jp_config *)cfg };
-
-	memset(errs, 0, sizeof(*errs));
-	check_peers_unique(&c);
-	check_allowed_unique(&c);
-}
-
 struct jp_config *jp_config_parse_buf(const char *buf, size_t len,
 				      const char *name,
 				      struct jp_conf_errors *errs)
@@ -881,9 +928,13 @@ struct jp_config *jp_config_parse_buf(const char *buf, size_t len,
 
 void jp_config_free(struct jp_config *cfg)
 {
+	unsigned int i;
+
 	if (!cfg)
 		return;
 	/* Keys: PrivateKey and PresharedKeys. */
+	for (i = 0; i < cfg->n_peers; i++)
+		jp_conf_peer_clear(&cfg->peers[i]);
 	if (cfg->peers)
 		sodium_memzero(cfg->peers, cfg->cap_peers * sizeof(*cfg->peers));
 	free(cfg->peers);

@@ -38,11 +38,16 @@ struct jp_conf_peer {
 	bool has_psk;
 	uint8_t psk[32];
 	char psk_file[JP_CONF_PATH_MAX];	/* "" if none */
-	struct jp_conf_endpoint endpoints[JP_CONF_MAX_ENDPOINTS];
-	unsigned int n_endpoints;
-	struct jp_prefix allowed_ips[JP_CONF_MAX_PREFIXES];
-	unsigned int allowed_ip_lines[JP_CONF_MAX_PREFIXES];	/* each one's */
-	unsigned int n_allowed_ips;
+	struct jp_conf_endpoint *endpoints;	/* n of them (as allowed_ips) */
+	unsigned int n_endpoints, cap_endpoints;
+	/*
+	 * Allocated to what the file gives (a gateway's peer has one or
+	 * two; a fixed array of JP_CONF_MAX_PREFIXES was 7 KB per peer):
+	 * jp_conf_peer_copy() and jp_conf_peer_clear() own them.
+	 */
+	struct jp_prefix *allowed_ips;
+	unsigned int *allowed_ip_lines;	/* each one's */
+	unsigned int n_allowed_ips, cap_allowed_ips;
 	struct jp_addr local_addresses[JP_CONF_MAX_LOCAL];
 	unsigned int n_local_addresses;
 	uint64_t keepalive_ms;		/* 0 = no keepalives */
@@ -106,15 +111,9 @@ void jp_config_free(struct jp_config *cfg);
  */
 struct jp_config *jp_config_parse_peer_file(FILE *f, const char *name,
 					    struct jp_conf_errors *errs);
-/*
- * The checks between peers (names, public keys and AllowedIPs each have
- * one owner) over cfg's peers, errors named by each peer's file (file[i],
- * or name for all when file is NULL). For a config merged from a PeerDir.
- */
-void jp_config_check_peers(const struct jp_config *cfg, const char *name,
-			   const char *const *file,
-			   struct jp_conf_errors *errs);
-/* Append a copy of peer to cfg (a PeerDir's file): 0 or -ENOMEM. */
-int jp_config_add_peer(struct jp_config *cfg, const struct jp_conf_peer *peer);
+/* dst = src with its own copies of the arrays: 0 or -ENOMEM (dst empty). */
+int jp_conf_peer_copy(struct jp_conf_peer *dst, const struct jp_conf_peer *src);
+/* Free a peer's arrays (and zero it: a PresharedKey may be in it). */
+void jp_conf_peer_clear(struct jp_conf_peer *p);
 
 #endif /* JUMPD_CONFIG_H */

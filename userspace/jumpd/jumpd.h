@@ -114,7 +114,7 @@ struct jd_peer {
 	uint64_t file_ino;
 	uint32_t scan_gen;
 	uint64_t serial;		/* names this peer to the resolver */
-	struct jd_endpoint eps[JP_CONF_MAX_ENDPOINTS];
+	struct jd_endpoint *eps;	/* conf.n_endpoints of them */
 	uint8_t psk[32];		/* zeros without PresharedKey */
 	uint8_t mac1_key[32];		/* mac1 of what we send it */
 	struct jd_paths paths;		/* candidates; .active: the binding's */

@@ -128,12 +128,18 @@ static struct jd_peer *peer_new(struct jd *d, const struct jp_conf_peer *c)
 		return NULL;
 	/* Holds the PSK and the reattach key: kept out of swap if we may. */
 	sodium_mlock(p, sizeof(*p));
-	p->conf = *c;
+	if (jp_conf_peer_copy(&p->conf, c)) {
+		jd_log("peer %s: out of memory", c->name);
+		sodium_munlock(p, sizeof(*p));
+		free(p);
+		return NULL;
+	}
 	if (c->has_psk) {
 		memcpy(p->psk, c->psk, 32);
 	} else if (c->psk_file[0]) {
 		if (jd_read_key_file(c->psk_file, p->psk, err, sizeof(err))) {
 			jd_log("peer %s: %s", c->name, err);
+			jp_conf_peer_clear(&p->conf);
 			sodium_munlock(p, sizeof(*p));
 			free(p);
 			return NULL;
@@ -143,6 +149,13 @@ static struct jd_peer *peer_new(struct jd *d, const struct jp_conf_peer *c)
 	jp_cookie_reply_key(p->cookie_key, c->public_key);
 	p->serial = ++d->next_serial;
 	p->initiator = c->n_endpoints > 0;
+	p->eps = c->n_endpoints ? calloc(c->n_endpoints, sizeof(*p->eps)) :
+		 NULL;
+	if (c->n_endpoints && !p->eps) {
+		jd_log("peer %s: out of memory", c->name);
+		jd_peer_free(p);
+		return NULL;
+	}
 	for (i = 0; i < c->n_endpoints; i++)
 		endpoint_init(&p->eps[i], &c->endpoints[i]);
 	jd_peer_build_paths(p);
@@ -184,6 +197,8 @@ void jd_peer_free(struct jd_peer *p)
 	if (!p)
 		return;
 	jd_paths_free(&p->paths);
+	jp_conf_peer_clear(&p->conf);
+	free(p->eps);
 	free(p->file);
 	sodium_munlock(p, sizeof(*p));	/* zeroes it */
 	free(p);

@@ -76,9 +76,30 @@ int jd_load_config(struct jd *d, const char *path, struct jp_config **out,
 bool jd_peer_update(struct jd *d, struct jd_peer *old,
 		    const struct jd_peer *fresh)
 {
-	bool retry = false;
+	struct jd_endpoint *eps = NULL;
+	struct jp_conf_peer conf;
+	bool retry = false, new_eps;
 	int ret;
 
+	new_eps = old->conf.n_endpoints != fresh->conf.n_endpoints ||
+		  (fresh->conf.n_endpoints &&
+		   memcmp(old->conf.endpoints, fresh->conf.endpoints,
+			 fresh->conf.n_endpoints *
+			 sizeof(fresh->conf.endpoints[0])));
+	/* The steps that can fail, first: then nothing has changed. */
+	if (new_eps && fresh->conf.n_endpoints) {
+		eps = malloc(fresh->conf.n_endpoints * sizeof(*eps));
+		if (eps)
+			memcpy(eps, fresh->eps,
+			       fresh->conf.n_endpoints * sizeof(*eps));
+	}
+	if ((new_eps && fresh->conf.n_endpoints && !eps) ||
+	    jp_conf_peer_copy(&conf, &fresh->conf)) {
+		jd_log("reload: peer %s: out of memory, kept as it was",
+		       fresh->conf.name);
+		free(eps);
+		return false;
+	}
 	if (old->has_session &&
 	    old->conf.keepalive_ms != fresh->conf.keepalive_ms &&
 	    jk_session_set_keepalive(&d->k, old->local_id,
@@ -87,9 +108,10 @@ bool jd_peer_update(struct jd *d, struct jd_peer *old,
 		       fresh->conf.name, jk_error(&d->k));
 	if (old->has_session &&
 	    (old->conf.n_allowed_ips != fresh->conf.n_allowed_ips ||
-	     memcmp(old->conf.allowed_ips, fresh->conf.allowed_ips,
-		    fresh->conf.n_allowed_ips *
-		    sizeof(fresh->conf.allowed_ips[0])))) {
+	     (fresh->conf.n_allowed_ips &&
+	      memcmp(old->conf.allowed_ips, fresh->conf.allowed_ips,
+		     fresh->conf.n_allowed_ips *
+		     sizeof(fresh->conf.allowed_ips[0]))))) {
 		ret = jk_session_set_prefixes(&d->k, old->local_id,
 					      fresh->conf.allowed_ips,
 					      fresh->conf.n_allowed_ips);
@@ -122,13 +144,13 @@ bool jd_peer_update(struct jd *d, struct jd_peer *old,
 	 * change; changed ones are looked up anew, and an answer still on
 	 * its way for the old ones (the old serial) is dropped.
 	 */
-	if (old->conf.n_endpoints != fresh->conf.n_endpoints ||
-	    memcmp(old->conf.endpoints, fresh->conf.endpoints,
-		   sizeof(fresh->conf.endpoints))) {
-		memcpy(old->eps, fresh->eps, sizeof(old->eps));
+	if (new_eps) {
+		free(old->eps);
+		old->eps = eps;
 		old->serial = fresh->serial;
 	}
-	old->conf = fresh->conf;
+	jp_conf_peer_clear(&old->conf);
+	old->conf = conf;
 	memcpy(old->psk, fresh->psk, 32);
 	old->initiator = fresh->initiator;
 	old->timing = fresh->timing;
