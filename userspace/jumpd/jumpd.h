@@ -193,6 +193,7 @@ struct jd {
 	struct jd_map by_pub, by_id;
 	/* For PeerDir's checks: a name, an AllowedIPs prefix has one peer. */
 	struct jd_map by_name, by_prefix;
+	struct jd_map by_file;		/* PeerDir peers by file name */
 	unsigned int peers_cap;		/* of peers[] */
 	/* peerdir.c: the PeerDir's inotify descriptor (-1: none). */
 	int peerdir_fd;
@@ -270,6 +271,7 @@ void jd_index_id_del(struct jd *d, uint32_t id, struct jd_peer *p);
 void jd_index_peer_add(struct jd *d, struct jd_peer *p);
 void jd_index_peer_del(struct jd *d, struct jd_peer *p);
 struct jd_peer *jd_peer_by_name(struct jd *d, const char *name);
+struct jd_peer *jd_peer_by_file(struct jd *d, const char *file);
 struct jd_peer *jd_peer_by_prefix(struct jd *d, const struct jp_prefix *pfx);
 struct jd_peer *jd_peer_by_pub(struct jd *d, const uint8_t pub[32]);
 struct jd_peer *jd_peer_by_local_id(struct jd *d, uint32_t id);

@@ -62,6 +62,7 @@ void jd_peers_remove(struct jd *d, struct jd_peer *p)
 
 	jd_index_peer_del(d, p);
 	jd_sched_remove(d, p);
+	/* Linear: a removal is one file's, rare next to lookups. */
 	for (i = 0; i < d->n_peers && d->peers[i] != p; i++)
 		;
 	if (i == d->n_peers)
@@ -69,17 +70,6 @@ void jd_peers_remove(struct jd *d, struct jd_peer *p)
 	/* Order does not matter: the last one takes its place. */
 	d->peers[i] = d->peers[--d->n_peers];
 	d->peers[d->n_peers] = NULL;
-}
-
-/* The peer of file name (linear: only on a change of that file). */
-static struct jd_peer *peer_of_file(struct jd *d, const char *name)
-{
-	unsigned int i;
-
-	for (i = 0; i < d->n_peers; i++)
-		if (d->peers[i]->file && !strcmp(d->peers[i]->file, name))
-			return d->peers[i];
-	return NULL;
 }
 
 static void remove_peer(struct jd *d, struct jd_peer *p, const char *why)
@@ -173,7 +163,7 @@ static struct jd_peer *load(struct jd *d, const char *path,
 /* Apply one file of the directory: added, changed or gone. */
 static void apply_file(struct jd *d, const char *name, bool force)
 {
-	struct jd_peer *old = peer_of_file(d, name), *p;
+	struct jd_peer *old = jd_peer_by_file(d, name), *p;
 	char path[PATH_MAX];
 	struct stat st;
 

@@ -225,6 +225,8 @@ void jd_index_init(struct jd *d)
 	jd_map_init(&d->by_name, key);
 	randombytes_buf(key, sizeof(key));
 	jd_map_init(&d->by_prefix, key);
+	randombytes_buf(key, sizeof(key));
+	jd_map_init(&d->by_file, key);
 	sodium_memzero(key, sizeof(key));
 }
 
@@ -234,6 +236,7 @@ void jd_index_free(struct jd *d)
 	jd_map_free(&d->by_id);
 	jd_map_free(&d->by_name);
 	jd_map_free(&d->by_prefix);
+	jd_map_free(&d->by_file);
 }
 
 static uint64_t prefix_hash(const struct jd_map *m, const struct jp_prefix *x)
@@ -270,6 +273,7 @@ void jd_index_rebuild(struct jd *d)
 	jd_map_clear(&d->by_id);
 	jd_map_clear(&d->by_name);
 	jd_map_clear(&d->by_prefix);
+	jd_map_clear(&d->by_file);
 	for (i = 0; i < d->n_peers; i++) {
 		struct jd_peer *p = d->peers[i];
 
@@ -311,6 +315,9 @@ void jd_index_peer_add(struct jd *d, struct jd_peer *p)
 	for (i = 0; i < p->conf.n_allowed_ips; i++)
 		index_add(&d->by_prefix,
 			  prefix_hash(&d->by_prefix, &p->conf.allowed_ips[i]), p);
+	if (p->file)
+		index_add(&d->by_file,
+			  jd_map_hash(&d->by_file, p->file, strlen(p->file)), p);
 }
 
 void jd_index_peer_del(struct jd *d, struct jd_peer *p)
@@ -326,8 +333,23 @@ void jd_index_peer_del(struct jd *d, struct jd_peer *p)
 		jd_map_del(&d->by_prefix,
 			   prefix_hash(&d->by_prefix, &p->conf.allowed_ips[i]),
 			   p);
+	if (p->file)
+		jd_map_del(&d->by_file,
+			   jd_map_hash(&d->by_file, p->file, strlen(p->file)), p);
 	if (p->has_session)
 		jd_index_id_del(d, p->local_id, p);
+}
+
+struct jd_peer *jd_peer_by_file(struct jd *d, const char *file)
+{
+	uint64_t h = jd_map_hash(&d->by_file, file, strlen(file));
+	struct jd_peer *p;
+	size_t cur = 0;
+
+	while ((p = jd_map_next(&d->by_file, h, &cur)))
+		if (p->file && !strcmp(p->file, file))
+			return p;
+	return NULL;
 }
 
 struct jd_peer *jd_peer_by_name(struct jd *d, const char *name)
