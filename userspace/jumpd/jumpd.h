@@ -270,6 +270,8 @@ void jd_index_id_del(struct jd *d, uint32_t id, struct jd_peer *p);
 /* p's key, name and prefixes into (or out of) the maps. */
 void jd_index_peer_add(struct jd *d, struct jd_peer *p);
 void jd_index_peer_del(struct jd *d, struct jd_peer *p);
+/* As jd_peer_by_local_id, without making the peer due (a dump's walk). */
+struct jd_peer *jd_peer_of_session(struct jd *d, uint32_t id);
 struct jd_peer *jd_peer_by_name(struct jd *d, const char *name);
 struct jd_peer *jd_peer_by_file(struct jd *d, const char *file);
 struct jd_peer *jd_peer_by_prefix(struct jd *d, const struct jp_prefix *pfx);

@@ -397,18 +397,25 @@ struct jd_peer *jd_peer_by_pub(struct jd *d, const uint8_t pub[32])
 	return NULL;
 }
 
-struct jd_peer *jd_peer_by_local_id(struct jd *d, uint32_t id)
+struct jd_peer *jd_peer_of_session(struct jd *d, uint32_t id)
 {
 	uint64_t h = jd_map_hash_u32(&d->by_id, id);
 	struct jd_peer *p;
 	size_t cur = 0;
 
 	while ((p = jd_map_next(&d->by_id, h, &cur)))
-		if (p->has_session && p->local_id == id) {
-			jd_touch(d, p);
+		if (p->has_session && p->local_id == id)
 			return p;
-		}
 	return NULL;
+}
+
+struct jd_peer *jd_peer_by_local_id(struct jd *d, uint32_t id)
+{
+	struct jd_peer *p = jd_peer_of_session(d, id);
+
+	if (p)
+		jd_touch(d, p);	/* an event concerns it */
+	return p;
 }
 
 struct jd_peer *jd_peer_by_init_id(struct jd *d, uint32_t id)

@@ -136,10 +136,13 @@ uint64_t jd_look(struct jd *d, uint64_t now)
 		jd_debug(d, "session dump: %s", jk_error(&d->k));
 		return d->next_look_ms;
 	}
+	/* Only the sessions looked at are due again: O(n) lookups, no more. */
 	for (i = 0; i < n; i++) {
-		p = jd_peer_by_local_id(d, v[i].id);	/* due now, too */
-		if (p && wants_look(p))
+		p = jd_peer_of_session(d, v[i].id);
+		if (p && wants_look(p)) {
+			jd_touch(d, p);
 			look_one(d, p, &v[i], now);
+		}
 	}
 	free(v);
 	return d->next_look_ms;
