@@ -206,7 +206,7 @@ struct jd {
 	 * supervise.c: one dump of every session when some need a look
 	 * (want_look_until in the future), at most every JD_LOOK_MS.
 	 */
-	uint64_t next_look_ms, want_look_until_ms;
+	uint64_t next_look_ms, last_look_ms, want_look_until_ms;
 	uint64_t looks;			/* dumps taken, for tests */
 	uint32_t resync_gen;
 	FILE *audit;

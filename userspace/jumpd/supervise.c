@@ -29,6 +29,12 @@
 #include "jumpd.h"
 
 #define JD_LOOK_MS		1000
+/*
+ * An initiator not attached, with no silence told, looks every 50 ms (as
+ * it polled before): its rx resuming ends a move. A client has a few
+ * sessions; a gateway's responders look once a second at the most.
+ */
+#define JD_LOOK_FAST_MS		50
 #define SILENCE_MIN_MS		10
 #define SILENCE_MAX_MS		600000
 
@@ -131,6 +137,7 @@ uint64_t jd_look(struct jd *d, uint64_t now)
 	if (now < d->next_look_ms)
 		return d->next_look_ms;
 	d->next_look_ms = now + JD_LOOK_MS;
+	d->last_look_ms = now;
 	d->looks++;
 	if (jk_session_dump(&d->k, &v, &n)) {
 		jd_debug(d, "session dump: %s", jk_error(&d->k));
@@ -178,11 +185,19 @@ uint64_t jd_supervise(struct jd *d, struct jd_peer *p, uint64_t now)
 	    p->fsm.state != JUMPING_STATE_BIRTH)
 		next = UINT64_MAX;
 	if (wants_look(p)) {
+		uint64_t at = d->last_look_ms +
+			      (p->initiator && !rx_by_events(p) &&
+			       p->fsm.state != JUMPING_STATE_ATTACHED &&
+			       p->fsm.state != JUMPING_STATE_DEGRADED ?
+			       JD_LOOK_FAST_MS : JD_LOOK_MS);
+
 		/* Asked again at each look while it wants them. */
 		if (d->want_look_until_ms < now + 2 * JD_LOOK_MS)
 			d->want_look_until_ms = now + 2 * JD_LOOK_MS;
-		if (d->next_look_ms < now + 1)
-			d->next_look_ms = now + 1;
+		if (at <= now)
+			at = now + 1;
+		if (d->next_look_ms <= now || at < d->next_look_ms)
+			d->next_look_ms = at;
 		if (next > d->next_look_ms + 1)
 			next = d->next_look_ms + 1;
 	}
