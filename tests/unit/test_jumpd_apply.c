@@ -121,6 +121,22 @@ void jd_reattach_reset(struct jd_peer *p)
 	(void)p;
 }
 
+uint32_t jd_silence_default_ms(const struct jd_peer *p)
+{
+	(void)p;
+	return 0;
+}
+
+void jd_index_id(struct jd *d, uint32_t id, struct jd_peer *p)
+{
+	(void)d; (void)id; (void)p;
+}
+
+void jd_index_id_del(struct jd *d, uint32_t id, struct jd_peer *p)
+{
+	(void)d; (void)id; (void)p;
+}
+
 void jd_mp_session_start(struct jd_peer *p)
 {
 	(void)p;

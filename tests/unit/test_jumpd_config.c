@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include "config.h"
 #include "config_values.h"
+#include <sodium.h>
 #include "tap.h"
 
 #define K1 "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE="
@@ -245,9 +246,84 @@ static void test_allowed_unique(void)
 	free(text);
 }
 
+/* A key from a number: every peer its own. */
+static void key_of(unsigned int i, char out[45])
+{
+	unsigned char k[32] = { 0 };
+
+	k[0] = (unsigned char)i;
+	k[1] = (unsigned char)(i >> 8);
+	k[2] = (unsigned char)(i >> 16);
+	k[31] = 0x55;
+	sodium_bin2base64(out, 45, k, 32, sodium_base64_VARIANT_ORIGINAL);
+}
+
+/* No peer limit: 10,000 [Peer] sections; a duplicate among them found. */
+static void test_many_peers(void)
+{
+	const unsigned int n = 10000;
+	struct jp_conf_errors e;
+	struct jp_config *c;
+	char *text, *at, key[45];
+	unsigned int i;
+
+	text = malloc(sizeof(IFACE) + (n + 1) * 128);
+	if (!text)
+		return;
+	at = text + sprintf(text, "%s", IFACE);
+	for (i = 0; i < n; i++) {
+		key_of(i + 1, key);
+		at += sprintf(at, "[Peer]\nName = c%u\nPublicKey = %s\nAllowedIPs = 10.%u.%u.%u/32\n",
+			      i, key, 100 + i / 65536, (i / 256) % 256, i % 256);
+	}
+	c = jp_config_parse_buf(text, strlen(text), "jumpd.conf", &e);
+	ok(c && c->n_peers == n, "10000 [Peer] sections (no limit)");
+	ok(c && !strcmp(c->peers[n - 1].name, "c9999") &&
+	   c->peers[n - 1].n_allowed_ips == 1, "the last one intact");
+	jp_config_free(c);
+	/* The last peer takes the first one's key. */
+	key_of(1, key);
+	at += sprintf(at, "[Peer]\nName = dup\nPublicKey = %s\nAllowedIPs = 10.200.0.1/32\n", key);
+	c = jp_config_parse_buf(text, strlen(text), "jumpd.conf", &e);
+	ok(!c && e.n == 1 && strstr(e.msg[0], "'dup' has the same PublicKey as the peer at line"),
+	   "a duplicate key among 10001 peers");
+	free(text);
+}
+
+/* A PeerDir file: one [Peer], named after the file unless it says. */
+static void test_peer_file(void)
+{
+	static const char one[] = "[Peer]\nPublicKey = " K2 "\nAllowedIPs = 10.0.0.2/32\n";
+	static const char two[] = "[Peer]\nPublicKey = " K2 "\nAllowedIPs = 10.0.0.2/32\n"
+				  "[Peer]\nPublicKey = " K3 "\nAllowedIPs = 10.0.0.3/32\n";
+	static const char iface[] = IFACE "[Peer]\nPublicKey = " K2 "\nAllowedIPs = 10.0.0.2/32\n";
+	struct jp_conf_errors e;
+	struct jp_config *c;
+	FILE *f;
+
+	f = fmemopen((void *)one, strlen(one), "r");
+	c = jp_config_parse_peer_file(f, "/etc/jumpd/peers.d/alice.conf", &e);
+	fclose(f);
+	ok(c && c->n_peers == 1 && !strcmp(c->peers[0].name, "alice"),
+	   "a peer file's peer is named after its file");
+	jp_config_free(c);
+	f = fmemopen((void *)two, strlen(two), "r");
+	c = jp_config_parse_peer_file(f, "p.conf", &e);
+	fclose(f);
+	ok(!c && e.n == 1 && !strcmp(e.msg[0], "p.conf:4: second [Peer] section (a PeerDir file holds one; the first is at line 1)"),
+	   "two peers in one file");
+	f = fmemopen((void *)iface, strlen(iface), "r");
+	c = jp_config_parse_peer_file(f, "p.conf", &e);
+	fclose(f);
+	ok(!c && e.n >= 1 && strstr(e.msg[0], "p.conf:1: [Interface] in a PeerDir file"),
+	   "[Interface] in a peer file");
+}
+
 int main(void)
 {
 	test_good();
+	test_many_peers();
+	test_peer_file();
 	test_errors();
 	test_allowed_unique();
 	test_values();

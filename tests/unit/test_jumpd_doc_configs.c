@@ -2,9 +2,11 @@
 /*
  * Users copy the examples: every jumpd.conf in the docs and the README (a
  * fenced block whose first line is [Interface]) must parse and validate as
- * written, with the defaults it leaves out.
+ * written, with the defaults it leaves out; so must every PeerDir file (a
+ * block whose first line is [Peer]).
  */
 #include <glob.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,17 +16,27 @@
 static unsigned int examples;
 
 static void check_block(const char *path, unsigned int line, const char *buf,
-			size_t len)
+			size_t len, bool peer_file)
 {
 	struct jp_conf_errors errs = { 0 };
-	struct jp_config *cfg;
+	struct jp_config *cfg = NULL;
 	char name[512];
 	unsigned int i;
+	FILE *f;
 
 	examples++;
 	snprintf(name, sizeof(name), "%s:%u: the example parses as written",
 		 path, line);
-	cfg = jp_config_parse_buf(buf, len, path, &errs);
+	if (!peer_file) {
+		cfg = jp_config_parse_buf(buf, len, path, &errs);
+	} else {
+		/* A PeerDir file's example: one [Peer], nothing else. */
+		f = fmemopen((void *)buf, len, "r");
+		if (f) {
+			cfg = jp_config_parse_peer_file(f, path, &errs);
+			fclose(f);
+		}
+	}
 	if (!ok(cfg != NULL, name))
 		for (i = 0; i < errs.n; i++)
 			printf("#   %s\n", errs.msg[i]);
@@ -44,8 +56,12 @@ static void scan(const char *path)
 	while (getline(&line, &cap, f) > 0) {
 		n++;
 		if (!strncmp(line, "```", 3)) {
-			if (in_block && block && !strncmp(block, "[Interface]", 11))
-				check_block(path, start, block, len);
+			if (in_block && block && len &&
+			    !strncmp(block, "[Interface]", 11))
+				check_block(path, start, block, len, false);
+			else if (in_block && block && len &&
+				 !strncmp(block, "[Peer]", 6))
+				check_block(path, start, block, len, true);
 			in_block = !in_block;
 			start = n + 1;
 			len = 0;

@@ -22,32 +22,57 @@ struct ctx {
 	struct jp_conf_errors *errs;
 	enum section sec;
 	struct jp_conf_peer *peer;	/* current [Peer], or NULL */
+	bool peer_file;			/* a PeerDir file: [Peer] only */
+	const char *const *files;	/* each peer's file, or NULL */
 };
 
 static const char *const section_names[] = {
 	[SEC_IFACE] = "Interface", [SEC_PEER] = "Peer",
 };
 
-static void __attribute__((format(printf, 3, 4)))
-error_at(struct ctx *c, unsigned int line, const char *fmt, ...)
+static void verror(struct ctx *c, const char *file, unsigned int line,
+		   const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+
+static void verror(struct ctx *c, const char *file, unsigned int line,
+		   const char *fmt, va_list ap)
 {
 	struct jp_conf_errors *e = c->errs;
 	char what[256];
-	va_list ap;
 
 	if (e->n >= JP_CONF_MAX_ERRORS) {
 		e->dropped++;
 		return;
 	}
-	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
 	if (line)
 		snprintf(e->msg[e->n++], sizeof(e->msg[0]), "%s:%u: %s",
-			 c->file, line, what);
+			 file, line, what);
 	else
-		snprintf(e->msg[e->n++], sizeof(e->msg[0]), "%s: %s", c->file,
+		snprintf(e->msg[e->n++], sizeof(e->msg[0]), "%s: %s", file,
 			 what);
+}
+
+static void __attribute__((format(printf, 3, 4)))
+error_at(struct ctx *c, unsigned int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	verror(c, c->file, line, fmt, ap);
+	va_end(ap);
+}
+
+/* An error at a line of peer i's file (PeerDir: each peer has its own). */
+static void __attribute__((format(printf, 4, 5)))
+error_peer(struct ctx *c, unsigned int i, unsigned int line,
+	   const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	verror(c, c->files ? c->files[i] : c->file, line, fmt, ap);
+	va_end(ap);
 }
 
 /*
@@ -141,6 +166,14 @@ static const char *i_hs_source_rate(struct ctx *c, const char *v)
 	       "expected COUNT/DURATION such as 10/1s" : NULL;
 }
 
+static const char *i_peer_dir(struct ctx *c, const char *v)
+{
+	if (*v != '/')
+		return "expected an absolute path";
+	return copy_str(c->cfg->iface.peer_dir, JP_CONF_PATH_MAX, v,
+			"expected a path shorter than 256 bytes");
+}
+
 static const char *p_name(struct ctx *c, const char *v)
 {
 	const char *s;
@@ -181,6 +214,15 @@ static const char *p_endpoint(struct ctx *c, const char *v)
 
 	if (p->n_endpoints >= JP_CONF_MAX_ENDPOINTS)
 		return "at most 8 endpoints per peer";
+	if (p->n_endpoints == p->cap_endpoints) {
+		unsigned int cap = p->cap_endpoints ? p->cap_endpoints * 2 : 1;
+
+		ep = realloc(p->endpoints, cap * sizeof(*ep));
+		if (!ep)
+			return "out of memory";
+		p->endpoints = ep;
+		p->cap_endpoints = cap;
+	}
 	if (*v == '[') {
 		colon = strstr(v, "]:");
 		h = v + 1;
@@ -215,6 +257,20 @@ static const char *p_allowed_ip(struct ctx *c, const char *v)
 
 	if (p->n_allowed_ips >= JP_CONF_MAX_PREFIXES)
 		return "at most 256 prefixes per peer";
+	if (p->n_allowed_ips == p->cap_allowed_ips) {
+		unsigned int cap = p->cap_allowed_ips ? p->cap_allowed_ips * 2 : 2;
+		struct jp_prefix *a = realloc(p->allowed_ips, cap * sizeof(*a));
+		unsigned int *l;
+
+		if (!a)
+			return "out of memory";
+		p->allowed_ips = a;
+		l = realloc(p->allowed_ip_lines, cap * sizeof(*l));
+		if (!l)
+			return "out of memory";
+		p->allowed_ip_lines = l;
+		p->cap_allowed_ips = cap;
+	}
 	if (parse_prefix(v, &p->allowed_ips[p->n_allowed_ips]))
 		return "expected a prefix such as 10.0.0.2/32 or fd00::/64 "
 		       "(no host bits)";
@@ -316,6 +372,7 @@ static const struct key {
 	{ "ReattachSourceRateLimit",	SEC_IFACE, false, i_source_rate, false },
 	{ "HandshakeRateLimit",		SEC_IFACE, false, i_hs_rate, false },
 	{ "HandshakeSourceRateLimit",	SEC_IFACE, false, i_hs_source_rate, false },
+	{ "PeerDir",			SEC_IFACE, false, i_peer_dir, false },
 	{ "Name",			SEC_PEER, false, p_name, false },
 	{ "PublicKey",			SEC_PEER, false, p_public_key, false },
 	{ "PresharedKey",		SEC_PEER, false, p_psk, true },
@@ -374,6 +431,74 @@ static void peer_defaults(struct jp_conf_peer *p, unsigned int line)
 	p->rekey_after_ms = 120000;
 }
 
+/* Room for one more peer; the array doubles (keys in it: wiped on move). */
+static int grow_peers(struct jp_config *cfg)
+{
+	struct jp_conf_peer *v;
+	unsigned int cap;
+
+	if (cfg->n_peers < cfg->cap_peers)
+		return 0;
+	cap = cfg->cap_peers ? cfg->cap_peers * 2 : 4;
+	if (cap <= cfg->cap_peers)
+		return -ENOMEM;
+	v = calloc(cap, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	if (cfg->n_peers) {
+		memcpy(v, cfg->peers, cfg->n_peers * sizeof(*v));
+		sodium_memzero(cfg->peers, cfg->n_peers * sizeof(*v));
+	}
+	free(cfg->peers);
+	cfg->peers = v;
+	cfg->cap_peers = cap;
+	return 0;
+}
+
+int jp_conf_peer_copy(struct jp_conf_peer *dst, const struct jp_conf_peer *src)
+{
+	unsigned int n = src->n_allowed_ips;
+
+	*dst = *src;
+	dst->allowed_ips = NULL;
+	dst->allowed_ip_lines = NULL;
+	dst->cap_allowed_ips = 0;
+	dst->endpoints = NULL;
+	dst->cap_endpoints = 0;
+	if (src->n_endpoints) {
+		dst->endpoints = malloc(src->n_endpoints * sizeof(*dst->endpoints));
+		if (!dst->endpoints) {
+			jp_conf_peer_clear(dst);
+			return -ENOMEM;
+		}
+		memcpy(dst->endpoints, src->endpoints,
+		       src->n_endpoints * sizeof(*dst->endpoints));
+		dst->cap_endpoints = src->n_endpoints;
+	}
+	if (n) {
+		dst->allowed_ips = malloc(n * sizeof(*dst->allowed_ips));
+		dst->allowed_ip_lines = malloc(n * sizeof(*dst->allowed_ip_lines));
+		if (!dst->allowed_ips || !dst->allowed_ip_lines) {
+			jp_conf_peer_clear(dst);
+			return -ENOMEM;
+		}
+		memcpy(dst->allowed_ips, src->allowed_ips,
+		       n * sizeof(*dst->allowed_ips));
+		memcpy(dst->allowed_ip_lines, src->allowed_ip_lines,
+		       n * sizeof(*dst->allowed_ip_lines));
+		dst->cap_allowed_ips = n;
+	}
+	return 0;
+}
+
+void jp_conf_peer_clear(struct jp_conf_peer *p)
+{
+	free(p->allowed_ips);
+	free(p->allowed_ip_lines);
+	free(p->endpoints);
+	sodium_memzero(p, sizeof(*p));
+}
+
 static void open_section(struct ctx *c, const char *name)
 {
 	struct jp_config *cfg = c->cfg;
@@ -381,6 +506,11 @@ static void open_section(struct ctx *c, const char *name)
 	c->peer = NULL;
 	if (!strcasecmp(name, "Interface")) {
 		c->sec = SEC_IFACE;
+		if (c->peer_file) {
+			error_at(c, c->line, "[Interface] in a PeerDir file (it holds one [Peer])");
+			c->sec = SEC_UNKNOWN;
+			return;
+		}
 		if (cfg->has_iface) {
 			error_at(c, c->line, "second [Interface] section (the first is at line %u)",
 				 cfg->iface.line);
@@ -391,9 +521,14 @@ static void open_section(struct ctx *c, const char *name)
 		cfg->iface.line = c->line;
 	} else if (!strcasecmp(name, "Peer")) {
 		c->sec = SEC_PEER;
-		if (cfg->n_peers >= JP_CONF_MAX_PEERS) {
-			error_at(c, c->line, "more than %d [Peer] sections",
-				 JP_CONF_MAX_PEERS);
+		if (c->peer_file && cfg->n_peers) {
+			error_at(c, c->line, "second [Peer] section (a PeerDir file holds one; the first is at line %u)",
+				 cfg->peers[0].line);
+			c->sec = SEC_UNKNOWN;
+			return;
+		}
+		if (grow_peers(cfg)) {
+			error_at(c, c->line, "out of memory");
 			c->sec = SEC_UNKNOWN;
 			return;
 		}
@@ -509,20 +644,42 @@ static void check_iface(struct ctx *c)
 		error_at(c, i->line, "[Interface] has both PrivateKey and PrivateKeyFile");
 }
 
+/*
+ * A PeerDir file's peer without a Name is called after its file
+ * ("alice.conf": alice), characters a Name may not have made '_'.
+ */
+static void name_from_file(char *dst, size_t size, const char *path)
+{
+	const char *base = strrchr(path, '/');
+	size_t n, i;
+
+	base = base ? base + 1 : path;
+	n = strlen(base);
+	if (n > 5 && !strcmp(base + n - 5, ".conf"))
+		n -= 5;
+	if (n >= size)
+		n = size - 1;
+	for (i = 0; i < n; i++)
+		dst[i] = isalnum((unsigned char)base[i]) ||
+			 strchr("-_.@", base[i]) ? base[i] : '_';
+	dst[n] = '\0';
+}
+
 static void check_peer(struct ctx *c, struct jp_conf_peer *p, unsigned int idx)
 {
 	const char *n = p->name;
-	unsigned int j;
 
-	if (!(p->seen & SEEN("Name")))
+	if (!(p->seen & SEEN("Name")) && c->peer_file)
+		name_from_file(p->name, sizeof(p->name), c->file);
+	else if (!(p->seen & SEEN("Name")))
 		snprintf(p->name, sizeof(p->name), "peer%u", idx + 1);
 	if (!(p->seen & SEEN("PublicKey")))
-		error_at(c, p->line, "[Peer] '%s' has no PublicKey", n);
+		error_peer(c, idx, p->line, "[Peer] '%s' has no PublicKey", n);
 	if (!p->n_allowed_ips && !(p->seen & SEEN("AllowedIPs")))
-		error_at(c, p->line, "[Peer] '%s' has no AllowedIPs", n);
+		error_peer(c, idx, p->line, "[Peer] '%s' has no AllowedIPs", n);
 	if ((p->seen & SEEN("PresharedKey")) &&
 	    (p->seen & SEEN("PresharedKeyFile")))
-		error_at(c, p->line, "[Peer] '%s' has both PresharedKey and PresharedKeyFile", n);
+		error_peer(c, idx, p->line, "[Peer] '%s' has both PresharedKey and PresharedKeyFile", n);
 	/*
 	 * The default keepalive serves the silence timers: with a short
 	 * VolatileAfter it is a third of it, so a live path is never
@@ -532,22 +689,78 @@ static void check_peer(struct ctx *c, struct jp_conf_peer *p, unsigned int idx)
 	    p->keepalive_ms > p->volatile_after_ms / 3)
 		p->keepalive_ms = p->volatile_after_ms / 3;
 	if (p->keepalive_ms && p->keepalive_ms >= p->volatile_after_ms)
-		error_at(c, p->line, "[Peer] '%s': KeepaliveInterval must be shorter than VolatileAfter", n);
+		error_peer(c, idx, p->line, "[Peer] '%s': KeepaliveInterval must be shorter than VolatileAfter", n);
 	if (p->volatile_after_ms >= p->recovering_after_ms)
-		error_at(c, p->line, "[Peer] '%s': VolatileAfter must be shorter than RecoveringAfter", n);
+		error_peer(c, idx, p->line, "[Peer] '%s': VolatileAfter must be shorter than RecoveringAfter", n);
 	if (p->recovering_after_ms >= p->session_ttl_ms)
-		error_at(c, p->line, "[Peer] '%s': RecoveringAfter must be shorter than SessionTTL", n);
-	for (j = 0; j < idx; j++) {
-		const struct jp_conf_peer *q = &c->cfg->peers[j];
+		error_peer(c, idx, p->line, "[Peer] '%s': RecoveringAfter must be shorter than SessionTTL", n);
+}
 
-		if (!strcmp(q->name, p->name))
-			error_at(c, p->line, "[Peer] name '%s' already used at line %u",
-				 n, q->line);
-		if ((p->seen & SEEN("PublicKey")) && (q->seen & SEEN("PublicKey")) &&
-		    !memcmp(q->public_key, p->public_key, 32))
-			error_at(c, p->line, "[Peer] '%s' has the same PublicKey as the peer at line %u",
-				 n, q->line);
+/* A peer, for sorting by name or key; ties in file order. */
+struct peer_ref {
+	const struct jp_conf_peer *p;
+	unsigned int i;
+};
+
+static int by_name(const void *a, const void *b)
+{
+	const struct peer_ref *x = a, *y = b;
+	int r = strcmp(x->p->name, y->p->name);
+
+	return r ? r : (x->i > y->i) - (x->i < y->i);
+}
+
+static int by_key(const void *a, const void *b)
+{
+	const struct peer_ref *x = a, *y = b;
+	int r = memcmp(x->p->public_key, y->p->public_key, 32);
+
+	return r ? r : (x->i > y->i) - (x->i < y->i);
+}
+
+/* " of FILE" when peers come from several files (a PeerDir). */
+static const char *of_file(const struct ctx *c, unsigned int i)
+{
+	return c->files ? c->files[i] : "";
+}
+
+/*
+ * Names and public keys are each one peer's: sorted, so that 10k peers
+ * cost n log n, not n^2; the later peer (in file order) is the one
+ * reported, with the line of the one before it.
+ */
+static void check_peers_unique(struct ctx *c)
+{
+	const struct jp_config *cfg = c->cfg;
+	unsigned int i, n = cfg->n_peers;
+	struct peer_ref *v;
+
+	if (n < 2)
+		return;
+	v = calloc(n, sizeof(*v));
+	if (!v) {
+		error_at(c, 0, "out of memory checking peers");
+		return;
 	}
+	for (i = 0; i < n; i++)
+		v[i] = (struct peer_ref){ &cfg->peers[i], i };
+	qsort(v, n, sizeof(*v), by_name);
+	for (i = 1; i < n; i++)
+		if (!strcmp(v[i].p->name, v[i - 1].p->name))
+			error_peer(c, v[i].i, v[i].p->line,
+				   "[Peer] name '%s' already used at line %u%s%s",
+				   v[i].p->name, v[i - 1].p->line,
+				   c->files ? " of " : "", of_file(c, v[i - 1].i));
+	qsort(v, n, sizeof(*v), by_key);
+	for (i = 1; i < n; i++)
+		if ((v[i].p->seen & SEEN("PublicKey")) &&
+		    (v[i - 1].p->seen & SEEN("PublicKey")) &&
+		    !memcmp(v[i].p->public_key, v[i - 1].p->public_key, 32))
+			error_peer(c, v[i].i, v[i].p->line,
+				   "[Peer] '%s' has the same PublicKey as the peer at line %u%s%s",
+				   v[i].p->name, v[i - 1].p->line,
+				   c->files ? " of " : "", of_file(c, v[i - 1].i));
+	free(v);
 }
 
 /* One AllowedIPs entry, for finding a prefix given twice. */
@@ -575,6 +788,9 @@ static int allowed_cmp(const void *a, const void *b)
 
 	if (r)
 		return r;
+	/* Peers are in file order (and files in name order, PeerDir). */
+	if (x->peer != y->peer)
+		return x->peer < y->peer ? -1 : 1;
 	if (x->line != y->line)
 		return x->line < y->line ? -1 : 1;
 	return 0;
@@ -619,21 +835,22 @@ static void check_allowed_unique(struct ctx *c)
 		}
 		format_prefix(v[i].p, buf, sizeof(buf));
 		if (v[i].peer == v[first].peer)
-			error_at(c, v[i].line, "AllowedIPs %s given twice for [Peer] '%s' (first at line %u)",
-				 buf, cfg->peers[v[i].peer].name,
-				 v[first].line);
+			error_peer(c, v[i].peer, v[i].line, "AllowedIPs %s given twice for [Peer] '%s' (first at line %u)",
+				   buf, cfg->peers[v[i].peer].name,
+				   v[first].line);
 		else
-			error_at(c, v[i].line, "AllowedIPs %s already belongs to [Peer] '%s' at line %u: a prefix has one owner",
-				 buf, cfg->peers[v[first].peer].name,
-				 v[first].line);
+			error_peer(c, v[i].peer, v[i].line, "AllowedIPs %s already belongs to [Peer] '%s' at line %u%s%s: a prefix has one owner",
+				   buf, cfg->peers[v[first].peer].name,
+				   v[first].line, c->files ? " of " : "",
+				   of_file(c, v[first].peer));
 	}
 	free(v);
 }
 
-struct jp_config *jp_config_parse(FILE *f, const char *name,
-				  struct jp_conf_errors *errs)
+static struct jp_config *parse(FILE *f, const char *name,
+				struct jp_conf_errors *errs, bool peer_file)
 {
-	struct ctx c = { .file = name, .errs = errs };
+	struct ctx c = { .file = name, .errs = errs, .peer_file = peer_file };
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t len;
@@ -665,15 +882,31 @@ struct jp_config *jp_config_parse(FILE *f, const char *name,
 	free(line);
 	if (ferror(f))
 		error_at(&c, 0, "read error");
-	check_iface(&c);
+	if (!peer_file)
+		check_iface(&c);
+	else if (!c.cfg->n_peers && !errs->n)
+		error_at(&c, 0, "no [Peer] section");
 	for (i = 0; i < c.cfg->n_peers; i++)
 		check_peer(&c, &c.cfg->peers[i], i);
+	check_peers_unique(&c);
 	check_allowed_unique(&c);
 	if (errs->n) {
 		jp_config_free(c.cfg);
 		return NULL;
 	}
 	return c.cfg;
+}
+
+struct jp_config *jp_config_parse(FILE *f, const char *name,
+				  struct jp_conf_errors *errs)
+{
+	return parse(f, name, errs, false);
+}
+
+struct jp_config *jp_config_parse_peer_file(FILE *f, const char *name,
+					    struct jp_conf_errors *errs)
+{
+	return parse(f, name, errs, true);
 }
 
 struct jp_config *jp_config_parse_buf(const char *buf, size_t len,
@@ -695,7 +928,16 @@ struct jp_config *jp_config_parse_buf(const char *buf, size_t len,
 
 void jp_config_free(struct jp_config *cfg)
 {
-	if (cfg)
-		sodium_memzero(cfg, sizeof(*cfg));	/* keys */
+	unsigned int i;
+
+	if (!cfg)
+		return;
+	/* Keys: PrivateKey and PresharedKeys. */
+	for (i = 0; i < cfg->n_peers; i++)
+		jp_conf_peer_clear(&cfg->peers[i]);
+	if (cfg->peers)
+		sodium_memzero(cfg->peers, cfg->cap_peers * sizeof(*cfg->peers));
+	free(cfg->peers);
+	sodium_memzero(cfg, sizeof(*cfg));
 	free(cfg);
 }

@@ -17,7 +17,6 @@
 #include "config_values.h"
 #include "jumping_parse.h"
 
-#define JP_CONF_MAX_PEERS	256
 #define JP_CONF_MAX_ENDPOINTS	8
 /* A peer's AllowedIPs; the kernel takes up to 1024 per session. */
 #define JP_CONF_MAX_PREFIXES	256
@@ -39,11 +38,16 @@ struct jp_conf_peer {
 	bool has_psk;
 	uint8_t psk[32];
 	char psk_file[JP_CONF_PATH_MAX];	/* "" if none */
-	struct jp_conf_endpoint endpoints[JP_CONF_MAX_ENDPOINTS];
-	unsigned int n_endpoints;
-	struct jp_prefix allowed_ips[JP_CONF_MAX_PREFIXES];
-	unsigned int allowed_ip_lines[JP_CONF_MAX_PREFIXES];	/* each one's */
-	unsigned int n_allowed_ips;
+	struct jp_conf_endpoint *endpoints;	/* n of them (as allowed_ips) */
+	unsigned int n_endpoints, cap_endpoints;
+	/*
+	 * Allocated to what the file gives (a gateway's peer has one or
+	 * two; a fixed array of JP_CONF_MAX_PREFIXES was 7 KB per peer):
+	 * jp_conf_peer_copy() and jp_conf_peer_clear() own them.
+	 */
+	struct jp_prefix *allowed_ips;
+	unsigned int *allowed_ip_lines;	/* each one's */
+	unsigned int n_allowed_ips, cap_allowed_ips;
 	struct jp_addr local_addresses[JP_CONF_MAX_LOCAL];
 	unsigned int n_local_addresses;
 	uint64_t keepalive_ms;		/* 0 = no keepalives */
@@ -71,14 +75,16 @@ struct jp_conf_iface {
 	struct jp_conf_rate reattach_source_rate;	/* per source address */
 	struct jp_conf_rate handshake_rate;		/* initiations, in total */
 	struct jp_conf_rate handshake_source_rate;	/* per source address */
+	char peer_dir[JP_CONF_PATH_MAX];	/* "" = none (PeerDir) */
 	uint64_t seen;
 };
 
 struct jp_config {
 	bool has_iface;
 	struct jp_conf_iface iface;
-	unsigned int n_peers;
-	struct jp_conf_peer peers[JP_CONF_MAX_PEERS];
+	/* As many as the file has: grown as sections come. */
+	unsigned int n_peers, cap_peers;
+	struct jp_conf_peer *peers;
 };
 
 struct jp_conf_errors {
@@ -98,5 +104,16 @@ struct jp_config *jp_config_parse_buf(const char *buf, size_t len,
 				      const char *name,
 				      struct jp_conf_errors *errs);
 void jp_config_free(struct jp_config *cfg);
+
+/*
+ * One file of a PeerDir: exactly one [Peer] section, nothing else. The
+ * config returned has no [Interface] (has_iface false) and one peer.
+ */
+struct jp_config *jp_config_parse_peer_file(FILE *f, const char *name,
+					    struct jp_conf_errors *errs);
+/* dst = src with its own copies of the arrays: 0 or -ENOMEM (dst empty). */
+int jp_conf_peer_copy(struct jp_conf_peer *dst, const struct jp_conf_peer *src);
+/* Free a peer's arrays (and zero it: a PresharedKey may be in it). */
+void jp_conf_peer_clear(struct jp_conf_peer *p);
 
 #endif /* JUMPD_CONFIG_H */

@@ -61,6 +61,7 @@ void jd_dns_on_answer(struct jd *d, const struct jd_answer *a)
 			p = d->peers[i];
 	if (!p || ep >= p->conf.n_endpoints)
 		return;		/* the peer went with a reload */
+	jd_touch(d, p);
 	e = &p->eps[ep];
 	e->pending = false;
 	if (a->error) {

@@ -106,6 +106,7 @@ void jd_hs_on_cookie(struct jd *d, const struct jk_event *ev)
 			continue;
 		p->cookie_ms = jd_now_ms();
 		p->cookie_path = in->sent_on;
+		jd_touch(d, p);
 		jd_log("peer %s: the responder is under load; initiation again with its cookie",
 		       p->conf.name);
 		/* The same path again (the cookie is for that source). */

@@ -91,6 +91,7 @@ void jd_hs_start(struct jd *d, struct jd_peer *p, bool rekey)
 		in->key_id = (uint8_t)((p->key_id + 1) % (JUMPING_KEY_ID_MAX + 1));
 	} else {
 		in->local_id = jd_new_session_id(d);
+		jd_index_id(d, in->local_id, p);
 		in->path = p->paths.active;
 	}
 	send_initiation(d, p, jd_now_ms());

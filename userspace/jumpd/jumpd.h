@@ -18,6 +18,7 @@
 #include "kernel.h"
 #include "multipath.h"
 #include "paths.h"
+#include "peer_map.h"
 #include "probe.h"
 #include "probe_token.h"
 #include "ratelimit.h"
@@ -106,8 +107,14 @@ struct jd_endpoint {
 
 struct jd_peer {
 	struct jp_conf_peer conf;
+	/* From a PeerDir file (its name there), or NULL: the main config. */
+	char *file;
+	int64_t file_mtime_ns;		/* the file as applied */
+	int64_t file_size;
+	uint64_t file_ino;
+	uint32_t scan_gen;
 	uint64_t serial;		/* names this peer to the resolver */
-	struct jd_endpoint eps[JP_CONF_MAX_ENDPOINTS];
+	struct jd_endpoint *eps;	/* conf.n_endpoints of them */
 	uint8_t psk[32];		/* zeros without PresharedKey */
 	uint8_t mac1_key[32];		/* mac1 of what we send it */
 	struct jd_paths paths;		/* candidates; .active: the binding's */
@@ -132,7 +139,19 @@ struct jd_peer {
 	uint64_t last_rx_ms;		/* last authenticated rx on the binding */
 	struct jp_rx_age rx_age;		/* RX_AGE_MS history */
 	uint64_t last_hs_ms;		/* last handshake (rekey timer) */
-	uint64_t next_poll_ms;
+	/*
+	 * Liveness (supervise.c): the kernel told SILENT and not yet
+	 * RESUMED; the session was given its SILENCE_MS; when it was last
+	 * looked at in a dump.
+	 */
+	bool silent;
+	bool silence_set;
+	uint64_t looked_ms;
+	uint32_t resync_gen;
+
+	/* sched.c: position in the heap (1-based; 0: none), next work. */
+	unsigned int heap_pos;
+	uint64_t due_ms;
 
 	/* The responder's cookie, for one path (cookie.h). */
 	uint8_t cookie_key[JP_COOKIE_KEY_LEN];	/* its replies' key */
@@ -169,6 +188,27 @@ struct jd {
 	uint16_t listen_port;		/* the device's, as set */
 	struct jd_peer **peers;
 	unsigned int n_peers;
+	/* O(1) lookups (peer_map.h): by public key; by session id, ours
+	 * (local_id) and our initiation's (init.local_id). */
+	struct jd_map by_pub, by_id;
+	/* For PeerDir's checks: a name, an AllowedIPs prefix has one peer. */
+	struct jd_map by_name, by_prefix;
+	struct jd_map by_file;		/* PeerDir peers by file name */
+	unsigned int peers_cap;		/* of peers[] */
+	/* peerdir.c: the PeerDir's inotify descriptor (-1: none). */
+	int peerdir_fd;
+	char *peer_dir;
+	uint32_t scan_gen;
+	/* sched.c: peers by next deadline (a min-heap). */
+	struct jd_peer **heap;
+	unsigned int heap_n, heap_cap;
+	/*
+	 * supervise.c: one dump of every session when some need a look
+	 * (want_look_until in the future), at most every JD_LOOK_MS.
+	 */
+	uint64_t next_look_ms, last_look_ms, want_look_until_ms;
+	uint64_t looks;			/* dumps taken, for tests */
+	uint32_t resync_gen;
 	FILE *audit;
 	struct jd_resolver *resolver;
 	uint64_t next_serial;
@@ -218,6 +258,23 @@ const char *jd_path_str(const struct jd_path *path, char *buf, size_t len);
 int jd_peers_build(struct jd *d, const struct jp_config *cfg,
 		   struct jd_peer ***out, unsigned int *n);
 void jd_peers_free(struct jd_peer **peers, unsigned int n);
+/* One peer: its allocations, then the peer, zeroed (keys). */
+void jd_peer_free(struct jd_peer *p);
+/* The lookup maps: made once, rebuilt when the peer list changes. */
+void jd_index_init(struct jd *d);
+void jd_index_rebuild(struct jd *d);
+void jd_index_free(struct jd *d);
+/* p now has id as its local_id or init.local_id. */
+void jd_index_id(struct jd *d, uint32_t id, struct jd_peer *p);
+void jd_index_id_del(struct jd *d, uint32_t id, struct jd_peer *p);
+/* p's key, name and prefixes into (or out of) the maps. */
+void jd_index_peer_add(struct jd *d, struct jd_peer *p);
+void jd_index_peer_del(struct jd *d, struct jd_peer *p);
+/* As jd_peer_by_local_id, without making the peer due (a dump's walk). */
+struct jd_peer *jd_peer_of_session(struct jd *d, uint32_t id);
+struct jd_peer *jd_peer_by_name(struct jd *d, const char *name);
+struct jd_peer *jd_peer_by_file(struct jd *d, const char *file);
+struct jd_peer *jd_peer_by_prefix(struct jd *d, const struct jp_prefix *pfx);
 struct jd_peer *jd_peer_by_pub(struct jd *d, const uint8_t pub[32]);
 struct jd_peer *jd_peer_by_local_id(struct jd *d, uint32_t id);
 struct jd_peer *jd_peer_by_init_id(struct jd *d, uint32_t id);
@@ -286,8 +343,27 @@ bool jd_hs_admit(struct jd *d, const struct jk_event *ev, uint64_t now);
 void jd_hs_put_mac2(const struct jd_peer *p, uint8_t *msg, uint64_t now);
 void jd_hs_on_cookie(struct jd *d, const struct jk_event *ev);
 
+/* sched.c: the peers by next deadline. */
+void jd_sched(struct jd *d, struct jd_peer *p, uint64_t at_ms);
+/* Due now: something about p changed (an event, an answer). */
+void jd_touch(struct jd *d, struct jd_peer *p);
+void jd_touch_all(struct jd *d);
+/* After d->peers changed: every peer queued, due now. */
+int jd_sched_rebuild(struct jd *d);
+struct jd_peer *jd_sched_first(const struct jd *d);
+/* A peer joins (PeerDir), due now; or leaves: 0 or -1 (no memory). */
+int jd_sched_add(struct jd *d, struct jd_peer *p);
+void jd_sched_remove(struct jd *d, struct jd_peer *p);
+void jd_sched_free(struct jd *d);
+
 /* supervise.c */
 uint64_t jd_supervise(struct jd *d, struct jd_peer *p, uint64_t now);
+/* The SILENCE_MS a new session gets (its silence says VolatileAfter). */
+uint32_t jd_silence_default_ms(const struct jd_peer *p);
+/* SILENCE_NTF for p's session. */
+void jd_on_silence(struct jd *d, struct jd_peer *p, const struct jk_event *ev);
+/* The dump, if some session wants a look and it is time: next due. */
+uint64_t jd_look(struct jd *d, uint64_t now);
 /* After lost notifications: the kernel's session list is the truth. */
 void jd_resync(struct jd *d);
 
@@ -351,7 +427,24 @@ void jd_status_serve(struct jd *d);
 /* Exit: close it and remove the socket file. */
 void jd_status_close(struct jd *d);
 
+/* peerdir.c: PeerDir, one file per peer, applied per file. */
+/* The directory of the config (if any): watched; -1 on error. */
+int jd_peerdir_open(struct jd *d);
+/* Every file again (start, SIGHUP, lost inotify events): the changed. */
+void jd_peerdir_scan(struct jd *d);
+/* inotify said something changed: those files. */
+void jd_peerdir_read(struct jd *d);
+void jd_peerdir_close(struct jd *d);
+/* Append p to d->peers: 0 or -1 (no memory). */
+int jd_peers_append(struct jd *d, struct jd_peer *p);
+/* Take p out of d->peers (the caller frees it). */
+void jd_peers_remove(struct jd *d, struct jd_peer *p);
+
 /* reload.c */
+/* The kept peer takes fresh's settings: true if its AllowedIPs must be
+ * tried again (another peer still holds one). */
+bool jd_peer_update(struct jd *d, struct jd_peer *old,
+		    const struct jd_peer *fresh);
 int jd_load_config(struct jd *d, const char *path, struct jp_config **out,
 		   uint8_t priv[32]);
 void jd_reload(struct jd *d);

@@ -258,6 +258,7 @@ static int send_req(struct jd_kernel *k, struct nl_msg *m, jg_reply_fn fn,
 {
 	if (!m)
 		return jg_fail(&k->cmd, -ENOMEM, "out of memory");
+	k->requests++;
 	return jg_request(&k->cmd, m, fn, arg);
 }
 
@@ -430,6 +431,7 @@ int jk_session_get(struct jd_kernel *k, uint32_t id, struct jk_session *out)
 
 	if (m)
 		nla_nest_end(m, nest);
+	k->session_gets++;
 	return send_req(k, m, on_session, out);
 }
 
@@ -463,7 +465,10 @@ int jk_session_dump(struct jd_kernel *k, struct jk_session **out, size_t *n)
 	struct dump_acc acc = { 0 };
 	struct nl_msg *m = session_msg(k, JUMPING_CMD_SESSION_GET, 0, NULL,
 				       NLM_F_DUMP);
-	int ret = send_req(k, m, on_dump, &acc);
+	int ret;
+
+	k->session_dumps++;
+	ret = send_req(k, m, on_dump, &acc);
 
 	if (ret) {
 		free(acc.v);

@@ -22,6 +22,9 @@ struct jd_kernel {
 	struct jg_sock cmd;
 	struct nl_sock *ev;
 	uint32_t ifindex;
+	/* Requests sent, and of them SESSION_GETs (one session or a dump):
+	 * the status document shows them (a test counts them when idle). */
+	uint64_t requests, session_gets, session_dumps;
 };
 
 /*

@@ -62,11 +62,8 @@ static void on_event(const struct jk_event *ev, void *arg)
 		break;
 	case JUMPING_CMD_SILENCE_NTF:
 		p = jd_peer_by_local_id(d, ev->s.id);
-		if (p && (ev->s.liveness == JUMPING_LIVENESS_SILENT ||
-			  ev->s.liveness == JUMPING_LIVENESS_RESUMED))
-			jd_mp_on_silence(d, p,
-					 ev->s.liveness == JUMPING_LIVENESS_SILENT,
-					 ev->s.unheard_ms);
+		if (p)
+			jd_on_silence(d, p, ev);
 		break;
 	case JUMPING_CMD_UNKNOWN_SOURCE_NTF:
 		p = jd_peer_by_local_id(d, ev->s.id);
@@ -101,31 +98,48 @@ static void on_addr(const struct jd_addr_event *ev, void *arg)
 	jd_mp_host_changed(d);
 }
 
-/* Run every peer's due work; the earliest next deadline. */
+/* A peer's due work; its earliest next deadline. */
+static uint64_t run_peer(struct jd *d, struct jd_peer *p, uint64_t now)
+{
+	uint64_t next = UINT64_MAX, t;
+
+	t = jd_hs_tick(d, p, now);
+	if (t < next)
+		next = t;
+	t = jd_supervise(d, p, now);
+	if (t < next)
+		next = t;
+	t = jd_reattach_tick(d, p, now);
+	if (t < next)
+		next = t;
+	t = jd_mp_tick(d, p);
+	if (t < next)
+		next = t;
+	t = jd_dns_tick(d, p, now);
+	if (t < next)
+		next = t;
+	return next > now ? next : now + 1;
+}
+
+/*
+ * The peers due (sched.c), each once; the earliest next deadline. An
+ * idle gateway wakes for the peers whose timers run, not for all of them.
+ */
 static uint64_t tick(struct jd *d)
 {
 	uint64_t now = jd_now_ms(), next = now + 1000, t;
-	unsigned int i;
+	unsigned int rounds = 0;
+	struct jd_peer *p;
 
-	for (i = 0; i < d->n_peers; i++) {
-		struct jd_peer *p = d->peers[i];
-
-		t = jd_hs_tick(d, p, now);
-		if (t < next)
-			next = t;
-		t = jd_supervise(d, p, now);
-		if (t < next)
-			next = t;
-		t = jd_reattach_tick(d, p, now);
-		if (t < next)
-			next = t;
-		t = jd_mp_tick(d, p);
-		if (t < next)
-			next = t;
-		t = jd_dns_tick(d, p, now);
-		if (t < next)
-			next = t;
-	}
+	t = jd_look(d, now);
+	if (t < next)
+		next = t;
+	while ((p = jd_sched_first(d)) && p->due_ms <= now &&
+	       rounds++ <= d->n_peers)
+		jd_sched(d, p, run_peer(d, p, now));
+	p = jd_sched_first(d);
+	if (p && p->due_ms < next)
+		next = p->due_ms;
 	return next;
 }
 
@@ -208,8 +222,15 @@ static int setup(struct jd *d)
 	if (jd_state_dir_check(d) ||
 	    jd_peers_build(d, d->cfg, &d->peers, &d->n_peers))
 		return -1;
+	jd_index_init(d);
+	jd_index_rebuild(d);
+	if (jd_sched_rebuild(d)) {
+		jd_log("out of memory");
+		return -1;
+	}
 	for (i = 0; i < d->n_peers; i++)
 		jd_persist_peer_load(d, d->peers[i]);
+	d->peers_cap = d->n_peers + 1;	/* jd_peers_build's */
 	if (jk_open(&d->k, err, sizeof(err))) {
 		jd_log("%s", err);
 		return -1;
@@ -235,6 +256,14 @@ static int setup(struct jd *d)
 	jd_log("device %s (ifindex %u) port %u, %u peers, state in %s",
 	       ifc->device, d->k.ifindex, d->listen_port, d->n_peers,
 	       d->state_dir);
+	/* Before adoption: a PeerDir peer's session is adopted too. */
+	if (jd_peerdir_open(d)) {
+		jd_log("PeerDir %s: cannot watch it", ifc->peer_dir);
+		return -1;
+	}
+	jd_peerdir_scan(d);
+	if (d->peer_dir)
+		jd_log("PeerDir %s: %u peers in all", d->peer_dir, d->n_peers);
 	jd_adopt(d);
 	return 0;
 }
@@ -249,11 +278,12 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	struct jd d = { .state_dir = "/run/jumpd", .status_fd = -1 };
+	struct jd d = { .state_dir = "/run/jumpd", .status_fd = -1,
+			.peerdir_fd = -1 };
 	bool foreground = false, stop = false;
 	struct signalfd_siginfo si;
 	struct nl_sock *addrs;
-	struct pollfd pfd[6];
+	struct pollfd pfd[7];
 	sigset_t mask;
 	int c, ret;
 
@@ -313,14 +343,15 @@ int main(int argc, char **argv)
 	pfd[4].fd = jd_resolver_fd(d.resolver);
 	jd_status_open(&d);
 	pfd[5].fd = d.status_fd;	/* -1 (ignored by poll) without one */
-	for (c = 0; c < 6; c++)
+	pfd[6].fd = d.peerdir_fd;	/* -1 without a PeerDir */
+	for (c = 0; c < 7; c++)
 		pfd[c].events = POLLIN;
 
 	while (!stop) {
 		struct jd_answer answer;
 
 		arm(pfd[1].fd, tick(&d));
-		ret = poll(pfd, 6, -1);
+		ret = poll(pfd, 7, -1);
 		if (ret < 0 && errno != EINTR) {
 			jd_log("poll: %m");
 			break;
@@ -337,6 +368,8 @@ int main(int argc, char **argv)
 			jd_dns_on_answer(&d, &answer);
 		if (pfd[5].revents & POLLIN)
 			jd_status_serve(&d);
+		if (pfd[6].revents & POLLIN)
+			jd_peerdir_read(&d);
 		if (pfd[1].revents & POLLIN) {
 			uint64_t expirations;
 
@@ -353,9 +386,12 @@ int main(int argc, char **argv)
 	}
 	jd_log("exiting; kernel sessions stay up");
 	jd_status_close(&d);
+	jd_peerdir_close(&d);
 	for (c = 0; c < (int)d.n_peers; c++)
 		jd_persist_save(&d, d.peers[c]);
 	jd_peers_free(d.peers, d.n_peers);
+	jd_index_free(&d);
+	jd_sched_free(&d);
 	jd_resolver_close(d.resolver);
 	jk_close(&d.k);
 	if (addrs)

@@ -66,7 +66,7 @@ void jd_mp_session_start(struct jd_peer *p)
 		p->paths.e[p->paths.active].st.unheard_tx_since_us = 0;
 }
 
-static bool multipath_on(const struct jd_peer *p)
+bool jd_mp_on(const struct jd_peer *p)
 {
 	return p->initiator && p->has_session && p->paths.n &&
 	       p->paths.active < p->paths.n;
@@ -95,7 +95,7 @@ void jd_mp_heard(struct jd_peer *p, uint64_t at_us)
 {
 	struct jp_path_stats *st;
 
-	if (!multipath_on(p))
+	if (!jd_mp_on(p))
 		return;
 	st = &p->paths.e[p->paths.active].st;
 	/* rx from before a silence began does not end it. */
@@ -111,7 +111,7 @@ void jd_mp_on_silence(struct jd *d, struct jd_peer *p, bool silent,
 	uint64_t now = jd_now_us(), since;
 	struct jp_path_stats *st;
 
-	if (!multipath_on(p))
+	if (!jd_mp_on(p))
 		return;
 	st = &p->paths.e[p->paths.active].st;
 	if (!silent) {
@@ -136,6 +136,7 @@ void jd_mp_host_changed(struct jd *d)
 
 	for (i = 0; i < d->n_peers; i++)
 		d->peers[i]->mp.next_us = 0;
+	jd_touch_all(d);
 }
 
 void jd_mp_paths_json(const struct jd_peer *p, char *buf, size_t len)
@@ -269,7 +270,7 @@ uint64_t jd_mp_tick(struct jd *d, struct jd_peer *p)
 	char ps[160];
 	bool busy;
 
-	if (!multipath_on(p))
+	if (!jd_mp_on(p))
 		return UINT64_MAX;
 	if (mp->next_us && now < mp->next_us)
 		return mp->next_us / 1000 + 1;
@@ -297,7 +298,7 @@ uint64_t jd_mp_tick(struct jd *d, struct jd_peer *p)
 			next = t;
 	}
 	/* One change per decision: apply it and ask again, a few times. */
-	for (round = 0; round < 4 && multipath_on(p); round++) {
+	for (round = 0; round < 4 && jd_mp_on(p); round++) {
 		for (i = 0; i < p->paths.n; i++) {
 			pp[i].st = &p->paths.e[i].st;
 			pp[i].pref = p->paths.e[i].pref;
@@ -321,7 +322,7 @@ uint64_t jd_mp_tick(struct jd *d, struct jd_peer *p)
 		else
 			do_quality(d, p, &dec);
 	}
-	if (!multipath_on(p))
+	if (!jd_mp_on(p))
 		return UINT64_MAX;
 	for (i = 0; i < p->paths.n; i++) {
 		struct jd_path_entry *e = &p->paths.e[i];

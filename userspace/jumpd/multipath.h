@@ -38,6 +38,8 @@ void jd_mp_init(struct jd_mp *mp, const struct jp_conf_peer *c);
 void jd_mp_configure(struct jd_mp *mp, const struct jp_conf_peer *c);
 /* A new (or adopted) session: its path starts unjudged. */
 void jd_mp_session_start(struct jd_peer *p);
+/* The session has paths to choose from (an initiator's). */
+bool jd_mp_on(const struct jd_peer *p);
 /* Due work of the session's paths; the next deadline in ms. */
 uint64_t jd_mp_tick(struct jd *d, struct jd_peer *p);
 /* Authenticated rx on the binding at_us (data, keepalives). */

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The path table and the host's addresses (paths.h). */
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include "paths.h"
@@ -33,25 +34,42 @@ bool jd_path_carried_by(const struct jd_path *path,
 	return !path->local.family || addr_equal(&path->local, to);
 }
 
+void jd_paths_free(struct jd_paths *t)
+{
+	free(t->e);
+	memset(t, 0, sizeof(*t));
+}
+
+/*
+ * Out of memory, the old table stays (the candidates are then stale until
+ * the next rebuild, which is no worse than a name not yet resolved).
+ */
 void jd_paths_rebuild(struct jd_paths *t, const struct jp_binding *locals,
 		      unsigned int n_locals, const struct jp_binding *remotes,
 		      unsigned int n_remotes, const struct jd_path *binding,
 		      uint32_t first_seq_seed)
 {
-	static struct jd_paths old;	/* too big for the stack; one thread */
+	struct jd_paths old = *t;
 	struct jp_binding any = { 0 };
-	unsigned int i, j, n = 0;
+	struct jd_path_entry *v = NULL;
+	unsigned int i, j, n = 0, cap;
 	int k;
 
-	old = *t;
-	memset(t, 0, sizeof(*t));
 	if (!n_locals) {
 		locals = &any;
 		n_locals = 1;
 	}
+	cap = n_locals * n_remotes;
+	if (cap > JD_MAX_PATHS)
+		cap = JD_MAX_PATHS;
+	if (cap) {
+		v = calloc(cap, sizeof(*v));
+		if (!v)
+			return;
+	}
 	for (i = 0; i < n_locals; i++) {
-		for (j = 0; j < n_remotes && n < JD_MAX_PATHS; j++) {
-			struct jd_path_entry *e = &t->e[n];
+		for (j = 0; j < n_remotes && n < cap; j++) {
+			struct jd_path_entry *e = &v[n];
 			struct jd_path addr = {
 				.local = locals[i], .remote = remotes[j]
 			};
@@ -71,10 +89,17 @@ void jd_paths_rebuild(struct jd_paths *t, const struct jp_binding *locals,
 			n++;
 		}
 	}
+	if (!n) {
+		free(v);
+		v = NULL;
+	}
+	t->e = v;
 	t->n = n;
 	k = binding ? jd_paths_find(t, binding) : -1;
 	t->active = k >= 0 ? (unsigned int)k : 0;
-	memset(&old, 0, sizeof(old));
+	if (old.e)
+		memset(old.e, 0, old.n * sizeof(*old.e));	/* tokens */
+	free(old.e);
 }
 
 static bool link_down(const struct jd_host *h, uint32_t ifindex)

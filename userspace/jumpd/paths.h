@@ -38,8 +38,13 @@ struct jd_path_entry {
 	uint64_t token_us;		/* when it came; 0: none */
 };
 
+/*
+ * Allocated to the number of candidates (a responder's peer has none): a
+ * fixed table of JD_MAX_PATHS would cost ~97 KB per peer, most of a
+ * gateway's memory at 10k peers.
+ */
 struct jd_paths {
-	struct jd_path_entry e[JD_MAX_PATHS];
+	struct jd_path_entry *e;	/* n of them; NULL when n == 0 */
 	unsigned int n;
 	unsigned int active;		/* index of the binding's path */
 };
@@ -73,6 +78,8 @@ void jd_paths_rebuild(struct jd_paths *t, const struct jp_binding *locals,
 		      unsigned int n_remotes, const struct jd_path *binding,
 		      uint32_t first_seq_seed);
 /* The index of path, or -1. */
+/* Free the table (the peer goes). */
+void jd_paths_free(struct jd_paths *t);
 int jd_paths_find(const struct jd_paths *t, const struct jd_path *path);
 /* Whether a datagram came over path (from its remote, to its local). */
 bool jd_path_carried_by(const struct jd_path *path,

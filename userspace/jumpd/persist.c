@@ -376,6 +376,7 @@ static void adopt_one(struct jd *d, const struct jk_session *ks)
 	p->has_session = true;
 	jd_mp_session_start(p);
 	p->local_id = ks->id;
+	jd_index_id(d, p->local_id, p);
 	p->remote_id = s.remote_id;
 	p->ctl = s.ctl;
 	if (p->ctl.has_prev) {
@@ -408,7 +409,13 @@ static void adopt_one(struct jd *d, const struct jk_session *ks)
 	}
 	p->last_rx_ms = ks->has_rx_age && ks->rx_age_ms < now ?
 			now - ks->rx_age_ms : now;
-	p->next_poll_ms = now;
+	/* Its silence tells us of a quiet binding (supervise.c). */
+	p->silent = ks->liveness == JUMPING_LIVENESS_SILENT;
+	p->silence_set = !jk_session_set_silence(&d->k, p->local_id,
+						 jd_silence_default_ms(p));
+	if (!p->silence_set)
+		jd_log("peer %s: session %u: no silence notification (%s): its liveness comes from a dump each second",
+		       p->conf.name, p->local_id, jk_error(&d->k));
 	jp_fsm_init(&p->fsm, now);
 	jp_rx_age_reset(&p->rx_age);
 	sodium_memzero(&s, sizeof(s));

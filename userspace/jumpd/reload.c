@@ -73,12 +73,33 @@ int jd_load_config(struct jd *d, const char *path, struct jp_config **out,
  * the kernel refused its new AllowedIPs because another session still
  * holds one of them (a prefix moving between peers): try again later.
  */
-static bool update_peer(struct jd *d, struct jd_peer *old,
-			const struct jd_peer *fresh)
+bool jd_peer_update(struct jd *d, struct jd_peer *old,
+		    const struct jd_peer *fresh)
 {
-	bool retry = false;
+	struct jd_endpoint *eps = NULL;
+	struct jp_conf_peer conf;
+	bool retry = false, new_eps;
 	int ret;
 
+	new_eps = old->conf.n_endpoints != fresh->conf.n_endpoints ||
+		  (fresh->conf.n_endpoints &&
+		   memcmp(old->conf.endpoints, fresh->conf.endpoints,
+			 fresh->conf.n_endpoints *
+			 sizeof(fresh->conf.endpoints[0])));
+	/* The steps that can fail, first: then nothing has changed. */
+	if (new_eps && fresh->conf.n_endpoints) {
+		eps = malloc(fresh->conf.n_endpoints * sizeof(*eps));
+		if (eps)
+			memcpy(eps, fresh->eps,
+			       fresh->conf.n_endpoints * sizeof(*eps));
+	}
+	if ((new_eps && fresh->conf.n_endpoints && !eps) ||
+	    jp_conf_peer_copy(&conf, &fresh->conf)) {
+		jd_log("reload: peer %s: out of memory, kept as it was",
+		       fresh->conf.name);
+		free(eps);
+		return false;
+	}
 	if (old->has_session &&
 	    old->conf.keepalive_ms != fresh->conf.keepalive_ms &&
 	    jk_session_set_keepalive(&d->k, old->local_id,
@@ -87,9 +108,10 @@ static bool update_peer(struct jd *d, struct jd_peer *old,
 		       fresh->conf.name, jk_error(&d->k));
 	if (old->has_session &&
 	    (old->conf.n_allowed_ips != fresh->conf.n_allowed_ips ||
-	     memcmp(old->conf.allowed_ips, fresh->conf.allowed_ips,
-		    fresh->conf.n_allowed_ips *
-		    sizeof(fresh->conf.allowed_ips[0])))) {
+	     (fresh->conf.n_allowed_ips &&
+	      memcmp(old->conf.allowed_ips, fresh->conf.allowed_ips,
+		     fresh->conf.n_allowed_ips *
+		     sizeof(fresh->conf.allowed_ips[0]))))) {
 		ret = jk_session_set_prefixes(&d->k, old->local_id,
 					      fresh->conf.allowed_ips,
 					      fresh->conf.n_allowed_ips);
@@ -98,6 +120,13 @@ static bool update_peer(struct jd *d, struct jd_peer *old,
 			jd_log("reload: peer %s: AllowedIPs: %s",
 			       fresh->conf.name, jk_error(&d->k));
 	}
+	if (old->has_session && !jd_mp_on(old) &&
+	    (old->timing.keepalive_ms != fresh->timing.keepalive_ms ||
+	     old->timing.volatile_after_ms != fresh->timing.volatile_after_ms) &&
+	    jk_session_set_silence(&d->k, old->local_id,
+				   jd_silence_default_ms(fresh)))
+		jd_log("reload: peer %s: silence notification: %s",
+		       fresh->conf.name, jk_error(&d->k));
 	/* New limits start empty: a stricter limit takes effect at once. */
 	if (memcmp(&old->conf.reattach_rate, &fresh->conf.reattach_rate,
 		   sizeof(fresh->conf.reattach_rate)))
@@ -115,13 +144,13 @@ static bool update_peer(struct jd *d, struct jd_peer *old,
 	 * change; changed ones are looked up anew, and an answer still on
 	 * its way for the old ones (the old serial) is dropped.
 	 */
-	if (old->conf.n_endpoints != fresh->conf.n_endpoints ||
-	    memcmp(old->conf.endpoints, fresh->conf.endpoints,
-		   sizeof(fresh->conf.endpoints))) {
-		memcpy(old->eps, fresh->eps, sizeof(old->eps));
+	if (new_eps) {
+		free(old->eps);
+		old->eps = eps;
 		old->serial = fresh->serial;
 	}
-	old->conf = fresh->conf;
+	jp_conf_peer_clear(&old->conf);
+	old->conf = conf;
 	memcpy(old->psk, fresh->psk, 32);
 	old->initiator = fresh->initiator;
 	old->timing = fresh->timing;
@@ -153,7 +182,7 @@ void jd_reload(struct jd *d)
 {
 	struct jd_peer **fresh, **merged, **retry, *old;
 	struct jp_config *cfg;
-	unsigned int n, i, n_retry = 0;
+	unsigned int n, i, n_retry = 0, n_dir;
 	uint8_t priv[32];
 
 	jd_log("SIGHUP: reloading %s", d->cfg_path);
@@ -177,7 +206,20 @@ void jd_reload(struct jd *d)
 		jd_log("reload: ListenPort %u, FwMark %#x: %s",
 		       cfg->iface.listen_port, cfg->iface.fwmark,
 		       jk_error(&d->k));
-	merged = calloc(n + 1, sizeof(*merged));
+	/* The main file's peers, then the PeerDir's (kept as they are). */
+	for (i = 0, n_dir = 0; i < d->n_peers; i++)
+		n_dir += d->peers[i]->file != NULL;
+	for (i = 0; i < n; i++) {
+		old = jd_peer_by_pub(d, fresh[i]->conf.public_key);
+		if (old && old->file) {
+			jd_log("reload: peer %s has the PublicKey of PeerDir file %s, nothing changed",
+			       fresh[i]->conf.name, old->file);
+			jd_peers_free(fresh, n);
+			jp_config_free(cfg);
+			return;
+		}
+	}
+	merged = calloc(n + n_dir + 1, sizeof(*merged));
 	retry = calloc(n + 1, sizeof(*retry));
 	if (!merged || !retry) {
 		free(merged);
@@ -187,7 +229,7 @@ void jd_reload(struct jd *d)
 		return;
 	}
 	for (i = 0; i < d->n_peers; i++)
-		d->peers[i]->keep = false;
+		d->peers[i]->keep = d->peers[i]->file != NULL;
 	for (i = 0; i < n; i++) {
 		old = jd_peer_by_pub(d, fresh[i]->conf.public_key);
 		if (old)
@@ -206,11 +248,10 @@ void jd_reload(struct jd *d)
 	for (i = 0; i < n; i++) {
 		old = jd_peer_by_pub(d, fresh[i]->conf.public_key);
 		if (old) {
-			if (update_peer(d, old, fresh[i]))
+			if (jd_peer_update(d, old, fresh[i]))
 				retry[n_retry++] = old;
 			merged[i] = old;
-			sodium_munlock(fresh[i], sizeof(*fresh[i]));
-			free(fresh[i]);
+			jd_peer_free(fresh[i]);
 		} else {
 			jd_log("reload: new peer %s", fresh[i]->conf.name);
 			jd_persist_peer_load(d, fresh[i]);
@@ -225,12 +266,18 @@ void jd_reload(struct jd *d)
 		old = d->peers[i];
 		if (old->keep)
 			continue;
-		sodium_munlock(old, sizeof(*old));
-		free(old);
+		jd_peer_free(old);
 	}
+	for (i = 0; i < d->n_peers; i++)
+		if (d->peers[i]->file)
+			merged[n++] = d->peers[i];
 	free(d->peers);
 	d->peers = merged;
 	d->n_peers = n;
+	d->peers_cap = n + 1;
+	jd_index_rebuild(d);
+	if (jd_sched_rebuild(d))
+		jd_log("reload: out of memory queueing the peers");
 	if (memcmp(priv, d->priv, 32)) {
 		memcpy(d->priv, priv, 32);
 		crypto_scalarmult_base(d->pub, d->priv);
@@ -257,5 +304,10 @@ void jd_reload(struct jd *d)
 		jd_rate_limits_init(d, &cfg->iface);
 	jp_config_free(d->cfg);
 	d->cfg = cfg;
+	if (strcmp(cfg->iface.peer_dir, d->peer_dir ? d->peer_dir : ""))
+		jd_log("reload: PeerDir changes only on restart, still %s",
+		       d->peer_dir ? d->peer_dir : "none");
+	/* Then the PeerDir's files that changed (missed or not watched). */
+	jd_peerdir_scan(d);
 	jd_log("reload: %u peers", d->n_peers);
 }

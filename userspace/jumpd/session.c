@@ -18,6 +18,8 @@ int jd_session_install(struct jd *d, struct jd_peer *p, uint32_t local_id,
 		.remote = path->remote, .local = path->local,
 		.prefixes = p->conf.allowed_ips,
 		.n_prefixes = p->conf.n_allowed_ips,
+		/* Its silence tells us of a quiet binding (supervise.c). */
+		.silence_ms = jd_silence_default_ms(p),
 	};
 	uint64_t now = jd_now_ms();
 
@@ -42,6 +44,7 @@ int jd_session_install(struct jd *d, struct jd_peer *p, uint32_t local_id,
 		       local_id, jk_error(&d->k));
 	p->has_session = true;
 	p->local_id = local_id;
+	jd_index_id(d, local_id, p);
 	p->remote_id = remote_id;
 	jp_fsm_init(&p->fsm, now);
 	jp_ctl_ring_init(&p->ctl, &keys->ctl);
@@ -53,7 +56,9 @@ int jd_session_install(struct jd *d, struct jd_peer *p, uint32_t local_id,
 	p->last_rx_ms = now;
 	jd_mp_session_start(p);
 	p->last_hs_ms = now;
-	p->next_poll_ms = now;
+	p->silence_set = true;
+	p->silent = false;
+	p->looked_ms = 0;
 	jp_rx_age_reset(&p->rx_age);
 	memset(&p->replay, 0, sizeof(p->replay));
 	jd_reattach_reset(p);
@@ -117,6 +122,8 @@ bool jd_apply(struct jd *d, struct jd_peer *p, enum jp_event ev,
 			p->paths.active = (unsigned int)k;
 		p->mp.next_us = 0;	/* the policy looks at its new path */
 		p->last_rx_ms = now;	/* the path just proved itself */
+		/* The kernel forgets the old binding's silence: no resumed. */
+		p->silent = false;
 		/* A new binding: its RX_AGE is not comparable with the old. */
 		jp_rx_age_reset(&p->rx_age);
 	}
@@ -149,6 +156,9 @@ void jd_session_forget(struct jd *d, struct jd_peer *p, bool delete_kernel)
 		jd_log("peer %s: SESSION_DEL %u: %s", p->conf.name,
 		       p->local_id, jk_error(&d->k));
 	jd_persist_remove(d, p->local_id);
+	if (!(p->init.active && p->init.local_id == p->local_id &&
+	      !p->init.rekey))
+		jd_index_id_del(d, p->local_id, p);
 	p->has_session = false;
 	jp_ctl_ring_wipe(&p->ctl);
 	jd_reattach_reset(p);

@@ -118,6 +118,11 @@ static void status_write(const struct jd *d, FILE *f, char *paths,
 
 	fputs("{\"device\":", f);
 	json_write_string(f, d->cfg->iface.device);
+	/* What jumpd asked the kernel so far (no polling: few while idle). */
+	fprintf(f, ",\"peers\":%u,\"netlink_requests\":%llu,\"session_gets\":%llu,\"session_dumps\":%llu",
+		d->n_peers, (unsigned long long)d->k.requests,
+		(unsigned long long)d->k.session_gets,
+		(unsigned long long)d->k.session_dumps);
 	fputs(",\"sessions\":[", f);
 	for (i = 0; i < d->n_peers; i++) {
 		const struct jd_peer *p = d->peers[i];
