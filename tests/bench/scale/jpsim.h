@@ -46,6 +46,9 @@ int jpsim_write_expect(const struct jpsim *o, const uint64_t *counts);
 int jpsim_install(const struct jpsim *o);
 int jpsim_storm(const struct jpsim *o);
 
+/* dump.c */
+int jpsim_dump(const struct jpsim *o);
+
 /* traffic.c */
 int jpsim_rx(const struct jpsim *o);
 int jpsim_tx(const struct jpsim *o);

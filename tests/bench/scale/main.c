@@ -21,6 +21,7 @@ static void usage(FILE *f)
 "       jpsim [OPTIONS] tx N              UDP to the sessions' inner addresses\n"
 "       jpsim [OPTIONS] storm DEV N       rebind sessions N/2+1..N while\n"
 "                                         sessions 1..N/2 carry tx traffic\n"
+"       jpsim dump DEV N                  sessions 1..N each once in a dump\n"
 "       jpsim [OPTIONS] wgconf N CONF KEYDIR LIVE\n"
 "                                         a WireGuard gateway of N peers\n"
 "options:\n"
@@ -157,7 +158,8 @@ int main(int argc, char **argv)
 	if (optind >= argc)
 		goto bad;
 	cmd = argv[optind++];
-	if (!strcmp(cmd, "install") || !strcmp(cmd, "storm")) {
+	if (!strcmp(cmd, "install") || !strcmp(cmd, "storm") ||
+	    !strcmp(cmd, "dump")) {
 		if (optind >= argc)
 			goto bad;
 		o.dev = argv[optind++];
@@ -181,6 +183,8 @@ int main(int argc, char **argv)
 		rc = jpsim_install(&o);
 	else if (!strcmp(cmd, "storm"))
 		rc = jpsim_storm(&o);
+	else if (!strcmp(cmd, "dump"))
+		rc = jpsim_dump(&o);
 	else if (!strcmp(cmd, "rx"))
 		rc = jpsim_rx(&o);
 	else if (!strcmp(cmd, "tx"))
