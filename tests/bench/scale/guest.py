@@ -252,12 +252,18 @@ def wg_live(n, live, keydir):
         open(keydir + "/gw.pub").read().strip(), "endpoint",
         "%s:%d" % (GW_OUT, WG_PORT), "allowed-ips", WG_ADDR + "/32")
     ip_batch(CL, ["link set wgc up", "route add %s/32 dev wgc" % WG_ADDR])
+    gw = open(keydir + "/gw.pub").read().strip()
     for i in range(live):
         addr = ipv4_add(INNER_FIRST, i)
+        # The gateway's peer is made anew each time: an old one would hold
+        # the next handshake back for REKEY_TIMEOUT (5 s) after the last.
         run("ip", "netns", "exec", CL, "sh", "-c",
-            "wg set wgc private-key %s/%d.key && "
-            "ip addr add %s/32 dev wgc && ping -q -c 1 -W 5 -I %s %s"
-            % (keydir, i, addr, addr, WG_ADDR))
+            "wg set wgc peer %s remove && "
+            "wg set wgc private-key %s/%d.key peer %s endpoint %s:%d "
+            "allowed-ips %s/32 && ip addr add %s/32 dev wgc && "
+            "ping -q -c 1 -W 5 -I %s %s"
+            % (gw, keydir, i, gw, GW_OUT, WG_PORT, WG_ADDR, addr, addr,
+               WG_ADDR))
     run("ip", "-n", CL, "link", "del", "wgc")
 
 
