@@ -60,13 +60,12 @@ gateway_up() {
 	EOF
 }
 
+# sessions_installed: sessions 1..N on jp0 (jpsim fails on any error).
 sessions_installed() {
 	local out
 
 	out=$(sim install jp0 "$N") || fail "jpsim install: $out"
 	echo "$out"
-	[ "$(jg --json show jp0 | jq '.sessions | length')" = "$N" ] ||
-		fail "jumpctl shows $(jg --json show jp0 | jq '.sessions | length') sessions, not $N"
 }
 
 # per_session FIELD: "ID VALUE" of every session, by id.
@@ -93,16 +92,25 @@ install_and_dump() {
 	echo "$out"
 }
 
+dev_rx() {
+	ip -n "$gw" -s -j link show jp0 | jq '.[0].stats64.rx.packets'
+}
+
+dev_rx_at_least() {
+	[ "$(dev_rx)" -ge "$1" ]
+}
+
 rx_random() {
 	local exp=$(mktemp)
 
 	gateway_up
 	sessions_installed
 	sim -n "$PKTS" -e "$exp" -N "$cl" rx "$N"
-	# Every packet decrypted on its own session, none elsewhere.
-	wait_until 30 sh -c "[ \"\$(ip netns exec $gw $JPCTL --json show jp0 |
-		jq '.stats.rx_packets')\" -ge $PKTS ]" ||
-		fail "the gateway received $(jg --json show jp0 | jq .stats.rx_packets) of $PKTS"
+	# Every packet decrypted on its own session, none elsewhere. (The
+	# device's counters are cheap to poll; a dump of every session is
+	# not, under TCG.)
+	wait_until 30 dev_rx_at_least "$PKTS" ||
+		fail "the gateway received $(dev_rx) of $PKTS"
 	same_counts "$exp" rx_packets
 	rm -f "$exp"
 }
