@@ -91,12 +91,17 @@ static int parse_opt(struct jpsim *o, int c, const char *arg)
 			return -1;
 		o->span = v;
 		return 0;
-	case 't':
-		o->seconds = strtod(arg, NULL);
-		return o->seconds > 0 ? 0 : -1;
+	case 't': {
+		char *end;
+
+		o->seconds = strtod(arg, &end);
+		return o->seconds > 0 && !*end ? 0 : -1;
+	}
 	case 'n':
-		return parse_num(arg, ULLONG_MAX, (unsigned long long *)&o->count) ||
-		       !o->count ? -1 : 0;
+		if (parse_num(arg, ULLONG_MAX, &v) || !v)
+			return -1;
+		o->count = v;
+		return 0;
 	case 'e':
 		o->expect = arg;
 		return 0;

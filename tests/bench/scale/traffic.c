@@ -181,7 +181,7 @@ int jpsim_rx(const struct jpsim *o)
 	uint64_t rng = o->seed, sent = 0, base;
 	double elapsed = 0, t0;
 	struct timespec now;
-	int fd = -1, sink, rc = -1;
+	int fd = -1, sink = -1, rc = -1;
 	uint32_t k;
 
 	if (!keys || !ctr || !counts || !buf || !m || !iov)
@@ -240,10 +240,11 @@ int jpsim_rx(const struct jpsim *o)
 	       "\"seconds\":%.3f,\"per_s\":%.0f}\n", o->span,
 	       (unsigned long long)sent, elapsed, sent / elapsed);
 	rc = jpsim_write_expect(o, counts);
-	(void)sink;
 out:
 	if (fd >= 0)
 		close(fd);
+	if (sink >= 0)
+		close(sink);
 	free(keys);
 	free(ctr);
 	free(counts);
