@@ -13,6 +13,9 @@
 #   make bench-failover  stall, goodput, loss and moves when the client's
 #                        uplink dies, degrades, flaps or comes back: Jumping
 #                        vs WireGuard (tests/bench/failover/bench)
+#   make bench-scale     a gateway with 1k, 10k, 100k sessions: memory,
+#                        install time, rx/tx pps, reattach storm; Jumping
+#                        vs WireGuard (tests/bench/scale/bench)
 #   make lint            checkpatch --strict, sparse (C=1) and W=1, all clean
 #   make install         DESTDIR=, PREFIX=/usr/local
 #   make clean
@@ -36,6 +39,7 @@ module:
 
 userspace:
 	$(MAKE) -C userspace
+	$(MAKE) -C tests/bench/scale
 
 install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install \
@@ -57,6 +61,9 @@ bench:
 bench-failover:
 	tests/bench/failover/bench
 
+bench-scale:
+	tests/bench/scale/bench
+
 demo:
 	tests/demo/demo
 
@@ -77,7 +84,8 @@ clean:
 	$(MAKE) -C userspace clean
 	$(MAKE) -C tests/unit clean
 	$(MAKE) -C tests/selftests/jumping clean
+	$(MAKE) -C tests/bench/scale clean
 	rm -rf tests/out lint.log
 
 .PHONY: all module userspace install check check-all check-debug lint clean \
-	bench bench-failover demo
+	bench bench-failover bench-scale demo
