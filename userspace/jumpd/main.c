@@ -33,6 +33,7 @@ static void on_event(const struct jk_event *ev, void *arg)
 {
 	struct jd *d = arg;
 	struct jd_peer *p;
+	unsigned int i;
 
 	if (ev->ifindex && ev->ifindex != d->k.ifindex)
 		return;
@@ -56,6 +57,17 @@ static void on_event(const struct jk_event *ev, void *arg)
 		p = jd_peer_by_local_id(d, ev->s.id);
 		if (p) {
 			jd_log("peer %s: session %u deleted outside jumpd",
+			       p->conf.name, p->local_id);
+			jd_session_forget(d, p, false);
+		}
+		break;
+	case JUMPING_CMD_SESSIONS_FLUSHED_NTF:
+		/* The device's sessions went together, with no event each. */
+		for (i = 0; i < d->n_peers; i++) {
+			p = d->peers[i];
+			if (!p->has_session)
+				continue;
+			jd_log("peer %s: session %u flushed with the device",
 			       p->conf.name, p->local_id);
 			jd_session_forget(d, p, false);
 		}
