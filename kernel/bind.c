@@ -43,16 +43,15 @@ int jp_bind_init(struct jp_bind *bind, const struct sockaddr_storage *remote,
 }
 
 /**
- * jp_bind_record_set - note @bind in a history record, stamped now
+ * jp_bind_record_set - note @bind in a history record
  * @rec: the record, overwritten
- * @bind: an installed binding
- * @reason: enum jumping_reason
+ * @bind: a binding that was installed (its @since and @reason are set)
  */
 void jp_bind_record_set(struct jp_bind_record *rec,
-			const struct jp_bind *bind, u16 reason)
+			const struct jp_bind *bind)
 {
 	memset(rec, 0, sizeof(*rec));
-	rec->since = jiffies;
+	rec->since = bind->since;
 	rec->family = bind->remote.family;
 	if (rec->family == AF_INET) {
 		rec->remote.ip4 = bind->remote.in4.sin_addr.s_addr;
@@ -64,7 +63,7 @@ void jp_bind_record_set(struct jp_bind_record *rec,
 		rec->local.ip6 = bind->local.ip6;
 	}
 	rec->ifindex = bind->ifindex;
-	rec->reason = reason;
+	rec->reason = bind->reason;
 }
 
 /**

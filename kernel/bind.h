@@ -9,6 +9,7 @@
 
 #include <linux/in.h>
 #include <linux/in6.h>
+#include <linux/jumping.h>
 #include <linux/rcupdate.h>
 #include <linux/socket.h>
 #include <net/dst_cache.h>
@@ -23,6 +24,8 @@ struct sk_buff;
  *           interface), so that a path's packets take its uplink even
  *           without source routing; 0 lets routing choose
  * @dst_cache: the route to @remote, per CPU, reset when routes change
+ * @since: jiffies when it was installed in its session
+ * @reason: enum jumping_reason it was installed for
  * @rcu: a binding is replaced, never changed in place; the old one is freed
  *       after readers on the packet path are done with it
  */
@@ -38,6 +41,8 @@ struct jp_bind {
 	} local;
 	int ifindex;
 	struct dst_cache dst_cache;
+	unsigned long since;
+	u16 reason;
 	struct rcu_head rcu;
 };
 
@@ -68,8 +73,19 @@ struct jp_bind_record {
 	u8 family;
 };
 
+/*
+ * The bindings a session had before its current one, newest last: allocated
+ * at its first move, so a session that never moves carries no history
+ * beyond its binding (which records its own @since and @reason).
+ */
+struct jp_bind_past {
+	u8 next;
+	u8 count;
+	struct jp_bind_record rec[JUMPING_HISTORY_LEN - 1];
+};
+
 void jp_bind_record_set(struct jp_bind_record *rec,
-			const struct jp_bind *bind, u16 reason);
+			const struct jp_bind *bind);
 void jp_bind_record_load(const struct jp_bind_record *rec,
 			 struct jp_bind *bind);
 

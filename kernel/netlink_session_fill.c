@@ -168,6 +168,9 @@ static int jp_nl_put_history(struct sk_buff *skb,
  */
 static int jp_nl_put_session_record(struct sk_buff *skb, struct jp_session *s)
 {
+	const struct jp_bind_past *past;
+	struct jp_bind_record now;
+	const struct jp_bind *bind;
 	unsigned int i, at;
 	int err;
 
@@ -177,10 +180,16 @@ static int jp_nl_put_session_record(struct sk_buff *skb, struct jp_session *s)
 	      nla_put_u64_64bit(skb, JUMPING_A_SESSION_STATE_AGE_MS,
 				jp_age_ms(jiffies, s->state_since),
 				JUMPING_A_SESSION_PAD);
-	for (i = 0; !err && i < s->history_count; i++) {
-		at = (s->history_next + JUMPING_HISTORY_LEN - 1 - i) %
-		     JUMPING_HISTORY_LEN;
-		err = jp_nl_put_history(skb, &s->history[at]);
+	bind = rcu_dereference_protected(s->bind, lockdep_is_held(&s->lock));
+	if (!err && bind) {
+		jp_bind_record_set(&now, bind);
+		err = jp_nl_put_history(skb, &now);
+	}
+	past = s->history;
+	for (i = 0; !err && past && i < past->count; i++) {
+		at = (past->next + ARRAY_SIZE(past->rec) - 1 - i) %
+		     ARRAY_SIZE(past->rec);
+		err = jp_nl_put_history(skb, &past->rec[at]);
 	}
 	spin_unlock_bh(&s->lock);
 	return err;

@@ -85,6 +85,7 @@ static void jp_session_free_rcu(struct rcu_head *rcu)
 	jp_key_slots_clear(&s->keys);
 	kfree(rcu_dereference_protected(s->prefixes, true));
 	jp_bind_free(rcu_dereference_protected(s->bind, true));
+	kfree(s->history);
 	kfree(s);
 }
 
@@ -409,24 +410,42 @@ int jp_session_table_set_prefixes(struct jp_session_table *t,
 }
 
 /*
- * Replace the binding (NULL: none); takes @bind. The session keeps its id,
- * keys and counters: only where its packets go changes. A binding also
- * goes into the history, with @reason (enum jumping_reason).
+ * Replace the binding (NULL: none); takes @bind, stamped with now and
+ * @reason (enum jumping_reason). The session keeps its id, keys and
+ * counters: only where its packets go changes. The binding replaced goes
+ * into the history. Process context (the history's ring is allocated at
+ * the first move; writers are serialised by the device's conf_lock, so the
+ * ring seen missing here is still missing under @lock). Without memory for
+ * the ring the move still happens; only its record of the past is lost.
  */
 void jp_session_set_bind(struct jp_session *s, struct jp_bind *bind,
 			 u16 reason)
 {
+	struct jp_bind_past *spare = NULL, *past;
 	struct jp_bind *old;
 
+	might_sleep();
+	if (!READ_ONCE(s->history) && rcu_access_pointer(s->bind))
+		spare = kzalloc(sizeof(*spare), GFP_KERNEL);
+	if (bind) {
+		bind->since = jiffies;
+		bind->reason = reason;
+	}
 	spin_lock_bh(&s->lock);
 	old = rcu_replace_pointer(s->bind, bind, lockdep_is_held(&s->lock));
-	if (bind) {
-		jp_bind_record_set(&s->history[s->history_next], bind, reason);
-		s->history_next = (s->history_next + 1) % JUMPING_HISTORY_LEN;
-		if (s->history_count < JUMPING_HISTORY_LEN)
-			s->history_count++;
+	if (old && !s->history) {
+		WRITE_ONCE(s->history, spare);
+		spare = NULL;
+	}
+	past = s->history;
+	if (old && past) {
+		jp_bind_record_set(&past->rec[past->next], old);
+		past->next = (past->next + 1) % ARRAY_SIZE(past->rec);
+		if (past->count < ARRAY_SIZE(past->rec))
+			past->count++;
 	}
 	spin_unlock_bh(&s->lock);
+	kfree(spare);
 	jp_bind_free_rcu(old);
 	/* A silence was the old binding's: the new one starts afresh. */
 	jp_silence_restart(s);

@@ -61,10 +61,8 @@
  * @state: enum jumping_state; written under @lock, read with READ_ONCE
  * @reason: enum jumping_reason of the last state change, under @lock
  * @state_since: jiffies of the last state change, under @lock
- * @history: the last bindings installed, a ring under @lock; the newest is
- *           at @history_next - 1
- * @history_next: where the next binding goes in @history
- * @history_count: how many of @history are filled
+ * @history: the bindings before @bind, a ring under @lock; NULL until the
+ *           first move (most sessions never move: 400 bytes saved each)
  * @rx_stamp: jiffies of the last authenticated packet from the binding's
  *            remote address and port; 0 = never. Lockless (READ_ONCE),
  *            written only when jiffies moved on (jp_stamp_touch())
@@ -109,9 +107,7 @@ struct jp_session {
 	u8 state;
 	u16 reason;
 	unsigned long state_since;
-	struct jp_bind_record history[JUMPING_HISTORY_LEN];
-	u8 history_next;
-	u8 history_count;
+	struct jp_bind_past *history;
 	unsigned long rx_stamp;
 	unsigned long tx_stamp;
 	unsigned long unknown_ntf_stamp;
