@@ -68,15 +68,36 @@ def sim(*args, ns=GW):
     return json.loads(out.strip().splitlines()[-1])
 
 
-def meminfo_kb():
-    """Slab + Percpu, kB, once freed objects are back (RCU)."""
-    run("sh", "-c", "sync; echo 3 > /proc/sys/vm/drop_caches")
-    vals = {}
+def kernel_bytes_once():
+    """Bytes of slab objects in use (slabinfo: active objects x size) plus
+    per-CPU memory. Objects, not Slab pages: a page freed by an earlier
+    run stays with its cache and would be reused unseen by the next."""
+    total = 0
+    with open("/proc/slabinfo") as f:
+        for line in f:
+            if line.startswith(("slabinfo", "#")):
+                continue
+            fields = line.split()
+            total += int(fields[1]) * int(fields[3])
     with open("/proc/meminfo") as f:
         for line in f:
-            k, v = line.split(":", 1)
-            vals[k] = int(v.split()[0])
-    return vals["Slab"] + vals["Percpu"]
+            if line.startswith("Percpu:"):
+                total += int(line.split()[1]) * 1024
+    return total
+
+
+def meminfo_kb():
+    """kernel_bytes_once() in kB once frees after a grace period are done:
+    read until two readings a second apart agree within 64 kB (10 s at most)."""
+    run("sh", "-c", "sync; echo 3 > /proc/sys/vm/drop_caches")
+    prev = kernel_bytes_once()
+    for _ in range(10):
+        time.sleep(1)
+        cur = kernel_bytes_once()
+        if abs(cur - prev) < 64 * 1024:
+            return cur // 1024
+        prev = cur
+    return prev // 1024
 
 
 def link_stats(ns, dev):
