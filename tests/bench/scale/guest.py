@@ -10,7 +10,7 @@ plain UDP into the gateway's device to the sessions' inner addresses (tx)
 and runs the reattach storm. The client namespace counts and drops what
 the gateway sends (nftables, before routing).
 
-For each N of BENCH_SCALE_N: memory per session (Slab + Percpu of
+For each N of BENCH_SCALE_N: memory per session (slab objects + Percpu of
 /proc/meminfo, before and after installing, / N) for each cipher, install
 time, rx and tx packets/s with a random session per packet, the storm;
 then WireGuard with N peers (wg setconf): memory per peer, time to add
