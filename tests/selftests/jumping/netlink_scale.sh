@@ -5,7 +5,8 @@
 # SESSION_GET dump returns each session exactly once over many parts, also
 # when sessions are deleted in the middle of it (then flagged interrupted);
 # deleting a device sends one sessions-flushed event, not one per session;
-# max_sessions_per_device refuses the session past it.
+# max_sessions_per_device refuses the session past it; and the batch
+# example of docs/netlink.md runs as written.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib.sh"
 . "$here/helpers.sh"
@@ -173,7 +174,29 @@ session_limit() {
 	[ "$(session_count)" = 3 ] || fail "count: $(session_count)"
 }
 
-ktap_begin 6
+# docs/netlink.md's batch example, as written, with the key files it names.
+docs_batch_example() {
+	local ns tmp json
+	setup_ns ns
+	ip -n "$ns" link add jp0 type jumping
+	tmp=$(mktemp -d)
+	awk '/^## Many requests at once/ { found = 1; next }
+	     found && /^```/ { if (inside) exit; inside = 1; next }
+	     inside' "$JP_REPO/docs/netlink.md" >"$tmp/example"
+	[ -s "$tmp/example" ] || fail "docs/netlink.md's batch example not found"
+	(umask 077; head -c 32 /dev/urandom | base64 >"$tmp/k1.enc"
+	 head -c 32 /dev/urandom | base64 >"$tmp/k1.dec")
+	(cd "$tmp" && jpctl "$ns" -batch example) ||
+		fail "the example failed: $(cat "$tmp/example")"
+	json=$(jpctl "$ns" --json show jp0)
+	jq -e '.sessions[] | select(.id == 1001) | tostring |
+	       test("198.51.100.7:51820") and test("chacha20poly1305")' \
+		<<<"$json" >/dev/null ||
+		fail "session 1001 is not what the example says: $json"
+	rm -rf "$tmp"
+}
+
+ktap_begin 7
 jp_load
 run_case "jumpctl -batch installs $N sessions with keys and bindings" batch_install
 run_case "jumpctl -batch names refused lines, applies the others; unparsable: nothing" batch_errors
@@ -181,5 +204,6 @@ run_case "SESSION_GET dump of $N sessions returns each once, over many parts" du
 run_case "dump with sessions deleted meanwhile: the others once, flagged interrupted" dump_with_deletes
 run_case "device deletion sends one sessions-flushed event, no session-del each" teardown_one_event
 run_case "max_sessions_per_device refuses the session past it" session_limit
+run_case "docs/netlink.md's batch example runs as written" docs_batch_example
 jp_unload
 ktap_end
