@@ -18,6 +18,7 @@
 
 #include "device.h"
 #include "netlink.h"
+#include "proto.h"
 #include "send.h"
 #include "socket.h"
 
@@ -35,7 +36,7 @@ static int jp_dev_init(struct net_device *dev)
 	err = jp_session_table_init(&jp->sessions);
 	if (err)
 		goto err_drops;
-	err = gro_cells_init(&jp->gro_cells, dev);
+	err = jp_steer_init(&jp->steer, jp);
 	if (err)
 		goto err_sessions;
 	return 0;
@@ -64,7 +65,8 @@ static void jp_dev_uninit(struct net_device *dev)
 	/* Closing cannot fail; it waits until receive is done with us. */
 	jp_device_set_port(jp, 0, NULL);
 	jp_ratelimit_destroy(&jp->control_limit);
-	gro_cells_destroy(&jp->gro_cells);
+	/* Its workers still look sessions up. */
+	jp_steer_destroy(&jp->steer);
 	/* Neither transmit nor receive can reach the sessions any more. */
 	jp_nl_sessions_gone(jp);
 	jp_session_table_destroy(&jp->sessions);
@@ -140,8 +142,19 @@ static void jp_dev_setup(struct net_device *dev)
 	dev->mtu = JP_DEV_DEFAULT_MTU;
 	dev->min_mtu = JP_DEV_MIN_MTU;
 	dev->max_mtu = JP_DEV_MAX_MTU;
+	/* Room for the AEAD tag, so that encrypting in place rarely copies. */
+	dev->needed_tailroom = JP_TAG_LEN;
 	/* LLTX: the packet paths do their own (per-session) locking. */
 	dev->features |= NETIF_F_LLTX | NETIF_F_NETNS_LOCAL;
+	/*
+	 * The stack may hand over large, scattered packets with the inner
+	 * checksum still to do: one pass through the inner stack for many
+	 * segments. Transmit segments and checksums them in software right
+	 * before encrypting, where the data is touched anyway.
+	 */
+	dev->features |= JP_DEV_OFFLOADS;
+	dev->hw_features |= JP_DEV_OFFLOADS;
+	dev->hw_enc_features |= JP_DEV_OFFLOADS;
 	dev->pcpu_stat_type = NETDEV_PCPU_STAT_TSTATS;
 	dev->needs_free_netdev = true;
 	dev->priv_destructor = jp_dev_destruct;
@@ -338,5 +351,6 @@ void jp_device_get_stats(struct jp_device *jp, struct jp_stats *stats)
 		stats->control_rx += events[JP_DEV_CONTROL_RX];
 		stats->control_tx += events[JP_DEV_CONTROL_TX];
 		stats->rx_unknown_source += events[JP_DEV_RX_UNKNOWN_SOURCE];
+		stats->rx_steered += events[JP_DEV_RX_STEERED];
 	}
 }

@@ -11,11 +11,11 @@
 #include <linux/percpu.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/types.h>
-#include <net/gro_cells.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
 #include "control.h"
+#include "steer.h"
 #include "ratelimit.h"
 #include "session.h"
 #include "stats.h"
@@ -30,12 +30,16 @@ struct netlink_ext_ack;
  */
 #define JP_DEV_MAX_OVERHEAD	80
 #define JP_DEV_MAX_MTU		(0xffff - JP_DEV_MAX_OVERHEAD)
+/* What transmit takes from the stack and finishes in software itself. */
+#define JP_DEV_OFFLOADS		(NETIF_F_SG | NETIF_F_HW_CSUM | \
+				 NETIF_F_HIGHDMA | NETIF_F_GSO_SOFTWARE)
 
 /* What a device counts besides bytes, packets and drops. */
 enum jp_dev_event {
 	JP_DEV_CONTROL_RX,		/* control datagram passed up */
 	JP_DEV_CONTROL_TX,		/* control datagram sent for jumpd */
 	JP_DEV_RX_UNKNOWN_SOURCE,	/* authentic, not from the binding */
+	JP_DEV_RX_STEERED,		/* decrypted by a steering worker */
 
 	JP_DEV_EVENT_NR
 };
@@ -67,7 +71,7 @@ struct jp_pcpu_dev_counters {
  * @sock4: IPv4 UDP socket on @listen_port, NULL when closed; replaced under
  *	@conf_lock, read under RCU by transmit
  * @sock6: the same for IPv6 (NULL too where IPv6 is disabled)
- * @gro_cells: hands received inner packets to GRO, per CPU
+ * @steer: receive steering, and delivery through NAPI (steer.c)
  * @control_limit: budget of control datagrams passed up to jumpd, per
  *	source and in total; torn down by jp_dev_uninit()
  *
@@ -85,7 +89,7 @@ struct jp_device {
 	struct jp_session_table	sessions;
 	struct socket __rcu	*sock4;
 	struct socket __rcu	*sock6;
-	struct gro_cells	gro_cells;
+	struct jp_steer		steer;
 	struct jp_ratelimit	control_limit;
 };
 

@@ -19,6 +19,7 @@
 #include "netlink.h"
 #include "ratelimit.h"
 #include "replay.h"
+#include "steer.h"
 #include "session.h"
 
 unsigned int jp_net_id __read_mostly;
@@ -106,10 +107,14 @@ static int __init jp_mod_init(void)
 		goto err_crypto;
 	}
 
+	err = jp_steer_module_init();
+	if (err)
+		goto err_crypto;
+
 	/* A device op: runs before the core moves or kills other devices. */
 	err = register_pernet_device(&jp_net_ops);
 	if (err)
-		goto err_crypto;
+		goto err_steer;
 
 	err = rtnl_link_register(&jp_link_ops);
 	if (err)
@@ -126,6 +131,8 @@ err_link:
 	rtnl_link_unregister(&jp_link_ops);
 err_pernet:
 	unregister_pernet_device(&jp_net_ops);
+err_steer:
+	jp_steer_module_exit();
 err_crypto:
 	jp_crypto_exit();
 	return err;
@@ -143,6 +150,7 @@ static void __exit jp_mod_exit(void)
 	unregister_pernet_device(&jp_net_ops);
 	/* Waits for running requests and queued events. */
 	jp_nl_exit();
+	jp_steer_module_exit();
 	/* Every session and key is released: wait for their frees. */
 	jp_crypto_exit();
 }

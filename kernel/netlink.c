@@ -125,13 +125,14 @@ static const u16 jp_drop_attrs[JP_DROP_NR] = {
 	[JP_DROP_CONTROL]		= JUMPING_A_STATS_DROP_CONTROL,
 	[JP_DROP_CONTROL_SOURCES]	= JUMPING_A_STATS_DROP_CONTROL_SOURCES,
 	[JP_DROP_KEY_EXPIRED]		= JUMPING_A_STATS_DROP_KEY_EXPIRED,
+	[JP_DROP_BACKLOG]		= JUMPING_A_STATS_DROP_BACKLOG,
 };
 
 /* Room jp_nl_put_stats() needs: bytes, packets, events and drops. */
 size_t jp_nl_stats_size(void)
 {
 	return nla_total_size(0) +
-	       (4 + 3 + JP_DROP_NR) * nla_total_size_64bit(sizeof(u64));
+	       (4 + 4 + JP_DROP_NR) * nla_total_size_64bit(sizeof(u64));
 }
 
 /* Control datagrams go through a device, never a session. */
@@ -140,7 +141,8 @@ static bool jp_nl_stat_is_device_only(int attr)
 	return attr == JUMPING_A_STATS_CONTROL_RX ||
 	       attr == JUMPING_A_STATS_CONTROL_TX ||
 	       attr == JUMPING_A_STATS_DROP_CONTROL ||
-	       attr == JUMPING_A_STATS_DROP_CONTROL_SOURCES;
+	       attr == JUMPING_A_STATS_DROP_CONTROL_SOURCES ||
+	       attr == JUMPING_A_STATS_DROP_BACKLOG;
 }
 
 /**
@@ -176,7 +178,9 @@ int jp_nl_put_stats(struct sk_buff *skb, int attrtype,
 	    (nla_put_u64_64bit(skb, JUMPING_A_STATS_CONTROL_RX,
 			       stats->control_rx, JUMPING_A_STATS_PAD) ||
 	     nla_put_u64_64bit(skb, JUMPING_A_STATS_CONTROL_TX,
-			       stats->control_tx, JUMPING_A_STATS_PAD)))
+			       stats->control_tx, JUMPING_A_STATS_PAD) ||
+	     nla_put_u64_64bit(skb, JUMPING_A_STATS_RX_STEERED,
+			       stats->rx_steered, JUMPING_A_STATS_PAD)))
 		goto err_cancel;
 
 	for (i = 0; i < JP_DROP_NR; i++) {

@@ -15,7 +15,6 @@
 #include <linux/ipv6.h>
 #include <linux/skbuff.h>
 #include <linux/udp.h>
-#include <net/gro_cells.h>
 #include <net/sock.h>
 #include <net/udp.h>
 
@@ -25,6 +24,7 @@
 #include "netlink.h"
 #include "proto.h"
 #include "receive.h"
+#include "steer.h"
 #include "session.h"
 #include "silence.h"
 
@@ -121,8 +121,15 @@ static void jp_rx_note_source(struct jp_device *jp, struct jp_session *s,
 	jp_nl_notify_unknown_source(jp, s, &from);
 }
 
-/* Under rcu_read_lock(), skb->data at our header. Consumes @skb. */
-static void jp_rx_data(struct jp_device *jp, struct sk_buff *skb)
+/**
+ * jp_rx_data - decrypt and deliver a data packet
+ * @jp: the device
+ * @skb: skb->data at our header; consumed
+ *
+ * Under rcu_read_lock() with BH disabled: in receive's softirq, or in a
+ * receive steering worker (rxsteer.c).
+ */
+void jp_rx_data(struct jp_device *jp, struct sk_buff *skb)
 {
 	struct jp_data_hdr *hdr;
 	enum jp_drop_reason reason;
@@ -198,7 +205,7 @@ static void jp_rx_data(struct jp_device *jp, struct sk_buff *skb)
 	 */
 	skb->ip_summed = CHECKSUM_UNNECESSARY;
 	skb->csum_level = ~0;
-	gro_cells_receive(&jp->gro_cells, skb);
+	jp_steer_deliver(jp, skb, s->id);
 	return;
 
 drop_key:
@@ -256,6 +263,11 @@ int jp_udp_encap_rcv(struct sock *sk, struct sk_buff *skb)
 	 * socket lives in the device's netns, so the mark may stay.
 	 */
 	skb_scrub_packet(skb, false);
-	jp_rx_data(jp, skb);
+	if (!pskb_may_pull(skb, JP_HDR_LEN)) {
+		jp_rx_drop(jp, NULL, skb, JP_DROP_MALFORMED);
+		return 0;
+	}
+	jp_steer_rx(jp, skb,
+		    be32_to_cpu(((struct jp_data_hdr *)skb->data)->session_id));
 	return 0;
 }

@@ -28,6 +28,8 @@ enum jp_drop_reason {
 	JP_DROP_CONTROL_SOURCES,
 	/* under a key older than its reject-after age */
 	JP_DROP_KEY_EXPIRED,
+	/* a receive steering queue full (steer.c) */
+	JP_DROP_BACKLOG,
 
 	JP_DROP_NR
 };
@@ -44,6 +46,7 @@ struct jp_stats {
 	u64	rx_unknown_source;
 	u64	control_rx;
 	u64	control_tx;
+	u64	rx_steered;
 	u64	drops[JP_DROP_NR];
 };
 

@@ -35,6 +35,9 @@ static const struct {
 	  "dropped control, new source, table full" },
 	{ JUMPING_A_STATS_DROP_KEY_EXPIRED, "drop_key_expired",
 	  "dropped key expired" },
+	{ JUMPING_A_STATS_RX_STEERED, "rx_steered", "rx on another CPU" },
+	{ JUMPING_A_STATS_DROP_BACKLOG, "drop_backlog",
+	  "dropped CPU queue full" },
 };
 
 int out_stats(struct out *o, struct nlattr *nest)

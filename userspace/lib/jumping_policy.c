@@ -87,4 +87,6 @@ const struct nla_policy jg_policy_stats[JUMPING_A_STATS_MAX + 1] = {
 	[JUMPING_A_STATS_DROP_CONTROL]		= { .type = NLA_U64 },
 	[JUMPING_A_STATS_DROP_CONTROL_SOURCES]	= { .type = NLA_U64 },
 	[JUMPING_A_STATS_DROP_KEY_EXPIRED]	= { .type = NLA_U64 },
+	[JUMPING_A_STATS_RX_STEERED]		= { .type = NLA_U64 },
+	[JUMPING_A_STATS_DROP_BACKLOG]		= { .type = NLA_U64 },
 };

@@ -255,6 +255,13 @@ enum jumping_stats_attr {
 	JUMPING_A_STATS_DROP_CONTROL_SOURCES,	/* u64 */
 	/* under a key past its JUMPING_A_KEYCONF_REJECT_AFTER_MS, either way */
 	JUMPING_A_STATS_DROP_KEY_EXPIRED,	/* u64 */
+	/*
+	 * device only: data datagrams of a busy session handed to a worker
+	 * to be decrypted on another CPU, and received packets dropped
+	 * because such a queue was full
+	 */
+	JUMPING_A_STATS_RX_STEERED,		/* u64 */
+	JUMPING_A_STATS_DROP_BACKLOG,		/* u64 */
 
 	__JUMPING_A_STATS_MAX,
 	JUMPING_A_STATS_MAX = __JUMPING_A_STATS_MAX - 1

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Tearing down under load: a session deleted, a device deleted, the module
 # unloaded, a namespace deleted, each while an iperf3 stream runs through
-# the device. The kernel must not oops, WARN or leak: the last case checks
+# the device (with datagrams in the receive steering queues). The kernel must not oops, WARN or leak: the last case checks
 # the kernel log for any report (and the debug kernel's run-in-guest
 # --debug-kernel adds kmemleak, KASAN and lockdep).
 source "$(dirname "$0")/../lib.sh"
@@ -18,6 +18,10 @@ stream_running() {
 	stream_pid=$!
 	topo_pids+=("$stream_pid")
 	wait_until 120 rx_above 500 || fail "the stream did not start"
+	# Busy: the server's receive steering holds datagrams in its queues
+	# and workers, which every teardown below must drain or free.
+	wait_until 60 counter_above "$srv" .stats.rx_steered 0 ||
+		fail "the server steered nothing to its workers"
 }
 
 rx_above() {
