@@ -9,7 +9,8 @@
 #   make check-all       ... on both kernels
 #   make demo            a session surviving the death of its uplink, in a VM,
 #                        told as a timeline (tests/demo/demo)
-#   make bench           iperf3/ping: veth, WireGuard, Jumping (tests/bench/bench)
+#   make bench           TCP 1/4 flows, UDP pps, RTT idle/loaded at smp 2
+#                        and 4: veth, WireGuard, Jumping (tests/bench/bench)
 #   make bench-failover  stall, goodput, loss and moves when the client's
 #                        uplink dies, degrades, flaps or comes back: Jumping
 #                        vs WireGuard (tests/bench/failover/bench)
