@@ -19,6 +19,7 @@
  * on the spot, as without steering: a quiet tunnel pays no hand-off.
  */
 #include <linux/jiffies.h>
+#include <linux/llist.h>
 #include <linux/netdevice.h>
 #include <linux/slab.h>
 
@@ -39,6 +40,21 @@ static struct jp_steer_queue *jp_steer_queue(struct jp_device *jp,
 	return &st->queues[reciprocal_scale(session_id, st->count)];
 }
 
+/*
+ * The skbs of an llist taken whole, oldest first, each off the list
+ * (ll_node shares its memory with next and prev).
+ */
+static void jp_steer_take(struct llist_head *list, struct sk_buff_head *into)
+{
+	struct llist_node *node = llist_reverse_order(llist_del_all(list));
+	struct sk_buff *skb, *next;
+
+	llist_for_each_entry_safe(skb, next, node, ll_node) {
+		skb_mark_not_on_list(skb);
+		__skb_queue_tail(into, skb);
+	}
+}
+
 static void jp_steer_work(struct work_struct *work)
 {
 	struct jp_steer_queue *q = container_of(work, struct jp_steer_queue,
@@ -49,9 +65,7 @@ static void jp_steer_work(struct work_struct *work)
 
 	__skb_queue_head_init(&batch);
 	for (;;) {
-		spin_lock_bh(&q->skbs.lock);
-		skb_queue_splice_tail_init(&q->skbs, &batch);
-		spin_unlock_bh(&q->skbs.lock);
+		jp_steer_take(&q->incoming, &batch);
 		if (skb_queue_empty(&batch))
 			return;
 		/*
@@ -63,7 +77,7 @@ static void jp_steer_work(struct work_struct *work)
 		rcu_read_lock();
 		while ((skb = __skb_dequeue(&batch))) {
 			jp_rx_data(q->jp, skb);
-			/* After its packet reached @done: see jp_steer_rx(). */
+			/* After its packet reached @decrypted: jp_steer_rx(). */
 			atomic_dec(&q->inflight);
 			if (++done % JP_STEER_BATCH)
 				continue;
@@ -97,25 +111,21 @@ void jp_steer_rx(struct jp_device *jp, struct sk_buff *skb, u32 session_id)
 		WRITE_ONCE(q->last, now);
 	/*
 	 * Nothing in the worker's hands: every earlier datagram of the
-	 * queue is in @done already, and this one goes behind it.
+	 * queue is in @decrypted already, and this one goes behind it.
 	 */
 	if (!atomic_read(&q->inflight) && (!busy || num_online_cpus() == 1)) {
 		jp_rx_data(jp, skb);
 		return;
 	}
-
-	spin_lock(&q->skbs.lock);
-	if (unlikely(skb_queue_len(&q->skbs) >=
+	/* Counted before the worker can see it, which uncounts it. */
+	if (unlikely(atomic_inc_return(&q->inflight) >
 		     READ_ONCE(netdev_max_backlog))) {
-		spin_unlock(&q->skbs.lock);
+		atomic_dec(&q->inflight);
 		jp_device_count_drop(jp, JP_DROP_BACKLOG, true);
 		kfree_skb_reason(skb, SKB_DROP_REASON_CPU_BACKLOG);
 		return;
 	}
-	/* Counted before the worker can see it, which uncounts it. */
-	atomic_inc(&q->inflight);
-	__skb_queue_tail(&q->skbs, skb);
-	spin_unlock(&q->skbs.lock);
+	llist_add(&skb->ll_node, &q->incoming);
 	jp_device_count(jp, JP_DEV_RX_STEERED);
 	queue_work(jp_rx_wq, &q->work);
 }
@@ -133,16 +143,14 @@ void jp_steer_deliver(struct jp_device *jp, struct sk_buff *skb,
 {
 	struct jp_steer_queue *q = jp_steer_queue(jp, session_id);
 
-	spin_lock(&q->done.lock);
-	if (unlikely(skb_queue_len(&q->done) >=
+	if (unlikely(atomic_inc_return(&q->undelivered) >
 		     READ_ONCE(netdev_max_backlog))) {
-		spin_unlock(&q->done.lock);
+		atomic_dec(&q->undelivered);
 		jp_device_count_drop(jp, JP_DROP_BACKLOG, true);
 		kfree_skb_reason(skb, SKB_DROP_REASON_CPU_BACKLOG);
 		return;
 	}
-	__skb_queue_tail(&q->done, skb);
-	spin_unlock(&q->done.lock);
+	llist_add(&skb->ll_node, &q->decrypted);
 	napi_schedule(&q->napi);
 }
 
@@ -150,16 +158,12 @@ static int jp_steer_poll(struct napi_struct *napi, int budget)
 {
 	struct jp_steer_queue *q = container_of(napi, struct jp_steer_queue,
 						napi);
-	struct sk_buff_head batch;
 	struct sk_buff *skb;
 	int work = 0;
 
-	__skb_queue_head_init(&batch);
-	spin_lock(&q->done.lock);
-	skb_queue_splice_init(&q->done, &batch);
-	spin_unlock(&q->done.lock);
-
-	while (work < budget && (skb = __skb_dequeue(&batch))) {
+	/* Behind what an earlier poll left: the order is kept. */
+	jp_steer_take(&q->decrypted, &q->deliver);
+	while (work < budget && (skb = __skb_dequeue(&q->deliver))) {
 		work++;
 		if (unlikely(!netif_running(q->jp->dev))) {
 			dev_core_stats_rx_dropped_inc(q->jp->dev);
@@ -168,13 +172,7 @@ static int jp_steer_poll(struct napi_struct *napi, int budget)
 		}
 		napi_gro_receive(napi, skb);
 	}
-	if (!skb_queue_empty(&batch)) {
-		/* Over budget: the rest goes back in front, in order. */
-		spin_lock(&q->done.lock);
-		skb_queue_splice(&batch, &q->done);
-		spin_unlock(&q->done.lock);
-		return budget;
-	}
+	atomic_sub(work, &q->undelivered);
 	if (work < budget)
 		napi_complete_done(napi, work);
 	return work;
@@ -193,9 +191,11 @@ int jp_steer_init(struct jp_steer *st, struct jp_device *jp)
 	for (i = 0; i < st->count; i++) {
 		struct jp_steer_queue *q = &st->queues[i];
 
-		skb_queue_head_init(&q->skbs);
-		skb_queue_head_init(&q->done);
+		init_llist_head(&q->incoming);
+		init_llist_head(&q->decrypted);
+		__skb_queue_head_init(&q->deliver);
 		atomic_set(&q->inflight, 0);
+		atomic_set(&q->undelivered, 0);
 		INIT_WORK(&q->work, jp_steer_work);
 		q->jp = jp;
 		netif_napi_add(jp->dev, &q->napi, jp_steer_poll);
@@ -222,8 +222,9 @@ void jp_steer_destroy(struct jp_steer *st)
 		cancel_work_sync(&q->work);
 		napi_disable(&q->napi);
 		__netif_napi_del(&q->napi);
-		skb_queue_purge(&q->skbs);
-		skb_queue_purge(&q->done);
+		jp_steer_take(&q->incoming, &q->deliver);
+		jp_steer_take(&q->decrypted, &q->deliver);
+		__skb_queue_purge(&q->deliver);
 	}
 	/* No poll still runs when the queues go: __netif_napi_del()'s wait. */
 	synchronize_net();

@@ -7,6 +7,7 @@
 #define _JP_STEER_H
 
 #include <linux/atomic.h>
+#include <linux/llist.h>
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
 #include <linux/workqueue.h>
@@ -18,24 +19,28 @@ struct jp_device;
 
 /**
  * struct jp_steer_queue - one queue of a device's receive steering
- * @skbs: datagrams waiting for the worker, in arrival order; its lock is
- *        taken by receive (softirq, any CPU) to append and by the worker
- *        to take them all
- * @done: inner packets decrypted (here or by the worker), waiting for
- *        @napi to deliver them, in the order they were decrypted
- * @inflight: datagrams in @skbs or in the worker's hands; while it is not
- *            zero a datagram of this queue must queue behind them
+ * @incoming: datagrams for the worker, newest first (an llist: receive on
+ *            any CPU appends without a lock, the worker takes them all)
+ * @decrypted: inner packets decrypted (here or by the worker), newest
+ *             first, for @napi; appended in the order they were decrypted
+ * @deliver: what @napi took from @decrypted and has not delivered yet,
+ *           oldest first; only @napi's poll touches it
+ * @inflight: datagrams in @incoming or in the worker's hands; while it is
+ *            not zero a datagram of this queue must queue behind them
+ * @undelivered: packets in @decrypted and @deliver, bounded like a backlog
  * @last: jiffies of the latest datagram: a queue that had one in this
  *        jiffy already is busy, and its next one goes to the worker
  * @work: the worker, on the unbound jumping_rx workqueue
- * @napi: delivers @done through GRO; one poll at a time, whichever CPU
- *        scheduled it, so delivery keeps @done's order
+ * @napi: delivers through GRO; one poll at a time, whichever CPU scheduled
+ *        it, so delivery keeps the order of decryption
  * @jp: the device
  */
 struct jp_steer_queue {
-	struct sk_buff_head	skbs;
-	struct sk_buff_head	done;
+	struct llist_head	incoming;
+	struct llist_head	decrypted;
+	struct sk_buff_head	deliver;
 	atomic_t		inflight;
+	atomic_t		undelivered;
 	unsigned long		last;
 	struct work_struct	work;
 	struct napi_struct	napi;
