@@ -145,8 +145,8 @@ struct jp_key *jp_key_new(u8 key_id, enum jumping_cipher cipher,
 		ktime_get_coarse_boottime_ns() +
 		(u64)reject_after_ms * NSEC_PER_MSEC : U64_MAX;
 	jp_replay_init(&key->rx_replay);
-	memcpy(key->material[0], enc_key, key_len);
-	memcpy(key->material[1], dec_key, key_len);
+	memcpy(key->enc_material, enc_key, key_len);
+	memcpy(key->dec_material, dec_key, key_len);
 
 	if (cipher == JUMPING_CIPHER_AES256GCM) {
 		key->aead = jp_aead_pair_new(enc_key, dec_key, key_len);
@@ -189,7 +189,7 @@ void jp_key_put(struct jp_key *key)
 
 /**
  * jp_key_next_counter - reserve the counter of the next packet to send
- * @key: a primary key, referenced
+ * @key: a primary key, under RCU
  * @counter: set to the reserved counter
  *
  * Return: 0, or -EKEYEXPIRED once the key has sent its hard limit.
@@ -242,13 +242,14 @@ static struct jp_key __rcu **jp_key_slot(struct jp_key_slots *ks,
 static bool jp_key_shares_material(const struct jp_key *a,
 				   const struct jp_key *b)
 {
+	const u8 *am[] = { a->enc_material, a->dec_material };
+	const u8 *bm[] = { b->enc_material, b->dec_material };
 	unsigned long differ = 1;
 	int i, j;
 
 	for (i = 0; i < 2; i++)
 		for (j = 0; j < 2; j++)
-			differ &= !!crypto_memneq(a->material[i],
-						  b->material[j],
+			differ &= !!crypto_memneq(am[i], bm[j],
 						  JUMPING_KEY_LEN);
 	return !differ;
 }
@@ -336,40 +337,6 @@ void jp_key_slots_clear(struct jp_key_slots *ks)
 {
 	jp_key_slots_delete(ks, JUMPING_KEY_SLOT_PRIMARY);
 	jp_key_slots_delete(ks, JUMPING_KEY_SLOT_SECONDARY);
-}
-
-/* Under rcu_read_lock(): a reference that outlives it, or NULL. */
-static struct jp_key *jp_key_get_rcu(struct jp_key *key)
-{
-	return key && kref_get_unless_zero(&key->ref) ? key : NULL;
-}
-
-/* The key to encrypt with, referenced (jp_key_put() it), or NULL. */
-struct jp_key *jp_key_slots_primary_get(struct jp_key_slots *ks)
-{
-	struct jp_key *key;
-
-	rcu_read_lock();
-	key = jp_key_get_rcu(rcu_dereference(ks->primary));
-	rcu_read_unlock();
-	return key;
-}
-
-/*
- * The key a received packet names, referenced, or NULL. One read of the
- * id's entry, not of each slot in turn: a swap between two such reads
- * could show the same key twice and the packet's key in neither.
- */
-struct jp_key *jp_key_slots_find_get(struct jp_key_slots *ks, u8 key_id)
-{
-	struct jp_key *key;
-
-	if (key_id > JUMPING_KEY_ID_MAX)
-		return NULL;
-	rcu_read_lock();
-	key = jp_key_get_rcu(rcu_dereference(ks->by_id[key_id]));
-	rcu_read_unlock();
-	return key;
 }
 
 /*
@@ -482,7 +449,7 @@ static int jp_chacha_skb(const u8 *key, struct sk_buff *skb, int nfrags,
 
 /**
  * jp_encrypt_skb - turn an inner packet into a data packet's payload
- * @key: the primary key, referenced
+ * @key: the primary key, under the caller's rcu_read_lock()
  * @skb: the inner IP packet, not GSO; on error the caller frees it
  * @peer_session_id: the id the peer chose, to put in the header
  * @counter: from jp_key_next_counter()
@@ -517,7 +484,7 @@ int jp_encrypt_skb(struct jp_key *key, struct sk_buff *skb,
 	pskb_put(skb, trailer, JP_TAG_LEN);
 
 	if (!key->aead)
-		return jp_chacha_skb(key->material[0], skb, nfrags, plain_len,
+		return jp_chacha_skb(key->enc_material, skb, nfrags, plain_len,
 				     counter, true);
 	return jp_gcm_skb(key->aead->enc, skb, nfrags, plain_len, counter,
 			  true);
@@ -525,7 +492,7 @@ int jp_encrypt_skb(struct jp_key *key, struct sk_buff *skb,
 
 /**
  * jp_decrypt_skb - authenticate and decrypt a data packet
- * @key: the key the header names, referenced
+ * @key: the key the header names, under the caller's rcu_read_lock()
  * @skb: our header (linear) then ciphertext and tag; on error the caller
  *       frees it
  * @counter: the header's counter, already checked against the replay
@@ -550,7 +517,7 @@ int jp_decrypt_skb(struct jp_key *key, struct sk_buff *skb, u64 counter)
 
 	len = skb->len - JP_HDR_LEN;
 	if (!key->aead)
-		err = jp_chacha_skb(key->material[1], skb, nfrags, len,
+		err = jp_chacha_skb(key->dec_material, skb, nfrags, len,
 				    counter, false);
 	else
 		err = jp_gcm_skb(key->aead->dec, skb, nfrags, len, counter,

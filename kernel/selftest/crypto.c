@@ -239,9 +239,30 @@ static bool __init jp_st_material(struct jp_key_slots *ks)
 	return ok;
 }
 
+/* The slots' keys as the packet paths see them, for comparison only. */
+static struct jp_key * __init jp_st_primary(struct jp_key_slots *ks)
+{
+	struct jp_key *key;
+
+	rcu_read_lock();
+	key = jp_key_slots_primary_rcu(ks);
+	rcu_read_unlock();
+	return key;
+}
+
+static struct jp_key * __init jp_st_find(struct jp_key_slots *ks, u8 key_id)
+{
+	struct jp_key *key;
+
+	rcu_read_lock();
+	key = jp_key_slots_find_rcu(ks, key_id);
+	rcu_read_unlock();
+	return key;
+}
+
 static bool __init jp_st_slots(void)
 {
-	struct jp_key *a, *b, *c, *got;
+	struct jp_key *a, *b, *c;
 	struct jp_key_slots ks;
 	bool ok = true;
 
@@ -257,7 +278,7 @@ static bool __init jp_st_slots(void)
 	ok &= jp_st_limits(c);
 
 	jp_key_slots_init(&ks);
-	ok &= !jp_key_slots_primary_get(&ks);
+	ok &= !jp_st_primary(&ks);
 	ok &= !jp_key_slots_install(&ks, JUMPING_KEY_SLOT_PRIMARY, a);
 	/* Same id as the primary: refused (and c is released). */
 	ok &= jp_key_slots_install(&ks, JUMPING_KEY_SLOT_SECONDARY, c) ==
@@ -265,24 +286,19 @@ static bool __init jp_st_slots(void)
 	ok &= !jp_key_slots_install(&ks, JUMPING_KEY_SLOT_SECONDARY, b);
 	ok &= jp_st_material(&ks);
 
-	got = jp_key_slots_find_get(&ks, 2);
-	ok &= got == b;
-	jp_key_put(got);
-	ok &= !jp_key_slots_find_get(&ks, 5);
+	ok &= jp_st_find(&ks, 2) == b;
+	ok &= !jp_st_find(&ks, 5);
+	ok &= !jp_st_find(&ks, JUMPING_KEY_ID_MAX + 1);
 
 	jp_key_slots_swap(&ks);
-	got = jp_key_slots_primary_get(&ks);
-	ok &= got == b;
-	jp_key_put(got);
-	got = jp_key_slots_find_get(&ks, 1);
-	ok &= got == a;
-	jp_key_put(got);
+	ok &= jp_st_primary(&ks) == b;
+	ok &= jp_st_find(&ks, 1) == a;
 
 	ok &= !jp_key_slots_delete(&ks, JUMPING_KEY_SLOT_SECONDARY);
 	ok &= jp_key_slots_delete(&ks, JUMPING_KEY_SLOT_SECONDARY) == -ENOENT;
-	ok &= !jp_key_slots_find_get(&ks, 1);
+	ok &= !jp_st_find(&ks, 1);
 	jp_key_slots_clear(&ks);
-	ok &= !jp_key_slots_primary_get(&ks);
+	ok &= !jp_st_primary(&ks);
 	if (!ok)
 		pr_err("crypto self-test: key slots or limits failed\n");
 	return ok;
@@ -319,7 +335,7 @@ static bool __init jp_st_swap_race(void)
 	struct jp_st_swapper w = { .swaps = ATOMIC_LONG_INIT(0) };
 	struct task_struct *task;
 	struct jp_key_slots ks;
-	struct jp_key *a, *b, *got;
+	struct jp_key *a, *b;
 
 	if (num_online_cpus() < 2) {
 		pr_info("crypto self-test: swap race skipped (one CPU)\n");
@@ -352,10 +368,7 @@ static bool __init jp_st_swap_race(void)
 	swaps = atomic_long_read(&w.swaps);
 	deadline = jiffies + HZ;
 	while (lookups < 1000000 && time_before(jiffies, deadline)) {
-		got = jp_key_slots_find_get(&ks, 1 + (lookups & 1));
-		if (got)
-			jp_key_put(got);
-		else
+		if (!jp_st_find(&ks, 1 + (lookups & 1)))
 			misses++;
 		if (!(++lookups % 4096))
 			cond_resched();
