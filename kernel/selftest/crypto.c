@@ -15,6 +15,9 @@
 #include <linux/printk.h>
 #include <linux/sched.h>
 #include <linux/skbuff.h>
+#ifdef CONFIG_X86
+#include <asm/fpu/api.h>
+#endif
 
 #define JP_ST_SESSION	0xa1b2c3d4
 #define JP_ST_COUNTER	0x0102030405060708ULL
@@ -43,6 +46,30 @@ static const u8 jp_st_gcm[60] __initconst = {
 	0xbd, 0xa0, 0x25, 0x1c, 0x80, 0x95, 0x33, 0x71, 0xc8, 0x9a, 0xeb, 0xd0,
 	0xd8, 0x89, 0x2d, 0x4a, 0xf2, 0x91, 0x2d, 0x58, 0x18, 0xcf, 0x82, 0x7b,
 };
+
+/*
+ * Where the FPU is not usable: inside a kernel FPU section, as a softirq is
+ * when it interrupted one. AES-GCM then takes its generic transform, the
+ * ChaCha20-Poly1305 library its generic code. False where this cannot be
+ * arranged (not x86), and the caller skips the run.
+ */
+static bool __init jp_st_nosimd_begin(void)
+{
+#ifdef CONFIG_X86
+	kernel_fpu_begin();
+	if (!crypto_simd_usable())
+		return true;
+	kernel_fpu_end();
+#endif
+	return false;
+}
+
+static void __init jp_st_nosimd_end(void)
+{
+#ifdef CONFIG_X86
+	kernel_fpu_end();
+#endif
+}
 
 /* The plaintext in an skb: linear, or with its last 8 bytes in a page. */
 static struct sk_buff * __init jp_st_skb(bool paged)
@@ -90,7 +117,7 @@ static bool __init jp_st_equal(struct sk_buff *skb, const u8 *want,
  * back the plaintext, and any flipped bit or wrong counter -EBADMSG.
  */
 static bool __init jp_st_packet(struct jp_key *key, const u8 *want,
-				bool paged, int flip, u64 counter)
+				bool paged, int flip, u64 counter, bool nosimd)
 {
 	bool expect_ok = flip < 0 && counter == JP_ST_COUNTER;
 	struct sk_buff *skb = jp_st_skb(paged);
@@ -99,15 +126,23 @@ static bool __init jp_st_packet(struct jp_key *key, const u8 *want,
 
 	if (!skb)
 		return false;
-	if (jp_encrypt_skb(key, skb, JP_ST_SESSION, JP_ST_COUNTER) ||
-	    !jp_st_equal(skb, want, JP_OVERHEAD + sizeof(jp_st_plain)))
+	if (nosimd && !jp_st_nosimd_begin())
+		goto out;
+	err = jp_encrypt_skb(key, skb, JP_ST_SESSION, JP_ST_COUNTER);
+	if (nosimd)
+		jp_st_nosimd_end();
+	if (err || !jp_st_equal(skb, want, JP_OVERHEAD + sizeof(jp_st_plain)))
 		goto out;
 	if (flip >= 0) {
 		if (skb_linearize(skb))
 			goto out;
 		skb->data[flip / 8] ^= BIT(flip % 8);
 	}
+	if (nosimd && !jp_st_nosimd_begin())
+		goto out;
 	err = jp_decrypt_skb(key, skb, counter);
+	if (nosimd)
+		jp_st_nosimd_end();
 	if (expect_ok)
 		ok = !err && jp_st_equal(skb, jp_st_plain, sizeof(jp_st_plain));
 	else
@@ -117,7 +152,9 @@ out:
 	return ok;
 }
 
-static bool __init jp_st_cipher(enum jumping_cipher cipher, const u8 *want)
+/* The known packets, with the FPU usable or (@nosimd) not. */
+static bool __init jp_st_cipher(enum jumping_cipher cipher, const u8 *want,
+				bool nosimd)
 {
 	/* The bits a test flips: header fields, ciphertext, tag. */
 	static const int flips[] __initconst = { 8, 15, 33, 64, 127, 128, 300,
@@ -136,13 +173,21 @@ static bool __init jp_st_cipher(enum jumping_cipher cipher, const u8 *want)
 		       PTR_ERR(key));
 		return false;
 	}
-	ok &= jp_st_packet(key, want, false, -1, JP_ST_COUNTER);
-	ok &= jp_st_packet(key, want, true, -1, JP_ST_COUNTER);
-	ok &= jp_st_packet(key, want, false, -1, JP_ST_COUNTER + 1);
+	if (cipher == JUMPING_CIPHER_AES256GCM && !nosimd)
+		pr_info("crypto self-test: AES-256-GCM on %s, fallback %s\n",
+			key->aead->enc.fast ?
+			crypto_tfm_alg_driver_name(crypto_aead_tfm(key->aead->enc.fast)) :
+			"none",
+			crypto_tfm_alg_driver_name(crypto_aead_tfm(key->aead->enc.sync)));
+	ok &= jp_st_packet(key, want, false, -1, JP_ST_COUNTER, nosimd);
+	ok &= jp_st_packet(key, want, true, -1, JP_ST_COUNTER, nosimd);
+	ok &= jp_st_packet(key, want, false, -1, JP_ST_COUNTER + 1, nosimd);
 	for (i = 0; i < ARRAY_SIZE(flips); i++)
-		ok &= jp_st_packet(key, want, i & 1, flips[i], JP_ST_COUNTER);
+		ok &= jp_st_packet(key, want, i & 1, flips[i], JP_ST_COUNTER,
+				   nosimd);
 	if (!ok)
-		pr_err("crypto self-test: cipher %d: packets differ\n", cipher);
+		pr_err("crypto self-test: cipher %d%s: packets differ\n", cipher,
+		       nosimd ? " (no FPU)" : "");
 	jp_key_put(key);
 	return ok;
 }
@@ -389,8 +434,13 @@ bool __init jp_crypto_selftest(void)
 {
 	bool ok = true;
 
-	ok &= jp_st_cipher(JUMPING_CIPHER_CHACHA20POLY1305, jp_st_chacha);
-	ok &= jp_st_cipher(JUMPING_CIPHER_AES256GCM, jp_st_gcm);
+	ok &= jp_st_cipher(JUMPING_CIPHER_CHACHA20POLY1305, jp_st_chacha, false);
+	ok &= jp_st_cipher(JUMPING_CIPHER_AES256GCM, jp_st_gcm, false);
+	if (IS_ENABLED(CONFIG_X86)) {
+		ok &= jp_st_cipher(JUMPING_CIPHER_CHACHA20POLY1305,
+				   jp_st_chacha, true);
+		ok &= jp_st_cipher(JUMPING_CIPHER_AES256GCM, jp_st_gcm, true);
+	}
 	ok &= jp_st_slots();
 	ok &= jp_st_swap_race();
 	ok &= jp_st_age();
