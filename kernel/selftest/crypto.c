@@ -152,6 +152,46 @@ out:
 	return ok;
 }
 
+/*
+ * A received packet of @pieces skbs, a frag list's (an outer datagram
+ * reassembled from IP fragments): our header, then 8 zero bytes a piece.
+ * One in more pieces than the scatterlist on the stack holds must be
+ * refused before the crypto, one that fits must reach it (and fail to
+ * authenticate).
+ */
+static bool __init jp_st_pieces(struct jp_key *key, unsigned int pieces,
+				int want)
+{
+	struct sk_buff *skb, *frag, **tail;
+	unsigned int i;
+	int err;
+
+	skb = alloc_skb(JP_HDR_LEN, GFP_KERNEL);
+	if (!skb)
+		return false;
+	skb_put_data(skb, jp_st_chacha, JP_HDR_LEN);
+	tail = &skb_shinfo(skb)->frag_list;
+	for (i = 1; i < pieces; i++) {
+		frag = alloc_skb(8, GFP_KERNEL);
+		if (!frag) {
+			kfree_skb(skb);
+			return false;
+		}
+		skb_put_zero(frag, 8);
+		*tail = frag;
+		tail = &frag->next;
+		skb->len += 8;
+		skb->data_len += 8;
+		skb->truesize += frag->truesize;
+	}
+	err = jp_decrypt_skb(key, skb, JP_ST_COUNTER);
+	kfree_skb(skb);
+	if (err != want)
+		pr_err("crypto self-test: %u pieces: %d, expected %d\n",
+		       pieces, err, want);
+	return err == want;
+}
+
 /* The known packets, with the FPU usable or (@nosimd) not. */
 static bool __init jp_st_cipher(enum jumping_cipher cipher, const u8 *want,
 				bool nosimd)
@@ -185,6 +225,10 @@ static bool __init jp_st_cipher(enum jumping_cipher cipher, const u8 *want,
 	for (i = 0; i < ARRAY_SIZE(flips); i++)
 		ok &= jp_st_packet(key, want, i & 1, flips[i], JP_ST_COUNTER,
 				   nosimd);
+	if (!nosimd) {
+		ok &= jp_st_pieces(key, JP_SG_MAX, -EBADMSG);
+		ok &= jp_st_pieces(key, JP_SG_MAX + 1, -EMSGSIZE);
+	}
 	if (!ok)
 		pr_err("crypto self-test: cipher %d%s: packets differ\n", cipher,
 		       nosimd ? " (no FPU)" : "");
