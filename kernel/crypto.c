@@ -23,11 +23,10 @@
  * ghash-generic, whose GHASH keeps a 4 KiB table per transform. Without
  * AES-NI that generic one is all a key has.
  *
- * No allocation per packet: the scatterlist is on the stack, sized for a
- * packet with every page fragment plus a few members of a frag list (what
- * outer IP reassembly leaves), and a packet that needs more is dropped. The
- * AEAD request lives in a per-CPU scratch, used only with bottom halves
- * disabled, see jp_gcm_skb().
+ * No allocation per packet: the scatterlist is on the stack (JP_SG_MAX
+ * entries, a packet needing more is dropped) and the AEAD request lives in
+ * a per-CPU scratch, used only with bottom halves disabled, see
+ * jp_gcm_skb().
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -63,10 +62,10 @@ static struct workqueue_struct *jp_key_wq;
 static struct kmem_cache *jp_key_cache;
 
 /*
- * Per-CPU room for one AEAD request (the nonce, the request and the
- * transform's context for it), jp_aead_req_size bytes each; only AES-GCM
- * uses it. Sized at init for the transforms this machine gives; a key
- * whose transform needs more is refused (jp_aead_new()).
+ * Per-CPU room for one AEAD request: the nonce at the start, the request at
+ * jp_aead_req_off with room for a transform's context of jp_aead_req_size
+ * bytes. Only AES-GCM uses it. Sized at init for the transforms this
+ * machine gives; a transform needing more is not used (jp_aead_new()).
  */
 static void __percpu *jp_aead_scratch;
 static size_t jp_aead_req_off, jp_aead_req_size;
