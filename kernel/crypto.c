@@ -7,51 +7,122 @@
  * cipher holds its 64 bytes of material and no transform at all.
  *
  * AES-256-GCM has no such library in 6.1 and goes through the AEAD API,
- * with two transforms per key (one per direction), allocated when the key
- * is made for a slot and freed with it. They are allocated with
- * CRYPTO_ALG_ASYNC masked off, so every encrypt and decrypt completes
- * before it returns and the skb never leaves the caller's hands. The cost:
- * on x86 6.1 the fast AES-GCM implementation is only offered as an
- * asynchronous wrapper, so AES-GCM gets the generic gcm template over
- * synchronous parts, whose GHASH keeps a 4 KiB table per transform.
+ * with transforms per key and direction, allocated when the key is made
+ * for a slot and freed with it. Only synchronous ones: every encrypt and
+ * decrypt completes before it returns, the skb never leaves the caller's
+ * hands and the key needs no reference beyond the caller's RCU section.
+ *
+ * On x86 6.1 the AES-NI GCM is registered as an internal synchronous
+ * algorithm ("__generic-gcm-aesni") that only a SIMD wrapper offers to
+ * everyone, asynchronously, deferring to cryptd whenever the FPU is not
+ * usable. We allocate the internal one by its driver name, as that wrapper
+ * does, and call it directly where crypto_simd_usable(); elsewhere (a
+ * softirq that interrupted a kernel FPU section: 6.1's kernel_fpu_begin()
+ * leaves softirqs enabled) the packet goes through a second, generic
+ * synchronous gcm(aes) of the same key, the gcm template over ctr(aes) and
+ * ghash-generic, whose GHASH keeps a 4 KiB table per transform. Without
+ * AES-NI that generic one is all a key has.
+ *
+ * No allocation per packet: the scatterlist is on the stack (JP_SG_MAX
+ * entries, a packet needing more is dropped) and the AEAD request lives in
+ * a per-CPU scratch, used only with bottom halves disabled, see
+ * jp_gcm_skb().
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <crypto/aead.h>
 #include <crypto/algapi.h>
 #include <crypto/chacha20poly1305.h>
+#include <crypto/internal/simd.h>
+#include <linux/bottom_half.h>
+#include <linux/percpu.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/swab.h>
+#include <asm/simd.h>
 
 #include "crypto.h"
 #include "proto.h"
+
+/*
+ * Entries of one packet's scatterlist, on the stack. skb_cow_data() says
+ * how many a packet needs: 6.1's pulls page fragments into the head, so
+ * it is the head plus the members of a frag list, which an outer datagram
+ * reassembled from IP fragments has (an honest peer's datagrams, at most
+ * the path MTU plus our overhead, come in a handful). A packet needing more
+ * is refused. Room for every page fragment too, should they be kept.
+ */
+#define JP_SG_MAX	(MAX_SKB_FRAGS + 5)
+
+/* The AES-NI GCM that the x86 SIMD wrapper hides (see the top). */
+#define JP_GCM_FAST_DRIVER	"__generic-gcm-aesni"
 
 /* Frees AES-GCM transforms in process context: not for softirq. */
 static struct workqueue_struct *jp_key_wq;
 static struct kmem_cache *jp_key_cache;
 
+/*
+ * Per-CPU room for one AEAD request: the nonce at the start, the request at
+ * jp_aead_req_off with room for a transform's context of jp_aead_req_size
+ * bytes. Only AES-GCM uses it. Sized at init for the transforms this
+ * machine gives; a transform needing more is not used (jp_aead_new()).
+ */
+static void __percpu *jp_aead_scratch;
+static size_t jp_aead_req_off, jp_aead_req_size;
+
+/**
+ * struct jp_gcm - one direction's AES-256-GCM transforms
+ * @fast: the AES-NI one, only called where crypto_simd_usable(); NULL
+ *        without AES-NI
+ * @sync: generic, usable in any context
+ */
+struct jp_gcm {
+	struct crypto_aead *fast;
+	struct crypto_aead *sync;
+};
+
 /**
  * struct jp_aead_pair - an AES-256-GCM key's transforms
  * @enc: keyed for our direction
  * @dec: keyed for the peer's direction
- * @free_work: frees both from jp_key_wq once the key is gone (the key's
+ * @free_work: frees them from jp_key_wq once the key is gone (the key's
  *             RCU callback, in softirq, queues it)
  *
  * Apart from the key so that a ChaCha20-Poly1305 key carries none of it.
  */
 struct jp_aead_pair {
-	struct crypto_aead *enc;
-	struct crypto_aead *dec;
+	struct jp_gcm enc;
+	struct jp_gcm dec;
 	struct work_struct free_work;
 };
 
-static struct crypto_aead *jp_aead_new(const u8 *key, unsigned int key_len)
+/*
+ * The AES-NI GCM, unkeyed, or ERR_PTR(-ENOENT) where it is not registered:
+ * on other architectures, CPUs without AES-NI, or before aesni_intel is
+ * loaded (udev loads it at boot by CPU feature). By driver name, with the
+ * type and mask that let an internal algorithm be found at all; no module
+ * is requested (no alias would match, and every key would pay for it).
+ */
+static struct crypto_aead *jp_aead_alloc_fast(void)
+{
+	if (!IS_ENABLED(CONFIG_X86))
+		return ERR_PTR(-ENOENT);
+	return crypto_alloc_aead(JP_GCM_FAST_DRIVER, CRYPTO_ALG_INTERNAL,
+				 CRYPTO_ALG_INTERNAL | CRYPTO_ALG_ASYNC |
+				 CRYPTO_NOLOAD);
+}
+
+/* A synchronous AES-GCM transform keyed with @key: generic or AES-NI. */
+static struct crypto_aead *jp_aead_new(bool fast, const u8 *key,
+				       unsigned int key_len)
 {
 	struct crypto_aead *tfm;
 	int err;
 
-	tfm = crypto_alloc_aead("gcm(aes)", 0, CRYPTO_ALG_ASYNC);
+	if (fast)
+		tfm = jp_aead_alloc_fast();
+	else
+		tfm = crypto_alloc_aead("gcm(aes)", 0, CRYPTO_ALG_ASYNC);
 	if (IS_ERR(tfm))
 		return tfm;
 	err = crypto_aead_setkey(tfm, key, key_len);
@@ -59,6 +130,13 @@ static struct crypto_aead *jp_aead_new(const u8 *key, unsigned int key_len)
 		err = crypto_aead_setauthsize(tfm, JP_TAG_LEN);
 	if (!err && crypto_aead_ivsize(tfm) != JP_NONCE_LEN)
 		err = -EINVAL;
+	/* Cannot happen unless an algorithm registered after init wins. */
+	if (!err && crypto_aead_reqsize(tfm) > jp_aead_req_size) {
+		pr_warn_once("%s needs a %u-byte request, %zu reserved\n",
+			     crypto_tfm_alg_driver_name(crypto_aead_tfm(tfm)),
+			     crypto_aead_reqsize(tfm), jp_aead_req_size);
+		err = -EOPNOTSUPP;
+	}
 	if (err) {
 		crypto_free_aead(tfm);
 		return ERR_PTR(err);
@@ -66,13 +144,35 @@ static struct crypto_aead *jp_aead_new(const u8 *key, unsigned int key_len)
 	return tfm;
 }
 
+/*
+ * Each key looks for the AES-NI GCM anew, so that keys made after
+ * aesni_intel loads use it even if this module loaded first.
+ */
+static int jp_gcm_new(struct jp_gcm *g, const u8 *key, unsigned int key_len)
+{
+	g->sync = jp_aead_new(false, key, key_len);
+	if (IS_ERR(g->sync))
+		return PTR_ERR(g->sync);
+	g->fast = jp_aead_new(true, key, key_len);
+	/* Not there, or needing more scratch than init reserved. */
+	if (PTR_ERR(g->fast) == -ENOENT || PTR_ERR(g->fast) == -EOPNOTSUPP)
+		g->fast = NULL;
+	return PTR_ERR_OR_ZERO(g->fast);
+}
+
+static void jp_gcm_free(struct jp_gcm *g)
+{
+	if (!IS_ERR_OR_NULL(g->fast))
+		crypto_free_aead(g->fast);
+	if (!IS_ERR_OR_NULL(g->sync))
+		crypto_free_aead(g->sync);
+}
+
 /* Process context. */
 static void jp_aead_pair_free(struct jp_aead_pair *p)
 {
-	if (!IS_ERR_OR_NULL(p->enc))
-		crypto_free_aead(p->enc);
-	if (!IS_ERR_OR_NULL(p->dec))
-		crypto_free_aead(p->dec);
+	jp_gcm_free(&p->enc);
+	jp_gcm_free(&p->dec);
 	kfree(p);
 }
 
@@ -92,9 +192,8 @@ static struct jp_aead_pair *jp_aead_pair_new(const u8 *enc_key,
 	if (!p)
 		return ERR_PTR(-ENOMEM);
 	INIT_WORK(&p->free_work, jp_aead_pair_free_work);
-	p->enc = jp_aead_new(enc_key, key_len);
-	p->dec = jp_aead_new(dec_key, key_len);
-	err = PTR_ERR_OR_ZERO(p->enc) ?: PTR_ERR_OR_ZERO(p->dec);
+	err = jp_gcm_new(&p->enc, enc_key, key_len) ?:
+	      jp_gcm_new(&p->dec, dec_key, key_len);
 	if (err) {
 		jp_aead_pair_free(p);
 		return ERR_PTR(err);
@@ -145,8 +244,8 @@ struct jp_key *jp_key_new(u8 key_id, enum jumping_cipher cipher,
 		ktime_get_coarse_boottime_ns() +
 		(u64)reject_after_ms * NSEC_PER_MSEC : U64_MAX;
 	jp_replay_init(&key->rx_replay);
-	memcpy(key->material[0], enc_key, key_len);
-	memcpy(key->material[1], dec_key, key_len);
+	memcpy(key->enc_material, enc_key, key_len);
+	memcpy(key->dec_material, dec_key, key_len);
 
 	if (cipher == JUMPING_CIPHER_AES256GCM) {
 		key->aead = jp_aead_pair_new(enc_key, dec_key, key_len);
@@ -189,7 +288,7 @@ void jp_key_put(struct jp_key *key)
 
 /**
  * jp_key_next_counter - reserve the counter of the next packet to send
- * @key: a primary key, referenced
+ * @key: a primary key, under RCU
  * @counter: set to the reserved counter
  *
  * Return: 0, or -EKEYEXPIRED once the key has sent its hard limit.
@@ -242,13 +341,14 @@ static struct jp_key __rcu **jp_key_slot(struct jp_key_slots *ks,
 static bool jp_key_shares_material(const struct jp_key *a,
 				   const struct jp_key *b)
 {
+	const u8 *am[] = { a->enc_material, a->dec_material };
+	const u8 *bm[] = { b->enc_material, b->dec_material };
 	unsigned long differ = 1;
 	int i, j;
 
 	for (i = 0; i < 2; i++)
 		for (j = 0; j < 2; j++)
-			differ &= !!crypto_memneq(a->material[i],
-						  b->material[j],
+			differ &= !!crypto_memneq(am[i], bm[j],
 						  JUMPING_KEY_LEN);
 	return !differ;
 }
@@ -338,97 +438,41 @@ void jp_key_slots_clear(struct jp_key_slots *ks)
 	jp_key_slots_delete(ks, JUMPING_KEY_SLOT_SECONDARY);
 }
 
-/* Under rcu_read_lock(): a reference that outlives it, or NULL. */
-static struct jp_key *jp_key_get_rcu(struct jp_key *key)
-{
-	return key && kref_get_unless_zero(&key->ref) ? key : NULL;
-}
-
-/* The key to encrypt with, referenced (jp_key_put() it), or NULL. */
-struct jp_key *jp_key_slots_primary_get(struct jp_key_slots *ks)
-{
-	struct jp_key *key;
-
-	rcu_read_lock();
-	key = jp_key_get_rcu(rcu_dereference(ks->primary));
-	rcu_read_unlock();
-	return key;
-}
-
 /*
- * The key a received packet names, referenced, or NULL. One read of the
- * id's entry, not of each slot in turn: a swap between two such reads
- * could show the same key twice and the packet's key in neither.
+ * AES-256-GCM over the whole packet from our header on (@sg): the header is
+ * the associated data, then @len bytes of text, then the tag's room
+ * (encrypt) or the tag (decrypt, which @len then includes).
+ *
+ * The request is this CPU's scratch, so nothing else may use it until we
+ * are done: bottom halves are disabled around it (a no-op count in receive,
+ * which is softirq already, and in transmit, which the core calls with BH
+ * disabled), and with them preemption. Nothing on this CPU can then enter
+ * here again: no softirq runs, no other task, and hard interrupts do no
+ * AES-GCM (a transmit with interrupts off, netpoll's, is refused below:
+ * bottom halves cannot be enabled again there). It also keeps
+ * crypto_simd_usable() true from the test to the AES-NI code's own
+ * kernel_fpu_begin().
  */
-struct jp_key *jp_key_slots_find_get(struct jp_key_slots *ks, u8 key_id)
+static int jp_gcm_skb(const struct jp_gcm *g, struct scatterlist *sg,
+		      unsigned int len, u64 counter, bool encrypt)
 {
-	struct jp_key *key;
-
-	if (key_id > JUMPING_KEY_ID_MAX)
-		return NULL;
-	rcu_read_lock();
-	key = jp_key_get_rcu(rcu_dereference(ks->by_id[key_id]));
-	rcu_read_unlock();
-	return key;
-}
-
-/*
- * Per-packet scratch for one AEAD call: the nonce, the request with its
- * transform context, and a scatterlist of @nsg entries, in one allocation.
- */
-struct jp_aead_tmp {
-	u8 *nonce;
 	struct aead_request *req;
-	struct scatterlist *sg;
-};
-
-static void *jp_aead_tmp_alloc(struct crypto_aead *tfm, int nsg,
-			       struct jp_aead_tmp *t)
-{
-	size_t req_off = ALIGN(JP_NONCE_LEN, crypto_tfm_ctx_alignment());
-	size_t sg_off = ALIGN(req_off + sizeof(struct aead_request) +
-			      crypto_aead_reqsize(tfm),
-			      __alignof__(struct scatterlist));
-	void *buf;
-
-	buf = kmalloc(sg_off + nsg * sizeof(struct scatterlist), GFP_ATOMIC);
-	if (!buf)
-		return NULL;
-	t->nonce = buf;
-	t->req = buf + req_off;
-	t->sg = buf + sg_off;
-	sg_init_table(t->sg, nsg);
-	aead_request_set_tfm(t->req, tfm);
-	aead_request_set_callback(t->req, 0, NULL, NULL);
-	return buf;
-}
-
-/*
- * AES-256-GCM over the whole packet from our header on: the header is the
- * associated data, then @len bytes of text, then the tag's room (encrypt)
- * or the tag (decrypt, which @len then includes).
- */
-static int jp_gcm_skb(struct crypto_aead *tfm, struct sk_buff *skb,
-		      int nfrags, unsigned int len, u64 counter, bool encrypt)
-{
-	struct jp_aead_tmp t;
-	void *buf;
+	void *scratch;
 	int err;
 
-	buf = jp_aead_tmp_alloc(tfm, nfrags, &t);
-	if (!buf)
-		return -ENOMEM;
-	jp_nonce_from_counter(t.nonce, cpu_to_be64(counter));
-	err = skb_to_sgvec(skb, t.sg, 0, skb->len);
-	if (err > 0) {
-		aead_request_set_ad(t.req, JP_HDR_LEN);
-		aead_request_set_crypt(t.req, t.sg, t.sg, len, t.nonce);
-		err = encrypt ? crypto_aead_encrypt(t.req) :
-				crypto_aead_decrypt(t.req);
-	} else if (!err) {
-		err = -EINVAL;
-	}
-	kfree(buf);
+	if (unlikely(in_hardirq() || irqs_disabled()))
+		return -EOPNOTSUPP;
+	local_bh_disable();
+	scratch = this_cpu_ptr(jp_aead_scratch);
+	req = scratch + jp_aead_req_off;
+	aead_request_set_tfm(req, g->fast && crypto_simd_usable() ? g->fast :
+								    g->sync);
+	aead_request_set_callback(req, 0, NULL, NULL);
+	jp_nonce_from_counter(scratch, cpu_to_be64(counter));
+	aead_request_set_ad(req, JP_HDR_LEN);
+	aead_request_set_crypt(req, sg, sg, len, scratch);
+	err = encrypt ? crypto_aead_encrypt(req) : crypto_aead_decrypt(req);
+	local_bh_enable();
 	return err;
 }
 
@@ -446,49 +490,65 @@ static u64 jp_chacha_nonce(u64 counter)
 }
 
 /*
- * ChaCha20-Poly1305 in place after our header, which is the associated
- * data (linear: skb->data). @len: the text, without the tag (encrypt
- * writes the tag after it) or with it (decrypt). Return: 0 or -EBADMSG.
+ * ChaCha20-Poly1305 in place over @sg, the packet after our header, which
+ * is the associated data (linear: skb->data). @len: the text, without the
+ * tag (encrypt writes the tag after it) or with it (decrypt). The library
+ * keeps its state on the stack: any context. Return: 0 or -EBADMSG.
  */
-static int jp_chacha_skb(const u8 *key, struct sk_buff *skb, int nfrags,
-			 unsigned int len, u64 counter, bool encrypt)
+static int jp_chacha_skb(const u8 *key, struct sk_buff *skb,
+			 struct scatterlist *sg, unsigned int len, u64 counter,
+			 bool encrypt)
 {
-	struct scatterlist *sg;
 	bool ok;
+
+	ok = encrypt ?
+	     chacha20poly1305_encrypt_sg_inplace(sg, len, skb->data,
+						 JP_HDR_LEN,
+						 jp_chacha_nonce(counter), key) :
+	     chacha20poly1305_decrypt_sg_inplace(sg, len, skb->data,
+						 JP_HDR_LEN,
+						 jp_chacha_nonce(counter), key);
+	return ok ? 0 : -EBADMSG;
+}
+
+/*
+ * The packet's AEAD, @nfrags from skb_cow_data(). ChaCha20-Poly1305 takes
+ * the associated data apart, AES-GCM as the start of the scatterlist.
+ */
+static int jp_aead_skb(struct jp_key *key, struct sk_buff *skb, int nfrags,
+		       unsigned int len, u64 counter, bool encrypt)
+{
+	unsigned int off = key->aead ? 0 : JP_HDR_LEN;
+	struct scatterlist sg[JP_SG_MAX];
 	int err;
 
-	sg = kmalloc_array(nfrags, sizeof(*sg), GFP_ATOMIC);
-	if (!sg)
-		return -ENOMEM;
+	if (unlikely(nfrags > JP_SG_MAX))
+		return -EMSGSIZE;
 	sg_init_table(sg, nfrags);
-	err = skb_to_sgvec(skb, sg, JP_HDR_LEN, skb->len - JP_HDR_LEN);
-	if (err > 0) {
-		ok = encrypt ?
-		     chacha20poly1305_encrypt_sg_inplace(sg, len, skb->data,
-							 JP_HDR_LEN,
-							 jp_chacha_nonce(counter),
-							 key) :
-		     chacha20poly1305_decrypt_sg_inplace(sg, len, skb->data,
-							 JP_HDR_LEN,
-							 jp_chacha_nonce(counter),
-							 key);
-		err = ok ? 0 : -EBADMSG;
-	} else if (!err) {
-		err = -EINVAL;
-	}
-	kfree(sg);
-	return err;
+	err = skb_to_sgvec(skb, sg, off, skb->len - off);
+	if (unlikely(err <= 0))
+		return err ?: -EINVAL;
+	if (!key->aead)
+		return jp_chacha_skb(encrypt ? key->enc_material :
+					       key->dec_material,
+				     skb, sg, len, counter, encrypt);
+	return jp_gcm_skb(encrypt ? &key->aead->enc : &key->aead->dec, sg,
+			  len, counter, encrypt);
 }
 
 /**
  * jp_encrypt_skb - turn an inner packet into a data packet's payload
- * @key: the primary key, referenced
+ * @key: the primary key, under the caller's rcu_read_lock()
  * @skb: the inner IP packet, not GSO; on error the caller frees it
  * @peer_session_id: the id the peer chose, to put in the header
  * @counter: from jp_key_next_counter()
  *
  * On return skb->data is our header, followed by the ciphertext and the tag,
- * with JP_TX_HEADROOM in front for the outer headers.
+ * with JP_TX_HEADROOM in front for the outer headers. Allocates nothing
+ * unless the skb lacks head- or tailroom or is shared.
+ *
+ * Return: 0, -EMSGSIZE for a packet in more pieces than JP_SG_MAX, or
+ * another error.
  */
 int jp_encrypt_skb(struct jp_key *key, struct sk_buff *skb,
 		   u32 peer_session_id, u64 counter)
@@ -515,24 +575,20 @@ int jp_encrypt_skb(struct jp_key *key, struct sk_buff *skb,
 	hdr->session_id = cpu_to_be32(peer_session_id);
 	hdr->counter = cpu_to_be64(counter);
 	pskb_put(skb, trailer, JP_TAG_LEN);
-
-	if (!key->aead)
-		return jp_chacha_skb(key->material[0], skb, nfrags, plain_len,
-				     counter, true);
-	return jp_gcm_skb(key->aead->enc, skb, nfrags, plain_len, counter,
-			  true);
+	return jp_aead_skb(key, skb, nfrags, plain_len, counter, true);
 }
 
 /**
  * jp_decrypt_skb - authenticate and decrypt a data packet
- * @key: the key the header names, referenced
+ * @key: the key the header names, under the caller's rcu_read_lock()
  * @skb: our header (linear) then ciphertext and tag; on error the caller
  *       frees it
  * @counter: the header's counter, already checked against the replay
  *           window; the caller updates the window after success
  *
  * On success skb->data is the inner packet: header and tag are gone.
- * Return: 0, -EBADMSG if the packet does not authenticate, or another error.
+ * Return: 0, -EBADMSG if the packet does not authenticate, -EMSGSIZE if it
+ * is in more pieces than JP_SG_MAX, or another error.
  */
 int jp_decrypt_skb(struct jp_key *key, struct sk_buff *skb, u64 counter)
 {
@@ -549,12 +605,7 @@ int jp_decrypt_skb(struct jp_key *key, struct sk_buff *skb, u64 counter)
 		return nfrags;
 
 	len = skb->len - JP_HDR_LEN;
-	if (!key->aead)
-		err = jp_chacha_skb(key->material[1], skb, nfrags, len,
-				    counter, false);
-	else
-		err = jp_gcm_skb(key->aead->dec, skb, nfrags, len, counter,
-				 false);
+	err = jp_aead_skb(key, skb, nfrags, len, counter, false);
 	if (err)
 		return err;
 
@@ -565,18 +616,59 @@ int jp_decrypt_skb(struct jp_key *key, struct sk_buff *skb, u64 counter)
 	return 0;
 }
 
-/* Module init: the key cache and the workqueue that frees transforms. */
+/*
+ * The request room AES-GCM needs, from the transforms this machine gives
+ * (probed unkeyed; the AES-NI one needs none of its own today). A machine
+ * without AES-GCM at all still loads: its AES-GCM keys are refused.
+ */
+static int jp_aead_scratch_init(void)
+{
+	unsigned int reqsize = 0;
+	struct crypto_aead *tfm;
+
+	tfm = crypto_alloc_aead("gcm(aes)", 0, CRYPTO_ALG_ASYNC);
+	if (!IS_ERR(tfm)) {
+		reqsize = crypto_aead_reqsize(tfm);
+		crypto_free_aead(tfm);
+	}
+	tfm = jp_aead_alloc_fast();
+	if (!IS_ERR(tfm)) {
+		reqsize = max(reqsize, crypto_aead_reqsize(tfm));
+		crypto_free_aead(tfm);
+	}
+	/* The nonce first, then the request at the context's alignment. */
+	jp_aead_req_off = ALIGN(JP_NONCE_LEN, crypto_tfm_ctx_alignment());
+	jp_aead_req_size = reqsize;
+	jp_aead_scratch = __alloc_percpu(jp_aead_req_off +
+					 sizeof(struct aead_request) + reqsize,
+					 crypto_tfm_ctx_alignment());
+	return jp_aead_scratch ? 0 : -ENOMEM;
+}
+
+/*
+ * Module init: the key cache, the workqueue that frees transforms and the
+ * AEAD scratch.
+ */
 int jp_crypto_init(void)
 {
+	int err = -ENOMEM;
+
 	jp_key_cache = KMEM_CACHE(jp_key, 0);
 	if (!jp_key_cache)
 		return -ENOMEM;
 	jp_key_wq = alloc_workqueue("jumping_keys", 0, 0);
-	if (!jp_key_wq) {
-		kmem_cache_destroy(jp_key_cache);
-		return -ENOMEM;
-	}
+	if (!jp_key_wq)
+		goto err_cache;
+	err = jp_aead_scratch_init();
+	if (err)
+		goto err_wq;
 	return 0;
+
+err_wq:
+	destroy_workqueue(jp_key_wq);
+err_cache:
+	kmem_cache_destroy(jp_key_cache);
+	return err;
 }
 
 /*
@@ -592,6 +684,7 @@ void jp_crypto_exit(void)
 	rcu_barrier();
 	destroy_workqueue(jp_key_wq);
 	kmem_cache_destroy(jp_key_cache);
+	free_percpu(jp_aead_scratch);
 }
 
 #ifdef JUMPING_SELFTEST

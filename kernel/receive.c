@@ -154,7 +154,8 @@ void jp_rx_data(struct jp_device *jp, struct sk_buff *skb)
 		jp_rx_drop(jp, NULL, skb, JP_DROP_UNKNOWN_SESSION);
 		return;
 	}
-	key = jp_key_slots_find_get(&s->keys, hdr->key & JP_KEY_ID_MASK);
+	/* Unreferenced too: the AEAD is synchronous. */
+	key = jp_key_slots_find_rcu(&s->keys, hdr->key & JP_KEY_ID_MASK);
 	if (!key) {
 		jp_rx_drop(jp, s, skb, JP_DROP_NO_KEY);
 		return;
@@ -179,7 +180,6 @@ void jp_rx_data(struct jp_device *jp, struct sk_buff *skb)
 		reason = JP_DROP_REPLAY;
 		goto drop_key;
 	}
-	jp_key_put(key);
 	/* Before jp_rx_inner() resets the headers to the inner packet. */
 	jp_rx_note_source(jp, s, skb);
 
@@ -209,7 +209,6 @@ void jp_rx_data(struct jp_device *jp, struct sk_buff *skb)
 	return;
 
 drop_key:
-	jp_key_put(key);
 	jp_rx_drop(jp, s, skb, reason);
 }
 

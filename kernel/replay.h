@@ -21,19 +21,20 @@
 
 /**
  * struct jp_replay - which counters of one key have been received
- * @lock: serialises receivers on different CPUs that hold packets of the
- *        same key; taken with BH disabled since receive runs in softirq
+ * @lock: serialises the updates of receivers on different CPUs that hold
+ *        packets of the same key; taken with BH disabled since receive runs
+ *        in softirq. The check before decrypting reads without it.
  * @next: highest counter accepted so far plus one, 0 before the first one
  * @ring: bit (counter % JP_REPLAY_BITS) is set once that counter is accepted
  */
 struct jp_replay {
-	spinlock_t lock; /* check and update, BH off */
+	spinlock_t lock; /* updates only, BH off; the check is lockless */
 	u64 next;
 	unsigned long ring[JP_REPLAY_WORDS];
 };
 
 void jp_replay_init(struct jp_replay *w);
-bool jp_replay_check(struct jp_replay *w, u64 counter);
+bool jp_replay_check(const struct jp_replay *w, u64 counter);
 bool jp_replay_update(struct jp_replay *w, u64 counter);
 
 #ifdef JUMPING_SELFTEST

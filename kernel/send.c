@@ -113,8 +113,8 @@ static netdev_tx_t jp_xmit_rcu(struct sk_buff *skb, struct net_device *dev)
 		reason = JP_DROP_NO_ROUTE;
 		goto drop;
 	}
-	/* Referenced: the AEAD may one day complete asynchronously. */
-	key = jp_key_slots_primary_get(&s->keys);
+	/* No reference: the AEAD is synchronous, all done in this section. */
+	key = jp_key_slots_primary_rcu(&s->keys);
 	if (!key) {
 		reason = JP_DROP_NO_KEY;
 		goto drop;
@@ -122,12 +122,10 @@ static netdev_tx_t jp_xmit_rcu(struct sk_buff *skb, struct net_device *dev)
 
 	if (!skb_is_gso(skb)) {
 		jp_tx_one(jp, s, key, bind, skb);
-		jp_key_put(key);
 		return NETDEV_TX_OK;
 	}
 	segs = skb_gso_segment(skb, 0);
 	if (IS_ERR_OR_NULL(segs)) {
-		jp_key_put(key);
 		reason = JP_DROP_MALFORMED;
 		goto drop;
 	}
@@ -136,7 +134,6 @@ static netdev_tx_t jp_xmit_rcu(struct sk_buff *skb, struct net_device *dev)
 		skb_mark_not_on_list(skb);
 		jp_tx_one(jp, s, key, bind, skb);
 	}
-	jp_key_put(key);
 	return NETDEV_TX_OK;
 
 drop:
@@ -184,7 +181,7 @@ void jp_send_keepalive(struct jp_session *s)
 
 	rcu_read_lock();
 	bind = rcu_dereference(s->bind);
-	key = bind ? jp_key_slots_primary_get(&s->keys) : NULL;
+	key = bind ? jp_key_slots_primary_rcu(&s->keys) : NULL;
 	if (!key)
 		goto out;
 	skb = alloc_skb(JP_TX_HEADROOM + JP_TAG_LEN, GFP_ATOMIC);
@@ -192,7 +189,6 @@ void jp_send_keepalive(struct jp_session *s)
 		skb_reserve(skb, JP_TX_HEADROOM);
 		jp_tx_one(jp, s, key, bind, skb);
 	}
-	jp_key_put(key);
 out:
 	rcu_read_unlock();
 }

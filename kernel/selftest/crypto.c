@@ -15,6 +15,9 @@
 #include <linux/printk.h>
 #include <linux/sched.h>
 #include <linux/skbuff.h>
+#ifdef CONFIG_X86
+#include <asm/fpu/api.h>
+#endif
 
 #define JP_ST_SESSION	0xa1b2c3d4
 #define JP_ST_COUNTER	0x0102030405060708ULL
@@ -43,6 +46,30 @@ static const u8 jp_st_gcm[60] __initconst = {
 	0xbd, 0xa0, 0x25, 0x1c, 0x80, 0x95, 0x33, 0x71, 0xc8, 0x9a, 0xeb, 0xd0,
 	0xd8, 0x89, 0x2d, 0x4a, 0xf2, 0x91, 0x2d, 0x58, 0x18, 0xcf, 0x82, 0x7b,
 };
+
+/*
+ * Where the FPU is not usable: inside a kernel FPU section, as a softirq is
+ * when it interrupted one. AES-GCM then takes its generic transform, the
+ * ChaCha20-Poly1305 library its generic code. False where this cannot be
+ * arranged (not x86), and the caller skips the run.
+ */
+static bool __init jp_st_nosimd_begin(void)
+{
+#ifdef CONFIG_X86
+	kernel_fpu_begin();
+	if (!crypto_simd_usable())
+		return true;
+	kernel_fpu_end();
+#endif
+	return false;
+}
+
+static void __init jp_st_nosimd_end(void)
+{
+#ifdef CONFIG_X86
+	kernel_fpu_end();
+#endif
+}
 
 /* The plaintext in an skb: linear, or with its last 8 bytes in a page. */
 static struct sk_buff * __init jp_st_skb(bool paged)
@@ -90,7 +117,7 @@ static bool __init jp_st_equal(struct sk_buff *skb, const u8 *want,
  * back the plaintext, and any flipped bit or wrong counter -EBADMSG.
  */
 static bool __init jp_st_packet(struct jp_key *key, const u8 *want,
-				bool paged, int flip, u64 counter)
+				bool paged, int flip, u64 counter, bool nosimd)
 {
 	bool expect_ok = flip < 0 && counter == JP_ST_COUNTER;
 	struct sk_buff *skb = jp_st_skb(paged);
@@ -99,15 +126,23 @@ static bool __init jp_st_packet(struct jp_key *key, const u8 *want,
 
 	if (!skb)
 		return false;
-	if (jp_encrypt_skb(key, skb, JP_ST_SESSION, JP_ST_COUNTER) ||
-	    !jp_st_equal(skb, want, JP_OVERHEAD + sizeof(jp_st_plain)))
+	if (nosimd && !jp_st_nosimd_begin())
+		goto out;
+	err = jp_encrypt_skb(key, skb, JP_ST_SESSION, JP_ST_COUNTER);
+	if (nosimd)
+		jp_st_nosimd_end();
+	if (err || !jp_st_equal(skb, want, JP_OVERHEAD + sizeof(jp_st_plain)))
 		goto out;
 	if (flip >= 0) {
 		if (skb_linearize(skb))
 			goto out;
 		skb->data[flip / 8] ^= BIT(flip % 8);
 	}
+	if (nosimd && !jp_st_nosimd_begin())
+		goto out;
 	err = jp_decrypt_skb(key, skb, counter);
+	if (nosimd)
+		jp_st_nosimd_end();
 	if (expect_ok)
 		ok = !err && jp_st_equal(skb, jp_st_plain, sizeof(jp_st_plain));
 	else
@@ -117,7 +152,49 @@ out:
 	return ok;
 }
 
-static bool __init jp_st_cipher(enum jumping_cipher cipher, const u8 *want)
+/*
+ * A received packet of @pieces skbs, a frag list's (an outer datagram
+ * reassembled from IP fragments): our header, then 8 zero bytes a piece.
+ * One in more pieces than the scatterlist on the stack holds must be
+ * refused before the crypto, one that fits must reach it (and fail to
+ * authenticate).
+ */
+static bool __init jp_st_pieces(struct jp_key *key, unsigned int pieces,
+				int want)
+{
+	struct sk_buff *skb, *frag, **tail;
+	unsigned int i;
+	int err;
+
+	skb = alloc_skb(JP_HDR_LEN, GFP_KERNEL);
+	if (!skb)
+		return false;
+	skb_put_data(skb, jp_st_chacha, JP_HDR_LEN);
+	tail = &skb_shinfo(skb)->frag_list;
+	for (i = 1; i < pieces; i++) {
+		frag = alloc_skb(8, GFP_KERNEL);
+		if (!frag) {
+			kfree_skb(skb);
+			return false;
+		}
+		skb_put_zero(frag, 8);
+		*tail = frag;
+		tail = &frag->next;
+		skb->len += 8;
+		skb->data_len += 8;
+		skb->truesize += frag->truesize;
+	}
+	err = jp_decrypt_skb(key, skb, JP_ST_COUNTER);
+	kfree_skb(skb);
+	if (err != want)
+		pr_err("crypto self-test: %u pieces: %d, expected %d\n",
+		       pieces, err, want);
+	return err == want;
+}
+
+/* The known packets, with the FPU usable or (@nosimd) not. */
+static bool __init jp_st_cipher(enum jumping_cipher cipher, const u8 *want,
+				bool nosimd)
 {
 	/* The bits a test flips: header fields, ciphertext, tag. */
 	static const int flips[] __initconst = { 8, 15, 33, 64, 127, 128, 300,
@@ -136,13 +213,25 @@ static bool __init jp_st_cipher(enum jumping_cipher cipher, const u8 *want)
 		       PTR_ERR(key));
 		return false;
 	}
-	ok &= jp_st_packet(key, want, false, -1, JP_ST_COUNTER);
-	ok &= jp_st_packet(key, want, true, -1, JP_ST_COUNTER);
-	ok &= jp_st_packet(key, want, false, -1, JP_ST_COUNTER + 1);
+	if (cipher == JUMPING_CIPHER_AES256GCM && !nosimd)
+		pr_info("crypto self-test: AES-256-GCM on %s, fallback %s\n",
+			key->aead->enc.fast ?
+			crypto_tfm_alg_driver_name(crypto_aead_tfm(key->aead->enc.fast)) :
+			"none",
+			crypto_tfm_alg_driver_name(crypto_aead_tfm(key->aead->enc.sync)));
+	ok &= jp_st_packet(key, want, false, -1, JP_ST_COUNTER, nosimd);
+	ok &= jp_st_packet(key, want, true, -1, JP_ST_COUNTER, nosimd);
+	ok &= jp_st_packet(key, want, false, -1, JP_ST_COUNTER + 1, nosimd);
 	for (i = 0; i < ARRAY_SIZE(flips); i++)
-		ok &= jp_st_packet(key, want, i & 1, flips[i], JP_ST_COUNTER);
+		ok &= jp_st_packet(key, want, i & 1, flips[i], JP_ST_COUNTER,
+				   nosimd);
+	if (!nosimd) {
+		ok &= jp_st_pieces(key, JP_SG_MAX, -EBADMSG);
+		ok &= jp_st_pieces(key, JP_SG_MAX + 1, -EMSGSIZE);
+	}
 	if (!ok)
-		pr_err("crypto self-test: cipher %d: packets differ\n", cipher);
+		pr_err("crypto self-test: cipher %d%s: packets differ\n", cipher,
+		       nosimd ? " (no FPU)" : "");
 	jp_key_put(key);
 	return ok;
 }
@@ -239,9 +328,30 @@ static bool __init jp_st_material(struct jp_key_slots *ks)
 	return ok;
 }
 
+/* The slots' keys as the packet paths see them, for comparison only. */
+static struct jp_key * __init jp_st_primary(struct jp_key_slots *ks)
+{
+	struct jp_key *key;
+
+	rcu_read_lock();
+	key = jp_key_slots_primary_rcu(ks);
+	rcu_read_unlock();
+	return key;
+}
+
+static struct jp_key * __init jp_st_find(struct jp_key_slots *ks, u8 key_id)
+{
+	struct jp_key *key;
+
+	rcu_read_lock();
+	key = jp_key_slots_find_rcu(ks, key_id);
+	rcu_read_unlock();
+	return key;
+}
+
 static bool __init jp_st_slots(void)
 {
-	struct jp_key *a, *b, *c, *got;
+	struct jp_key *a, *b, *c;
 	struct jp_key_slots ks;
 	bool ok = true;
 
@@ -257,7 +367,7 @@ static bool __init jp_st_slots(void)
 	ok &= jp_st_limits(c);
 
 	jp_key_slots_init(&ks);
-	ok &= !jp_key_slots_primary_get(&ks);
+	ok &= !jp_st_primary(&ks);
 	ok &= !jp_key_slots_install(&ks, JUMPING_KEY_SLOT_PRIMARY, a);
 	/* Same id as the primary: refused (and c is released). */
 	ok &= jp_key_slots_install(&ks, JUMPING_KEY_SLOT_SECONDARY, c) ==
@@ -265,24 +375,19 @@ static bool __init jp_st_slots(void)
 	ok &= !jp_key_slots_install(&ks, JUMPING_KEY_SLOT_SECONDARY, b);
 	ok &= jp_st_material(&ks);
 
-	got = jp_key_slots_find_get(&ks, 2);
-	ok &= got == b;
-	jp_key_put(got);
-	ok &= !jp_key_slots_find_get(&ks, 5);
+	ok &= jp_st_find(&ks, 2) == b;
+	ok &= !jp_st_find(&ks, 5);
+	ok &= !jp_st_find(&ks, JUMPING_KEY_ID_MAX + 1);
 
 	jp_key_slots_swap(&ks);
-	got = jp_key_slots_primary_get(&ks);
-	ok &= got == b;
-	jp_key_put(got);
-	got = jp_key_slots_find_get(&ks, 1);
-	ok &= got == a;
-	jp_key_put(got);
+	ok &= jp_st_primary(&ks) == b;
+	ok &= jp_st_find(&ks, 1) == a;
 
 	ok &= !jp_key_slots_delete(&ks, JUMPING_KEY_SLOT_SECONDARY);
 	ok &= jp_key_slots_delete(&ks, JUMPING_KEY_SLOT_SECONDARY) == -ENOENT;
-	ok &= !jp_key_slots_find_get(&ks, 1);
+	ok &= !jp_st_find(&ks, 1);
 	jp_key_slots_clear(&ks);
-	ok &= !jp_key_slots_primary_get(&ks);
+	ok &= !jp_st_primary(&ks);
 	if (!ok)
 		pr_err("crypto self-test: key slots or limits failed\n");
 	return ok;
@@ -319,7 +424,7 @@ static bool __init jp_st_swap_race(void)
 	struct jp_st_swapper w = { .swaps = ATOMIC_LONG_INIT(0) };
 	struct task_struct *task;
 	struct jp_key_slots ks;
-	struct jp_key *a, *b, *got;
+	struct jp_key *a, *b;
 
 	if (num_online_cpus() < 2) {
 		pr_info("crypto self-test: swap race skipped (one CPU)\n");
@@ -352,10 +457,7 @@ static bool __init jp_st_swap_race(void)
 	swaps = atomic_long_read(&w.swaps);
 	deadline = jiffies + HZ;
 	while (lookups < 1000000 && time_before(jiffies, deadline)) {
-		got = jp_key_slots_find_get(&ks, 1 + (lookups & 1));
-		if (got)
-			jp_key_put(got);
-		else
+		if (!jp_st_find(&ks, 1 + (lookups & 1)))
 			misses++;
 		if (!(++lookups % 4096))
 			cond_resched();
@@ -376,8 +478,13 @@ bool __init jp_crypto_selftest(void)
 {
 	bool ok = true;
 
-	ok &= jp_st_cipher(JUMPING_CIPHER_CHACHA20POLY1305, jp_st_chacha);
-	ok &= jp_st_cipher(JUMPING_CIPHER_AES256GCM, jp_st_gcm);
+	ok &= jp_st_cipher(JUMPING_CIPHER_CHACHA20POLY1305, jp_st_chacha, false);
+	ok &= jp_st_cipher(JUMPING_CIPHER_AES256GCM, jp_st_gcm, false);
+	if (IS_ENABLED(CONFIG_X86)) {
+		ok &= jp_st_cipher(JUMPING_CIPHER_CHACHA20POLY1305,
+				   jp_st_chacha, true);
+		ok &= jp_st_cipher(JUMPING_CIPHER_AES256GCM, jp_st_gcm, true);
+	}
 	ok &= jp_st_slots();
 	ok &= jp_st_swap_race();
 	ok &= jp_st_age();
