@@ -135,7 +135,11 @@ static void jp_dev_setup(struct net_device *dev)
 	dev->netdev_ops = &jp_netdev_ops;
 	dev->type = ARPHRD_NONE;
 	dev->flags = IFF_POINTOPOINT | IFF_NOARP;
-	dev->priv_flags |= IFF_NO_QUEUE;
+	/*
+	 * No netpoll: it transmits with interrupts off, where the AES-GCM
+	 * scratch (crypto.c) must not be used.
+	 */
+	dev->priv_flags |= IFF_NO_QUEUE | IFF_DISABLE_NETPOLL;
 	dev->hard_header_len = 0;
 	dev->addr_len = 0;
 	dev->needed_headroom = LL_MAX_HEADER + JP_DEV_MAX_OVERHEAD;
