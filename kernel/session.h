@@ -20,7 +20,7 @@
 
 #include "allowedips.h"
 #include "bind.h"
-#include "crypto.h"
+#include "keyslots.h"
 #include "stats.h"
 #include "timers.h"
 

@@ -17,6 +17,8 @@
 #include <linux/skbuff.h>
 #ifdef CONFIG_X86
 #include <asm/fpu/api.h>
+
+#include "../keyslots.h"
 #endif
 
 #define JP_ST_SESSION	0xa1b2c3d4
