@@ -12,8 +12,9 @@
  * Order: a session's datagrams always use the queue its id picks. One is
  * decrypted on the spot only when its queue and the queue's worker hold
  * nothing, so decryption keeps arrival order; every decrypted packet then
- * waits in the queue's @done list for the queue's NAPI, whose polls never
- * overlap, so delivery keeps decryption order, on whichever CPU it runs.
+ * waits in the queue's decrypted list for the queue's NAPI, whose polls
+ * never overlap, so delivery keeps decryption order, on whichever CPU it
+ * runs.
  *
  * Latency: a datagram of a quiet queue (the first in a jiffy) is decrypted
  * on the spot, as without steering: a quiet tunnel pays no hand-off.
