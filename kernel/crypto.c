@@ -66,8 +66,13 @@ static struct kmem_cache *jp_key_cache;
  * jp_aead_req_off with room for a transform's context of jp_aead_req_size
  * bytes. Only AES-GCM uses it. Sized at init for the transforms this
  * machine gives; a transform needing more is not used (jp_aead_new()).
+ *
+ * Each CPU's room is kmalloc()ed, not per-CPU memory: the gcm template
+ * puts its request context (the tag) into scatterlists, which need memory
+ * of the linear map, and per-CPU memory can be vmalloc()ed (KASAN caught
+ * sg_set_buf() on it in the debug kernel).
  */
-static void __percpu *jp_aead_scratch;
+static DEFINE_PER_CPU(void *, jp_aead_scratch);
 static size_t jp_aead_req_off, jp_aead_req_size;
 
 /**
@@ -328,7 +333,7 @@ static int jp_gcm_skb(const struct jp_gcm *g, struct scatterlist *sg,
 	if (unlikely(in_hardirq() || irqs_disabled()))
 		return -EOPNOTSUPP;
 	local_bh_disable();
-	scratch = this_cpu_ptr(jp_aead_scratch);
+	scratch = this_cpu_read(jp_aead_scratch);
 	req = scratch + jp_aead_req_off;
 	aead_request_set_tfm(req, g->fast && crypto_simd_usable() ? g->fast :
 								    g->sync);
@@ -486,9 +491,19 @@ int jp_decrypt_skb(struct jp_key *key, struct sk_buff *skb, u64 counter)
  * (probed unkeyed; the AES-NI one needs none of its own today). A machine
  * without AES-GCM at all still loads: its AES-GCM keys are refused.
  */
+static void jp_aead_scratch_free(void)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu) {
+		kfree(per_cpu(jp_aead_scratch, cpu));
+		per_cpu(jp_aead_scratch, cpu) = NULL;
+	}
+}
+
 static int jp_aead_scratch_init(void)
 {
-	unsigned int reqsize = 0;
+	unsigned int reqsize = 0, cpu;
 	struct crypto_aead *tfm;
 
 	tfm = crypto_alloc_aead("gcm(aes)", 0, CRYPTO_ALG_ASYNC);
@@ -504,10 +519,19 @@ static int jp_aead_scratch_init(void)
 	/* The nonce first, then the request at the context's alignment. */
 	jp_aead_req_off = ALIGN(JP_NONCE_LEN, crypto_tfm_ctx_alignment());
 	jp_aead_req_size = reqsize;
-	jp_aead_scratch = __alloc_percpu(jp_aead_req_off +
+	/* kmalloc() aligns to CRYPTO_MINALIGN, the context's alignment. */
+	for_each_possible_cpu(cpu) {
+		void *buf = kmalloc_node(jp_aead_req_off +
 					 sizeof(struct aead_request) + reqsize,
-					 crypto_tfm_ctx_alignment());
-	return jp_aead_scratch ? 0 : -ENOMEM;
+					 GFP_KERNEL, cpu_to_node(cpu));
+
+		if (!buf) {
+			jp_aead_scratch_free();
+			return -ENOMEM;
+		}
+		per_cpu(jp_aead_scratch, cpu) = buf;
+	}
+	return 0;
 }
 
 /*
@@ -549,7 +573,7 @@ void jp_crypto_exit(void)
 	rcu_barrier();
 	destroy_workqueue(jp_key_wq);
 	kmem_cache_destroy(jp_key_cache);
-	free_percpu(jp_aead_scratch);
+	jp_aead_scratch_free();
 }
 
 #ifdef JUMPING_SELFTEST
