@@ -14,16 +14,24 @@ source "$(dirname "$0")/topo.sh"
 
 validated='.event == "transition" and .new == "attached" and .reason == "reattach-validated"'
 
+# audit_count_above SIDE FILTER N: more than N audit records match.
+audit_count_above() {
+	[ "$(audit_count "$1" "$2")" -gt "$3" ]
+}
+
 # move HOW: HOW is addr-del, link-down or nat.
 move() {
-	local how=$1 ids up before after port
+	local how=$1 ids up before after port moves
 
 	topo_setup
 	jd_start_both
 	ids=$(session_ids)
-	up=$(active_uplink)
 	stream_start
 	stream_wait_more 1000000 60 || fail "the stream stalled at $(stream_bytes) bytes"
+	# Which uplink, and the moves so far, right before the event: under
+	# emulation a stall can make the client move on its own meanwhile.
+	up=$(active_uplink)
+	moves=$(audit_count srv "$validated")
 	before=$(binding_remote srv)
 	echo "before: session $ids, uplink up$up, the server sees the client at $before"
 	echo "$how at $(date +%T.%3N)"
@@ -40,7 +48,8 @@ move() {
 		EOF
 		in_rtr conntrack -F 2>/dev/null ;;
 	esac
-	wait_audit 60 srv "$validated"
+	wait_until 60 audit_count_above srv "$validated" "$moves" ||
+		fail "the server validated no move after the $how"
 	wait_audit 60 cli "$validated"
 	wait_attached 30 || fail "not attached on both sides after the reattach"
 	stream_wait_more 2000000 120 || fail "the stream did not go on after the reattach"
