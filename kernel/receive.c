@@ -24,9 +24,9 @@
 #include "netlink.h"
 #include "proto.h"
 #include "receive.h"
-#include "steer.h"
 #include "session.h"
 #include "silence.h"
+#include "steer.h"
 
 static void jp_rx_drop(struct jp_device *jp, struct jp_session *s,
 		       struct sk_buff *skb, enum jp_drop_reason reason)
@@ -124,10 +124,11 @@ static void jp_rx_note_source(struct jp_device *jp, struct jp_session *s,
 /**
  * jp_rx_data - decrypt and deliver a data packet
  * @jp: the device
- * @skb: skb->data at our header; consumed
+ * @skb: skb->data at our header, which jp_udp_encap_rcv() pulled into the
+ *       linear part; consumed
  *
  * Under rcu_read_lock() with BH disabled: in receive's softirq, or in a
- * receive steering worker (rxsteer.c).
+ * receive steering worker (steer.c).
  */
 void jp_rx_data(struct jp_device *jp, struct sk_buff *skb)
 {
@@ -138,10 +139,6 @@ void jp_rx_data(struct jp_device *jp, struct sk_buff *skb)
 	u64 counter;
 	int err, len;
 
-	if (!pskb_may_pull(skb, JP_HDR_LEN)) {
-		jp_rx_drop(jp, NULL, skb, JP_DROP_MALFORMED);
-		return;
-	}
 	hdr = (struct jp_data_hdr *)skb->data;
 	if ((hdr->key & JP_KEY_ID_RESERVED) || hdr->flags ||
 	    skb->len < JP_OVERHEAD) {

@@ -56,6 +56,23 @@ static void jp_steer_take(struct llist_head *list, struct sk_buff_head *into)
 	}
 }
 
+/*
+ * Count one more packet on @count unless it already holds
+ * netdev_max_backlog; a packet over the bound is dropped and counted.
+ * Return: true if @skb may be queued.
+ */
+static bool jp_steer_admit(struct jp_device *jp, atomic_t *count,
+			   struct sk_buff *skb)
+{
+	if (likely(atomic_inc_return(count) <=
+		   READ_ONCE(netdev_max_backlog)))
+		return true;
+	atomic_dec(count);
+	jp_device_count_drop(jp, JP_DROP_BACKLOG, true);
+	kfree_skb_reason(skb, SKB_DROP_REASON_CPU_BACKLOG);
+	return false;
+}
+
 static void jp_steer_work(struct work_struct *work)
 {
 	struct jp_steer_queue *q = container_of(work, struct jp_steer_queue,
@@ -119,13 +136,8 @@ void jp_steer_rx(struct jp_device *jp, struct sk_buff *skb, u32 session_id)
 		return;
 	}
 	/* Counted before the worker can see it, which uncounts it. */
-	if (unlikely(atomic_inc_return(&q->inflight) >
-		     READ_ONCE(netdev_max_backlog))) {
-		atomic_dec(&q->inflight);
-		jp_device_count_drop(jp, JP_DROP_BACKLOG, true);
-		kfree_skb_reason(skb, SKB_DROP_REASON_CPU_BACKLOG);
+	if (!jp_steer_admit(jp, &q->inflight, skb))
 		return;
-	}
 	llist_add(&skb->ll_node, &q->incoming);
 	jp_device_count(jp, JP_DEV_RX_STEERED);
 	queue_work(jp_rx_wq, &q->work);
@@ -144,13 +156,8 @@ void jp_steer_deliver(struct jp_device *jp, struct sk_buff *skb,
 {
 	struct jp_steer_queue *q = jp_steer_queue(jp, session_id);
 
-	if (unlikely(atomic_inc_return(&q->undelivered) >
-		     READ_ONCE(netdev_max_backlog))) {
-		atomic_dec(&q->undelivered);
-		jp_device_count_drop(jp, JP_DROP_BACKLOG, true);
-		kfree_skb_reason(skb, SKB_DROP_REASON_CPU_BACKLOG);
+	if (!jp_steer_admit(jp, &q->undelivered, skb))
 		return;
-	}
 	llist_add(&skb->ll_node, &q->decrypted);
 	napi_schedule(&q->napi);
 }
