@@ -9,46 +9,7 @@
 #include <netlink/genl/ctrl.h>
 #include <sodium.h>
 #include "kernel.h"
-
-/*
- * Our own policies for what we read: the shared ones predate the
- * attributes jumpd needs (rx age, packets, bindings of notifications).
- */
-static const struct nla_policy top_policy[JUMPING_A_MAX + 1] = {
-	[JUMPING_A_IFINDEX]	= { .type = NLA_U32 },
-	[JUMPING_A_SESSION]	= { .type = NLA_NESTED },
-	[JUMPING_A_PACKET]	= { .type = NLA_UNSPEC },
-	[JUMPING_A_BINDING]	= { .type = NLA_NESTED },
-};
-
-static const struct nla_policy session_policy[JUMPING_A_SESSION_MAX + 1] = {
-	[JUMPING_A_SESSION_ID]		= { .type = NLA_U32 },
-	[JUMPING_A_SESSION_PEER_ID]	= { .type = NLA_U32 },
-	[JUMPING_A_SESSION_STATE]	= { .type = NLA_U8 },
-	[JUMPING_A_SESSION_OLD_STATE]	= { .type = NLA_U8 },
-	[JUMPING_A_SESSION_REASON]	= { .type = NLA_U16 },
-	[JUMPING_A_SESSION_BINDING]	= { .type = NLA_NESTED },
-	[JUMPING_A_SESSION_SOURCE]	= { .type = NLA_NESTED },
-	[JUMPING_A_SESSION_STATS]	= { .type = NLA_NESTED },
-	[JUMPING_A_SESSION_RX_AGE_MS]	= { .type = NLA_U64 },
-	[JUMPING_A_SESSION_TX_AGE_MS]	= { .type = NLA_U64 },
-	[JUMPING_A_SESSION_SILENCE_MS]	= { .type = NLA_U32 },
-	[JUMPING_A_SESSION_UNHEARD_MS]	= { .type = NLA_U64 },
-	[JUMPING_A_SESSION_LIVENESS]	= { .type = NLA_U8 },
-};
-
-static const struct nla_policy binding_policy[JUMPING_A_BINDING_MAX + 1] = {
-	[JUMPING_A_BINDING_REMOTE_IPV4]	= { .minlen = 4 },
-	[JUMPING_A_BINDING_REMOTE_IPV6]	= { .minlen = 16 },
-	[JUMPING_A_BINDING_REMOTE_PORT]	= { .type = NLA_U16 },
-	[JUMPING_A_BINDING_LOCAL_IPV4]	= { .minlen = 4 },
-	[JUMPING_A_BINDING_LOCAL_IPV6]	= { .minlen = 16 },
-	[JUMPING_A_BINDING_IFINDEX]	= { .type = NLA_U32 },
-};
-
-static const struct nla_policy stats_policy[JUMPING_A_STATS_MAX + 1] = {
-	[JUMPING_A_STATS_RX_PACKETS]	= { .type = NLA_U64 },
-};
+#include "kernel_parse.h"
 
 const char *jk_error(const struct jd_kernel *k)
 {
@@ -137,85 +98,6 @@ static int put_binding(struct nl_msg *m, int attr,
 	    nla_put_u32(m, JUMPING_A_BINDING_IFINDEX, local->ifindex))
 		return -EMSGSIZE;
 	nla_nest_end(m, nest);
-	return 0;
-}
-
-static void get_binding(struct nlattr *nest, struct jp_binding *remote,
-			struct jp_binding *local)
-{
-	struct nlattr *tb[JUMPING_A_BINDING_MAX + 1];
-
-	memset(remote, 0, sizeof(*remote));
-	memset(local, 0, sizeof(*local));
-	if (!nest || nla_parse_nested(tb, JUMPING_A_BINDING_MAX, nest,
-				      binding_policy))
-		return;
-	if (tb[JUMPING_A_BINDING_REMOTE_IPV4]) {
-		remote->family = AF_INET;
-		memcpy(remote->addr, nla_data(tb[JUMPING_A_BINDING_REMOTE_IPV4]), 4);
-	} else if (tb[JUMPING_A_BINDING_REMOTE_IPV6]) {
-		remote->family = AF_INET6;
-		memcpy(remote->addr, nla_data(tb[JUMPING_A_BINDING_REMOTE_IPV6]), 16);
-	}
-	if (tb[JUMPING_A_BINDING_REMOTE_PORT])
-		remote->port = ntohs(nla_get_u16(tb[JUMPING_A_BINDING_REMOTE_PORT]));
-	if (tb[JUMPING_A_BINDING_LOCAL_IPV4]) {
-		local->family = AF_INET;
-		memcpy(local->addr, nla_data(tb[JUMPING_A_BINDING_LOCAL_IPV4]), 4);
-	} else if (tb[JUMPING_A_BINDING_LOCAL_IPV6]) {
-		local->family = AF_INET6;
-		memcpy(local->addr, nla_data(tb[JUMPING_A_BINDING_LOCAL_IPV6]), 16);
-	}
-	if (tb[JUMPING_A_BINDING_IFINDEX])
-		local->ifindex = nla_get_u32(tb[JUMPING_A_BINDING_IFINDEX]);
-}
-
-static int parse_session(struct nlattr *nest, struct jk_session *s)
-{
-	struct nlattr *tb[JUMPING_A_SESSION_MAX + 1];
-	struct nlattr *st[JUMPING_A_STATS_MAX + 1];
-	struct jp_binding unused;
-
-	memset(s, 0, sizeof(*s));
-	if (!nest || nla_parse_nested(tb, JUMPING_A_SESSION_MAX, nest,
-				      session_policy) ||
-	    !tb[JUMPING_A_SESSION_ID])
-		return -EPROTO;
-	s->id = nla_get_u32(tb[JUMPING_A_SESSION_ID]);
-	if (tb[JUMPING_A_SESSION_PEER_ID])
-		s->peer_id = nla_get_u32(tb[JUMPING_A_SESSION_PEER_ID]);
-	if (tb[JUMPING_A_SESSION_STATE]) {
-		s->has_state = true;
-		s->state = nla_get_u8(tb[JUMPING_A_SESSION_STATE]);
-	}
-	if (tb[JUMPING_A_SESSION_OLD_STATE])
-		s->old_state = nla_get_u8(tb[JUMPING_A_SESSION_OLD_STATE]);
-	if (tb[JUMPING_A_SESSION_REASON])
-		s->reason = nla_get_u16(tb[JUMPING_A_SESSION_REASON]);
-	if (tb[JUMPING_A_SESSION_RX_AGE_MS]) {
-		s->has_rx_age = true;
-		s->rx_age_ms = nla_get_u64(tb[JUMPING_A_SESSION_RX_AGE_MS]);
-	}
-	if (tb[JUMPING_A_SESSION_TX_AGE_MS]) {
-		s->has_tx_age = true;
-		s->tx_age_ms = nla_get_u64(tb[JUMPING_A_SESSION_TX_AGE_MS]);
-	}
-	if (tb[JUMPING_A_SESSION_SILENCE_MS])
-		s->silence_ms = nla_get_u32(tb[JUMPING_A_SESSION_SILENCE_MS]);
-	if (tb[JUMPING_A_SESSION_LIVENESS])
-		s->liveness = nla_get_u8(tb[JUMPING_A_SESSION_LIVENESS]);
-	if (tb[JUMPING_A_SESSION_UNHEARD_MS]) {
-		s->has_unheard = true;
-		s->unheard_ms = nla_get_u64(tb[JUMPING_A_SESSION_UNHEARD_MS]);
-	}
-	get_binding(tb[JUMPING_A_SESSION_BINDING], &s->remote, &s->local);
-	if (tb[JUMPING_A_SESSION_SOURCE])
-		get_binding(tb[JUMPING_A_SESSION_SOURCE], &s->remote, &unused);
-	if (tb[JUMPING_A_SESSION_STATS] &&
-	    !nla_parse_nested(st, JUMPING_A_STATS_MAX,
-			      tb[JUMPING_A_SESSION_STATS], stats_policy) &&
-	    st[JUMPING_A_STATS_RX_PACKETS])
-		s->rx_packets = nla_get_u64(st[JUMPING_A_STATS_RX_PACKETS]);
 	return 0;
 }
 
@@ -420,7 +302,7 @@ static int on_session(struct jg_sock *js, struct nlattr **tb, void *arg)
 	struct jk_session *out = arg;
 
 	(void)js;
-	return parse_session(tb[JUMPING_A_SESSION], out);
+	return jk_parse_session(tb[JUMPING_A_SESSION], out);
 }
 
 int jk_session_get(struct jd_kernel *k, uint32_t id, struct jk_session *out)
@@ -454,7 +336,7 @@ static int on_dump(struct jg_sock *js, struct nlattr **tb, void *arg)
 	 * A session of many prefixes continues in the next messages (its id
 	 * and more prefixes, which jumpd does not read): one entry for it.
 	 */
-	if (parse_session(tb[JUMPING_A_SESSION], &v[acc->n]) == 0 &&
+	if (jk_parse_session(tb[JUMPING_A_SESSION], &v[acc->n]) == 0 &&
 	    !(acc->n && v[acc->n].id == v[acc->n - 1].id))
 		acc->n++;
 	return 0;
@@ -558,26 +440,11 @@ struct ev_ctx {
 
 static int on_event(struct nl_msg *msg, void *arg)
 {
-	struct nlmsghdr *nlh = nlmsg_hdr(msg);
-	struct genlmsghdr *gh = nlmsg_data(nlh);
-	struct nlattr *tb[JUMPING_A_MAX + 1];
 	struct ev_ctx *c = arg;
 	struct jk_event ev;
 
-	if (genlmsg_parse(nlh, 0, tb, JUMPING_A_MAX, top_policy) < 0)
+	if (jk_parse_event(nlmsg_hdr(msg), &ev))
 		return NL_SKIP;
-	memset(&ev, 0, sizeof(ev));
-	ev.cmd = gh->cmd;
-	if (tb[JUMPING_A_IFINDEX])
-		ev.ifindex = nla_get_u32(tb[JUMPING_A_IFINDEX]);
-	if (tb[JUMPING_A_SESSION])
-		parse_session(tb[JUMPING_A_SESSION], &ev.s);
-	if (tb[JUMPING_A_PACKET]) {
-		ev.packet = nla_data(tb[JUMPING_A_PACKET]);
-		ev.packet_len = (size_t)nla_len(tb[JUMPING_A_PACKET]);
-	}
-	if (tb[JUMPING_A_BINDING])
-		get_binding(tb[JUMPING_A_BINDING], &ev.from, &ev.to);
 	c->fn(&ev, c->arg);
 	return NL_OK;
 }
