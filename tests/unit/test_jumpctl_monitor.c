@@ -153,6 +153,17 @@ int main(void)
 	       "sessions flushed: json line");
 	nlmsg_free(msg);
 
+	/* Found by tests/fuzz/userspace (nl_jumpctl): a name is bytes, and
+	 * one with a newline made two lines of one event. */
+	msg = nlmsg_alloc();
+	nla_put_string(msg, JUMPING_A_IFNAME, "jp\nstate dev x\x7f");
+	nla_put_u32(msg, JUMPING_A_SESSION_COUNT, 1);
+	ok(render(msg, OUT_TEXT, JUMPING_CMD_SESSIONS_FLUSHED_NTF, NULL) == 0,
+	   "control characters in a name: text");
+	is_str(buf, "sessions-flushed dev jp?state dev x? sessions 1\n",
+	       "control characters in a name: one line, replaced");
+	nlmsg_free(msg);
+
 	msg = nlmsg_alloc();
 	nla_put_u32(msg, JUMPING_A_IFINDEX, 5);
 	nla_put(msg, JUMPING_A_PACKET, sizeof(packet), packet);

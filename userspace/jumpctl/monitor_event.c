@@ -27,7 +27,8 @@ static void put_str(struct line *l, const char *key, const char *value)
 		fputs(": ", l->f);
 		json_write_string(l->f, value);
 	} else {
-		fprintf(l->f, " %s %s", key, value);
+		fprintf(l->f, " %s ", key);
+		text_write_safe(l->f, value);
 	}
 }
 

@@ -5,7 +5,7 @@
 #include "output.h"
 
 /* Text output goes to terminals: never let a name carry escape codes. */
-static void text_write_safe(FILE *f, const char *str)
+void text_write_safe(FILE *f, const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;
 

@@ -34,6 +34,12 @@ struct out {
 	} frame[OUT_MAX_DEPTH];
 };
 
+/*
+ * A string in text output: control characters become '?', so a value
+ * from the kernel (a device name is bytes) cannot break or forge a line.
+ */
+void text_write_safe(FILE *f, const char *str);
+
 void out_init(struct out *o, FILE *f, enum out_mode mode);
 /* Ends the output (JSON gets its final newline). */
 void out_finish(struct out *o);
