@@ -164,7 +164,7 @@ static char *metrics_text(struct jd *d, size_t *len)
 
 static void answer(struct jd *d, struct jd_http_conn *c)
 {
-	const char *status = "200 OK", *type = JM_CONTENT_TYPE;
+	const char *status = "200 OK", *type = JM_CONTENT_TYPE, *allow = "";
 	char *body = NULL, *head = NULL;
 	char method[8], target[64];
 	size_t len = 0;
@@ -175,6 +175,7 @@ static void answer(struct jd *d, struct jd_http_conn *c)
 		status = "400 Bad Request";
 	} else if (strcmp(method, "GET")) {
 		status = "405 Method Not Allowed";
+		allow = "Allow: GET\r\n";
 	} else if (strcmp(target, "/metrics") &&
 		   strncmp(target, "/metrics?", 9)) {
 		status = "404 Not Found";
@@ -188,8 +189,8 @@ static void answer(struct jd *d, struct jd_http_conn *c)
 		len = strlen(status) + 1;
 	}
 	n = asprintf(&head,
-		     "HTTP/1.0 %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n%s%s",
-		     status, type, len, body ? "" : status, body ? "" : "\n");
+		     "HTTP/1.0 %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n%sConnection: close\r\n\r\n%s%s",
+		     status, type, len, allow, body ? "" : status, body ? "" : "\n");
 	if (n > 0) {
 		jd_send_nowait(c->fd, head, (size_t)n);
 		if (body)

@@ -6,7 +6,6 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <net/if.h>
@@ -378,9 +377,25 @@ static void write_ages(FILE *f, const struct jm_devices *l)
 					   l->v[di].s[si].keepalive_ms, 1000);
 }
 
+/* Which of jumpd's counters by reason. */
+enum reason_counts { RC_STATE_CHANGES, RC_REATTACHES, RC_REJECTED };
+
+static const struct jd_status_reasons *
+reason_counts(const struct jd_status_session *jd, enum reason_counts which)
+{
+	switch (which) {
+	case RC_STATE_CHANGES:
+		return &jd->state_changes;
+	case RC_REATTACHES:
+		return &jd->reattaches;
+	default:
+		return &jd->reattach_rejected;
+	}
+}
+
 /* jumpd's counters by reason: the reasons that happened only. */
 static void write_reasons(FILE *f, const struct jm_devices *l, struct fam *m,
-			  size_t off)
+			  enum reason_counts which)
 {
 	const struct jd_status_reasons *r;
 	unsigned int k;
@@ -392,7 +407,7 @@ static void write_reasons(FILE *f, const struct jm_devices *l, struct fam *m,
 
 			if (!s->jd)
 				continue;
-			r = (const void *)((const char *)s->jd + off);
+			r = reason_counts(s->jd, which);
 			for (k = 0; k < __JUMPING_REASON_MAX; k++)
 				if (r->n[k] && reason_name(k))
 					u64_sample(f, m, &l->v[di], s, "reason",
@@ -412,12 +427,9 @@ static void write_jumpd_counters(FILE *f, const struct jm_devices *l)
 			  "REATTACH requests for the peer's sessions refused, by reason (jumpd).",
 			  false };
 
-	write_reasons(f, l, &ch,
-		      offsetof(struct jd_status_session, state_changes));
-	write_reasons(f, l, &ra,
-		      offsetof(struct jd_status_session, reattaches));
-	write_reasons(f, l, &rj,
-		      offsetof(struct jd_status_session, reattach_rejected));
+	write_reasons(f, l, &ch, RC_STATE_CHANGES);
+	write_reasons(f, l, &ra, RC_REATTACHES);
+	write_reasons(f, l, &rj, RC_REJECTED);
 }
 
 /* What one path sample needs: its label and which value. */

@@ -276,10 +276,10 @@ control_rate() {
 }
 
 # The settings in RTM_NEWLINK's IFLA_INFO_DATA (what ip -d link show
-# gets), read raw from rtnetlink: Debian 12's ip prints none of a kind it
-# does not know (docs/operations.md).
+# gets), read raw from rtnetlink, then as ip prints them with the plugin
+# (without it, ip prints none of a kind it does not know).
 link_info() {
-	local ns want got
+	local ns want got text plugin_dir=$JP_REPO/userspace/ip
 
 	setup_ns ns
 	ip -n "$ns" link add jp0 type jumping
@@ -298,6 +298,17 @@ link_info() {
 		fail "the deleted session is still counted"
 	[ "$(ip -n "$ns" -d -j link show jp0 | jq -r '.[0].linkinfo.info_kind')" = jumping ] ||
 		fail "ip -d -j link show: not a jumping link"
+	# With the plugin (userspace/ip), ip itself prints them.
+	[ -f "$plugin_dir/link_jumping.so" ] ||
+		fail "no $plugin_dir/link_jumping.so: run 'make userspace' first"
+	jpctl "$ns" set jp0 listen-port 40321
+	text=$(IP_LIB_DIR=$plugin_dir ip -n "$ns" -d link show jp0)
+	grep -q "jumping listen-port 40321 fwmark 0x42 control-rate 500 sessions 0" <<<"$text" ||
+		fail "ip -d link show with the plugin: $text"
+	got=$(IP_LIB_DIR=$plugin_dir ip -n "$ns" -d -j link show jp0 |
+		jq -c '.[0].linkinfo.info_data')
+	[ "$got" = '{"listen_port":40321,"fwmark":66,"control_rate":500,"session_count":0}' ] ||
+		fail "ip -d -j link show with the plugin: $got"
 }
 
 assert_key_ids() {
