@@ -2,9 +2,9 @@
 /*
  * What jumpd knows and the kernel does not (jumping_status.h): peer
  * names, states, handshakes, counters and path tables, read from jumpd's
- * status socket (<state dir>/<device>.sock, one JSON
- * document per connection; docs/multipath.md, "Seeing the paths") and
- * merged into `jumpctl show` by session id.
+ * status socket (<state dir>/<device>.sock, one JSON document per
+ * connection; docs/operations.md), merged into `jumpctl show` by session
+ * id and into `jumpctl metrics`.
  */
 #ifndef JUMPCTL_JD_STATUS_H
 #define JUMPCTL_JD_STATUS_H

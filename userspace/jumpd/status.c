@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The status socket (docs/operations.md; docs/multipath.md, "Seeing the
- * paths"): what only jumpd knows (jumping_status.h), for `jumpctl show`
- * and `jumpctl metrics`. A
+ * The status socket (docs/operations.md): what only jumpd knows
+ * (jumping_status.h), for `jumpctl show` and `jumpctl metrics`. A
  * connection gets one JSON document and is closed; nothing is read from
  * it. The socket lives in the state directory (ours alone, 0700) and is
  * itself 0600: the path table says where the peers are.
