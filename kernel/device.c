@@ -202,12 +202,43 @@ static void jp_dellink(struct net_device *dev, struct list_head *head)
 	unregister_netdevice_queue(dev, head);
 }
 
+static size_t jp_get_size(const struct net_device *dev)
+{
+	return nla_total_size(sizeof(u16)) +	/* LISTEN_PORT */
+	       nla_total_size(sizeof(u32)) +	/* FWMARK */
+	       nla_total_size(sizeof(u32)) +	/* CONTROL_RATE */
+	       nla_total_size(sizeof(u32));	/* SESSION_COUNT */
+}
+
+/*
+ * The settings in RTM_NEWLINK replies (ip -d link show). Each is one value
+ * written with WRITE_ONCE() (the rate under its own lock), so they are
+ * read without @conf_lock: a reply may mix a setting from just before a
+ * change with one from just after, as the DEVICE_GET reply may.
+ */
+static int jp_fill_info(struct sk_buff *skb, const struct net_device *dev)
+{
+	struct jp_device *jp = netdev_priv(dev);
+
+	if (nla_put_u16(skb, IFLA_JUMPING_LISTEN_PORT,
+			READ_ONCE(jp->listen_port)) ||
+	    nla_put_u32(skb, IFLA_JUMPING_FWMARK, READ_ONCE(jp->fwmark)) ||
+	    nla_put_u32(skb, IFLA_JUMPING_CONTROL_RATE,
+			jp_ratelimit_total(&jp->control_limit)) ||
+	    nla_put_u32(skb, IFLA_JUMPING_SESSION_COUNT,
+			READ_ONCE(jp->sessions.count)))
+		return -EMSGSIZE;
+	return 0;
+}
+
 struct rtnl_link_ops jp_link_ops __read_mostly = {
 	.kind		= JUMPING_LINK_KIND,
 	.priv_size	= sizeof(struct jp_device),
 	.setup		= jp_dev_setup,
 	.newlink	= jp_newlink,
 	.dellink	= jp_dellink,
+	.get_size	= jp_get_size,
+	.fill_info	= jp_fill_info,
 };
 
 void jp_net_init_devices(struct jp_net *jn)

@@ -26,7 +26,11 @@ static size_t len;
 /* Two sessions: an initiator's with two paths, a responder's with none. */
 static const char good[] =
 	"{\"device\":\"jp0\",\"sessions\":["
-	"{\"session\":7,\"peer\":\"office\",\"state\":\"attached\",\"paths\":["
+	"{\"session\":7,\"peer\":\"office\",\"state\":\"attached\","
+	"\"state_age_ms\":1500,\"handshake_age_ms\":2500,"
+	"\"state_changes\":{\"handshake-done\":1,\"no-such-reason\":4},"
+	"\"reattaches\":{\"reattach-validated\":2},\"reattach_rejected\":{},"
+	"\"paths\":["
 	"{\"path\":\"192.0.2.2:51820 via 198.51.100.2\",\"state\":\"validated\","
 	"\"active\":false,\"usable\":false,\"srtt_us\":21345,\"rttvar_us\":1200,"
 	"\"loss_permille\":125,\"settled\":16},"
@@ -60,6 +64,18 @@ static void test_parse(void)
 	   "parse: the second path is active");
 	s = jd_status_session(st, UINT32_MAX);
 	ok(s && s->n_paths == 0, "parse: a responder's session, no paths");
+	ok(s && !s->has_handshake_age && !s->has_state_age &&
+	   !strcmp(s->peer, "a \"b\""),
+	   "parse: a session without jumpd's optional facts");
+	s = jd_status_session(st, 7);
+	ok(s && !strcmp(s->peer, "office") && !strcmp(s->state, "attached") &&
+	   s->has_state_age && s->state_age_ms == 1500 &&
+	   s->has_handshake_age && s->handshake_age_ms == 2500,
+	   "parse: peer, state, state age and handshake age");
+	ok(s && s->state_changes.n[JUMPING_REASON_HANDSHAKE_DONE] == 1 &&
+	   s->reattaches.n[JUMPING_REASON_REATTACH_VALIDATED] == 2 &&
+	   s->reattach_rejected.n[JUMPING_REASON_REATTACH_BAD_PROOF] == 0,
+	   "parse: counts by reason; an unknown reason is skipped");
 	ok(!jd_status_session(st, 8), "parse: an unknown id has no paths");
 	ok(!jd_status_session(NULL, 7), "parse: no status, no paths");
 	jd_status_free(st);
@@ -246,9 +262,12 @@ static void test_merge(void)
 	ok(render_session(OUT_TEXT, nest, st, 7) == 0, "merge: text printed");
 	is_str(buf,
 	       "session: 7\n"
+	       "  peer: office\n"
 	       "  peer id: 9\n"
 	       "  state: attached\n"
 	       "  remote: 192.0.2.2:51820\n"
+	       "  endpoint: 192.0.2.2:51820 via 203.0.113.2\n"
+	       "  last handshake ms ago: 2500\n"
 	       "  path: 192.0.2.2:51820 via 198.51.100.2  validated  rtt 21.3 ms (var 1.2)  loss 12.5% of 16  unusable\n"
 	       "  path: 192.0.2.2:51820 via 203.0.113.2  probing  rtt -  loss -  active\n",
 	       "merge: text, the session's fields and then its paths");

@@ -55,6 +55,7 @@ static void test_good(void)
 			printf("#   %s\n", e.msg[i]);
 		return;
 	}
+	ok(!c->iface.metrics_listen.port, "interface: no MetricsListen, off");
 	ok(c->iface.has_private_key && c->iface.private_key[0] == 1 &&
 	   c->iface.listen_port == 51820 && c->iface.fwmark == 0x10,
 	   "interface: key, port, fwmark");
@@ -128,6 +129,12 @@ static void test_errors(void)
 	    "jumpd.conf:6: invalid PresharedKey (value not shown): expected a 32-byte key in base64 (jumpctl genkey)",
 	    "a bad PresharedKey is not echoed");
 	bad("", "jumpd.conf: no [Interface] section", "empty file");
+	bad(IFACE "MetricsListen = localhost:9586\n" PEER,
+	    "jumpd.conf:3: invalid MetricsListen 'localhost:9586': expected ADDRESS:PORT such as 127.0.0.1:9586 or [::1]:9586, port 1-65535",
+	    "MetricsListen takes a numeric address");
+	bad(IFACE "MetricsListen = 127.0.0.1:0\n" PEER,
+	    "jumpd.conf:3: invalid MetricsListen '127.0.0.1:0': expected ADDRESS:PORT such as 127.0.0.1:9586 or [::1]:9586, port 1-65535",
+	    "MetricsListen needs a port");
 	bad(IFACE "[Interface]\n",
 	    "jumpd.conf:3: second [Interface] section (the first is at line 1)",
 	    "second interface");
@@ -198,6 +205,17 @@ static void test_values(void)
 	ok(!jp_parse_rate("10/500ms", &r) && r.window_ms == 500, "10/500ms");
 	ok(jp_parse_rate("0/s", &r) && jp_parse_rate("5/0s", &r) &&
 	   jp_parse_rate("/s", &r), "bad rates refused");
+	{
+		static const char ml[] = IFACE "MetricsListen = [::1]:9586\n" PEER;
+		struct jp_conf_errors e2;
+		struct jp_config *c2 = jp_config_parse_buf(ml, strlen(ml),
+							   "jumpd.conf", &e2);
+
+		ok(c2 && c2->iface.metrics_listen.port == 9586 &&
+		   c2->iface.metrics_listen.addr.family == AF_INET6,
+		   "MetricsListen [::1]:9586");
+		jp_config_free(c2);
+	}
 }
 
 /*

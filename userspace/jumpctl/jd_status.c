@@ -11,6 +11,7 @@
 #include <sys/un.h>
 #include <json-c/json.h>
 #include "jd_status.h"
+#include "jumping_names.h"
 
 /* jumpd answers at once; a jumpd that does not is not waited for long. */
 #define FETCH_TIMEOUT_S		2
@@ -165,6 +166,57 @@ static int take_path(struct json_object *obj, struct jd_status_path *p)
 	return 0;
 }
 
+/*
+ * Counts by reason name ({"handshake-done": 1}); absent is all zero. A
+ * reason this jumpctl does not know is skipped: a newer jumpd may add one.
+ */
+static int take_reasons(struct json_object *obj, const char *key,
+			struct jd_status_reasons *r)
+{
+	struct json_object *v, *counts = member(obj, key, json_type_object);
+	uint16_t reason;
+	uint64_t n;
+
+	if (!counts)
+		return json_object_object_get_ex(obj, key, &v) ? -1 : 0;
+	json_object_object_foreach(counts, name, val) {
+		(void)val;
+		if (member_u64(counts, name, UINT64_MAX, &n))
+			return -1;
+		if (!parse_reason(name, &reason) && reason < __JUMPING_REASON_MAX)
+			r->n[reason] = n;
+	}
+	return 0;
+}
+
+/* What a session record may have besides its id and paths: all optional. */
+static int take_session_facts(struct json_object *obj,
+			      struct jd_status_session *s)
+{
+	struct json_object *v;
+
+	if ((json_object_object_get_ex(obj, "peer", &v) &&
+	     member_str(obj, "peer", s->peer, sizeof(s->peer))) ||
+	    (json_object_object_get_ex(obj, "state", &v) &&
+	     member_str(obj, "state", s->state, sizeof(s->state))))
+		return -1;
+	if (json_object_object_get_ex(obj, "state_age_ms", &v)) {
+		if (member_u64(obj, "state_age_ms", UINT64_MAX,
+			       &s->state_age_ms))
+			return -1;
+		s->has_state_age = true;
+	}
+	if (json_object_object_get_ex(obj, "handshake_age_ms", &v)) {
+		if (member_u64(obj, "handshake_age_ms", UINT64_MAX,
+			       &s->handshake_age_ms))
+			return -1;
+		s->has_handshake_age = true;
+	}
+	return take_reasons(obj, "state_changes", &s->state_changes) ||
+	       take_reasons(obj, "reattaches", &s->reattaches) ||
+	       take_reasons(obj, "reattach_rejected", &s->reattach_rejected);
+}
+
 static int take_session(struct json_object *obj, struct jd_status_session *s)
 {
 	struct json_object *paths;
@@ -173,7 +225,8 @@ static int take_session(struct json_object *obj, struct jd_status_session *s)
 
 	if (!json_object_is_type(obj, json_type_object) ||
 	    member_u64(obj, "session", UINT32_MAX, &id) ||
-	    !(paths = member(obj, "paths", json_type_array)))
+	    !(paths = member(obj, "paths", json_type_array)) ||
+	    take_session_facts(obj, s))
 		return -1;
 	s->id = (uint32_t)id;
 	n = json_object_array_length(paths);
@@ -347,4 +400,16 @@ void out_paths(struct out *o, const struct jd_status_session *s)
 	for (i = 0; i < s->n_paths; i++)
 		out_path(o, &s->paths[i]);
 	out_list_end(o);
+}
+
+void out_jd_session(struct out *o, const struct jd_status_session *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->n_paths; i++)
+		if (s->paths[i].active)
+			out_str(o, "endpoint", "endpoint", s->paths[i].path);
+	if (s->has_handshake_age)
+		out_u64(o, "handshake_age_ms", "last handshake ms ago",
+			s->handshake_age_ms);
 }

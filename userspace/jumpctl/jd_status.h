@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What jumpd knows and the kernel does not: each session's path table,
- * read from jumpd's status socket (<state dir>/<device>.sock, one JSON
- * document per connection; docs/multipath.md, "Seeing the paths") and
- * merged into `jumpctl show` by session id.
+ * What jumpd knows and the kernel does not (jumping_status.h): peer
+ * names, states, handshakes, counters and path tables, read from jumpd's
+ * status socket (<state dir>/<device>.sock, one JSON document per
+ * connection; docs/operations.md), merged into `jumpctl show` by session
+ * id and into `jumpctl metrics`.
  */
 #ifndef JUMPCTL_JD_STATUS_H
 #define JUMPCTL_JD_STATUS_H
@@ -11,31 +12,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "jumping_status.h"
 #include "output.h"
 
 /* jumpd's default --state-dir. */
 #define JD_STATUS_DIR_DEFAULT	"/run/jumpd"
-
-/* One candidate path as jumpd reports it (srtt 0: no sample yet). */
-struct jd_status_path {
-	char path[128];		/* "192.0.2.2:51820 via 198.51.100.2" */
-	char state[16];		/* probing, validated, failed */
-	bool active, usable;
-	uint64_t srtt_us, rttvar_us;
-	unsigned int loss_permille;	/* of the last `settled` probes */
-	unsigned int settled;
-};
-
-struct jd_status_session {
-	uint32_t id;
-	unsigned int n_paths;
-	struct jd_status_path *paths;
-};
-
-struct jd_status {
-	unsigned int n;
-	struct jd_status_session *s;
-};
 
 /*
  * Ask the jumpd of dev in dir. NULL when no jumpd answers there (no
@@ -65,5 +46,11 @@ const struct jd_status_session *jd_status_session(const struct jd_status *st,
  * (var 1.2)  loss 0.0% of 16  active".
  */
 void out_paths(struct out *o, const struct jd_status_session *s);
+
+/*
+ * jumpd's facts of a session record: "endpoint", the active path (as in
+ * "paths"), and "handshake_age_ms", since the last handshake completed.
+ */
+void out_jd_session(struct out *o, const struct jd_status_session *s);
 
 #endif /* JUMPCTL_JD_STATUS_H */

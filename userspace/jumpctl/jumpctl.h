@@ -51,6 +51,8 @@ int cmd_key(struct args *a);
 int cmd_genkey(struct args *a);
 int cmd_pubkey(struct args *a);
 int cmd_monitor(struct args *a, enum out_mode mode);
+/* Prometheus text format to stdout or --output FILE: metrics.c. */
+int cmd_metrics(struct args *a);
 /* jumpctl -batch FILE ("-": stdin): batch.c. */
 int cmd_batch(const char *path);
 

@@ -31,6 +31,10 @@ static const char usage_text[] =
 "  key del DEV id ID slot primary|secondary\n"
 "  genkey                           new X25519 private key, base64, to stdout\n"
 "  pubkey                           private key on stdin -> public key\n"
+"  metrics [--state-dir DIR] [--output FILE] [DEV]\n"
+"                                   counters, states and paths in Prometheus\n"
+"                                   text format; FILE is replaced atomically\n"
+"                                   (node_exporter's textfile collector)\n"
 "  monitor [--control]              print kernel events, one line each, until\n"
 "                                   killed; --control: control datagrams\n"
 "\n"
@@ -99,6 +103,8 @@ int main(int argc, char **argv)
 		return cmd_genkey(&a);
 	if (!strcmp(verb, "pubkey"))
 		return cmd_pubkey(&a);
+	if (!strcmp(verb, "metrics"))
+		return cmd_metrics(&a);
 	if (!strcmp(verb, "monitor"))
 		return cmd_monitor(&a, mode);
 	return usage_error("unknown command '%s'", verb);

@@ -191,7 +191,7 @@ static void out_keyconf(struct out *o, struct nlattr *nest)
 }
 
 int out_session(struct out *o, struct nlattr *nest,
-		const struct jd_status_session *paths)
+		const struct jd_status_session *jd)
 {
 	struct nlattr *tb[JUMPING_A_SESSION_MAX + 1];
 	struct nlattr *pos;
@@ -204,6 +204,9 @@ int out_session(struct out *o, struct nlattr *nest,
 
 	out_record_begin(o, NULL);
 	out_u64(o, "id", "session", nla_get_u32(tb[JUMPING_A_SESSION_ID]));
+	/* jumpd's name for the peer, when jumpd answered. */
+	if (jd && jd->peer[0])
+		out_str(o, "peer", "peer", jd->peer);
 	if (tb[JUMPING_A_SESSION_PEER_ID])
 		out_u64(o, "peer_id", "peer id",
 			nla_get_u32(tb[JUMPING_A_SESSION_PEER_ID]));
@@ -224,6 +227,8 @@ int out_session(struct out *o, struct nlattr *nest,
 			   nla_get_u16(tb[JUMPING_A_SESSION_REASON]));
 	if (tb[JUMPING_A_SESSION_BINDING])
 		out_binding(o, tb[JUMPING_A_SESSION_BINDING]);
+	if (jd)
+		out_jd_session(o, jd);
 	if (tb[JUMPING_A_SESSION_KEEPALIVE_MS])
 		out_u64(o, "keepalive_ms", "keepalive ms",
 			nla_get_u32(tb[JUMPING_A_SESSION_KEEPALIVE_MS]));
@@ -258,8 +263,8 @@ int out_session(struct out *o, struct nlattr *nest,
 	out_list_end(o);
 
 	/* Only jumpd knows them: absent when it did not answer. */
-	if (paths)
-		out_paths(o, paths);
+	if (jd)
+		out_paths(o, jd);
 
 	/* Prefixes and key slots repeat: walk the nest rather than tb. */
 	out_list_begin(o, "allowed");

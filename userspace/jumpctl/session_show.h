@@ -11,13 +11,14 @@
 #include "output.h"
 
 /*
- * A record: id, peer id, state, time in state, last reason, binding
- * (and its interface), keepalive, silence, rx/tx age, unheard time,
- * liveness, binding history, the paths jumpd reports (if paths is not
+ * A record: id, the peer's name (jumpd), peer id, state, time in state,
+ * last reason, binding (and its interface), the active path and the last
+ * handshake (jumpd), keepalive, silence, rx/tx age, unheard time,
+ * liveness, binding history, the paths jumpd reports (if jd is not
  * NULL), allowed, key slots, stats.
  */
 int out_session(struct out *o, struct nlattr *nest,
-		const struct jd_status_session *paths);
+		const struct jd_status_session *jd);
 
 /*
  * A binding nest's remote endpoint and local address as text ("" for a

@@ -174,6 +174,14 @@ static const char *i_peer_dir(struct ctx *c, const char *v)
 			"expected a path shorter than 256 bytes");
 }
 
+static const char *i_metrics_listen(struct ctx *c, const char *v)
+{
+	/* A numeric address: it is bound at start, before any DNS. */
+	return parse_endpoint(v, &c->cfg->iface.metrics_listen) ?
+	       "expected ADDRESS:PORT such as 127.0.0.1:9586 or [::1]:9586, port 1-65535" :
+	       NULL;
+}
+
 static const char *p_name(struct ctx *c, const char *v)
 {
 	const char *s;
@@ -373,6 +381,7 @@ static const struct key {
 	{ "HandshakeRateLimit",		SEC_IFACE, false, i_hs_rate, false },
 	{ "HandshakeSourceRateLimit",	SEC_IFACE, false, i_hs_source_rate, false },
 	{ "PeerDir",			SEC_IFACE, false, i_peer_dir, false },
+	{ "MetricsListen",		SEC_IFACE, false, i_metrics_listen, false },
 	{ "Name",			SEC_PEER, false, p_name, false },
 	{ "PublicKey",			SEC_PEER, false, p_public_key, false },
 	{ "PresharedKey",		SEC_PEER, false, p_psk, true },

@@ -76,6 +76,8 @@ struct jp_conf_iface {
 	struct jp_conf_rate handshake_rate;		/* initiations, in total */
 	struct jp_conf_rate handshake_source_rate;	/* per source address */
 	char peer_dir[JP_CONF_PATH_MAX];	/* "" = none (PeerDir) */
+	/* MetricsListen: where /metrics is served; port 0 = off */
+	struct jp_endpoint metrics_listen;
 	uint64_t seen;
 };
 

@@ -11,10 +11,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <poll.h>
 #include "binding.h"
 #include "config.h"
 #include "cookie.h"
 #include "handshake.h"
+#include "jumping_status.h"
 #include "kernel.h"
 #include "multipath.h"
 #include "paths.h"
@@ -173,6 +175,8 @@ struct jd_peer {
 	struct jp_probe_window probe_window;	/* the prober's counters */
 	struct jp_window probe_budget;	/* JD_PROBES_ANSWERED_PER_S */
 	struct jd_rejections rejections;
+	/* For metrics (jumping_status.h): since jumpd started, by reason. */
+	struct jd_status_reasons state_changes, reattaches, reattach_rejected;
 	struct jp_window switches;
 	struct jp_rl_entry rl_slots[2];
 	struct jp_rl_table rl;
@@ -225,6 +229,7 @@ struct jd {
 	uint64_t probe_refused;		/* PROBE/ECHO that did not verify */
 	struct jd_host host;		/* local addresses and links down */
 	int status_fd;			/* status socket listening; -1: none */
+	struct jd_http *http;		/* /metrics server; NULL: off */
 };
 
 /* log.c */
@@ -424,8 +429,27 @@ int jd_set_port(struct jd *d, uint16_t wanted, bool set_fwmark,
 int jd_status_open(struct jd *d);
 /* A connection is waiting: answer it (and a few more) without blocking. */
 void jd_status_serve(struct jd *d);
+/* What jumpd knows of its sessions, as the status document has it. */
+struct jd_status *jd_status_build(const struct jd *d);
+void jd_status_model_free(struct jd_status *st);
 /* Exit: close it and remove the socket file. */
 void jd_status_close(struct jd *d);
+/*
+ * Send len bytes on a stream socket without blocking: what does not fit
+ * its send buffer (raised for it) is dropped. Status and /metrics answers.
+ */
+void jd_send_nowait(int fd, const char *doc, size_t len);
+
+/*
+ * metrics_http.c: /metrics on MetricsListen (off without it). open: 0
+ * (also when off) or -1 (logged: jumpd does not start). pollfds fills
+ * 1 + JD_HTTP_CONNS entries (0 when off) that serve then reads back.
+ */
+#define JD_HTTP_CONNS	4
+int jd_http_open(struct jd *d);
+int jd_http_pollfds(const struct jd *d, struct pollfd *pfd);
+void jd_http_serve(struct jd *d, const struct pollfd *pfd);
+void jd_http_close(struct jd *d);
 
 /* peerdir.c: PeerDir, one file per peer, applied per file. */
 /* The directory of the config (if any): watched; -1 on error. */

@@ -295,7 +295,9 @@ int main(int argc, char **argv)
 	bool foreground = false, stop = false;
 	struct signalfd_siginfo si;
 	struct nl_sock *addrs;
-	struct pollfd pfd[7];
+	/* Seven fixed ones, then /metrics' listener and clients. */
+	struct pollfd pfd[7 + 1 + JD_HTTP_CONNS];
+	int npfd;
 	sigset_t mask;
 	int c, ret;
 
@@ -358,12 +360,15 @@ int main(int argc, char **argv)
 	pfd[6].fd = d.peerdir_fd;	/* -1 without a PeerDir */
 	for (c = 0; c < 7; c++)
 		pfd[c].events = POLLIN;
+	if (jd_http_open(&d))
+		return 1;
 
 	while (!stop) {
 		struct jd_answer answer;
 
 		arm(pfd[1].fd, tick(&d));
-		ret = poll(pfd, 7, -1);
+		npfd = 7 + jd_http_pollfds(&d, &pfd[7]);
+		ret = poll(pfd, npfd, -1);
 		if (ret < 0 && errno != EINTR) {
 			jd_log("poll: %m");
 			break;
@@ -382,6 +387,8 @@ int main(int argc, char **argv)
 			jd_status_serve(&d);
 		if (pfd[6].revents & POLLIN)
 			jd_peerdir_read(&d);
+		if (npfd > 7)
+			jd_http_serve(&d, &pfd[7]);
 		if (pfd[1].revents & POLLIN) {
 			uint64_t expirations;
 
@@ -398,6 +405,7 @@ int main(int argc, char **argv)
 	}
 	jd_log("exiting; kernel sessions stay up");
 	jd_status_close(&d);
+	jd_http_close(&d);
 	jd_peerdir_close(&d);
 	for (c = 0; c < (int)d.n_peers; c++)
 		jd_persist_save(&d, d.peers[c]);

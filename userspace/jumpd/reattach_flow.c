@@ -60,6 +60,7 @@ static void reject_unauth(struct jd *d, struct jd_peer *p,
 	uint64_t now = jd_now_ms();
 
 	log_reject(d, p, why, from);
+	p->reattach_rejected.n[why]++;
 	if (!r->since_ms)
 		r->since_ms = now;
 	if (r->count[why]++)
@@ -91,6 +92,7 @@ static void reject(struct jd *d, struct jd_peer *p, enum jumping_reason why,
 		   const struct jp_binding *from)
 {
 	log_reject(d, p, why, from);
+	p->reattach_rejected.n[why]++;
 	/* The binding stays: before and after are the same. */
 	jd_audit_event(d, p, "reattach-rejected", why, &p->cur.remote,
 		       &p->cur.remote);

@@ -114,6 +114,13 @@ bool jd_apply(struct jd *d, struct jd_peer *p, enum jp_event ev,
 		return false;
 	}
 	p->fsm = next;
+	if (tr.old_state != tr.new_state)
+		p->state_changes.n[tr.reason]++;
+	/* A move (not the first binding): another remote or local address. */
+	if (binds && jp_binding_is_set(&tr.old_binding) &&
+	    (!jp_binding_equal(&p->cur.remote, &nb->remote) ||
+	     !jp_binding_equal(&p->cur.local, &nb->local)))
+		p->reattaches.n[tr.reason]++;
 	if (binds) {
 		int k = jd_paths_find(&p->paths, nb);
 

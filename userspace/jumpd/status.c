@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The status socket (docs/multipath.md, "Seeing the paths"): what only
- * jumpd knows, each session's path table, for `jumpctl show`. A
+ * The status socket (docs/operations.md): what only jumpd knows
+ * (jumping_status.h), for `jumpctl show` and `jumpctl metrics`. A
  * connection gets one JSON document and is closed; nothing is read from
  * it. The socket lives in the state directory (ours alone, 0700) and is
  * itself 0600: the path table says where the peers are.
@@ -108,13 +108,126 @@ void jd_status_close(struct jd *d)
 		unlink(sun.sun_path);
 }
 
-/* The document: the device and each session with its path table. */
-static void status_write(const struct jd *d, FILE *f, char *paths,
-			 size_t paths_len)
+/* One path of p as the model has it (what jd_mp_paths_json writes). */
+static void path_info(const struct jd_peer *p, unsigned int i,
+		      struct jd_status_path *out)
 {
-	const char *state;
+	const struct jd_path_entry *e = &p->paths.e[i];
+	unsigned int settled;
+
+	memset(out, 0, sizeof(*out));
+	jd_path_str(&e->addr, out->path, sizeof(out->path));
+	snprintf(out->state, sizeof(out->state), "%s",
+		 jp_path_state_name(e->st.state));
+	out->active = i == p->paths.active;
+	out->usable = e->usable;
+	out->srtt_us = e->st.have_rtt ? e->st.srtt_us : 0;
+	out->rttvar_us = e->st.have_rtt ? e->st.rttvar_us : 0;
+	out->loss_permille = jp_path_loss_permille(&e->st,
+						   p->mp.policy.p.loss_window,
+						   &settled);
+	out->settled = settled;
+}
+
+static int session_info(const struct jd_peer *p, uint64_t now,
+			struct jd_status_session *s)
+{
+	const char *state = state_name(p->fsm.state);
 	unsigned int i;
+
+	s->id = p->local_id;
+	snprintf(s->peer, sizeof(s->peer), "%s", p->conf.name);
+	snprintf(s->state, sizeof(s->state), "%s", state ? state : "unknown");
+	s->has_state_age = true;
+	s->state_age_ms = now - p->fsm.entered_ms;
+	s->has_handshake_age = p->last_hs_ms != 0;
+	s->handshake_age_ms = p->last_hs_ms ? now - p->last_hs_ms : 0;
+	s->state_changes = p->state_changes;
+	s->reattaches = p->reattaches;
+	s->reattach_rejected = p->reattach_rejected;
+	if (!p->paths.n)
+		return 0;
+	s->paths = calloc(p->paths.n, sizeof(*s->paths));
+	if (!s->paths)
+		return -1;
+	s->n_paths = p->paths.n;
+	for (i = 0; i < p->paths.n; i++)
+		path_info(p, i, &s->paths[i]);
+	return 0;
+}
+
+struct jd_status *jd_status_build(const struct jd *d)
+{
+	struct jd_status *st = calloc(1, sizeof(*st));
+	uint64_t now = jd_now_ms();
+	unsigned int i;
+
+	if (!st)
+		return NULL;
+	st->s = calloc(d->n_peers ? d->n_peers : 1, sizeof(*st->s));
+	if (!st->s)
+		goto fail;
+	for (i = 0; i < d->n_peers; i++) {
+		if (!d->peers[i]->has_session)
+			continue;
+		/* Counted first: what was taken is freed on failure. */
+		if (session_info(d->peers[i], now, &st->s[st->n++]))
+			goto fail;
+	}
+	return st;
+fail:
+	jd_status_model_free(st);
+	return NULL;
+}
+
+void jd_status_model_free(struct jd_status *st)
+{
+	unsigned int i;
+
+	if (!st)
+		return;
+	for (i = 0; i < st->n; i++)
+		free(st->s[i].paths);
+	free(st->s);
+	free(st);
+}
+
+/* {"reason-name": count, ...} of the reasons that happened. */
+static void reasons_write(FILE *f, const char *key,
+			  const struct jd_status_reasons *r)
+{
 	bool first = true;
+	unsigned int k;
+
+	fprintf(f, ",\"%s\":{", key);
+	for (k = 0; k < __JUMPING_REASON_MAX; k++) {
+		if (!r->n[k] || !reason_name(k))
+			continue;
+		fprintf(f, "%s\"%s\":%llu", first ? "" : ",", reason_name(k),
+			(unsigned long long)r->n[k]);
+		first = false;
+	}
+	fputc('}', f);
+}
+
+static void path_write(FILE *f, const struct jd_status_path *p, bool first)
+{
+	fprintf(f, "%s{\"path\":", first ? "" : ",");
+	json_write_string(f, p->path);
+	fputs(",\"state\":", f);
+	json_write_string(f, p->state);
+	fprintf(f, ",\"active\":%s,\"usable\":%s,\"srtt_us\":%llu,\"rttvar_us\":%llu,\"loss_permille\":%u,\"settled\":%u}",
+		p->active ? "true" : "false", p->usable ? "true" : "false",
+		(unsigned long long)p->srtt_us,
+		(unsigned long long)p->rttvar_us, p->loss_permille,
+		p->settled);
+}
+
+/* The document: the device and each session with its path table. */
+static void status_write(const struct jd *d, const struct jd_status *st,
+			 FILE *f)
+{
+	unsigned int i, k;
 
 	fputs("{\"device\":", f);
 	json_write_string(f, d->cfg->iface.device);
@@ -124,26 +237,31 @@ static void status_write(const struct jd *d, FILE *f, char *paths,
 		(unsigned long long)d->k.session_gets,
 		(unsigned long long)d->k.session_dumps);
 	fputs(",\"sessions\":[", f);
-	for (i = 0; i < d->n_peers; i++) {
-		const struct jd_peer *p = d->peers[i];
+	for (i = 0; i < st->n; i++) {
+		const struct jd_status_session *s = &st->s[i];
 
-		if (!p->has_session)
-			continue;
-		state = state_name(p->fsm.state);
-		jd_mp_paths_json(p, paths, paths_len);
-		fprintf(f, "%s{\"session\":%u,\"peer\":", first ? "" : ",",
-			p->local_id);
-		json_write_string(f, p->conf.name);
+		fprintf(f, "%s{\"session\":%u,\"peer\":", i ? "," : "", s->id);
+		json_write_string(f, s->peer);
 		fputs(",\"state\":", f);
-		json_write_string(f, state ? state : "unknown");
-		fprintf(f, ",\"paths\":%s}", paths);
-		first = false;
+		json_write_string(f, s->state);
+		fprintf(f, ",\"state_age_ms\":%llu",
+			(unsigned long long)s->state_age_ms);
+		if (s->has_handshake_age)
+			fprintf(f, ",\"handshake_age_ms\":%llu",
+				(unsigned long long)s->handshake_age_ms);
+		reasons_write(f, "state_changes", &s->state_changes);
+		reasons_write(f, "reattaches", &s->reattaches);
+		reasons_write(f, "reattach_rejected", &s->reattach_rejected);
+		fputs(",\"paths\":[", f);
+		for (k = 0; k < s->n_paths; k++)
+			path_write(f, &s->paths[k], !k);
+		fputs("]}", f);
 	}
 	fputs("]}\n", f);
 }
 
 /* Send what fits now; a client that does not read gets the rest never. */
-static void status_send(int fd, const char *doc, size_t len)
+void jd_send_nowait(int fd, const char *doc, size_t len)
 {
 	socklen_t optlen = sizeof(int);
 	size_t off = 0;
@@ -173,7 +291,7 @@ static void status_send(int fd, const char *doc, size_t len)
 
 void jd_status_serve(struct jd *d)
 {
-	static char paths[JD_MAX_PATHS * JD_PATH_JSON_MAX];
+	struct jd_status *st;
 	char *doc = NULL;
 	size_t len = 0;
 	unsigned int i;
@@ -191,12 +309,15 @@ void jd_status_serve(struct jd *d)
 		}
 		/* One document for every client of this wake-up. */
 		if (!doc) {
-			f = open_memstream(&doc, &len);
+			st = jd_status_build(d);
+			f = st ? open_memstream(&doc, &len) : NULL;
 			if (!f) {
+				jd_status_model_free(st);
 				close(fd);
 				break;
 			}
-			status_write(d, f, paths, sizeof(paths));
+			status_write(d, st, f);
+			jd_status_model_free(st);
 			if (fclose(f)) {
 				free(doc);
 				doc = NULL;
@@ -204,7 +325,7 @@ void jd_status_serve(struct jd *d)
 				break;
 			}
 		}
-		status_send(fd, doc, len);
+		jd_send_nowait(fd, doc, len);
 		close(fd);
 	}
 	free(doc);

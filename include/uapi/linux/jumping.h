@@ -23,6 +23,23 @@
 /* rtnl_link_ops kind: ip link add jp0 type jumping */
 #define JUMPING_LINK_KIND		"jumping"
 
+/*
+ * IFLA_INFO_DATA of a jumping link in RTM_NEWLINK replies (ip -d link
+ * show): the device's settings, read only (they are changed over generic
+ * netlink, JUMPING_CMD_DEVICE_SET). Same meanings and units as the
+ * JUMPING_A_ attributes of the same names.
+ */
+enum {
+	IFLA_JUMPING_UNSPEC,
+	IFLA_JUMPING_LISTEN_PORT,	/* u16, host order; 0 = closed */
+	IFLA_JUMPING_FWMARK,		/* u32 */
+	IFLA_JUMPING_CONTROL_RATE,	/* u32, datagrams a second */
+	IFLA_JUMPING_SESSION_COUNT,	/* u32 */
+
+	__IFLA_JUMPING_MAX,
+	IFLA_JUMPING_MAX = __IFLA_JUMPING_MAX - 1
+};
+
 enum jumping_cmd {
 	JUMPING_CMD_UNSPEC,
 	/* device: doit by JUMPING_A_IFINDEX or JUMPING_A_IFNAME, or dump */

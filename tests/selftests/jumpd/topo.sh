@@ -54,6 +54,8 @@ else
 fi
 # Extra [Peer] lines for one test (e.g. "RekeyAfter = 3s").
 TOPO_PEER_EXTRA=${TOPO_PEER_EXTRA:-}
+# Extra [Interface] lines for one test (e.g. "MetricsListen = ...").
+TOPO_IFACE_EXTRA=${TOPO_IFACE_EXTRA:-}
 TOPO_VICTIM=${TOPO_VICTIM:-0}
 topo_tmp=
 topo_pids=()
@@ -207,6 +209,7 @@ topo_configs() {
 	PrivateKeyFile = $topo_tmp/srv.key
 	ListenPort = $SRV_PORT
 	AuditLog = $topo_tmp/srv.audit
+	$TOPO_IFACE_EXTRA
 
 	[Peer]
 	Name = client
@@ -220,6 +223,7 @@ topo_configs() {
 	PrivateKeyFile = $topo_tmp/cli.key
 	ListenPort = $CLI_PORT
 	AuditLog = $topo_tmp/cli.audit
+	$TOPO_IFACE_EXTRA
 
 	[Peer]
 	Name = server

@@ -275,13 +275,49 @@ control_rate() {
 	jpctl "$ns" set jp0 control-rate 1000
 }
 
+# The settings in RTM_NEWLINK's IFLA_INFO_DATA (what ip -d link show
+# gets), read raw from rtnetlink, then as ip prints them with the plugin
+# (without it, ip prints none of a kind it does not know).
+link_info() {
+	local ns want got text plugin_dir=$JP_REPO/userspace/ip
+
+	setup_ns ns
+	ip -n "$ns" link add jp0 type jumping
+	jpctl "$ns" set jp0 listen-port 40320 fwmark 0x42 control-rate 500
+	jpctl "$ns" session add jp0 id 5 peer-id 6
+	want=$(printf '%s\n' kind=jumping listen_port=40320 fwmark=66 \
+		control_rate=500 session_count=1)
+	got=$(ip netns exec "$ns" "$here/linkinfo.py" jp0)
+	[ "$got" = "$want" ] || fail "IFLA_INFO_DATA: expected '$want', got '$got'"
+	# Read at the time of the request, not cached at creation.
+	jpctl "$ns" set jp0 listen-port 0
+	jpctl "$ns" session del jp0 id 5
+	ip netns exec "$ns" "$here/linkinfo.py" jp0 | grep -qx listen_port=0 ||
+		fail "the closed port is not reported"
+	ip netns exec "$ns" "$here/linkinfo.py" jp0 | grep -qx session_count=0 ||
+		fail "the deleted session is still counted"
+	[ "$(ip -n "$ns" -d -j link show jp0 | jq -r '.[0].linkinfo.info_kind')" = jumping ] ||
+		fail "ip -d -j link show: not a jumping link"
+	# With the plugin (userspace/ip), ip itself prints them.
+	[ -f "$plugin_dir/link_jumping.so" ] ||
+		fail "no $plugin_dir/link_jumping.so: run 'make userspace' first"
+	jpctl "$ns" set jp0 listen-port 40321
+	text=$(IP_LIB_DIR=$plugin_dir ip -n "$ns" -d link show jp0)
+	grep -q "jumping listen-port 40321 fwmark 0x42 control-rate 500 sessions 0" <<<"$text" ||
+		fail "ip -d link show with the plugin: $text"
+	got=$(IP_LIB_DIR=$plugin_dir ip -n "$ns" -d -j link show jp0 |
+		jq -c '.[0].linkinfo.info_data')
+	[ "$got" = '{"listen_port":40321,"fwmark":66,"control_rate":500,"session_count":0}' ] ||
+		fail "ip -d -j link show with the plugin: $got"
+}
+
 assert_key_ids() {
 	local got
 	got=$(key_ids "$1")
 	[ "$got" = "$2" ] || fail "key ids (primary secondary): expected '$2', got '$got'"
 }
 
-ktap_begin 11
+ktap_begin 12
 jp_load
 run_case "DEVICE_GET/DEVICE_SET round trip through jumpctl" round_trip
 run_case "unknown device rejected, nothing changed" unknown_device
@@ -294,5 +330,6 @@ run_case "caller without CAP_NET_ADMIN gets EPERM, nothing changed" without_cap_
 run_case "a user namespace's root configures the devices of its own netns only" container_root
 run_case "KEY_NEW refuses one key for both directions and material the session holds" key_material_reuse
 run_case "control-rate: default 1000, set and read back, bad values refused" control_rate
+run_case "ip -d link show's data: port, fwmark, control rate, sessions" link_info
 jp_unload
 ktap_end
