@@ -87,7 +87,9 @@ unit_value() {
 # notified PATTERN [MIN]: the notifications so far hold PATTERN, MIN
 # times (default 1).
 notified() {
-	[ "$(grep -c -x -- "$1" "$tmp/notify" 2>/dev/null || true)" -ge "${2:-1}" ]
+	local n
+	n=$(grep -c -x -- "$1" "$tmp/notify" 2>/dev/null || true)
+	[ "${n:-0}" -ge "${2:-1}" ]	# no file yet: no count at all
 }
 
 session_up() {
