@@ -80,6 +80,26 @@ static void scan(const char *path)
 	fclose(f);
 }
 
+/* An example file (docs/examples, shipped by jumping-tools): whole. */
+static void check_file(const char *path)
+{
+	struct jp_conf_errors errs = { 0 };
+	struct jp_config *cfg = NULL;
+	char name[512];
+	unsigned int i;
+	FILE *f = fopen(path, "r");
+
+	snprintf(name, sizeof(name), "%s parses as written", path);
+	if (f) {
+		cfg = jp_config_parse(f, path, &errs);
+		fclose(f);
+	}
+	if (!ok(cfg != NULL, name))
+		for (i = 0; i < errs.n; i++)
+			printf("#   %s\n", errs.msg[i]);
+	jp_config_free(cfg);
+}
+
 int main(int argc, char **argv)
 {
 	const char *docs = argc > 1 ? argv[1] : "../../docs";
@@ -95,6 +115,15 @@ int main(int argc, char **argv)
 	}
 	snprintf(pattern, sizeof(pattern), "%s/../README.md", docs);
 	scan(pattern);
+	snprintf(pattern, sizeof(pattern), "%s/examples/*.conf", docs);
+	if (!glob(pattern, 0, NULL, &g)) {
+		ok(g.gl_pathc >= 2, "the example files were found");
+		for (i = 0; i < g.gl_pathc; i++)
+			check_file(g.gl_pathv[i]);
+		globfree(&g);
+	} else {
+		ok(0, "the example files were found");
+	}
 	/* The two of docs/config.md at least: the scan itself works. */
 	ok(examples >= 2, "the examples were found");
 	return tap_done();

@@ -232,11 +232,19 @@ struct jd {
 	struct jd_http *http;		/* /metrics server; NULL: off */
 };
 
+/* notify.c: systemd's service notifications (nothing outside systemd). */
+void jd_notify_ready(const struct jd *d);
+void jd_notify_reloading(void);
+void jd_notify_stopping(void);
+
 /* log.c */
 uint64_t jd_now_ms(void);
 /* Microseconds on the wall clock: counters that must grow across restarts. */
 uint64_t jd_wall_us(void);
+/* Log lines by priority (syslog's): info, warning, error, debug (-v). */
 void jd_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void jd_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void jd_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void jd_debug(const struct jd *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void jd_audit_transition(struct jd *d, const struct jd_peer *p,

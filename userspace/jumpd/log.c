@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /* jumpd's log lines (stderr) and audit records (AuditLog). */
+#include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
+#include <sys/stat.h>
 #include "audit.h"
 #include "jumpd.h"
 
@@ -27,16 +32,45 @@ uint64_t jd_wall_us(void)
 	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
-static void vlog(const char *fmt, va_list ap)
+/*
+ * Under systemd stderr is a stream to the journal (JOURNAL_STREAM names
+ * its device and inode): each line then starts with its syslog priority,
+ * "<3>", which journald takes as the record's priority, and carries no
+ * time of its own (the journal stamps it). Anywhere else a line is
+ * "HH:MM:SS.mmm jumpd: ...", as it always was.
+ */
+static bool stderr_is_journal(void)
 {
+	static int is = -1;
+	unsigned long long dev, ino;
+	const char *env;
+	struct stat st;
+
+	if (is >= 0)
+		return is;
+	env = getenv("JOURNAL_STREAM");
+	is = env && sscanf(env, "%llu:%llu", &dev, &ino) == 2 &&
+	     !fstat(2, &st) && st.st_dev == dev && st.st_ino == ino;
+	return is;
+}
+
+static void vlog(int prio, const char *fmt, va_list ap)
+{
+	int saved_errno = errno;	/* for a %m in fmt */
 	struct timespec ts;
 	struct tm tm;
 	char when[32];
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(when, sizeof(when), "%H:%M:%S", &tm);
-	fprintf(stderr, "%s.%03ld jumpd: ", when, ts.tv_nsec / 1000000);
+	if (stderr_is_journal()) {
+		fprintf(stderr, "<%d>", prio);
+	} else {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		gmtime_r(&ts.tv_sec, &tm);
+		strftime(when, sizeof(when), "%H:%M:%S", &tm);
+		fprintf(stderr, "%s.%03ld jumpd: ", when,
+			ts.tv_nsec / 1000000);
+	}
+	errno = saved_errno;
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 }
@@ -46,7 +80,25 @@ void jd_log(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vlog(fmt, ap);
+	vlog(LOG_INFO, fmt, ap);
+	va_end(ap);
+}
+
+void jd_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_WARNING, fmt, ap);
+	va_end(ap);
+}
+
+void jd_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_ERR, fmt, ap);
 	va_end(ap);
 }
 
@@ -57,7 +109,7 @@ void jd_debug(const struct jd *d, const char *fmt, ...)
 	if (!d->verbose)
 		return;
 	va_start(ap, fmt);
-	vlog(fmt, ap);
+	vlog(LOG_DEBUG, fmt, ap);
 	va_end(ap);
 }
 

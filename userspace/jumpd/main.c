@@ -227,7 +227,7 @@ static int setup(struct jd *d)
 	jd_rate_limits_init(d, ifc);
 	ret = jd_resolver_open(&d->resolver);
 	if (ret) {
-		jd_log("cannot start the resolver: %s", strerror(-ret));
+		jd_err("cannot start the resolver: %s", strerror(-ret));
 		return -1;
 	}
 	/* Every file first: a bad key file fails before the kernel is touched. */
@@ -237,31 +237,31 @@ static int setup(struct jd *d)
 	jd_index_init(d);
 	jd_index_rebuild(d);
 	if (jd_sched_rebuild(d)) {
-		jd_log("out of memory");
+		jd_err("out of memory");
 		return -1;
 	}
 	for (i = 0; i < d->n_peers; i++)
 		jd_persist_peer_load(d, d->peers[i]);
 	d->peers_cap = d->n_peers + 1;	/* jd_peers_build's */
 	if (jk_open(&d->k, err, sizeof(err))) {
-		jd_log("%s", err);
+		jd_err("%s", err);
 		return -1;
 	}
 	if (jk_device_ensure(&d->k, ifc->device, &created)) {
-		jd_log("%s", jk_error(&d->k));
+		jd_err("%s", jk_error(&d->k));
 		return -1;
 	}
 	if (created)
 		jd_log("created device %s", ifc->device);
 	if (jd_set_port(d, ifc->listen_port, ifc->fwmark != 0, ifc->fwmark)) {
-		jd_log("%s: ListenPort %u: %s", ifc->device, ifc->listen_port,
+		jd_err("%s: ListenPort %u: %s", ifc->device, ifc->listen_port,
 		       jk_error(&d->k));
 		return -1;
 	}
 	if (ifc->audit_log[0]) {
 		d->audit = fopen(ifc->audit_log, "ae");
 		if (!d->audit) {
-			jd_log("AuditLog %s: %m", ifc->audit_log);
+			jd_err("AuditLog %s: %m", ifc->audit_log);
 			return -1;
 		}
 	}
@@ -270,7 +270,7 @@ static int setup(struct jd *d)
 	       d->state_dir);
 	/* Before adoption: a PeerDir peer's session is adopted too. */
 	if (jd_peerdir_open(d)) {
-		jd_log("PeerDir %s: cannot watch it", ifc->peer_dir);
+		jd_err("PeerDir %s: cannot watch it", ifc->peer_dir);
 		return -1;
 	}
 	jd_peerdir_scan(d);
@@ -316,7 +316,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (sodium_init() < 0) {
-		jd_log("libsodium failed to initialise");
+		jd_err("libsodium failed to initialise");
 		return 1;
 	}
 	/*
@@ -328,7 +328,7 @@ int main(int argc, char **argv)
 	if (setup(&d))
 		return 1;
 	if (!foreground && daemon(1, 1)) {
-		jd_log("daemon: %m");
+		jd_err("daemon: %m");
 		return 1;
 	}
 
@@ -341,15 +341,15 @@ int main(int argc, char **argv)
 	pfd[1].fd = timerfd_create(CLOCK_BOOTTIME, TFD_CLOEXEC | TFD_NONBLOCK);
 	pfd[2].fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (pfd[1].fd < 0 || pfd[2].fd < 0) {
-		jd_log("timerfd/signalfd: %m");
+		jd_err("timerfd/signalfd: %m");
 		return 1;
 	}
 	/* Subscribed before the dump: no change falls between the two. */
 	addrs = jd_addrwatch_open();
 	if (!addrs)
-		jd_log("no rtnetlink address events: moves wait for silence");
+		jd_warn("no rtnetlink address events: moves wait for silence");
 	else if (jd_addrwatch_dump(on_addr, &d))
-		jd_log("cannot list the host's addresses: every path counts as usable");
+		jd_warn("cannot list the host's addresses: every path counts as usable");
 	else
 		d.host.known = true;
 	jd_mp_host_changed(&d);
@@ -360,6 +360,7 @@ int main(int argc, char **argv)
 	pfd[6].fd = d.peerdir_fd;	/* -1 without a PeerDir */
 	for (c = 0; c < 7; c++)
 		pfd[c].events = POLLIN;
+	jd_notify_ready(&d);
 	if (jd_http_open(&d))
 		return 1;
 
@@ -370,12 +371,12 @@ int main(int argc, char **argv)
 		npfd = 7 + jd_http_pollfds(&d, &pfd[7]);
 		ret = poll(pfd, npfd, -1);
 		if (ret < 0 && errno != EINTR) {
-			jd_log("poll: %m");
+			jd_err("poll: %m");
 			break;
 		}
 		if (pfd[0].revents & POLLIN &&
 		    jk_events_read(&d.k, on_event, &d) == -ENOBUFS) {
-			jd_log("netlink events overrun: some were lost, resyncing");
+			jd_warn("netlink events overrun: some were lost, resyncing");
 			jd_resync(&d);
 		}
 		if (pfd[3].revents & POLLIN)
@@ -397,12 +398,16 @@ int main(int argc, char **argv)
 		}
 		while (pfd[2].revents & POLLIN &&
 		       read(pfd[2].fd, &si, sizeof(si)) == sizeof(si)) {
-			if (si.ssi_signo == SIGHUP)
+			if (si.ssi_signo == SIGHUP) {
+				jd_notify_reloading();
 				jd_reload(&d);
-			else
+				jd_notify_ready(&d);
+			} else {
 				stop = true;
+			}
 		}
 	}
+	jd_notify_stopping();
 	jd_log("exiting; kernel sessions stay up");
 	jd_status_close(&d);
 	jd_http_close(&d);

@@ -78,16 +78,16 @@ int jd_state_dir_check(const struct jd *d)
 	struct stat st;
 
 	if (mkdir(d->state_dir, 0700) && errno != EEXIST) {
-		jd_log("state directory %s: %s", d->state_dir, strerror(errno));
+		jd_err("state directory %s: %s", d->state_dir, strerror(errno));
 		return -1;
 	}
 	if (lstat(d->state_dir, &st)) {
-		jd_log("state directory %s: %s", d->state_dir, strerror(errno));
+		jd_err("state directory %s: %s", d->state_dir, strerror(errno));
 		return -1;
 	}
 	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
 	    (st.st_mode & 077)) {
-		jd_log("state directory %s: must be a directory of this user with mode 0700 (it is %s, mode %03o)",
+		jd_err("state directory %s: must be a directory of this user with mode 0700 (it is %s, mode %03o)",
 		       d->state_dir, S_ISDIR(st.st_mode) ? "a directory" :
 		       "not a directory", (unsigned int)(st.st_mode & 0777));
 		return -1;

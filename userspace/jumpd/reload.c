@@ -37,13 +37,13 @@ int jd_load_config(struct jd *d, const char *path, struct jp_config **out,
 	(void)d;
 	f = fopen(path, "re");
 	if (!f) {
-		jd_log("%s: cannot open: %m", path);
+		jd_err("%s: cannot open: %m", path);
 		return -1;
 	}
 	cfg = jp_config_parse(f, path, &errs);
 	if (cfg && has_inline_secret(cfg) &&
 	    jd_secret_file_mode_bad(fileno(f), path, err, sizeof(err))) {
-		jd_log("%s (it holds a PrivateKey or PresharedKey)", err);
+		jd_err("%s (it holds a PrivateKey or PresharedKey)", err);
 		jp_config_free(cfg);
 		fclose(f);
 		return -1;
@@ -51,16 +51,16 @@ int jd_load_config(struct jd *d, const char *path, struct jp_config **out,
 	fclose(f);
 	if (!cfg) {
 		for (i = 0; i < errs.n; i++)
-			jd_log("%s", errs.msg[i]);
+			jd_err("%s", errs.msg[i]);
 		if (!errs.n)
-			jd_log("%s: out of memory", path);
+			jd_err("%s: out of memory", path);
 		return -1;
 	}
 	if (cfg->iface.has_private_key) {
 		memcpy(priv, cfg->iface.private_key, 32);
 	} else if (jd_read_key_file(cfg->iface.private_key_file, priv, err,
 				    sizeof(err))) {
-		jd_log("%s:%u: PrivateKeyFile %s", path, cfg->iface.line, err);
+		jd_err("%s:%u: PrivateKeyFile %s", path, cfg->iface.line, err);
 		jp_config_free(cfg);
 		return -1;
 	}
@@ -187,11 +187,11 @@ void jd_reload(struct jd *d)
 
 	jd_log("SIGHUP: reloading %s", d->cfg_path);
 	if (jd_load_config(d, d->cfg_path, &cfg, priv)) {
-		jd_log("reload: %s has errors, nothing changed", d->cfg_path);
+		jd_err("reload: %s has errors, nothing changed", d->cfg_path);
 		return;
 	}
 	if (jd_peers_build(d, cfg, &fresh, &n)) {
-		jd_log("reload: a peer's key file failed, nothing changed");
+		jd_err("reload: a peer's key file failed, nothing changed");
 		jp_config_free(cfg);
 		return;
 	}
