@@ -57,7 +57,7 @@ fuzz() {
 		pids+=($!)
 	done
 	"$NLFUZZ" ${FUZZ_SEED:+--seed "$FUZZ_SEED"} --count "$FUZZ_MESSAGES" \
-		--dev "$(IFS=,; echo "${DEVS[*]}"),dummy0" --netns "$a,$b" \
+		--dev "$(IFS=,; echo "${DEVS[*]}")" --oif dummy0,lo --netns "$a,$b" \
 		>"$count_file.out" 2>&1 || rc=$?
 	rm -f "$count_file.running"
 	wait "${pids[@]}"

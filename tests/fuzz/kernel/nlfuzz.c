@@ -2,7 +2,11 @@
 /*
  * nlfuzz: structure-aware fuzzer of the jumping generic netlink family.
  *
- *   nlfuzz [--seed S] --count N --dev NAME[,NAME...] [--netns NS[,NS...]]
+ *   nlfuzz [--seed S] --count N --dev NAME[,NAME...] [--oif NAME[,NAME...]]
+ *          [--netns NS[,NS...]] [--verbose]
+ *
+ * --dev names the jumping devices of each namespace, --oif other
+ * interfaces (for bindings' ifindex).
  *
  * One worker per network namespace (default: the current one) and one
  * more without CAP_NET_ADMIN, all at once, each from its own stream of
@@ -69,6 +73,7 @@ struct worker {
 	struct tally *t;
 	char devs[GEN_MAX_DEV][16];
 	int ndevs;
+	int njp;		/* devs[0..njp) are jumping devices */
 	int unpriv;
 };
 
@@ -76,12 +81,14 @@ static void refresh_devices(struct worker *w)
 {
 	int i;
 
-	w->g.ndev = 0;
+	w->g.ndev = w->g.njp = 0;
 	for (i = 0; i < w->ndevs; i++) {
 		unsigned int idx = if_nametoindex(w->devs[i]);
 
 		if (!idx)
 			continue;
+		if (i < w->njp)
+			w->g.njp++;
 		w->g.ifindex[w->g.ndev] = (int)idx;
 		snprintf(w->g.ifname[w->g.ndev], sizeof(w->g.ifname[0]), "%s", w->devs[i]);
 		w->g.ndev++;
@@ -122,6 +129,32 @@ static int send_sync(struct worker *w, struct nl_sock *sk, unsigned int seq)
 }
 
 static void exchange(struct worker *w, int which, int may_interrupt);
+
+static int verbose;
+
+/* --verbose: each error with its extack message, to tune the generator. */
+static void print_error(struct worker *w, const struct gen_req *req,
+			struct nlmsghdr *nlh, int en)
+{
+	struct nlmsgerr *e = nlmsg_data(nlh);
+	const char *msg = "";
+	struct nlattr *a;
+	int rem, off = sizeof(*e);
+
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += (int)(e->msg.nlmsg_len - NLMSG_HDRLEN);
+	else
+		off = sizeof(*e);
+	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
+		rem = (int)nlh->nlmsg_len - NLMSG_HDRLEN - off;
+		for (a = (struct nlattr *)((char *)e + off); rem > 0 && nla_ok(a, rem);
+		     a = nla_next(a, &rem))
+			if (nla_type(a) == NLMSGERR_ATTR_MSG)
+				msg = nla_get_string(a);
+	}
+	fprintf(stderr, "nlfuzz: cmd %d %s: %s: %s\n", req->cmd,
+		w->g.hostile ? "hostile" : "formed", strerrorname_np(en), msg);
+}
 
 /* Writes on the other socket while a dump on this one is half read. */
 static void interrupt_dump(struct worker *w, int which)
@@ -184,6 +217,8 @@ static void exchange(struct worker *w, int which, int may_interrupt)
 
 				fuzz_done = 1;
 				failed |= en != 0;
+				if (verbose && en)
+					print_error(w, &req, nlh, en);
 				if (en > 0 && en < ERRNO_MAX)
 					w->t->err[en]++;
 			} else if (nlh->nlmsg_type == NLMSG_DONE) {
@@ -273,7 +308,8 @@ static int split(char *s, char **out, int max)
 int main(int argc, char **argv)
 {
 	char *netns[MAX_NS], *devs[GEN_MAX_DEV];
-	int nns = 0, ndev = 0, nworkers, i, status, failed = 0;
+	char *oifs[GEN_MAX_DEV];
+	int nns = 0, ndev = 0, noif = 0, nworkers, i, status, failed = 0;
 	uint64_t seed, count = 0, total = 0, ok = 0, interrupted = 0;
 	struct tally *tallies;
 	struct timespec t0, t1;
@@ -282,16 +318,20 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_REALTIME, &t0);
 	seed = (uint64_t)t0.tv_nsec ^ ((uint64_t)t0.tv_sec << 20) ^ (uint64_t)getpid();
 	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--seed") && i + 1 < argc)
+		if (!strcmp(argv[i], "--verbose"))
+			verbose = 1;
+		else if (!strcmp(argv[i], "--seed") && i + 1 < argc)
 			seed = strtoull(argv[++i], NULL, 0);
 		else if (!strcmp(argv[i], "--count") && i + 1 < argc)
 			count = strtoull(argv[++i], NULL, 0);
 		else if (!strcmp(argv[i], "--dev") && i + 1 < argc)
 			ndev = split(argv[++i], devs, GEN_MAX_DEV);
+		else if (!strcmp(argv[i], "--oif") && i + 1 < argc)
+			noif = split(argv[++i], oifs, GEN_MAX_DEV);
 		else if (!strcmp(argv[i], "--netns") && i + 1 < argc)
 			nns = split(argv[++i], netns, MAX_NS);
 		else {
-			fprintf(stderr, "usage: nlfuzz [--seed S] --count N --dev NAME[,..] [--netns NS[,..]]\n");
+			fprintf(stderr, "usage: nlfuzz [--seed S] --count N --dev NAME[,..] [--oif NAME[,..]] [--netns NS[,..]] [--verbose]\n");
 			return 2;
 		}
 	}
@@ -328,9 +368,11 @@ int main(int argc, char **argv)
 			rng_fork(&w->r, seed, (unsigned int)i);
 			w->t = &tallies[i];
 			w->unpriv = unpriv;
-			for (j = 0; j < ndev; j++)
-				snprintf(w->devs[j], sizeof(w->devs[j]), "%s", devs[j]);
-			w->ndevs = ndev;
+			for (j = 0; j < ndev + noif && j < GEN_MAX_DEV; j++)
+				snprintf(w->devs[j], sizeof(w->devs[j]), "%s",
+					 j < ndev ? devs[j] : oifs[j - ndev]);
+			w->ndevs = j;
+			w->njp = ndev;
 			run_worker(w, nns ? netns[unpriv ? 0 : i] : NULL, share);
 		}
 	}

@@ -117,8 +117,10 @@ static void put_ipv6(struct gen_ctx *g, struct nl_msg *m, int a)
 	nla_put(m, a, sizeof(in6), &in6);
 }
 
-static int dev_ifindex(struct gen_ctx *g)
+static int dev_ifindex(struct gen_ctx *g, int top)
 {
+	if (top && !g->hostile && g->njp)
+		return g->ifindex[rng_below(g->r, (uint32_t)g->njp)];
 	if (g->ndev && rng_pct(g->r, 80))
 		return g->ifindex[rng_below(g->r, (uint32_t)g->ndev)];
 	return (int)PICK(g->r, 0, 1, 2, 0x7fffffff, 0xffffffff, 1000);
@@ -146,10 +148,12 @@ static int put_smart(struct gen_ctx *g, struct nl_msg *m, enum space sp, int a)
 	case SP_TOP:
 		switch (a) {
 		case JUMPING_A_IFINDEX:
-			put_u32(m, a, (uint32_t)dev_ifindex(g));
+			put_u32(m, a, (uint32_t)dev_ifindex(g, 1));
 			return 1;
 		case JUMPING_A_IFNAME:
-			if (g->ndev && rng_pct(r, 80))
+			if (!g->hostile && g->njp)
+				nla_put_string(m, a, g->ifname[rng_below(r, (uint32_t)g->njp)]);
+			else if (g->ndev && rng_pct(r, 80))
 				nla_put_string(m, a, g->ifname[rng_below(r, (uint32_t)g->ndev)]);
 			else
 				nla_put_string(m, a, rng_pct(r, 50) ? "lo" : "jpnone0123456789");
@@ -180,7 +184,7 @@ static int put_smart(struct gen_ctx *g, struct nl_msg *m, enum space sp, int a)
 		switch (a) {
 		case JUMPING_A_SESSION_ID:
 		case JUMPING_A_SESSION_PEER_ID:
-			put_u32(m, a, rng_pct(r, 85) ? 1 + rng_below(r, 24) :
+			put_u32(m, a, rng_pct(r, 90) ? 1 + rng_below(r, 8) :
 				PICK(r, 0, 0xffffffff, 0x80000000));
 			return 1;
 		case JUMPING_A_SESSION_STATE:
@@ -218,7 +222,7 @@ static int put_smart(struct gen_ctx *g, struct nl_msg *m, enum space sp, int a)
 			put_u16(m, a, htons((uint16_t)PICK(r, 0, 40000, 40001, 65535, 9)));
 			return 1;
 		case JUMPING_A_BINDING_IFINDEX:
-			put_u32(m, a, (uint32_t)dev_ifindex(g));
+			put_u32(m, a, (uint32_t)dev_ifindex(g, 0));
 			return 1;
 		}
 		return 0;
@@ -354,6 +358,17 @@ static void gen_attr(struct gen_ctx *g, struct nl_msg *m, enum space sp,
 		nla_put(m, a | (rng_pct(r, 20) ? NLA_F_NESTED : 0), (int)len, junk);
 		return;
 	}
+	if (!g->hostile && pa->has_range && pa->type >= NL_ATTR_TYPE_U8 &&
+	    pa->type <= NL_ATTR_TYPE_U64 &&
+	    !(sp == SP_SESSION && (a == JUMPING_A_SESSION_ID ||
+				   a == JUMPING_A_SESSION_PEER_ID))) {
+		/* Well formed: inside the policy's range. */
+		bytes = 1 << (pa->type - NL_ATTR_TYPE_U8);
+		v = pa->umax - pa->umin == ~0ULL ? rng_next(r) :
+		    pa->umin + rng_next(r) % (pa->umax - pa->umin + 1);
+		nla_put(m, a, bytes, &v);
+		return;
+	}
 	if (pa->type != NL_ATTR_TYPE_NESTED && pa->type != NL_ATTR_TYPE_NESTED_ARRAY &&
 	    rng_pct(r, g->hostile ? 60 : 90) && put_smart(g, m, sp, a))
 		return;
@@ -415,7 +430,8 @@ static void gen_attr(struct gen_ctx *g, struct nl_msg *m, enum space sp,
  * (one address family, a prefix without host bits, a whole key) built
  * consistently, so that sessions and keys really get made and replaced.
  */
-static int gen_wellformed(struct gen_ctx *g, struct nl_msg *m, enum space sp)
+static int gen_wellformed(struct gen_ctx *g, struct nl_msg *m, enum space sp,
+			  const struct pol *p)
 {
 	struct rng *r = g->r;
 	unsigned char k1, k2;
@@ -448,6 +464,9 @@ static int gen_wellformed(struct gen_ctx *g, struct nl_msg *m, enum space sp)
 		return 1;
 	case SP_KEYCONF:
 		put_u8(m, JUMPING_A_KEYCONF_SLOT, (uint8_t)rng_below(r, 2));
+		/* KEY_DEL's keyconf names the slot only. */
+		if (!p->a[JUMPING_A_KEYCONF_KEY_ID].type)
+			return 1;
 		put_u8(m, JUMPING_A_KEYCONF_KEY_ID, (uint8_t)rng_below(r, 8));
 		put_u8(m, JUMPING_A_KEYCONF_CIPHER, (uint8_t)(1 + rng_below(r, 2)));
 		k1 = (unsigned char)rng_next(r);
@@ -476,14 +495,14 @@ static void gen_attrs(struct gen_ctx *g, struct nl_msg *m, enum space sp,
 	struct rng *r = g->r;
 	int a, i, n, chance = g->hostile ? 55 : 80;
 
-	if (!g->hostile && gen_wellformed(g, m, sp))
+	if (!g->hostile && gen_wellformed(g, m, sp, p))
 		return;
 
 	if (sp == SP_TOP && rng_pct(r, 90)) {
 		/* Nearly every command needs a device first. */
 		a = rng_pct(r, 60) ? JUMPING_A_IFINDEX : JUMPING_A_IFNAME;
 		put_smart(g, m, SP_TOP, a);
-		if (rng_pct(r, 5))	/* both, maybe disagreeing */
+		if (g->hostile && rng_pct(r, 10))	/* both, maybe disagreeing */
 			put_smart(g, m, SP_TOP, a ^ 3);
 	}
 	for (a = 1; a <= p->maxattr; a++) {

@@ -16,7 +16,8 @@
 struct gen_ctx {
 	struct rng *r;
 	const struct family *fam;
-	int ndev;
+	int ndev;		/* devices: the jumping ones first */
+	int njp;		/* of which jumping devices */
 	int ifindex[GEN_MAX_DEV];
 	char ifname[GEN_MAX_DEV][16];
 	int hostile;		/* this request: junk allowed */

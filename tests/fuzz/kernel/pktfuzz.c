@@ -103,33 +103,47 @@ static uint32_t addr4(const char *s)
 	return a.s_addr;
 }
 
-/* Sends one batch, all of it, a family each (counted). */
+static void send_all(int fd, struct mmsghdr *mm, int n)
+{
+	while (n > 0) {
+		int done = sendmmsg(fd, mm, (unsigned int)n, 0);
+
+		if (done < 0 && errno == EINTR)
+			continue;
+		if (done <= 0)
+			die("pktfuzz: sendmmsg");
+		mm += done;
+		n -= done;
+	}
+}
+
+/*
+ * Sends one batch, all of it: each datagram over IPv4 or IPv6 at random,
+ * one sendmmsg per family from one of its sockets (source ports).
+ */
 static void send_batch(struct rng *r, unsigned char bufs[][PKT_MAX], size_t *lens,
 		       int n, uint64_t *v4, uint64_t *v6)
 {
-	struct mmsghdr mm[BATCH];
+	struct mmsghdr mm[2][BATCH];
 	struct iovec iov[BATCH];
-	int i;
+	int i, k[2] = { 0, 0 };
 
 	for (i = 0; i < n; i++) {
 		int six = rng_pct(r, 50);
+		struct msghdr *h = &mm[six][k[six]++].msg_hdr;
 
 		iov[i].iov_base = bufs[i];
 		iov[i].iov_len = lens[i];
-		memset(&mm[i], 0, sizeof(mm[i]));
-		mm[i].msg_hdr.msg_iov = &iov[i];
-		mm[i].msg_hdr.msg_iovlen = 1;
-		mm[i].msg_hdr.msg_name = six ? (void *)&dst6 : (void *)&dst4;
-		mm[i].msg_hdr.msg_namelen = six ? sizeof(dst6) : sizeof(dst4);
-		/* One socket per datagram: sendmmsg is per socket. */
-		if (sendmsg(six ? s6[rng_below(r, SOCKS)] : s4[rng_below(r, SOCKS)],
-			    &mm[i].msg_hdr, 0) != (ssize_t)lens[i])
-			die("pktfuzz: sendmsg");
-		if (six)
-			(*v6)++;
-		else
-			(*v4)++;
+		memset(h, 0, sizeof(*h));
+		h->msg_iov = &iov[i];
+		h->msg_iovlen = 1;
+		h->msg_name = six ? (void *)&dst6 : (void *)&dst4;
+		h->msg_namelen = six ? sizeof(dst6) : sizeof(dst4);
 	}
+	send_all(s4[rng_below(r, SOCKS)], mm[0], k[0]);
+	send_all(s6[rng_below(r, SOCKS)], mm[1], k[1]);
+	*v4 += (uint64_t)k[0];
+	*v6 += (uint64_t)k[1];
 }
 
 int main(int argc, char **argv)
