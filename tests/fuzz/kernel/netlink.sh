@@ -8,6 +8,8 @@
 # and the module must unload. Prints "fuzz-count: netlink N" (requests
 # sent) and TAP. Environment as for the selftests (JUMPING_MODULE,
 # JUMPCTL); NLFUZZ is the fuzzer (default: built next to this script).
+# FUZZ_SECONDS, if set, bounds the fuzzing time: fewer requests may go
+# then (the fuzz-count line says how many).
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../../selftests/lib.sh"
 source "$here/../../selftests/datapath/topo.sh"
@@ -58,13 +60,14 @@ fuzz() {
 	done
 	"$NLFUZZ" ${FUZZ_SEED:+--seed "$FUZZ_SEED"} --count "$FUZZ_MESSAGES" \
 		--dev "$(IFS=,; echo "${DEVS[*]}")" --oif dummy0,lo --netns "$a,$b" \
+		${FUZZ_SECONDS:+--max-seconds "$FUZZ_SECONDS"} \
 		>"$count_file.out" 2>&1 || rc=$?
 	rm -f "$count_file.running"
 	wait "${pids[@]}"
 	cat "$count_file.out"
 	sed -n 's/^nlfuzz: sent \([0-9]*\) .*/\1/p' "$count_file.out" >"$count_file"
 	[ "$rc" = 0 ] || fail "nlfuzz exited with $rc"
-	[ "$(cat "$count_file")" -ge "$FUZZ_MESSAGES" ] ||
+	[ "$(cat "$count_file")" -ge "$FUZZ_MESSAGES" ] || [ -n "${FUZZ_SECONDS:-}" ] ||
 		fail "nlfuzz sent $(cat "$count_file") of $FUZZ_MESSAGES requests"
 }
 

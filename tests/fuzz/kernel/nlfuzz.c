@@ -3,10 +3,12 @@
  * nlfuzz: structure-aware fuzzer of the jumping generic netlink family.
  *
  *   nlfuzz [--seed S] --count N --dev NAME[,NAME...] [--oif NAME[,NAME...]]
- *          [--netns NS[,NS...]] [--verbose]
+ *          [--netns NS[,NS...]] [--max-seconds T] [--verbose]
  *
  * --dev names the jumping devices of each namespace, --oif other
- * interfaces (for bindings' ifindex).
+ * interfaces (for bindings' ifindex). --max-seconds stops each worker
+ * after T seconds (a time budget on a slow machine): fewer than N are
+ * sent then, as the summary says.
  *
  * One worker per network namespace (default: the current one) and one
  * more without CAP_NET_ADMIN, all at once, each from its own stream of
@@ -131,6 +133,7 @@ static int send_sync(struct worker *w, struct nl_sock *sk, unsigned int seq)
 static void exchange(struct worker *w, int which, int may_interrupt);
 
 static int verbose;
+static double max_secs;
 
 /* --verbose: each error with its extack message, to tune the generator. */
 static void print_error(struct worker *w, const struct gen_req *req,
@@ -262,6 +265,7 @@ static void drop_net_admin(void)
 
 static void run_worker(struct worker *w, const char *netns, uint64_t n)
 {
+	struct timespec t0, t1;
 	uint64_t i;
 
 	if (netns) {
@@ -285,9 +289,14 @@ static void run_worker(struct worker *w, const char *netns, uint64_t n)
 		drop_net_admin();
 	w->g.r = &w->r;
 	w->g.fam = &w->fam;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (i = 0; i < n; i++) {
-		if (i % 256 == 0)
+		if (i % 256 == 0) {
 			refresh_devices(w);
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			if (max_secs > 0 && (double)(t1.tv_sec - t0.tv_sec) > max_secs)
+				break;
+		}
 		exchange(w, (int)rng_below(&w->r, 2), 1);
 		if (w->t->sent >= n)
 			break;
@@ -326,12 +335,14 @@ int main(int argc, char **argv)
 			count = strtoull(argv[++i], NULL, 0);
 		else if (!strcmp(argv[i], "--dev") && i + 1 < argc)
 			ndev = split(argv[++i], devs, GEN_MAX_DEV);
+		else if (!strcmp(argv[i], "--max-seconds") && i + 1 < argc)
+			max_secs = atof(argv[++i]);
 		else if (!strcmp(argv[i], "--oif") && i + 1 < argc)
 			noif = split(argv[++i], oifs, GEN_MAX_DEV);
 		else if (!strcmp(argv[i], "--netns") && i + 1 < argc)
 			nns = split(argv[++i], netns, MAX_NS);
 		else {
-			fprintf(stderr, "usage: nlfuzz [--seed S] --count N --dev NAME[,..] [--oif NAME[,..]] [--netns NS[,..]] [--verbose]\n");
+			fprintf(stderr, "usage: nlfuzz [--seed S] --count N --dev NAME[,..] [--oif NAME[,..]] [--netns NS[,..]] [--max-seconds T] [--verbose]\n");
 			return 2;
 		}
 	}

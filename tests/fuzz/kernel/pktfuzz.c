@@ -5,6 +5,7 @@
  *   pktfuzz [--seed S] --count N --port P --target4 ADDR --target6 ADDR
  *           --send-netns NS --sids ID[,ID...] --fuzz-sid ID --key-file F
  *           --inner-src A --bad-src A --inner-dst A --sink-port P
+ *           [--max-seconds T]
  *
  * Sends from a few sockets (source ports) in namespace NS, over IPv4 and
  * IPv6 alternately at random. The fuzz session (--fuzz-sid, whose receive
@@ -17,6 +18,8 @@
  *   pktfuzz: sent N ipv4 N ipv6 N in S s (R/s)
  *   pktfuzz: authentic N mutated N expect-delivered N expect-keepalive N
  *   pktfuzz: sink received N
+ * --max-seconds stops early (a time budget on a slow machine): fewer
+ * than N are sent then, as the first line says.
  * Exit 0 if the sink received exactly the packets expected; 1 otherwise.
  */
 #include <arpa/inet.h>
@@ -157,6 +160,7 @@ int main(int argc, char **argv)
 	struct timespec t0, t1;
 	size_t lens[BATCH];
 	int i, port = 0, self;
+	double max_secs = 0;
 	struct rng r;
 	double secs;
 	char *tok;
@@ -170,6 +174,8 @@ int main(int argc, char **argv)
 			seed = strtoull(v, NULL, 0);
 		else if (!strcmp(o, "--count"))
 			count = strtoull(v, NULL, 0);
+		else if (!strcmp(o, "--max-seconds"))
+			max_secs = atof(v);
 		else if (!strcmp(o, "--port"))
 			port = atoi(v);
 		else if (!strcmp(o, "--target4"))
@@ -251,6 +257,14 @@ int main(int argc, char **argv)
 			lens[i] = pkt_next(&c, bufs[i]);
 		send_batch(&r, bufs, lens, n, &v4, &v6);
 		drain_sink(0);
+		if (max_secs > 0 && sent % 4096 < BATCH) {
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			if ((double)(t1.tv_sec - t0.tv_sec) > max_secs) {
+				sent += (uint64_t)n;
+				count = sent + 2;
+				break;
+			}
+		}
 	}
 	for (i = 0; i < 2 && sent < count; i++, sent++)
 		lens[i] = pkt_final(&c, bufs[i], i);
