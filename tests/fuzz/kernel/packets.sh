@@ -1,0 +1,134 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The packet fuzzer, inside the guest (docs/fuzzing.md): pktfuzz sends
+# FUZZ_PACKETS (default 1000000) datagrams from FUZZ_SEED (default: new,
+# printed) at the server's port over IPv4 and IPv6, from the client's
+# namespace of the datapath topology, while a real session between the
+# two carries pings and jumpctl monitor --control takes control upcalls.
+# Then: every fuzzed datagram is accounted for on the server device,
+#   delta(drop_* sum) + delta(control_rx) + delta(fuzz session rx_packets)
+#   = datagrams sent,
+# the fuzz session received exactly its intact authentic packets (and the
+# sink behind it exactly those with a valid inner packet), the device
+# delivered nothing else, and the real session lost nothing (its tx on
+# one side equals its rx on the other, both ways). Prints
+# "fuzz-count: packets N" and TAP. PKTFUZZ: the fuzzer (default: next to
+# this script); JUMPING_MODULE, JUMPCTL as for the selftests.
+# FUZZ_SECONDS, if set, bounds the sending time: fewer datagrams may go
+# then (the fuzz-count line says how many), all still accounted for.
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/../../selftests/lib.sh"
+source "$here/../../selftests/datapath/topo.sh"
+PKTFUZZ=${PKTFUZZ:-$here/pktfuzz}
+FUZZ_PACKETS=${FUZZ_PACKETS:-1000000}
+FUZZ_ID=3333
+FUZZ_SRC=10.10.0.77 BAD_SRC=10.10.0.78 SINK_PORT=9999
+count_file=$(mktemp)
+echo 0 >"$count_file"
+
+# Server counters, tab separated: drops, control_rx, device rx_packets,
+# real session rx, fuzz session rx, real session tx.
+snapshot() {
+	jq_dev "$srv" "[(.stats | drops), .stats.control_rx, .stats.rx_packets,
+		st($SRV_ID).rx_packets, st($FUZZ_ID).rx_packets, st($SRV_ID).tx_packets] | @tsv"
+}
+
+softnet_drops() {	# packets the stack dropped before any device saw them
+	local sum=0 d
+
+	for d in $(awk '{ print $2 }' /proc/net/softnet_stat); do
+		sum=$((sum + 16#$d))
+	done
+	echo "$sum"
+}
+
+real_session_whole() {	# every packet of the real session arrived, both ways
+	[ "$(jq_dev "$cli" "st($CLI_ID).tx_packets")" = "$(jq_dev "$srv" "st($SRV_ID).rx_packets")" ] &&
+	[ "$(jq_dev "$srv" "st($SRV_ID).tx_packets")" = "$(jq_dev "$cli" "st($CLI_ID).rx_packets")" ]
+}
+
+accounted() {	# accounted BEFORE SENT EXPECT_RX
+	local -a b a
+	read -ra b <<<"$1"
+	read -ra a <<<"$(snapshot)"
+	[ $((a[0] - b[0] + a[1] - b[1] + a[4] - b[4])) = "$2" ] &&
+	[ $((a[4] - b[4])) = "$3" ] &&
+	[ $((a[2] - b[2])) = $((a[3] - b[3] + a[4] - b[4])) ]
+}
+
+fuzz() {
+	local before after sent delivered keepalives ping_pid mon_pid out rc=0 sn0
+
+	[ -x "$PKTFUZZ" ] || fail "$PKTFUZZ not built (make -C tests/fuzz/kernel)"
+	# Outer drops before the device would spoil the accounting: room.
+	sysctl -qw net.core.netdev_max_backlog=100000
+	topo_setup 4 chacha20poly1305
+	new_key "$topo_tmp/fuzz.enc"
+	new_key "$topo_tmp/fuzz.dec"
+	js session add jp0 id $FUZZ_ID peer-id 4444 \
+		remote "$(endpoint 4 $CLI_OUT4 $CLI_OUT6 40000)" allowed $FUZZ_SRC/32
+	js key add jp0 id $FUZZ_ID slot primary key-id 0 cipher chacha20poly1305 \
+		enc-key-file "$topo_tmp/fuzz.enc" dec-key-file "$topo_tmp/fuzz.dec"
+	pings_ok "$cli" 3 -i 0.2 $SRV4
+	wait_until 20 outer_ok 6 || fail "no outer IPv6 path"
+
+	ip netns exec "$srv" "$JPCTL" monitor --control >/dev/null 2>&1 &
+	mon_pid=$!
+	topo_pids+=("$mon_pid")
+	ip netns exec "$cli" ping -n -q -i 0.1 $SRV4 >"$topo_tmp/ping.log" 2>&1 &
+	ping_pid=$!
+	topo_pids+=("$ping_pid")
+	before=$(snapshot)
+	sn0=$(softnet_drops)
+
+	ip netns exec "$srv" "$PKTFUZZ" ${FUZZ_SEED:+--seed "$FUZZ_SEED"} \
+		--count "$FUZZ_PACKETS" --port $JP_PORT \
+		--target4 $SRV_OUT4 --target6 $SRV_OUT6 --send-netns "$cli" \
+		--sids "$SRV_ID,$CLI_ID" --fuzz-sid $FUZZ_ID --key-file "$topo_tmp/fuzz.dec" \
+		--inner-src $FUZZ_SRC --bad-src $BAD_SRC --inner-dst $SRV4 \
+		--sink-port $SINK_PORT ${FUZZ_SECONDS:+--max-seconds "$FUZZ_SECONDS"} \
+		>"$topo_tmp/pktfuzz.out" 2>&1 || rc=$?
+	kill -INT "$ping_pid"
+	wait "$ping_pid" || true
+	cat "$topo_tmp/pktfuzz.out" "$topo_tmp/ping.log"
+	sent=$(sed -n 's/^pktfuzz: sent \([0-9]*\) .*/\1/p' "$topo_tmp/pktfuzz.out")
+	echo "${sent:-0}" >"$count_file"
+	[ "$rc" = 0 ] || fail "pktfuzz exited with $rc"
+	[ "$sent" -ge "$FUZZ_PACKETS" ] || [ -n "${FUZZ_SECONDS:-}" ] ||
+		fail "pktfuzz sent $sent of $FUZZ_PACKETS"
+	delivered=$(sed -n 's/.* expect-delivered \([0-9]*\) .*/\1/p' "$topo_tmp/pktfuzz.out")
+	keepalives=$(sed -n 's/.* expect-keepalive \([0-9]*\)$/\1/p' "$topo_tmp/pktfuzz.out")
+
+	wait_until 60 real_session_whole ||
+		fail "the real session lost packets: $(jq_dev "$cli" "st($CLI_ID) | tojson") / $(jq_dev "$srv" "st($SRV_ID) | tojson")"
+	wait_until 60 accounted "$before" "$sent" $((delivered + keepalives)) || {
+		after=$(snapshot)
+		echo "before: $before"
+		echo "after:  $after"
+		echo "softnet drops: $sn0 -> $(softnet_drops)"
+		jq_dev "$srv" '.stats | tojson'
+		fail "fuzzed datagrams not accounted for (sent $sent, delivered $delivered, keepalives $keepalives)"
+	}
+	after=$(snapshot)
+	echo "server before: $before"
+	echo "server after:  $after"
+	jq_dev "$srv" '.stats | tojson'
+	pings_ok "$cli" 5 -i 0.2 $SRV4
+	pings_ok "$cli" 5 -i 0.2 $SRV6
+	real_session_whole || fail "the real session lost packets after the fuzzer"
+}
+
+try_rmmod() {
+	rmmod jumping 2>/dev/null
+}
+
+unloads() {
+	wait_until 120 try_rmmod || fail "rmmod jumping: $(rmmod jumping 2>&1)"
+}
+
+ktap_begin 2
+run_case "packet fuzzer: $FUZZ_PACKETS datagrams, all accounted for" fuzz
+echo "fuzz-count: packets $(cat "$count_file")"
+run_case "the module unloads" unloads
+rm -f "$count_file"
+ktap_end
