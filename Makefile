@@ -7,6 +7,11 @@
 #   make check-debug     ... the selftests on the debug (KASAN, lockdep,
 #                        kmemleak) kernel instead
 #   make check-all       ... on both kernels
+#   make check-package   ... and the .debs installed in a guest, where DKMS
+#                        builds the module (tests/selftests/package)
+#   make fuzz            netlink, packet, fault-injection and libFuzzer
+#                        fuzzers at full size on the debug kernel
+#                        (tests/fuzz/fuzz, docs/fuzzing.md)
 #   make demo            a session surviving the death of its uplink, in a VM,
 #                        told as a timeline (tests/demo/demo)
 #   make bench           TCP 1/4 flows, UDP pps, RTT idle/loaded at smp 2
@@ -78,6 +83,12 @@ check-all:
 check-debug:
 	tests/check --debug
 
+check-package:
+	tests/check --package
+
+fuzz:
+	tests/fuzz/fuzz
+
 bench:
 	tests/bench/bench
 
@@ -110,5 +121,5 @@ clean:
 	$(MAKE) -C tests/bench/scale clean
 	rm -rf tests/out lint.log
 
-.PHONY: all module userspace install deb check check-all check-debug lint clean \
+.PHONY: all module userspace install deb check check-all check-debug check-package fuzz lint clean \
 	bench bench-failover bench-scale demo

@@ -140,7 +140,7 @@ metrics_file_case() {
 	wait_until 30 sh -c "ip netns exec $cli $JPCTL metrics --state-dir $topo_tmp/cli.state jp0 >$topo_tmp/cli.prom && grep -q '^jumping_path_rtt_seconds{' $topo_tmp/cli.prom" ||
 		fail "client: no path RTT"
 	promcheck "$topo_tmp/cli.prom"
-	assert_eq "active paths" 1 "$(awk '/^jumping_path_active\{/ { s += $2 } END { print s }' "$topo_tmp/cli.prom")"
+	assert_eq "active paths" 1 "$(awk '/^jumping_path_active\{/ { s += $NF } END { print s }' "$topo_tmp/cli.prom")"
 	grep '^jumping_path_' "$topo_tmp/cli.prom"
 	# Only the kernel's part without a jumpd: still valid, jumpd_up 0.
 	ip netns exec "$srv" "$JPCTL" metrics --state-dir /nonexistent >"$topo_tmp/nojd.prom"
