@@ -7,8 +7,9 @@
 #   make check-debug     ... the selftests on the debug (KASAN, lockdep,
 #                        kmemleak) kernel instead
 #   make check-all       ... on both kernels
-#   make check-package   ... and the .debs installed in a guest, where DKMS
-#                        builds the module (tests/selftests/package)
+#   make check-package   only the package suite (part of make check): the
+#                        .debs installed in a guest, where DKMS builds the
+#                        module (tests/selftests/package)
 #   make fuzz            netlink, packet, fault-injection and libFuzzer
 #                        fuzzers at full size on the debug kernel
 #                        (tests/fuzz/fuzz, docs/fuzzing.md)
