@@ -2,78 +2,19 @@
 /* The config file parser (config.h, docs/config.md). */
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
 #include <sodium.h>
-#include "config.h"
+#include "config_internal.h"
 #include "ratelimit.h"
 
 #define LINE_MAX_LEN 4096
 
-enum section { SEC_NONE, SEC_IFACE, SEC_PEER, SEC_UNKNOWN };
-
-struct ctx {
-	const char *file;
-	unsigned int line;
-	struct jp_config *cfg;
-	struct jp_conf_errors *errs;
-	enum section sec;
-	struct jp_conf_peer *peer;	/* current [Peer], or NULL */
-	bool peer_file;			/* a PeerDir file: [Peer] only */
-	const char *const *files;	/* each peer's file, or NULL */
-};
-
 static const char *const section_names[] = {
 	[SEC_IFACE] = "Interface", [SEC_PEER] = "Peer",
 };
-
-static void verror(struct ctx *c, const char *file, unsigned int line,
-		   const char *fmt, va_list ap)
-	__attribute__((format(printf, 4, 0)));
-
-static void verror(struct ctx *c, const char *file, unsigned int line,
-		   const char *fmt, va_list ap)
-{
-	struct jp_conf_errors *e = c->errs;
-	char what[256];
-
-	if (e->n >= JP_CONF_MAX_ERRORS) {
-		e->dropped++;
-		return;
-	}
-	vsnprintf(what, sizeof(what), fmt, ap);
-	if (line)
-		snprintf(e->msg[e->n++], sizeof(e->msg[0]), "%s:%u: %s",
-			 file, line, what);
-	else
-		snprintf(e->msg[e->n++], sizeof(e->msg[0]), "%s: %s", file,
-			 what);
-}
-
-static void __attribute__((format(printf, 3, 4)))
-error_at(struct ctx *c, unsigned int line, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	verror(c, c->file, line, fmt, ap);
-	va_end(ap);
-}
-
-/* An error at a line of peer i's file (PeerDir: each peer has its own). */
-static void __attribute__((format(printf, 4, 5)))
-error_peer(struct ctx *c, unsigned int i, unsigned int line,
-	   const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	verror(c, c->files ? c->files[i] : c->file, line, fmt, ap);
-	va_end(ap);
-}
 
 /*
  * Value handlers: return NULL, or what was expected (for the message

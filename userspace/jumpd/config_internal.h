@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shared by the config_*.c files, not part of config.h: the parser's state
+ * while it reads one file and its error reporting.
+ *
+ *  config.c         the parser
+ *  config_errors.c  "file:line: what" into struct jp_conf_errors
+ */
+#ifndef JUMPD_CONFIG_INTERNAL_H
+#define JUMPD_CONFIG_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "config.h"
+
+enum section { SEC_NONE, SEC_IFACE, SEC_PEER, SEC_UNKNOWN };
+
+struct ctx {
+	const char *file;
+	unsigned int line;
+	struct jp_config *cfg;
+	struct jp_conf_errors *errs;
+	enum section sec;
+	struct jp_conf_peer *peer;	/* current [Peer], or NULL */
+	bool peer_file;			/* a PeerDir file: [Peer] only */
+	const char *const *files;	/* each peer's file, or NULL */
+};
+
+/* An error at a line of c->file (line 0: of the file as a whole). */
+void error_at(struct ctx *c, unsigned int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* An error at a line of peer i's file (PeerDir: each peer has its own). */
+void error_peer(struct ctx *c, unsigned int i, unsigned int line,
+		const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+#endif /* JUMPD_CONFIG_INTERNAL_H */
