@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # The man pages (docs/man/): each renders without a single warning from
 # man/groff, jumpd.conf(5) documents every key the parser knows
-# (userspace/jumpd/config.c) and docs/config.md lists, and jumpctl(8)
+# (userspace/jumpd/config_keys.c) and docs/config.md lists, and jumpctl(8)
 # every command of userspace/jumpctl/main.c.
 # usage: test_man_pages.sh REPO
 repo=${1:?usage: test_man_pages.sh REPO}
@@ -29,7 +29,7 @@ done
 
 # The parser's table ({ "Key", SEC_...) and docs/config.md's tables.
 keys=$( { sed -n 's/^[[:space:]]*{ "\([A-Za-z]*\)",[[:space:]]*SEC_.*/\1/p' \
-		"$repo/userspace/jumpd/config.c"
+		"$repo/userspace/jumpd/config_keys.c"
 	  sed -n 's/^| \([A-Z][A-Za-z]*\) | .*/\1/p' "$repo/docs/config.md" |
 		grep -vx Key; } | sort -u)
 [ "$(wc -l <<<"$keys")" -ge 25 ]

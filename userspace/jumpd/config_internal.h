@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Shared by the config_*.c files, not part of config.h: the parser's state
- * while it reads one file and its error reporting.
+ * while it reads one file, its error reporting and the key table.
  *
- *  config.c         the parser
+ *  config.c         the reader: lines, sections, Key = Value, entry points,
+ *                   and the whole-file checks
  *  config_errors.c  "file:line: what" into struct jp_conf_errors
+ *  config_keys.c    every key: its section and its value's handler
  */
 #ifndef JUMPD_CONFIG_INTERNAL_H
 #define JUMPD_CONFIG_INTERNAL_H
@@ -33,5 +35,28 @@ void error_at(struct ctx *c, unsigned int line, const char *fmt, ...)
 void error_peer(struct ctx *c, unsigned int i, unsigned int line,
 		const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+
+/*
+ * Value handlers: return NULL, or what was expected (for the message
+ * "invalid Key 'value': expected ...").
+ */
+typedef const char *(*handler_fn)(struct ctx *c, const char *v);
+
+/* multi: a comma list, and the key may be repeated. */
+struct key {
+	const char *name;
+	enum section sec;
+	bool multi;
+	handler_fn fn;
+	bool secret;			/* never echoed in an error */
+};
+
+/* Every key; its index is its bit in `seen`. */
+extern const struct key config_keys[];
+
+/* The index of a key (any case) in config_keys, or -1. */
+int key_index(const char *name);
+
+#define SEEN(name) (1ULL << key_index(name))
 
 #endif /* JUMPD_CONFIG_INTERNAL_H */
