@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Shared by the config_*.c files, not part of config.h: the parser's state
- * while it reads one file, its error reporting and the key table.
+ * while it reads one file, its error reporting, the key table and the
+ * whole-config checks.
  *
- *  config.c         the reader: lines, sections, Key = Value, entry points,
- *                   and the whole-file checks
+ *  config.c         the reader: lines, sections, Key = Value, entry points
  *  config_errors.c  "file:line: what" into struct jp_conf_errors
  *  config_keys.c    every key: its section and its value's handler
+ *  config_check.c   what only the whole file shows (missing keys, names,
+ *                   public keys and AllowedIPs given twice)
  */
 #ifndef JUMPD_CONFIG_INTERNAL_H
 #define JUMPD_CONFIG_INTERNAL_H
@@ -58,5 +60,8 @@ extern const struct key config_keys[];
 int key_index(const char *name);
 
 #define SEEN(name) (1ULL << key_index(name))
+
+/* After the last line: the checks of config_check.c, in their order. */
+void check_config(struct ctx *c);
 
 #endif /* JUMPD_CONFIG_INTERNAL_H */
