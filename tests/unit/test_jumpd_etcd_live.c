@@ -265,6 +265,7 @@ static void test_leases(struct etcd_client *c)
 	const char *owner = "/jumping/t/s/2/owner";
 	bool created = false, renewed = true;
 	long long start, t;
+	struct etcd_kvs r;
 
 	ok(etcd_lease_grant(c, 2, &id, &ttl) == ETCD_OK && id && ttl == 2,
 	   "lease grant: TTL 2 s");
@@ -286,12 +287,26 @@ static void test_leases(struct etcd_client *c)
 	ok(renewed, "keepalive: renewed to 2 s each time");
 	ok(key_exists(c, owner), "the key outlived its TTL, renewed");
 
+	ok(etcd_put_if_lease(c, owner, id, "/jumping/t/s/2/state", "s1", 2,
+			     &created) == ETCD_OK && created &&
+	   key_exists(c, "/jumping/t/s/2/state"),
+	   "put-if-lease: written while the owner key is under the lease");
+	ok(etcd_put_if_lease(c, owner, id + 1, "/jumping/t/s/2/state", "s2", 2,
+			     &created) == ETCD_OK && !created,
+	   "put-if-lease: not under another lease");
 	ok(etcd_lease_revoke(c, id) == ETCD_OK, "lease revoke");
 	ok(!key_exists(c, owner), "revoked: the key is gone at once");
 	ok(etcd_lease_ttl(c, id, &left) == ETCD_OK && left == -1,
 	   "timetolive: -1 after the revoke");
 	ok(etcd_lease_keepalive(c, id, &left) == ETCD_OK && left == 0,
 	   "keepalive of a revoked lease: TTL 0, not renewed");
+	ok(etcd_put_if_lease(c, owner, id, "/jumping/t/s/2/state", "s3", 2,
+			     &created) == ETCD_OK && !created,
+	   "put-if-lease: not once the lease is gone");
+	ok(etcd_get(c, "/jumping/t/s/2/state", false, &r) == ETCD_OK &&
+	   r.n == 1 && !strcmp((char *)r.kv[0].value, "s1"),
+	   "put-if-lease: the refused writes wrote nothing");
+	etcd_kvs_free(&r);
 	ok(etcd_lease_revoke(c, id) == ETCD_REFUSED &&
 	   etcd_client_code(c) == ETCD_CODE_NOT_FOUND &&
 	   strstr(etcd_client_error(c), client_url) &&

@@ -102,6 +102,20 @@ static void test_bodies(void)
 	json_object_put(j);
 	free(b);
 
+	b = etcd_body_put_if_lease("/j/c/sessions/1/owner", 42,
+				   "/j/c/sessions/1/state", "s", 1);
+	j = json_tokener_parse(b);
+	is_str(field(j, "compare.0.target"), "LEASE", "put-if-lease: target");
+	is_str(field(j, "compare.0.key"), K1, "put-if-lease: the guard key");
+	is_str(field(j, "compare.0.lease"), "42", "put-if-lease: its lease");
+	is_str(field(j, "compare.0.result"), "EQUAL", "put-if-lease: EQUAL");
+	is_str(field(j, "success.0.request_put.value"), "cw==",
+	       "put-if-lease: the put");
+	ok(!field(j, "success.0.request_put.lease") && !field(j, "failure"),
+	   "put-if-lease: the put under no lease, nothing on failure");
+	json_object_put(j);
+	free(b);
+
 	b = etcd_body_lease_grant(2);
 	is_str(b, "{\"TTL\":\"2\"}", "lease grant body");
 	free(b);

@@ -63,6 +63,12 @@ char *etcd_body_delete(const char *key, bool prefix);
  */
 char *etcd_body_create(const char *key, const void *value, size_t len,
 		       int64_t lease);
+/*
+ * A txn that puts key (no lease) only if guard exists under lease: an
+ * owner's write that fails once it no longer owns (docs/cluster.md).
+ */
+char *etcd_body_put_if_lease(const char *guard, int64_t lease,
+			     const char *key, const void *value, size_t len);
 char *etcd_body_lease_grant(int64_t ttl_s);
 /* LeaseKeepAlive, LeaseRevoke and LeaseTimeToLive all take just an ID. */
 char *etcd_body_lease_id(int64_t id);
@@ -78,7 +84,10 @@ int etcd_parse_range(const char *body, struct etcd_kvs *out, char *err,
 		     size_t errlen);
 int etcd_parse_delete(const char *body, int64_t *deleted, char *err,
 		      size_t errlen);
-/* *created; if not, holder (if not NULL) gets the key as it is. */
+/*
+ * *created; if not, holder (if not NULL) gets the key as it is. Also the
+ * verdict of etcd_body_put_if_lease's txn (holder NULL).
+ */
 int etcd_parse_create(const char *body, bool *created,
 		      struct etcd_kvs *holder, char *err, size_t errlen);
 int etcd_parse_lease_grant(const char *body, int64_t *id, int64_t *ttl,
@@ -124,6 +133,10 @@ int etcd_delete(struct etcd_client *c, const char *key, bool prefix,
 int etcd_create(struct etcd_client *c, const char *key, const void *value,
 		size_t len, int64_t lease, bool *created,
 		struct etcd_kvs *holder);
+/* *done false: guard is not (or no longer) under lease; nothing written. */
+int etcd_put_if_lease(struct etcd_client *c, const char *guard,
+		      int64_t lease, const char *key, const void *value,
+		      size_t len, bool *done);
 int etcd_lease_grant(struct etcd_client *c, int64_t ttl_s, int64_t *id,
 		     int64_t *granted_ttl);
 /*

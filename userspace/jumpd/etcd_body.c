@@ -165,27 +165,49 @@ static json_object *txn_ops(const char *name, json_object *request,
 	return array_of(op);
 }
 
+/* A txn compare: target of key == v (a 64-bit field of the Compare). */
+static json_object *compare_eq(const char *key, const char *target,
+			       const char *field, int64_t v)
+{
+	json_object *cmp = json_object_new_object();
+
+	if (cmp && add_str(cmp, "target", target) &&
+	    add_b64(cmp, "key", key, strlen(key)) && add_i64(cmp, field, v) &&
+	    add_str(cmp, "result", "EQUAL"))
+		return cmp;
+	json_object_put(cmp);
+	return NULL;
+}
+
 char *etcd_body_create(const char *key, const void *value, size_t len,
 		       int64_t lease)
 {
 	json_object *o = json_object_new_object();
-	json_object *cmp = json_object_new_object();
 	json_object *put, *get;
 	bool good, put_good, get_good;
 
-	/* The key's create_revision is 0 exactly when it does not exist. */
-	if (!cmp || !add_str(cmp, "target", "CREATE") ||
-	    !add_b64(cmp, "key", key, strlen(key)) ||
-	    !add_i64(cmp, "create_revision", 0) ||
-	    !add_str(cmp, "result", "EQUAL")) {
-		json_object_put(cmp);
-		cmp = NULL;
-	}
 	put = put_request(key, value, len, lease, &put_good);
 	get = range_request(key, false, &get_good);
-	good = take(o, "compare", array_of(cmp));
+	/* The key's create_revision is 0 exactly when it does not exist. */
+	good = take(o, "compare", array_of(compare_eq(key, "CREATE",
+						       "create_revision", 0)));
 	good &= take(o, "success", txn_ops("request_put", put, put_good));
 	good &= take(o, "failure", txn_ops("request_range", get, get_good));
+	return finish(o, good);
+}
+
+char *etcd_body_put_if_lease(const char *guard, int64_t lease,
+			     const char *key, const void *value, size_t len)
+{
+	json_object *o = json_object_new_object();
+	json_object *put;
+	bool good, put_good;
+
+	put = put_request(key, value, len, 0, &put_good);
+	/* A missing guard key compares as lease 0, so it fails too. */
+	good = take(o, "compare", array_of(compare_eq(guard, "LEASE", "lease",
+						       lease)));
+	good &= take(o, "success", txn_ops("request_put", put, put_good));
 	return finish(o, good);
 }
 
