@@ -87,12 +87,12 @@ static void test_bodies(void)
 
 	b = etcd_body_create("/j/c/sessions/1/owner", "gw1", 3, 42);
 	j = json_tokener_parse(b);
-	is_str(field(j, "compare.0.target"), "CREATE", "create: compare target");
+	is_str(field(j, "compare.0.target"), "CREATE", "create: target");
 	is_str(field(j, "compare.0.key"), K1, "create: compare key");
 	is_str(field(j, "compare.0.create_revision"), "0",
 	       "create: create_revision == 0 (absent)");
 	is_str(field(j, "compare.0.result"), "EQUAL", "create: EQUAL");
-	is_str(field(j, "success.0.request_put.key"), K1, "create: put the key");
+	is_str(field(j, "success.0.request_put.key"), K1, "create: put key");
 	is_str(field(j, "success.0.request_put.value"), V1,
 	       "create: its value");
 	is_str(field(j, "success.0.request_put.lease"), "42",
@@ -164,7 +164,8 @@ static void test_range(void)
 	   "range: a version that is not a number, refused");
 	ok(etcd_parse_range("{\"kvs\":[{\"key\":\"YQ==\",\"version\":"
 			    "\"99999999999999999999\"}]}", &r, err,
-			    sizeof(err)), "range: a version over 64 bits, refused");
+			    sizeof(err)),
+	   "range: a version over 64 bits, refused");
 	ok(etcd_parse_range("{\"kvs\":{}}", &r, err, sizeof(err)),
 	   "range: kvs not an array, refused");
 	ok(etcd_parse_range("{\"kvs\":[{\"key\":\"YQBi\"}]}", &r, err,
@@ -239,13 +240,14 @@ static void test_leases(void)
 		 "\"TTL\":\"5\"}}\n", "4");
 	ok(!etcd_parse_keepalive(body, &ttl, err, sizeof(err)) && ttl == 5,
 	   "keepalive: renewed for its TTL");
-	snprintf(body, sizeof(body), "{\"result\":{" HDR ",\"ID\":\"12345\"}}\n",
-		 "4");
+	snprintf(body, sizeof(body),
+		 "{\"result\":{" HDR ",\"ID\":\"12345\"}}\n", "4");
 	ok(!etcd_parse_keepalive(body, &ttl, err, sizeof(err)) && ttl == 0,
 	   "keepalive: TTL left out: the lease is gone");
-	ok(etcd_parse_keepalive("{\"error\":{\"grpc_code\":14,\"http_code\":503,"
-				"\"message\":\"no leader\"}}", &ttl, err,
-				sizeof(err)) && strstr(err, "no leader"),
+	ok(etcd_parse_keepalive("{\"error\":{\"grpc_code\":14,"
+				"\"http_code\":503,\"message\":\"no leader\"}}",
+				&ttl, err, sizeof(err)) &&
+	   strstr(err, "no leader"),
 	   "keepalive: a stream error, refused with its message");
 	ok(etcd_parse_keepalive("{" HDR "}", &ttl, err, sizeof(err)),
 	   "keepalive: no result, refused");

@@ -52,7 +52,8 @@ static int write_key_file(char *path, const char *text, mode_t mode)
 
 static void test_key_file(void)
 {
-	static const char b64[] = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\n";
+	static const char b64[] =
+		"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\n";
 	char path[] = "/tmp/jumping-cluster-key-XXXXXX";
 	uint8_t key[JD_SEALED_KEY_LEN];
 	char err[256] = "";
@@ -69,14 +70,16 @@ static void test_key_file(void)
 	ok(good, "key file: its bytes");
 	chmod(path, 0640);
 	ok(jd_cluster_key_load(path, key, err, sizeof(err)) &&
-	   strstr(err, "chmod 600"), "key file: readable by its group, refused");
+	   strstr(err, "chmod 600"),
+	   "key file: readable by its group, refused");
 	chmod(path, 0604);
 	ok(jd_cluster_key_load(path, key, err, sizeof(err)),
 	   "key file: readable by others, refused");
 	unlink(path);
 
 	strcpy(path, "/tmp/jumping-cluster-key-XXXXXX");
-	if (!write_key_file(path, "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHg==\n",
+	if (!write_key_file(path,
+			    "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHg==\n",
 			    0600)) {
 		ok(jd_cluster_key_load(path, key, err, sizeof(err)) &&
 		   strstr(err, "not a 32-byte key"),
@@ -162,7 +165,8 @@ int main(void)
 
 	ok(!jd_seal(rec2, NULL, 0, NAME, 1, key) &&
 	   !jd_sealed_open(plain, &plain_len, &version, rec2,
-			   JD_SEALED_OVERHEAD, NAME, 0, key, err, sizeof(err)) &&
+			   JD_SEALED_OVERHEAD, NAME, 0, key, err,
+			   sizeof(err)) &&
 	   plain_len == 0, "an empty record seals and opens");
 	memset(big, 0, sizeof(big));
 	ok(jd_seal(rec2, big, sizeof(big), NAME, 1, key) == -1,

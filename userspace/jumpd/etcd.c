@@ -8,6 +8,8 @@
 
 #define ETCD_RESPONSE_MAX	(4 << 20)
 #define ETCD_ENDPOINTS_MAX	16
+/* With the longest request path, a URL fits post_one's buffer. */
+#define ETCD_ENDPOINT_LEN_MAX	256
 
 struct etcd_client {
 	CURL *curl;
@@ -15,8 +17,6 @@ struct etcd_client {
 	char *endpoints[ETCD_ENDPOINTS_MAX];
 	size_t n_endpoints;
 	size_t current;		/* where the next request goes first */
-	long request_timeout_ms;
-	long connect_timeout_ms;
 	char *resp;
 	size_t resp_len;
 	size_t resp_cap;
@@ -32,7 +32,7 @@ static size_t collect(char *data, size_t size, size_t n, void *arg)
 	char *grown;
 
 	if (len > ETCD_RESPONSE_MAX - c->resp_len)
-		return 0;	/* curl fails the transfer: CURLE_WRITE_ERROR */
+		return 0;	/* curl fails it: CURLE_WRITE_ERROR */
 	if (c->resp_len + len + 1 > c->resp_cap) {
 		size_t cap = (c->resp_len + len + 1) * 2;
 
@@ -85,13 +85,22 @@ struct etcd_client *etcd_client_new(const char *const *endpoints, size_t n,
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		goto nomem;
-	c->request_timeout_ms = request_timeout_ms;
-	c->connect_timeout_ms = connect_timeout_ms;
 	c->code = -1;
-	for (c->n_endpoints = 0; c->n_endpoints < n; c->n_endpoints++) {
-		c->endpoints[c->n_endpoints] = endpoint_url(endpoints[c->n_endpoints]);
-		if (!c->endpoints[c->n_endpoints])
+	for (; c->n_endpoints < n; c->n_endpoints++) {
+		const char *ep = endpoints[c->n_endpoints];
+		char *url;
+
+		if (strlen(ep) > ETCD_ENDPOINT_LEN_MAX) {
+			snprintf(err, errlen,
+				 "etcd: endpoint over %d bytes: %.40s...",
+				 ETCD_ENDPOINT_LEN_MAX, ep);
+			etcd_client_free(c);
+			return NULL;
+		}
+		url = endpoint_url(ep);
+		if (!url)
 			goto nomem;
+		c->endpoints[c->n_endpoints] = url;
 	}
 	c->curl = curl_easy_init();
 	/* No "Expect: 100-continue": it costs a round trip on larger bodies. */
@@ -103,7 +112,8 @@ struct etcd_client *etcd_client_new(const char *const *endpoints, size_t n,
 	/* No signals: a timeout must not raise SIGALRM in the daemon. */
 	curl_easy_setopt(c->curl, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c->curl, CURLOPT_TIMEOUT_MS, request_timeout_ms);
-	curl_easy_setopt(c->curl, CURLOPT_CONNECTTIMEOUT_MS, connect_timeout_ms);
+	curl_easy_setopt(c->curl, CURLOPT_CONNECTTIMEOUT_MS,
+			 connect_timeout_ms);
 #if LIBCURL_VERSION_NUM >= 0x075500
 	curl_easy_setopt(c->curl, CURLOPT_PROTOCOLS_STR, "http,https");
 #endif
@@ -189,7 +199,8 @@ static int call(struct etcd_client *c, const char *path, char *body)
 	c->code = -1;
 	c->err[0] = 0;
 	if (!body) {
-		snprintf(c->err, sizeof(c->err), "etcd %s: out of memory", path);
+		snprintf(c->err, sizeof(c->err), "etcd %s: out of memory",
+			 path);
 		return ETCD_UNREACHABLE;
 	}
 	for (tried = 0; tried < c->n_endpoints && !reached; tried++) {
@@ -215,7 +226,8 @@ static int call(struct etcd_client *c, const char *path, char *body)
 		return ETCD_OK;
 	c->code = etcd_parse_error(c->resp, msg, sizeof(msg));
 	snprintf(c->err, sizeof(c->err), "etcd %s%s: HTTP %ld: %s",
-		 c->endpoints[at], path, status, msg[0] ? msg : "no error message");
+		 c->endpoints[at], path, status,
+		 msg[0] ? msg : "no error message");
 	/* A member without a leader or quorum: try another one next time. */
 	if (c->code == ETCD_CODE_UNAVAILABLE || status >= 500)
 		c->current = (at + 1) % c->n_endpoints;

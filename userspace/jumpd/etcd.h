@@ -20,21 +20,21 @@
 #include <stdint.h>
 
 /* gRPC status codes etcd answers with, as the gateway passes them on. */
-#define ETCD_CODE_INVALID_ARGUMENT	3
-#define ETCD_CODE_NOT_FOUND		5	/* e.g. "requested lease not found" */
-#define ETCD_CODE_UNAVAILABLE		14	/* no leader, request timed out */
+#define ETCD_CODE_INVALID_ARGUMENT 3
+#define ETCD_CODE_NOT_FOUND	5	/* "requested lease not found" */
+#define ETCD_CODE_UNAVAILABLE	14	/* no leader, timed out */
 
 /* What a transport call returns. */
 enum etcd_status {
 	ETCD_OK = 0,
 	ETCD_UNREACHABLE = -1,	/* no endpoint answered in time */
 	ETCD_REFUSED = -2,	/* etcd answered with an error (its code) */
-	ETCD_MALFORMED = -3,	/* an answer this client does not understand */
+	ETCD_MALFORMED = -3,	/* an answer not understood */
 };
 
 struct etcd_kv {
 	char *key;			/* NUL-terminated */
-	uint8_t *value;			/* value_len bytes (+ a NUL, for text) */
+	uint8_t *value;			/* value_len bytes, then a NUL */
 	size_t value_len;
 	int64_t create_revision;	/* 0: the key does not exist */
 	int64_t mod_revision;

@@ -159,7 +159,7 @@ static int parse_range_object(json_object *o, struct etcd_kvs *out,
 	for (r.n = 0; r.n < n; r.n++) {
 		if (parse_kv(json_object_array_get_idx(kvs, r.n), &r.kv[r.n],
 			     err, errlen)) {
-			r.n++;	/* its partial allocations are freed too */
+			r.n++;	/* its partial allocations too */
 			etcd_kvs_free(&r);
 			return -1;
 		}
