@@ -235,6 +235,10 @@ static void test_leases(void)
 	   strstr(err, "too many leases"), "grant: its error string");
 	ok(etcd_parse_lease_grant("{\"TTL\":\"2\"}", &id, &ttl, err,
 				  sizeof(err)), "grant: no ID, refused");
+	ok(!etcd_parse_lease_grant("{\"error\":null,\"ID\":\"5\","
+				   "\"TTL\":\"2\"}", &id, &ttl, err,
+				   sizeof(err)) && id == 5,
+	   "grant: a null error is no error");
 
 	snprintf(body, sizeof(body), "{\"result\":{" HDR ",\"ID\":\"5\","
 		 "\"TTL\":\"5\"}}\n", "4");

@@ -256,6 +256,7 @@ int etcd_parse_lease_grant(const char *body, int64_t *id, int64_t *ttl,
 		return -1;
 	/* LeaseGrantResponse has an error string of its own. */
 	if (json_object_object_get_ex(o, "error", &v) &&
+	    json_object_is_type(v, json_type_string) &&
 	    *json_object_get_string(v))
 		snprintf(err, errlen, "lease not granted: %s",
 			 json_object_get_string(v));
