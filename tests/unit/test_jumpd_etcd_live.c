@@ -3,22 +3,14 @@
  * The etcd client (etcd.h) against a real etcd (Debian's etcd-server) on
  * 127.0.0.1: keys, prefixes, create-if-absent, leases renewed, revoked
  * and expired, failover from a dead endpoint, and a request that gets no
- * answer ending on time. Every wait has a deadline; etcd is killed on
- * every way out (exit, signal, and our own death through PDEATHSIG).
+ * answer ending on time. Every wait has a deadline; etcd_server.c runs
+ * etcd and kills it on every way out.
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include "etcd.h"
+#include "etcd_server.h"
 #include "tap.h"
 
 /* Generous: the machine running this may be busy with other tests. */
@@ -27,189 +19,7 @@
 #define REQUEST_TIMEOUT_MS	5000
 #define CONNECT_TIMEOUT_MS	2000
 
-static volatile pid_t etcd_pid;
-static char data_dir[64];
 static char client_url[64];
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
-/* A pause between polls of a condition that has its own deadline. */
-static void pause_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, ms % 1000 * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
-static void kill_etcd(void)
-{
-	pid_t pid = etcd_pid;
-
-	if (pid > 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		etcd_pid = 0;
-	}
-}
-
-static void cleanup(void)
-{
-	pid_t pid;
-
-	kill_etcd();
-	if (!data_dir[0])
-		return;
-	pid = fork();
-	if (pid == 0) {
-		execlp("rm", "rm", "-rf", data_dir, (char *)NULL);
-		_exit(127);
-	}
-	if (pid > 0)
-		waitpid(pid, NULL, 0);
-	data_dir[0] = 0;
-}
-
-/* Only async-signal-safe calls: kill, fork, execve, waitpid, raise. */
-static void on_fatal_signal(int sig)
-{
-	char *argv[] = { "/bin/rm", "-rf", data_dir, NULL };
-	char *envp[] = { NULL };
-	pid_t pid;
-
-	if (etcd_pid > 0) {
-		kill(etcd_pid, SIGKILL);
-		waitpid(etcd_pid, NULL, 0);
-	}
-	if (data_dir[0]) {
-		pid = fork();
-		if (pid == 0) {
-			execve(argv[0], argv, envp);
-			_exit(127);
-		}
-		if (pid > 0)
-			waitpid(pid, NULL, 0);
-	}
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-/* A socket bound to a free loopback port; listening if asked. */
-static int loopback_socket(int *port, bool listening)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	socklen_t len = sizeof(a);
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) ||
-	    getsockname(fd, (struct sockaddr *)&a, &len) ||
-	    (listening && listen(fd, 8))) {
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	*port = ntohs(a.sin_port);
-	return fd;
-}
-
-static void print_log(void)
-{
-	char path[96], line[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/etcd.log", data_dir);
-	f = fopen(path, "r");
-	while (f && fgets(line, sizeof(line), f))
-		printf("# etcd: %s", line);
-	if (f)
-		fclose(f);
-}
-
-static pid_t spawn_etcd(const char *etcd, int client_port, int peer_port)
-{
-	char data[96], log[96], client[64], peer[64], cluster[80];
-	pid_t pid;
-	int fd;
-
-	snprintf(data, sizeof(data), "%s/data", data_dir);
-	snprintf(log, sizeof(log), "%s/etcd.log", data_dir);
-	snprintf(client, sizeof(client), "http://127.0.0.1:%d", client_port);
-	snprintf(peer, sizeof(peer), "http://127.0.0.1:%d", peer_port);
-	snprintf(cluster, sizeof(cluster), "t=%s", peer);
-	snprintf(client_url, sizeof(client_url), "%s", client);
-	pid = fork();
-	if (pid)
-		return pid;
-	/* Dies with us, however we die. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-	if (fd >= 0) {
-		dup2(fd, 1);
-		dup2(fd, 2);
-	}
-	execl(etcd, etcd, "--name", "t", "--data-dir", data,
-	      "--listen-client-urls", client, "--advertise-client-urls", client,
-	      "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
-	      "--initial-cluster", cluster, "--logger", "zap",
-	      "--log-level", "warn", (char *)NULL);
-	_exit(127);
-}
-
-/*
- * etcd on free ports, answering through the gateway. The ports are free
- * when picked, not reserved: if etcd exits (one was taken meanwhile), it
- * is tried again on others.
- */
-static struct etcd_client *start_etcd(const char *etcd)
-{
-	long long deadline = now_ms() + START_DEADLINE_MS;
-	struct etcd_client *c = NULL;
-	int attempt, cport, pport, fd1, fd2, status;
-	char err[256];
-	const char *ep = client_url;
-	struct etcd_kvs r;
-
-	for (attempt = 0; attempt < 3 && now_ms() < deadline; attempt++) {
-		fd1 = loopback_socket(&cport, false);
-		fd2 = loopback_socket(&pport, false);
-		close(fd1);
-		close(fd2);
-		if (fd1 < 0 || fd2 < 0)
-			return NULL;
-		etcd_pid = spawn_etcd(etcd, cport, pport);
-		if (etcd_pid < 0)
-			return NULL;
-		c = etcd_client_new(&ep, 1, 1000, 500, err, sizeof(err));
-		if (!c)
-			return NULL;
-		while (now_ms() < deadline) {
-			if (waitpid(etcd_pid, &status, WNOHANG) == etcd_pid) {
-				printf("# etcd exited (status %d), again\n",
-				       status);
-				etcd_pid = 0;
-				break;
-			}
-			if (etcd_get(c, "/ready", false, &r) == ETCD_OK) {
-				etcd_kvs_free(&r);
-				etcd_client_free(c);
-				return etcd_client_new(&ep, 1,
-						       REQUEST_TIMEOUT_MS,
-						       CONNECT_TIMEOUT_MS,
-						       err, sizeof(err));
-			}
-			pause_ms(100);
-		}
-		etcd_client_free(c);
-		kill_etcd();
-	}
-	return NULL;
-}
 
 static bool key_exists(struct etcd_client *c, const char *key)
 {
@@ -387,10 +197,9 @@ static void test_failover(void)
 int main(void)
 {
 	const char *etcd = getenv("ETCD") ? getenv("ETCD") : "/usr/bin/etcd";
-	const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-	int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGABRT, SIGSEGV,
-		       SIGBUS };
-	struct etcd_client *c;
+	const char *ep = client_url;
+	struct etcd_client *c = NULL;
+	char err[256] = "";
 
 	if (access(etcd, X_OK)) {
 		ok(0, "etcd is installed");
@@ -398,24 +207,19 @@ int main(void)
 		       etcd);
 		return tap_done();
 	}
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		signal(sigs[i], on_fatal_signal);
-	snprintf(data_dir, sizeof(data_dir), "%s/jumping-etcd-XXXXXX", tmp);
-	if (!mkdtemp(data_dir)) {
-		ok(0, "a temporary directory");
-		return tap_done();
-	}
-	atexit(cleanup);
-
-	c = start_etcd(etcd);
+	if (!etcd_server_start(etcd, START_DEADLINE_MS, client_url,
+			       sizeof(client_url)))
+		c = etcd_client_new(&ep, 1, REQUEST_TIMEOUT_MS,
+				    CONNECT_TIMEOUT_MS, err, sizeof(err));
 	if (!ok(c != NULL, "etcd started and answers through the gateway")) {
-		print_log();
+		if (err[0])
+			printf("# %s\n", err);
 		return tap_done();
 	}
 	test_keys(c);
 	test_leases(c);
 	test_failover();
 	etcd_client_free(c);
-	cleanup();
+	etcd_server_stop();
 	return tap_done();
 }
