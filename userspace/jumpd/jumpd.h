@@ -18,6 +18,7 @@
 #include "handshake.h"
 #include "jumping_status.h"
 #include "kernel.h"
+#include "keyfile.h"
 #include "multipath.h"
 #include "paths.h"
 #include "peer_map.h"
@@ -291,11 +292,6 @@ struct jd_peer *jd_peer_by_prefix(struct jd *d, const struct jp_prefix *pfx);
 struct jd_peer *jd_peer_by_pub(struct jd *d, const uint8_t pub[32]);
 struct jd_peer *jd_peer_by_local_id(struct jd *d, uint32_t id);
 struct jd_peer *jd_peer_by_init_id(struct jd *d, uint32_t id);
-int jd_read_key_file(const char *path, uint8_t key[32], char *err,
-		     size_t errlen);
-/* -1 with err set if fd's file can be read by others than its owner. */
-int jd_secret_file_mode_bad(int fd, const char *path, char *err,
-			    size_t errlen);
 uint32_t jd_new_session_id(struct jd *d);
 
 /*

@@ -1,68 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Peers from the config: keys, candidate paths, lookups (jumpd.h). */
 #include <errno.h>
-#include <fcntl.h>
 #include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <sys/socket.h>
 #include <sodium.h>
 #include "hs_msg.h"
 #include "jumpd.h"
-
-int jd_secret_file_mode_bad(int fd, const char *path, char *err,
-			    size_t errlen)
-{
-	struct stat st;
-
-	if (fstat(fd, &st)) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (st.st_mode & 077) {
-		snprintf(err, errlen,
-			 "%s: mode %03o lets other users read a secret; chmod 600 it",
-			 path, (unsigned int)(st.st_mode & 0777));
-		return -1;
-	}
-	return 0;
-}
-
-int jd_read_key_file(const char *path, uint8_t key[32], char *err,
-		     size_t errlen)
-{
-	char buf[256];
-	ssize_t n;
-	int fd, ret;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	/* As ssh does: a key others can read is not a secret any more. */
-	if (jd_secret_file_mode_bad(fd, path, err, errlen)) {
-		close(fd);
-		return -1;
-	}
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	buf[n] = '\0';
-	ret = parse_key(buf, key);
-	sodium_memzero(buf, sizeof(buf));
-	if (ret) {
-		snprintf(err, errlen, "%s: not a 32-byte key (base64 or hex)",
-			 path);
-		return -1;
-	}
-	return 0;
-}
 
 static void addr_to_binding(const struct jp_addr *a, struct jp_binding *b)
 {

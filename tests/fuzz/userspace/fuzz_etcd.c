@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What jumpd reads from etcd (etcd.h, sealed.h) on any bytes: every
+ * response parser on the input as a body, and the input as a sealed
+ * record. Besides not crashing: a refusal always says why; what a range
+ * gives has keys without NUL bytes and values NUL-terminated at their
+ * length; a record not sealed under the key never opens, and one sealed
+ * from the input opens back to it.
+ */
+#include <string.h>
+#include <sodium.h>
+#include "etcd.h"
+#include "fuzz.h"
+#include "sealed.h"
+
+#define NAME "/jumping/fuzz/sessions/00000001/state"
+
+static void check_kvs(const struct etcd_kvs *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		FUZZ_CHECK(r->kv[i].key && r->kv[i].value);
+		FUZZ_CHECK(r->kv[i].value[r->kv[i].value_len] == 0);
+	}
+}
+
+static void check_parsers(const char *body)
+{
+	struct etcd_kvs r;
+	char err[256], msg[256];
+	int64_t a, b;
+	bool created;
+
+	err[0] = 0;
+	if (!etcd_parse_range(body, &r, err, sizeof(err))) {
+		check_kvs(&r);
+		etcd_kvs_free(&r);
+	} else {
+		FUZZ_CHECK(err[0]);
+	}
+	err[0] = 0;
+	if (!etcd_parse_create(body, &created, &r, err, sizeof(err))) {
+		if (!created) {
+			check_kvs(&r);
+			etcd_kvs_free(&r);
+		}
+	} else {
+		FUZZ_CHECK(err[0]);
+	}
+	err[0] = 0;
+	FUZZ_CHECK(!etcd_parse_put(body, &a, err, sizeof(err)) || err[0]);
+	err[0] = 0;
+	FUZZ_CHECK(!etcd_parse_delete(body, &a, err, sizeof(err)) || err[0]);
+	err[0] = 0;
+	if (!etcd_parse_lease_grant(body, &a, &b, err, sizeof(err)))
+		FUZZ_CHECK(a != 0 && b > 0);
+	else
+		FUZZ_CHECK(err[0]);
+	err[0] = 0;
+	FUZZ_CHECK(!etcd_parse_keepalive(body, &a, err, sizeof(err)) ||
+		   err[0]);
+	err[0] = 0;
+	FUZZ_CHECK(!etcd_parse_lease_ttl(body, &a, err, sizeof(err)) ||
+		   err[0]);
+	a = etcd_parse_error(body, msg, sizeof(msg));
+	FUZZ_CHECK(a >= -1 && a <= 16 && (a >= 0 || !msg[0]));
+}
+
+static void check_sealed(const uint8_t *data, size_t size)
+{
+	uint8_t key[JD_SEALED_KEY_LEN], *plain, *rec;
+	char err[256] = "";
+	uint64_t version;
+	size_t len;
+
+	memset(key, 0x5a, sizeof(key));
+	plain = malloc(size + 1);
+	rec = malloc(size + JD_SEALED_OVERHEAD);
+	FUZZ_CHECK(plain && rec);
+	FUZZ_CHECK(jd_sealed_open(plain, &len, &version, data, size, NAME, 0,
+				  key, err, sizeof(err)) && err[0]);
+	if (size <= JD_SEALED_MAX_PLAIN) {
+		FUZZ_CHECK(!jd_seal(rec, data, size, NAME, size, key));
+		FUZZ_CHECK(!jd_sealed_open(plain, &len, &version, rec,
+					   size + JD_SEALED_OVERHEAD, NAME,
+					   size, key, err, sizeof(err)));
+		FUZZ_CHECK(len == size && version == size &&
+			   !memcmp(plain, data, size));
+	}
+	free(plain);
+	free(rec);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *body = malloc(size + 1);
+
+	FUZZ_CHECK(body && sodium_init() >= 0);
+	memcpy(body, data, size);
+	body[size] = 0;
+	check_parsers(body);
+	check_sealed(data, size);
+	free(body);
+	return 0;
+}

@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Parsers of etcd's v3 gateway responses (etcd.h); pure. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <json-c/json.h>
+#include <sodium.h>
+#include "etcd.h"
+
+/* The gateway's answers are small; more is not an answer from it. */
+#define ETCD_BODY_MAX	(4 << 20)
+
+static json_object *parse_object(const char *body, char *err, size_t errlen)
+{
+	json_object *o;
+
+	if (!body || strlen(body) > ETCD_BODY_MAX) {
+		snprintf(err, errlen, "no response body, or one over %d bytes",
+			 ETCD_BODY_MAX);
+		return NULL;
+	}
+	o = json_tokener_parse(body);
+	if (!json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		snprintf(err, errlen, "response is not a JSON object");
+		return NULL;
+	}
+	return o;
+}
+
+/*
+ * A 64-bit integer field: a string of digits (proto3 JSON) or a number.
+ * Absent is 0, as proto3 JSON leaves defaults out. 0 or -1 with err.
+ */
+static int get_i64(json_object *o, const char *name, int64_t *out,
+		   char *err, size_t errlen)
+{
+	json_object *v;
+	const char *s;
+	char *end;
+	long long n;
+
+	*out = 0;
+	if (!json_object_object_get_ex(o, name, &v) || !v)
+		return 0;
+	if (json_object_is_type(v, json_type_int)) {
+		*out = json_object_get_int64(v);
+		return 0;
+	}
+	if (json_object_is_type(v, json_type_string)) {
+		s = json_object_get_string(v);
+		errno = 0;
+		n = strtoll(s, &end, 10);
+		if (*s && !*end && !errno) {
+			*out = n;
+			return 0;
+		}
+	}
+	snprintf(err, errlen, "field %s is not a 64-bit integer", name);
+	return -1;
+}
+
+/* A base64 field as malloc'd bytes (NUL-terminated); absent is empty. */
+static int get_bytes(json_object *o, const char *name, uint8_t **out,
+		     size_t *out_len, char *err, size_t errlen)
+{
+	const char *b64 = "", *end;
+	size_t b64_len, len = 0;
+	json_object *v;
+	uint8_t *buf;
+
+	if (json_object_object_get_ex(o, name, &v) && v) {
+		if (!json_object_is_type(v, json_type_string)) {
+			snprintf(err, errlen, "field %s is not a string", name);
+			return -1;
+		}
+		b64 = json_object_get_string(v);
+	}
+	b64_len = strlen(b64);
+	buf = malloc(b64_len / 4 * 3 + 4);
+	if (!buf) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (sodium_base642bin(buf, b64_len / 4 * 3 + 3, b64, b64_len, NULL,
+			      &len, &end, sodium_base64_VARIANT_ORIGINAL) ||
+	    end != b64 + b64_len) {
+		free(buf);
+		snprintf(err, errlen, "field %s is not base64", name);
+		return -1;
+	}
+	buf[len] = 0;
+	*out = buf;
+	*out_len = len;
+	return 0;
+}
+
+void etcd_kvs_free(struct etcd_kvs *kvs)
+{
+	for (size_t i = 0; i < kvs->n; i++) {
+		free(kvs->kv[i].key);
+		free(kvs->kv[i].value);
+	}
+	free(kvs->kv);
+	memset(kvs, 0, sizeof(*kvs));
+}
+
+static int parse_kv(json_object *o, struct etcd_kv *kv, char *err,
+		    size_t errlen)
+{
+	size_t key_len;
+
+	if (!json_object_is_type(o, json_type_object)) {
+		snprintf(err, errlen, "a kvs entry is not an object");
+		return -1;
+	}
+	if (get_bytes(o, "key", (uint8_t **)&kv->key, &key_len, err, errlen))
+		return -1;
+	if (get_bytes(o, "value", &kv->value, &kv->value_len, err, errlen) ||
+	    get_i64(o, "create_revision", &kv->create_revision, err, errlen) ||
+	    get_i64(o, "mod_revision", &kv->mod_revision, err, errlen) ||
+	    get_i64(o, "version", &kv->version, err, errlen) ||
+	    get_i64(o, "lease", &kv->lease, err, errlen))
+		return -1;
+	if (strlen(kv->key) != key_len) {
+		snprintf(err, errlen, "a key holds a NUL byte");
+		return -1;
+	}
+	return 0;
+}
+
+/* A RangeResponse object (top level, or inside a txn's responses). */
+static int parse_range_object(json_object *o, struct etcd_kvs *out,
+			      char *err, size_t errlen)
+{
+	json_object *header, *kvs, *more;
+	struct etcd_kvs r = { 0 };
+	size_t n = 0;
+
+	if (json_object_object_get_ex(o, "header", &header) &&
+	    get_i64(header, "revision", &r.revision, err, errlen))
+		return -1;
+	if (json_object_object_get_ex(o, "more", &more))
+		r.more = json_object_get_boolean(more);
+	if (json_object_object_get_ex(o, "kvs", &kvs) && kvs) {
+		if (!json_object_is_type(kvs, json_type_array)) {
+			snprintf(err, errlen, "kvs is not an array");
+			return -1;
+		}
+		n = json_object_array_length(kvs);
+	}
+	r.kv = calloc(n ? n : 1, sizeof(*r.kv));
+	if (!r.kv) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (r.n = 0; r.n < n; r.n++) {
+		if (parse_kv(json_object_array_get_idx(kvs, r.n), &r.kv[r.n],
+			     err, errlen)) {
+			r.n++;	/* its partial allocations too */
+			etcd_kvs_free(&r);
+			return -1;
+		}
+	}
+	*out = r;
+	return 0;
+}
+
+static int parse_header_revision(const char *body, int64_t *revision,
+				 char *err, size_t errlen)
+{
+	json_object *o = parse_object(body, err, errlen), *header;
+	int ret = -1;
+
+	if (!o)
+		return -1;
+	if (!json_object_object_get_ex(o, "header", &header))
+		snprintf(err, errlen, "response has no header");
+	else
+		ret = get_i64(header, "revision", revision, err, errlen);
+	json_object_put(o);
+	return ret;
+}
+
+int etcd_parse_put(const char *body, int64_t *revision, char *err,
+		   size_t errlen)
+{
+	return parse_header_revision(body, revision, err, errlen);
+}
+
+int etcd_parse_range(const char *body, struct etcd_kvs *out, char *err,
+		     size_t errlen)
+{
+	json_object *o = parse_object(body, err, errlen);
+	int ret;
+
+	if (!o)
+		return -1;
+	ret = parse_range_object(o, out, err, errlen);
+	json_object_put(o);
+	return ret;
+}
+
+int etcd_parse_delete(const char *body, int64_t *deleted, char *err,
+		      size_t errlen)
+{
+	json_object *o = parse_object(body, err, errlen);
+	int ret;
+
+	if (!o)
+		return -1;
+	ret = get_i64(o, "deleted", deleted, err, errlen);
+	json_object_put(o);
+	return ret;
+}
+
+int etcd_parse_create(const char *body, bool *created,
+		      struct etcd_kvs *holder, char *err, size_t errlen)
+{
+	json_object *o = parse_object(body, err, errlen);
+	json_object *v, *responses, *range = NULL;
+	int ret = -1;
+
+	if (!o)
+		return -1;
+	*created = json_object_object_get_ex(o, "succeeded", &v) &&
+		   json_object_get_boolean(v);
+	if (*created || !holder) {
+		ret = 0;
+		goto out;
+	}
+	/* The failure branch read the key: responses[0].response_range. */
+	if (json_object_object_get_ex(o, "responses", &responses) &&
+	    json_object_is_type(responses, json_type_array) &&
+	    json_object_array_length(responses) == 1)
+		json_object_object_get_ex(json_object_array_get_idx(responses,
+						0), "response_range", &range);
+	if (!json_object_is_type(range, json_type_object))
+		snprintf(err, errlen, "txn failed without the key's range");
+	else
+		ret = parse_range_object(range, holder, err, errlen);
+out:
+	json_object_put(o);
+	return ret;
+}
+
+int etcd_parse_lease_grant(const char *body, int64_t *id, int64_t *ttl,
+			   char *err, size_t errlen)
+{
+	json_object *o = parse_object(body, err, errlen), *v;
+	int ret = -1;
+
+	if (!o)
+		return -1;
+	/* LeaseGrantResponse has an error string of its own. */
+	if (json_object_object_get_ex(o, "error", &v) &&
+	    json_object_is_type(v, json_type_string) &&
+	    *json_object_get_string(v))
+		snprintf(err, errlen, "lease not granted: %s",
+			 json_object_get_string(v));
+	else if (!get_i64(o, "ID", id, err, errlen) &&
+		 !get_i64(o, "TTL", ttl, err, errlen)) {
+		ret = 0;
+		if (*id == 0 || *ttl <= 0) {
+			snprintf(err, errlen, "lease grant without ID or TTL");
+			ret = -1;
+		}
+	}
+	json_object_put(o);
+	return ret;
+}
+
+int etcd_parse_keepalive(const char *body, int64_t *ttl, char *err,
+			 size_t errlen)
+{
+	json_object *o = parse_object(body, err, errlen), *v;
+	int ret = -1;
+
+	if (!o)
+		return -1;
+	/* A stream's message: {"result": {...}} or {"error": {...}}. */
+	if (json_object_object_get_ex(o, "result", &v) &&
+	    json_object_is_type(v, json_type_object)) {
+		ret = get_i64(v, "TTL", ttl, err, errlen);
+	} else if (json_object_object_get_ex(o, "error", &v)) {
+		json_object *msg = NULL;
+
+		json_object_object_get_ex(v, "message", &msg);
+		snprintf(err, errlen, "keepalive failed: %s",
+			 msg ? json_object_get_string(msg) :
+			 json_object_to_json_string(v));
+	} else {
+		snprintf(err, errlen, "keepalive answer has no result");
+	}
+	json_object_put(o);
+	return ret;
+}
+
+int etcd_parse_lease_ttl(const char *body, int64_t *ttl, char *err,
+			 size_t errlen)
+{
+	json_object *o = parse_object(body, err, errlen);
+	int ret;
+
+	if (!o)
+		return -1;
+	ret = get_i64(o, "TTL", ttl, err, errlen);
+	json_object_put(o);
+	return ret;
+}
+
+int etcd_parse_error(const char *body, char *msg, size_t msglen)
+{
+	json_object *o, *v;
+	int64_t code = -1;
+	char err[64];
+
+	msg[0] = 0;
+	o = body ? parse_object(body, err, sizeof(err)) : NULL;
+	if (!o)
+		return -1;
+	if ((json_object_object_get_ex(o, "message", &v) ||
+	     json_object_object_get_ex(o, "error", &v)) &&
+	    json_object_is_type(v, json_type_string) &&
+	    json_object_object_get_ex(o, "code", NULL) &&
+	    !get_i64(o, "code", &code, err, sizeof(err)) &&
+	    code >= 0 && code <= 16)	/* the gRPC codes */
+		snprintf(msg, msglen, "%s", json_object_get_string(v));
+	else
+		code = -1;
+	json_object_put(o);
+	return (int)code;
+}
