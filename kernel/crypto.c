@@ -42,6 +42,7 @@
 #include <asm/simd.h>
 
 #include "crypto.h"
+#include "fault_scope.h"
 #include "proto.h"
 
 /*
@@ -542,7 +543,14 @@ int jp_crypto_init(void)
 {
 	int err = -ENOMEM;
 
+	/*
+	 * Outside a fault-injection run's scope: 6.1's SLUB leaks a new
+	 * cache's name when its sysfs registration fails (CVE-2024-25740,
+	 * fixed upstream after 6.1), which kmemleak would pin on every run.
+	 */
+	jp_fault_scope_exit();
 	jp_key_cache = KMEM_CACHE(jp_key, 0);
+	jp_fault_scope_enter();
 	if (!jp_key_cache)
 		return -ENOMEM;
 	jp_key_wq = alloc_workqueue("jumping_keys", 0, 0);

@@ -17,6 +17,7 @@
 #include <net/rtnetlink.h>
 
 #include "device.h"
+#include "fault_scope.h"
 #include "netlink.h"
 #include "proto.h"
 #include "send.h"
@@ -177,7 +178,9 @@ static int jp_newlink(struct net *src_net, struct net_device *dev,
 	struct jp_net *jn = jp_net(dev_net(dev));
 	int err;
 
+	jp_fault_scope_enter();
 	err = register_netdevice(dev);
+	jp_fault_scope_exit();
 	if (err)
 		return err;
 

@@ -16,6 +16,7 @@
 
 #include "crypto.h"
 #include "device.h"
+#include "fault_scope.h"
 #include "netlink.h"
 #include "ratelimit.h"
 #include "replay.h"
@@ -88,7 +89,7 @@ static inline void jp_test_leak(void)
 }
 #endif
 
-static int __init jp_mod_init(void)
+static int __init jp_mod_setup(void)
 {
 	int err;
 
@@ -135,6 +136,21 @@ err_steer:
 	jp_steer_module_exit();
 err_crypto:
 	jp_crypto_exit();
+	return err;
+}
+
+#ifdef JUMPING_FAULT_SCOPE
+/* tests/fuzz/faults refuses a module without it: nothing would fail. */
+MODULE_INFO(fault_scope, "control paths");
+#endif
+
+static int __init jp_mod_init(void)
+{
+	int err;
+
+	jp_fault_scope_enter();
+	err = jp_mod_setup();
+	jp_fault_scope_exit();
 	return err;
 }
 

@@ -19,6 +19,7 @@
 #include <net/sock.h>
 
 #include "device.h"
+#include "fault_scope.h"
 #include "netlink.h"
 
 /* Runs events raised where sending them is not possible (e.g. BH off). */
@@ -334,8 +335,8 @@ static int jp_nl_device_set_doit(struct sk_buff *skb, struct genl_info *info)
  * device before its deletion from touching the session table and sockets
  * that jp_dev_uninit() tears down under the same lock.
  */
-static int jp_nl_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
-			  struct genl_info *info)
+static int jp_nl_pre_doit_find(const struct genl_ops *ops,
+			       struct genl_info *info)
 {
 	struct jp_session *s;
 	struct jp_device *jp;
@@ -370,12 +371,25 @@ out:
 	return 0;
 }
 
+static int jp_nl_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
+			  struct genl_info *info)
+{
+	int err;
+
+	jp_fault_scope_enter();
+	err = jp_nl_pre_doit_find(ops, info);
+	if (err)
+		jp_fault_scope_exit();
+	return err;
+}
+
 /* post_doit: undo what pre_doit did, also when the handler failed. */
 static void jp_nl_post_doit(const struct genl_ops *ops, struct sk_buff *skb,
 			    struct genl_info *info)
 {
 	struct jp_device *jp = jp_nl_device(info);
 
+	jp_fault_scope_exit();
 	if (!jp)
 		return;
 	jp_session_put(jp_nl_session(info));
