@@ -544,9 +544,10 @@ int jp_crypto_init(void)
 	int err = -ENOMEM;
 
 	/*
-	 * Outside a fault-injection run's scope: 6.1's SLUB leaks a new
-	 * cache's name when its sysfs registration fails (CVE-2024-25740,
-	 * fixed upstream after 6.1), which kmemleak would pin on every run.
+	 * Module init runs in a fault-injection run's scope; this call is
+	 * left out of it: 6.1's SLUB leaks a new cache's name when its sysfs
+	 * registration fails (CVE-2024-25740, fixed upstream after 6.1),
+	 * which kmemleak would pin on every run.
 	 */
 	jp_fault_scope_exit();
 	jp_key_cache = KMEM_CACHE(jp_key, 0);

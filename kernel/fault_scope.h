@@ -2,7 +2,7 @@
 /*
  * Test-only (make ... JUMPING_FAULT_SCOPE=1, for tests/fuzz/faults): the
  * task running one of the module's control paths (a genetlink request,
- * newlink, ndo_open, module init) is marked for the kernel's fault
+ * newlink, module init) is marked for the kernel's fault
  * injection while it is inside, so failslab and fail_page_alloc with their
  * task filter fail the allocations made there and no others: not the
  * guest's 9p root, not the test programs' own memory. x86_64 has no
