@@ -184,6 +184,20 @@ static int parse_header_revision(const char *body, int64_t *revision,
 	return ret;
 }
 
+/* A response whose one wanted field is a top-level integer. */
+static int parse_top_i64(const char *body, const char *name, int64_t *out,
+			 char *err, size_t errlen)
+{
+	json_object *o = parse_object(body, err, errlen);
+	int ret;
+
+	if (!o)
+		return -1;
+	ret = get_i64(o, name, out, err, errlen);
+	json_object_put(o);
+	return ret;
+}
+
 int etcd_parse_put(const char *body, int64_t *revision, char *err,
 		   size_t errlen)
 {
@@ -206,14 +220,7 @@ int etcd_parse_range(const char *body, struct etcd_kvs *out, char *err,
 int etcd_parse_delete(const char *body, int64_t *deleted, char *err,
 		      size_t errlen)
 {
-	json_object *o = parse_object(body, err, errlen);
-	int ret;
-
-	if (!o)
-		return -1;
-	ret = get_i64(o, "deleted", deleted, err, errlen);
-	json_object_put(o);
-	return ret;
+	return parse_top_i64(body, "deleted", deleted, err, errlen);
 }
 
 int etcd_parse_create(const char *body, bool *created,
@@ -301,14 +308,7 @@ int etcd_parse_keepalive(const char *body, int64_t *ttl, char *err,
 int etcd_parse_lease_ttl(const char *body, int64_t *ttl, char *err,
 			 size_t errlen)
 {
-	json_object *o = parse_object(body, err, errlen);
-	int ret;
-
-	if (!o)
-		return -1;
-	ret = get_i64(o, "TTL", ttl, err, errlen);
-	json_object_put(o);
-	return ret;
+	return parse_top_i64(body, "TTL", ttl, err, errlen);
 }
 
 int etcd_parse_error(const char *body, char *msg, size_t msglen)
