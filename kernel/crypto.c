@@ -507,12 +507,21 @@ static int jp_aead_scratch_init(void)
 	unsigned int reqsize = 0, cpu;
 	struct crypto_aead *tfm;
 
+	/*
+	 * A kernel without one of them (-ENOENT) refuses AES keys or uses
+	 * the other; any other error fails the load, or an AES key would be
+	 * refused until the module is reloaded.
+	 */
 	tfm = crypto_alloc_aead("gcm(aes)", 0, CRYPTO_ALG_ASYNC);
+	if (IS_ERR(tfm) && PTR_ERR(tfm) != -ENOENT)
+		return PTR_ERR(tfm);
 	if (!IS_ERR(tfm)) {
 		reqsize = crypto_aead_reqsize(tfm);
 		crypto_free_aead(tfm);
 	}
 	tfm = jp_aead_alloc_fast();
+	if (IS_ERR(tfm) && PTR_ERR(tfm) != -ENOENT)
+		return PTR_ERR(tfm);
 	if (!IS_ERR(tfm)) {
 		reqsize = max(reqsize, crypto_aead_reqsize(tfm));
 		crypto_free_aead(tfm);
