@@ -78,8 +78,8 @@ known_good() {
 	pings_ok "$cli" 5 -i 0.2 $SRV6
 }
 
-try_rmmod() {
-	rmmod jumping 2>/dev/null
+try_rmmod() {	# a case that failed early may never have loaded it
+	! jp_module_loaded || rmmod jumping 2>/dev/null
 }
 
 unloads() {
