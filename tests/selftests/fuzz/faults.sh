@@ -183,4 +183,6 @@ run_case "faults: each allocation site of a device's life fails once" life_fault
 run_case "faults: afterwards a device's life passes whole, the module unloads" life_whole
 echo "# allocation sites failed (count, function):"
 sites
+# For make fuzz's summary (tests/fuzz/fuzz sums these lines).
+echo "fuzz-count: faults $(sites | awk '{ n += $2 } END { print n + 0 }')"
 ktap_end
