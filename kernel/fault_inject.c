@@ -78,7 +78,9 @@ static bool jp_fault_site_fails(unsigned long site)
 	if (jp_fault_nsites == JP_FAULT_MAX_SITES)
 		return false;
 	jp_fault_sites[jp_fault_nsites++] = site;
-	if (--jp_fault_countdown)
+	/* Read without the lock by jp_fault_inject() and the parameter. */
+	WRITE_ONCE(jp_fault_countdown, jp_fault_countdown - 1);
+	if (jp_fault_countdown)
 		return false;
 	jp_fault_injected++;
 	return true;
