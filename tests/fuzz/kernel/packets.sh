@@ -66,24 +66,25 @@ static_neighbours() {
 	done
 }
 
-# Packets the neighbour tables discarded unresolved (all namespaces).
-neigh_discards() {
-	local sum=0 d
+# hex_sum COLUMN SKIP FILE...: the sum of a column of hex numbers, each
+# file's first SKIP lines (headers) left out.
+hex_sum() {
+	local column=$1 skip=$2 sum=0 d
 
-	for d in $(awk 'FNR > 1 { print $12 }' /proc/net/stat/arp_cache \
-		   /proc/net/stat/ndisc_cache); do
+	shift 2
+	for d in $(awk -v c="$column" -v s="$skip" 'FNR > s { print $c }' "$@"); do
 		sum=$((sum + 16#$d))
 	done
 	echo "$sum"
 }
 
-softnet_drops() {	# packets the stack dropped before any device saw them
-	local sum=0 d
+# Packets the neighbour tables discarded unresolved (all namespaces).
+neigh_discards() {
+	hex_sum 12 1 /proc/net/stat/arp_cache /proc/net/stat/ndisc_cache
+}
 
-	for d in $(awk '{ print $2 }' /proc/net/softnet_stat); do
-		sum=$((sum + 16#$d))
-	done
-	echo "$sum"
+softnet_drops() {	# packets the stack dropped before any device saw them
+	hex_sum 2 0 /proc/net/softnet_stat
 }
 
 real_session_whole() {	# every packet of the real session arrived, both ways
