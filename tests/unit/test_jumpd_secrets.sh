@@ -3,7 +3,9 @@
 # jumpd refuses secrets other users can read, before it touches the
 # kernel (so this runs on the host): a PrivateKeyFile or PresharedKeyFile
 # of mode 0644, and a config file holding a PrivateKey inline that is not
-# 0600; the message names the file and never shows the key.
+# 0600; the message names the file and never shows the key. Also a config
+# with a [Cluster] section, which this jumpd parses but does not run yet:
+# refused at start, naming the section's line.
 # usage: test_jumpd_secrets.sh JUMPD
 jumpd=${1:?usage: test_jumpd_secrets.sh JUMPD}
 tmp=$(mktemp -d)
@@ -63,6 +65,17 @@ chmod 600 "$tmp/psk" "$tmp/b.conf"
 out=$("$jumpd" -c "$tmp/c.conf" -f --state-dir "$tmp/state" 2>&1)
 ! grep -q "lets other users read" <<<"$out"
 ok $? "mode 0600: accepted"
+
+# [Cluster]: refused before anything else is done, naming its line.
+printf '[Interface]\nPrivateKeyFile = %s\n[Cluster]\nEtcdEndpoints = http://127.0.0.1:2379\nClusterName = c\nNodeName = n\nClusterKeyFile = %s\n%s\n' \
+	"$tmp/private.key" "$tmp/private.key" "$peer" >"$tmp/d.conf"
+out=$("$jumpd" -c "$tmp/d.conf" -f --state-dir "$tmp/state" 2>&1)
+status=$?
+[ "$status" -eq 1 ] &&
+	grep -q "$tmp/d.conf:3: \[Cluster\]: this jumpd does not run gateway clusters yet" <<<"$out"
+r=$?
+[ $r -eq 0 ] || echo "# status $status: $out"
+ok $r "a [Cluster] section: refused at its line (not yet run)"
 
 # The state directory holds reattach keys: one open to others is refused.
 mkdir -m 755 "$tmp/open"

@@ -24,6 +24,15 @@
 #define JP_CONF_MAX_ERRORS	32
 #define JP_CONF_PATH_MAX	256
 #define JP_CONF_NAME_MAX	64
+/* [Cluster]: etcd's endpoints, each http(s)://HOST:PORT. */
+#define JP_CONF_MAX_ETCD	8
+#define JP_CONF_URL_MAX		280
+/* etcd grants a lease in whole seconds; its minimum with its default
+ * timing is 2 s (docs/cluster.md, "Ownership"). */
+#define JP_CONF_LEASE_TTL_MIN_MS	2000
+#define JP_CONF_LEASE_TTL_MAX_MS	3600000
+#define JP_CONF_LEASE_TTL_DEFAULT_MS	5000
+#define JP_CONF_FENCING_MARGIN_DEFAULT_MS 1000
 
 /* Host is a name or a numeric address; jumpd resolves it. */
 struct jp_conf_endpoint {
@@ -81,9 +90,28 @@ struct jp_conf_iface {
 	uint64_t seen;
 };
 
+/*
+ * [Cluster] (docs/cluster.md): this gateway in a cluster on etcd. The
+ * names are parts of etcd key names (/jumping/<cluster>/nodes/<node>), so
+ * they hold no '/'. The key file is read by jumpd, not here.
+ */
+struct jp_conf_cluster {
+	unsigned int line;
+	char etcd[JP_CONF_MAX_ETCD][JP_CONF_URL_MAX];	/* EtcdEndpoints */
+	unsigned int n_etcd;
+	char name[JP_CONF_NAME_MAX];		/* ClusterName */
+	char node[JP_CONF_NAME_MAX];		/* NodeName */
+	char key_file[JP_CONF_PATH_MAX];	/* ClusterKeyFile */
+	uint64_t lease_ttl_ms;			/* whole seconds */
+	uint64_t fencing_margin_ms;
+	uint64_t seen;
+};
+
 struct jp_config {
 	bool has_iface;
 	struct jp_conf_iface iface;
+	bool has_cluster;			/* without it: no cluster */
+	struct jp_conf_cluster cluster;
 	/* As many as the file has: grown as sections come. */
 	unsigned int n_peers, cap_peers;
 	struct jp_conf_peer *peers;

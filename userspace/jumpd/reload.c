@@ -56,6 +56,17 @@ int jd_load_config(struct jd *d, const char *path, struct jp_config **out,
 			jd_err("%s: out of memory", path);
 		return -1;
 	}
+	/*
+	 * Parsed and checked, not yet run: a gateway that went on without
+	 * its cluster would serve sessions another gateway may own too.
+	 */
+	if (cfg->has_cluster) {
+		jd_err("%s:%u: [Cluster]: this jumpd does not run gateway "
+		       "clusters yet (docs/cluster.md); remove the section",
+		       path, cfg->cluster.line);
+		jp_config_free(cfg);
+		return -1;
+	}
 	if (cfg->iface.has_private_key) {
 		memcpy(priv, cfg->iface.private_key, 32);
 	} else if (jd_read_key_file(cfg->iface.private_key_file, priv, err,
