@@ -141,6 +141,11 @@ void jp_config_free(struct jp_config *cfg);
  */
 struct jp_config *jp_config_parse_peer_file(FILE *f, const char *name,
 					    struct jp_conf_errors *errs);
+/*
+ * A ClusterName or NodeName as [Cluster] takes it (a part of etcd key
+ * names): NULL, or what was expected. The cluster runtime checks the same.
+ */
+const char *jp_conf_cluster_name_check(const char *v);
 /* dst = src with its own copies of the arrays: 0 or -ENOMEM (dst empty). */
 int jp_conf_peer_copy(struct jp_conf_peer *dst, const struct jp_conf_peer *src);
 /* Free a peer's arrays (and zero it: a PresharedKey may be in it). */

@@ -15,10 +15,12 @@
  * A cluster or node name goes into etcd key names between slashes: no
  * '/', nothing a shell or a log line would trip over, not "." or "..".
  */
-static const char *cluster_name(char *dst, const char *v)
+const char *jp_conf_cluster_name_check(const char *v)
 {
 	const char *s;
 
+	if (!*v)
+		return "expected a name";
 	for (s = v; *s; s++)
 		if (!isalnum((unsigned char)*s) && !strchr("-_.", *s))
 			return "expected letters, digits and -_. only";
@@ -26,8 +28,16 @@ static const char *cluster_name(char *dst, const char *v)
 		return "expected a name, not . or ..";
 	if (strlen(v) >= JP_CONF_NAME_MAX)
 		return "expected a name shorter than 64 characters";
-	strcpy(dst, v);
 	return NULL;
+}
+
+static const char *cluster_name(char *dst, const char *v)
+{
+	const char *why = jp_conf_cluster_name_check(v);
+
+	if (!why)
+		strcpy(dst, v);
+	return why;
 }
 
 /*
