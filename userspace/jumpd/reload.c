@@ -56,17 +56,6 @@ int jd_load_config(struct jd *d, const char *path, struct jp_config **out,
 			jd_err("%s: out of memory", path);
 		return -1;
 	}
-	/*
-	 * Parsed and checked, not yet run: a gateway that went on without
-	 * its cluster would serve sessions another gateway may own too.
-	 */
-	if (cfg->has_cluster) {
-		jd_err("%s:%u: [Cluster]: this jumpd does not run gateway "
-		       "clusters yet (docs/cluster.md); remove the section",
-		       path, cfg->cluster.line);
-		jp_config_free(cfg);
-		return -1;
-	}
 	if (cfg->iface.has_private_key) {
 		memcpy(priv, cfg->iface.private_key, 32);
 	} else if (jd_read_key_file(cfg->iface.private_key_file, priv, err,
@@ -77,6 +66,30 @@ int jd_load_config(struct jd *d, const char *path, struct jp_config **out,
 	}
 	*out = cfg;
 	return 0;
+}
+
+/*
+ * [Cluster] as the running gateway has it: the lease and what it guards
+ * are not moved under a running gateway's feet (restart for that).
+ */
+static bool cluster_same(const struct jp_config *a, const struct jp_config *b)
+{
+	const struct jp_conf_cluster *x = &a->cluster, *y = &b->cluster;
+	unsigned int i;
+
+	if (a->has_cluster != b->has_cluster)
+		return false;
+	if (!a->has_cluster)
+		return true;
+	if (x->n_etcd != y->n_etcd || strcmp(x->name, y->name) ||
+	    strcmp(x->node, y->node) || strcmp(x->key_file, y->key_file) ||
+	    x->lease_ttl_ms != y->lease_ttl_ms ||
+	    x->fencing_margin_ms != y->fencing_margin_ms)
+		return false;
+	for (i = 0; i < x->n_etcd; i++)
+		if (strcmp(x->etcd[i], y->etcd[i]))
+			return false;
+	return true;
 }
 
 /*
@@ -209,6 +222,9 @@ void jd_reload(struct jd *d)
 	if (strcmp(cfg->iface.device, d->cfg->iface.device))
 		jd_log("reload: Device changes only on restart, still %s",
 		       d->cfg->iface.device);
+	if (!cluster_same(cfg, d->cfg))
+		jd_warn("reload: [Cluster] changes only on restart; the "
+			"running cluster settings stay");
 	if ((cfg->iface.listen_port != d->cfg->iface.listen_port ||
 	     cfg->iface.fwmark != d->cfg->iface.fwmark) &&
 	    jd_set_port(d, cfg->iface.listen_port,
