@@ -12,7 +12,9 @@
  *    at once, the owner key gone with the old one;
  *  - fencing with etcd stopped (SIGSTOP): within TTL - margin of the send
  *    time of the last renewal that succeeded, and before the lease can
- *    expire; then lease-lost when etcd comes back with the lease expired.
+ *    expire; then lease-lost when etcd comes back with the lease expired;
+ *  - the release of an ended session: record and owner key gone, only by
+ *    the owner.
  * Every wait has a deadline; nothing sleeps a fixed time.
  */
 #include <poll.h>
@@ -49,6 +51,8 @@ struct seen {
 	int written;
 	uint64_t written_version;
 	enum jd_cluster_outcome written_outcome;
+	int released;
+	enum jd_cluster_outcome released_outcome;
 };
 
 static void on_serving(void *ctx, bool serving, enum jumping_reason why)
@@ -92,6 +96,17 @@ static void on_written(void *ctx, uint32_t session, uint64_t version,
 		       (unsigned long long)version, error);
 }
 
+static void on_released(void *ctx, uint32_t session,
+			enum jd_cluster_outcome outcome, const char *error)
+{
+	struct seen *s = ctx;
+
+	s->released++;
+	s->released_outcome = outcome;
+	if (error)
+		printf("# %s: release %08x: %s\n", s->name, session, error);
+}
+
 static struct seen seen_a = { .name = "gw-a" }, seen_b = { .name = "gw-b" };
 static struct jd_cluster *gw_a, *gw_b;
 static int64_t next_a, next_b;
@@ -105,7 +120,7 @@ static struct jd_cluster *gateway(const char *node, struct seen *s)
 	};
 	struct jd_cluster_hooks hooks = {
 		.ctx = s, .serving = on_serving, .created = on_created,
-		.written = on_written,
+		.written = on_written, .released = on_released,
 	};
 	struct jd_cluster *c;
 	char err[256];
@@ -169,12 +184,14 @@ static bool never(void)
 }
 
 /* What the conditions below wait for: the hooks called this often. */
-static int want_created, want_written, want_lost;
+static int want_created, want_written, want_lost, want_released;
 
 static bool a_created(void) { return seen_a.created >= want_created; }
 static bool b_created(void) { return seen_b.created >= want_created; }
 static bool a_written(void) { return seen_a.written >= want_written; }
 static bool b_written(void) { return seen_b.written >= want_written; }
+static bool a_released(void) { return seen_a.released >= want_released; }
+static bool b_released(void) { return seen_b.released >= want_released; }
 static bool a_lost(void) { return seen_a.lost >= want_lost; }
 static bool a_fenced(void) { return seen_a.fenced > 0; }
 static bool a_serving(void)
@@ -432,6 +449,53 @@ static void test_fencing(void)
 	   "and a new lease, serving again");
 }
 
+#define ENDED 0x7777
+
+static void test_release(struct etcd_client *etcd)
+{
+	const char *owner = "/jumping/t/sessions/00007777/owner";
+	const char *state = "/jumping/t/sessions/00007777/state";
+	char plain[64];
+	uint64_t version;
+	struct etcd_kvs r;
+	bool gone;
+
+	want_created = seen_a.created + 1;
+	want_written = seen_a.written + 1;
+	ok(drive_until(a_serving, 10000) &&
+	   jd_cluster_create(gw_a, ENDED) == 0 && drive_until(a_created, 10000) &&
+	   seen_a.created_outcome == JD_CLUSTER_DONE &&
+	   jd_cluster_write(gw_a, ENDED, "last", 4) == 0 &&
+	   drive_until(a_written, 10000) &&
+	   seen_a.written_outcome == JD_CLUSTER_DONE,
+	   "release: gw-a owns a session with a record");
+	want_released = 1;
+	ok(drive_until(both_serving, 10000) &&
+	   jd_cluster_release(gw_b, ENDED) == 0 &&
+	   drive_until(b_released, 10000) &&
+	   seen_b.released_outcome == JD_CLUSTER_REFUSED &&
+	   !read_record(etcd, state, plain, sizeof(plain), &version, NULL),
+	   "release by a gateway that does not own it: refused, nothing gone");
+	ok(jd_cluster_release(gw_a, ENDED) == 0 &&
+	   drive_until(a_released, 10000) &&
+	   seen_a.released_outcome == JD_CLUSTER_DONE &&
+	   jd_cluster_version(gw_a, ENDED) == 0,
+	   "release by the owner: done, its version forgotten");
+	gone = false;
+	if (etcd_get(etcd, owner, false, &r) == ETCD_OK) {
+		gone = r.n == 0;
+		etcd_kvs_free(&r);
+	}
+	ok(gone && read_record(etcd, state, plain, sizeof(plain), &version,
+			       NULL) == -1,
+	   "the owner key and the record are gone from etcd");
+	want_released = 2;
+	ok(jd_cluster_release(gw_a, ENDED) == 0 &&
+	   drive_until(a_released, 10000) &&
+	   seen_a.released_outcome == JD_CLUSTER_REFUSED,
+	   "released again: refused, the owner key is gone");
+}
+
 int main(void)
 {
 	const char *etcd_path = getenv("ETCD") ? getenv("ETCD") : "/usr/bin/etcd";
@@ -464,6 +528,7 @@ int main(void)
 		test_records(etcd);
 		test_lease_lost(etcd);
 		test_fencing();
+		test_release(etcd);
 	}
 	jd_cluster_free(gw_a);
 	jd_cluster_free(gw_b);

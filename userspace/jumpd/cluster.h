@@ -27,7 +27,8 @@
  *  - serving(false, JUMPING_REASON_LEASE_LOST): etcd says the lease is
  *    gone: drop the sessions, whose owner keys went with it. A new lease
  *    is asked for at once; sessions are only owned again by a create.
- *  - created / written: the outcome of jd_cluster_create / _write.
+ *  - created / written / released: the outcome of jd_cluster_create,
+ *    _write, _release.
  */
 #ifndef JUMPD_CLUSTER_H
 #define JUMPD_CLUSTER_H
@@ -75,6 +76,9 @@ struct jd_cluster_hooks {
 			const char *error);
 	void (*written)(void *ctx, uint32_t session, uint64_t version,
 			enum jd_cluster_outcome outcome, const char *error);
+	/* Optional (NULL: not told). */
+	void (*released)(void *ctx, uint32_t session,
+			 enum jd_cluster_outcome outcome, const char *error);
 };
 
 struct jd_cluster;
@@ -137,6 +141,15 @@ int jd_cluster_create(struct jd_cluster *c, uint32_t session);
  */
 int jd_cluster_write(struct jd_cluster *c, uint32_t session,
 		     const void *plain, size_t len);
+/*
+ * The session ended here: its record and owner key are deleted if this
+ * gateway's lease still holds the owner key, and its version forgotten;
+ * the outcome comes to hooks->released (REFUSED: not the owner). Only
+ * while serving: a fenced gateway's keys go with its lease, or stay until
+ * it ends (a release queued behind an etcd that does not answer would
+ * hold up the creates and writes after it). 0, or -1: nothing queued.
+ */
+int jd_cluster_release(struct jd_cluster *c, uint32_t session);
 /* The newest version of session's record known here; 0: none. */
 uint64_t jd_cluster_version(const struct jd_cluster *c, uint32_t session);
 /* A record read at version: writes go on above it. -1: no memory. */

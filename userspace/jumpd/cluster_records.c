@@ -147,6 +147,39 @@ int jd_cluster_write(struct jd_cluster *c, uint32_t session,
 	return 0;
 }
 
+/* Drop session from the version table. */
+static void forget_version(struct jd_cluster *c, uint32_t session)
+{
+	size_t i = version_slot(c, session);
+
+	if (i < c->n_versions && c->versions[i].session == session) {
+		memmove(&c->versions[i], &c->versions[i + 1],
+			(c->n_versions - i - 1) * sizeof(*c->versions));
+		c->n_versions--;
+	}
+}
+
+int jd_cluster_release(struct jd_cluster *c, uint32_t session)
+{
+	char key[JD_CW_KEY_MAX], guard[JD_CW_KEY_MAX];
+	struct jd_cw_job *j;
+
+	if (c->state != JD_CLUSTER_SERVING ||
+	    jd_cluster_session_key(key, sizeof(key), c->cluster, session,
+				   "state") ||
+	    jd_cluster_session_key(guard, sizeof(guard), c->cluster, session,
+				   "owner"))
+		return -1;
+	j = jd_cw_job_new(JD_CW_DELETE_IF_LEASE, key, guard, NULL, 0);
+	if (!j)
+		return -1;
+	j->lease = c->lease_id;
+	j->session = session;
+	forget_version(c, session);
+	jd_cw_submit(c->record_lane, j);
+	return 0;
+}
+
 /* --- results -------------------------------------------------------- */
 /* The owner's node name from a lost create's holder, into name. */
 static const char *open_holder(const struct jd_cluster *c,
@@ -189,6 +222,18 @@ void jd_cluster_create_done(struct jd_cluster *c, struct jd_cw_job *j)
 		c->hooks.created(c->hooks.ctx, j->session, JD_CLUSTER_DONE,
 				 NULL, NULL);
 	}
+}
+
+void jd_cluster_release_done(struct jd_cluster *c, struct jd_cw_job *j)
+{
+	enum jd_cluster_outcome o;
+
+	if (!c->hooks.released)
+		return;
+	o = j->status != ETCD_OK ? JD_CLUSTER_FAILED :
+	    j->done ? JD_CLUSTER_DONE : JD_CLUSTER_REFUSED;
+	c->hooks.released(c->hooks.ctx, j->session, o,
+			  o == JD_CLUSTER_FAILED ? j->error : NULL);
 }
 
 void jd_cluster_write_done(struct jd_cluster *c, struct jd_cw_job *j)

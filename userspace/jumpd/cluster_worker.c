@@ -137,6 +137,10 @@ static void run_job(struct etcd_client *c, struct jd_cw_job *j)
 					      j->value, j->value_len,
 					      &j->done);
 		break;
+	case JD_CW_DELETE_IF_LEASE:
+		j->status = etcd_delete_if_lease(c, j->guard, j->lease, j->key,
+						 &j->done);
+		break;
 	default:
 		j->status = ETCD_MALFORMED;
 		snprintf(j->error, sizeof(j->error), "unknown job %d",

@@ -38,6 +38,8 @@ enum jd_cw_kind {
 				 * done; else holder (its value) */
 	JD_CW_PUT_IF_LEASE,	/* key = value if guard is under lease
 				 * -> done */
+	JD_CW_DELETE_IF_LEASE,	/* key and guard deleted if guard is under
+				 * lease -> done */
 };
 
 struct jd_cw_job {
