@@ -9,7 +9,10 @@
  *    stopped (SIGSTOP), fenced: every session ended with reason fenced,
  *    the audit line and the kernel's reason before the session goes, and
  *    nothing served until a lease again; etcd back with the lease
- *    expired: serving under a new lease.
+ *    expired: serving under a new lease;
+ *  - a new session's owner key created under the lease, released when
+ *    the session ends; a session whose id another gateway owns ended
+ *    (takeover-refused).
  */
 #include <poll.h>
 #include <signal.h>
@@ -20,6 +23,8 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sodium.h>
+#include "cluster.h"
+#include "etcd.h"
 #include "jumpd.h"
 #include "jumping_names.h"
 #include "etcd_server.h"
@@ -99,11 +104,27 @@ int jk_session_set_state(struct jd_kernel *k, uint32_t id, uint8_t state,
 	return 0;
 }
 
+/* session.c's, as far as the cluster goes: the owner key released. */
 void jd_session_forget(struct jd *d, struct jd_peer *p, bool delete_kernel)
 {
-	(void)d;
 	record("forget:%u:%s ", p->local_id, delete_kernel ? "del" : "keep");
+	jd_cluster_session_ended(d, p->local_id);
 	p->has_session = false;
+}
+
+void jd_debug(const struct jd *d, const char *fmt, ...)
+{
+	(void)d; (void)fmt;
+}
+
+struct jd_peer *jd_peer_of_session(struct jd *d, uint32_t id)
+{
+	unsigned int i;
+
+	for (i = 0; i < d->n_peers; i++)
+		if (d->peers[i]->local_id == id)
+			return d->peers[i];
+	return NULL;
 }
 
 static struct jd d;
@@ -230,6 +251,75 @@ static bool loop_until(bool (*cond)(void), long deadline_ms)
 	return true;
 }
 
+static struct etcd_client *etcd_cl;
+
+/* The owner key of session id: 1 under lease, 0 absent, -1 other. */
+static int owner_key(uint32_t id, int64_t lease)
+{
+	char key[128];
+	struct etcd_kvs r;
+	int ret = -1;
+
+	snprintf(key, sizeof(key), "/jumping/t/sessions/%08x/owner", id);
+	if (etcd_get(etcd_cl, key, false, &r) != ETCD_OK)
+		return -1;
+	if (r.n == 0)
+		ret = 0;
+	else if (r.kv[0].lease == lease)
+		ret = 1;
+	etcd_kvs_free(&r);
+	return ret;
+}
+
+static bool alice_owned(void)
+{
+	return owner_key(100, jd_cluster_lease_id(d.cluster)) == 1;
+}
+
+static bool alice_released(void)
+{
+	return owner_key(100, jd_cluster_lease_id(d.cluster)) == 0;
+}
+
+static bool carol_ended(void)
+{
+	return !peers[2]->has_session;
+}
+
+static void test_owner_keys(const char *url)
+{
+	const char *ep = url;
+	int64_t other = 0, ttl = 0;
+	char err[256];
+	bool created = false;
+
+	etcd_cl = etcd_client_new(&ep, 1, 5000, 2000, err, sizeof(err));
+	if (!ok(etcd_cl &&
+		etcd_lease_grant(etcd_cl, 30, &other, &ttl) == ETCD_OK &&
+		etcd_create(etcd_cl, "/jumping/t/sessions/00000066/owner", "x", 1,
+			    other, &created, NULL) == ETCD_OK && created,
+		"another gateway owns session 102's id"))
+		goto out;
+	make_peers();
+	calls[0] = '\0';
+	jd_cluster_session_started(&d, peers[0]);
+	ok(loop_until(alice_owned, 10000) && peers[0]->has_session,
+	   "a new session: its owner key under this gateway's lease");
+	jd_cluster_session_started(&d, peers[2]);
+	ok(loop_until(carol_ended, 10000), "an id another gateway owns: ended");
+	is_str(calls,
+	       "audit:102:attached>terminated:takeover-refused state:102:terminated:takeover-refused forget:102:del ",
+	       "ended as takeover-refused, audited, the kernel told");
+	ok(owner_key(102, other) == 1,
+	   "the other gateway's owner key is left alone");
+	jd_session_forget(&d, peers[0], true);
+	ok(loop_until(alice_released, 10000),
+	   "the session ends: its owner key released");
+out:
+	etcd_client_free(etcd_cl);
+	etcd_cl = NULL;
+}
+
 static void test_fencing(const char *url)
 {
 	char path[300];
@@ -267,6 +357,8 @@ static void test_fencing(const char *url)
 	calls[0] = '\0';
 	ok(loop_until(serving, 15000), "etcd back: a new lease, serving");
 	is_str(calls, "", "no session to end (they ended when fenced)");
+
+	test_owner_keys(url);
 
 	/* Ending sessions for the next run's lease-lost, the same way. */
 	make_peers();

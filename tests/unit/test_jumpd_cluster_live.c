@@ -53,6 +53,8 @@ struct seen {
 	enum jd_cluster_outcome written_outcome;
 	int released;
 	enum jd_cluster_outcome released_outcome;
+	struct jd_cluster **gw;		/* the gateway it watches */
+	enum jd_cluster_state state_in_hook;
 };
 
 static void on_serving(void *ctx, bool serving, enum jumping_reason why)
@@ -60,6 +62,7 @@ static void on_serving(void *ctx, bool serving, enum jumping_reason why)
 	struct seen *s = ctx;
 
 	s->serving = serving;
+	s->state_in_hook = jd_cluster_state(*s->gw);
 	if (serving)
 		s->serving_on++;
 	else if (why == JUMPING_REASON_FENCED)
@@ -107,8 +110,9 @@ static void on_released(void *ctx, uint32_t session,
 		printf("# %s: release %08x: %s\n", s->name, session, error);
 }
 
-static struct seen seen_a = { .name = "gw-a" }, seen_b = { .name = "gw-b" };
 static struct jd_cluster *gw_a, *gw_b;
+static struct seen seen_a = { .name = "gw-a", .gw = &gw_a },
+		   seen_b = { .name = "gw-b", .gw = &gw_b };
 static int64_t next_a, next_b;
 
 static struct jd_cluster *gateway(const char *node, struct seen *s)
@@ -407,8 +411,9 @@ static void test_fencing(void)
 	if (!ok(etcd_server_signal(SIGSTOP) == 0, "etcd stopped (SIGSTOP)"))
 		return;
 	ok(drive_until(a_fenced, TTL_MS + 5000) && !seen_a.serving &&
-	   jd_cluster_state(gw_a) == JD_CLUSTER_FENCED,
-	   "gw-a fenced while etcd does not answer");
+	   jd_cluster_state(gw_a) == JD_CLUSTER_FENCED &&
+	   seen_a.state_in_hook == JD_CLUSTER_FENCED,
+	   "gw-a fenced while etcd does not answer (and so when told)");
 	l = jd_cluster_lease(gw_a);
 	if (!ok(l != NULL, "fenced, the lease is still held (may resume)")) {
 		etcd_server_signal(SIGCONT);

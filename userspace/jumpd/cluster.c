@@ -309,6 +309,8 @@ static void take_results(struct jd_cluster *c, struct jd_cw *lane)
 /* The clock at now, against what the hooks were last told. */
 static void follow_lease(struct jd_cluster *c, int64_t now)
 {
+	enum jd_cluster_state was;
+
 	if (!c->have_lease)
 		return;
 	switch (jd_lease_state(&c->lease, now)) {
@@ -323,11 +325,13 @@ static void follow_lease(struct jd_cluster *c, int64_t now)
 		break;
 	case JD_LEASE_FENCED:
 		/* From STARTING too (a grant answered too late to serve):
-		 * nothing was served, so nothing to stop. */
-		if (c->state == JD_CLUSTER_SERVING && c->hooks.serving)
+		 * nothing was served, so nothing to stop. The state first:
+		 * the hook must see this gateway as not serving. */
+		was = c->state;
+		c->state = JD_CLUSTER_FENCED;
+		if (was == JD_CLUSTER_SERVING && c->hooks.serving)
 			c->hooks.serving(c->hooks.ctx, false,
 					 JUMPING_REASON_FENCED);
-		c->state = JD_CLUSTER_FENCED;
 		break;
 	case JD_LEASE_SERVING:
 		if (c->state != JD_CLUSTER_SERVING) {

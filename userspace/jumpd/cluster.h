@@ -19,7 +19,8 @@
  * request is stamped with the time it is queued, which is no later than
  * its send, so the lease's deadline is, if anything, early: the safe side.
  *
- * The hooks run inside jd_cluster_run, on the caller's thread:
+ * The hooks run inside jd_cluster_run, on the caller's thread, with the
+ * state already the new one (a gateway told it stopped is not serving):
  *  - serving(true, NONE): the lease is granted (again), or a renewal came
  *    in time after a fence: the sessions this gateway owns may run.
  *  - serving(false, JUMPING_REASON_FENCED): no renewal succeeded in time;

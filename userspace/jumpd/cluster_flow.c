@@ -4,14 +4,18 @@
  * (cluster.h) started from [Cluster], run from the main loop, and what it
  * means for the sessions.
  *
- * Wired so far: the lease. A clustered gateway answers and starts
- * handshakes only while it serves under its lease, and when it stops
- * (fenced, or the lease lost) it ends every session at once, with that
- * reason: the kernel has no way yet to pause a session, and a session
- * left running could send after another gateway took it. A restarted
- * gateway cannot know whether its old lease lives, so it ends the
- * sessions it would adopt (lease-lost). Not yet: the owner create for a
- * new session, its state record, takeover on REATTACH.
+ * Wired so far: the lease and the owner keys. A clustered gateway
+ * answers and starts handshakes only while it serves under its lease,
+ * and when it stops (fenced, or the lease lost) it ends every session at
+ * once, with that reason: the kernel has no way yet to pause a session,
+ * and a session left running could send after another gateway took it.
+ * A restarted gateway cannot know whether its old lease lives, so it
+ * ends the sessions it would adopt (lease-lost). Each new session's owner
+ * key is created under the lease; a session whose create is lost (its id
+ * is another gateway's) or fails is ended (takeover-refused: this
+ * gateway could not take ownership of it); a session that ends has its
+ * owner key (and record) released. Not yet: the state record, takeover
+ * on REATTACH.
  *
  * The clock is jd_now_ms's CLOCK_BOOTTIME: time a suspended host spent
  * asleep counts, so waking up past the lease's end fences at once.
@@ -58,6 +62,59 @@ unsigned int jd_cluster_end_sessions(struct jd *d, enum jumping_reason why)
 	return n;
 }
 
+void jd_cluster_session_started(struct jd *d, const struct jd_peer *p)
+{
+	if (d->cluster && jd_cluster_create(d->cluster, p->local_id))
+		jd_warn("peer %s session %u: cluster: owner key not queued "
+			"(not serving, or out of memory)", p->conf.name,
+			p->local_id);
+}
+
+void jd_cluster_session_ended(struct jd *d, uint32_t local_id)
+{
+	/* Not serving: the key goes with the lease, or stays till it ends. */
+	if (d->cluster)
+		jd_cluster_release(d->cluster, local_id);
+}
+
+static void on_created(void *ctx, uint32_t session,
+		       enum jd_cluster_outcome outcome, const char *holder,
+		       const char *error)
+{
+	struct jd *d = ctx;
+	struct jd_peer *p = jd_peer_of_session(d, session);
+
+	if (outcome == JD_CLUSTER_DONE) {
+		jd_debug(d, "session %u: cluster: owned here", session);
+		return;
+	}
+	/* Ended meanwhile, or replaced by a session of another id. */
+	if (!p || !p->has_session || p->local_id != session)
+		return;
+	if (outcome == JD_CLUSTER_REFUSED)
+		jd_warn("peer %s session %u: cluster: the id is owned by %s; "
+			"session ended", p->conf.name, session,
+			holder ? holder : "another gateway");
+	else
+		jd_warn("peer %s session %u: cluster: owner key not created "
+			"(%s); session ended", p->conf.name, session, error);
+	end_session(d, p, JUMPING_REASON_TAKEOVER_REFUSED);
+}
+
+static void on_released(void *ctx, uint32_t session,
+			enum jd_cluster_outcome outcome, const char *error)
+{
+	struct jd *d = ctx;
+
+	if (outcome == JD_CLUSTER_FAILED)
+		jd_log("session %u: cluster: owner key not released (%s); "
+		       "it goes with the lease", session, error);
+	else
+		jd_debug(d, "session %u: cluster: owner key %s", session,
+			 outcome == JD_CLUSTER_DONE ? "released" :
+			 "not ours to release");
+}
+
 static void on_serving(void *ctx, bool serving, enum jumping_reason why)
 {
 	struct jd *d = ctx;
@@ -101,7 +158,8 @@ int jd_cluster_start(struct jd *d)
 		.margin_ms = (int64_t)cl->fencing_margin_ms,
 	};
 	const struct jd_cluster_hooks hooks = {
-		.ctx = d, .serving = on_serving,
+		.ctx = d, .serving = on_serving, .created = on_created,
+		.released = on_released,
 	};
 	char err[300];
 	unsigned int i;
@@ -121,7 +179,8 @@ int jd_cluster_start(struct jd *d)
 	}
 	jd_log("cluster %s, node %s: etcd %s%s, lease TTL %" PRIu64
 	       " ms, fencing margin %" PRIu64 " ms; sessions are served under "
-	       "the lease only (owner keys and records: not yet)", cl->name,
+	       "the lease only, with owner keys (records, takeover: not yet)",
+	       cl->name,
 	       cl->node, cl->etcd[0], cl->n_etcd > 1 ? " and others" : "",
 	       cl->lease_ttl_ms, cl->fencing_margin_ms);
 	return 0;

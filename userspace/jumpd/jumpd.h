@@ -257,6 +257,10 @@ int jd_cluster_pollfd(const struct jd *d);
 uint64_t jd_cluster_tick(struct jd *d, uint64_t now);
 /* End every session, audited with why (fenced, lease-lost); how many. */
 unsigned int jd_cluster_end_sessions(struct jd *d, enum jumping_reason why);
+/* session.c's: p's session installed (its owner key is created), and a
+ * session of this id gone (its owner key released). */
+void jd_cluster_session_started(struct jd *d, const struct jd_peer *p);
+void jd_cluster_session_ended(struct jd *d, uint32_t local_id);
 
 /* notify.c: systemd's service notifications (nothing outside systemd). */
 void jd_notify_ready(const struct jd *d);
