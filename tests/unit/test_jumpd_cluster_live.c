@@ -299,7 +299,7 @@ static void test_settings(void)
 static void test_lease_kept(struct etcd_client *etcd)
 {
 	int64_t lease_id, left = 0, node_lease = 0;
-	char plain[200], expect[64];
+	char plain[200] = "", expect[64];
 	uint64_t version = 0;
 	long long start;
 
