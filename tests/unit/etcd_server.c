@@ -68,6 +68,13 @@ void etcd_server_stop(void)
 	data_dir[0] = 0;
 }
 
+int etcd_server_signal(int sig)
+{
+	pid_t pid = etcd_pid;
+
+	return pid > 0 ? kill(pid, sig) : -1;
+}
+
 /* Only async-signal-safe calls: kill, fork, execve, waitpid, raise. */
 static void on_fatal_signal(int sig)
 {

@@ -17,6 +17,11 @@ int etcd_server_start(const char *etcd, long deadline_ms, char *url,
 		      size_t url_len);
 /* Kill it and remove its data; also run at exit. */
 void etcd_server_stop(void);
+/*
+ * Send it sig (SIGSTOP: an etcd that takes requests and answers none;
+ * SIGCONT: back). 0, or -1 if it is not running.
+ */
+int etcd_server_signal(int sig);
 
 long long now_ms(void);
 /* A pause between polls of a condition that has its own deadline. */

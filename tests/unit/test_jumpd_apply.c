@@ -77,6 +77,16 @@ int jk_session_set_keepalive(struct jd_kernel *k, uint32_t id, uint32_t ms)
 	return 0;
 }
 
+void jd_cluster_session_started(struct jd *d, const struct jd_peer *p)
+{
+	(void)d; (void)p;
+}
+
+void jd_cluster_session_ended(struct jd *d, uint32_t local_id)
+{
+	(void)d; (void)local_id;
+}
+
 uint64_t jd_now_ms(void)
 {
 	return now_ms;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "cluster_takeover.h"
+#include "jumping_names.h"
 #include "tap.h"
 
 /* Facts under which the takeover proceeds. */
@@ -27,39 +28,39 @@ static struct jd_takeover_facts good(void)
 
 /* decide() on f: decision, reason and detail as wanted. */
 static int decides(const struct jd_takeover_facts *f,
-		   enum jd_takeover_decision want, const char *reason,
+		   enum jd_takeover_decision want, enum jumping_reason reason,
 		   const char *detail, const char *name)
 {
 	struct jd_takeover_verdict v;
 	enum jd_takeover_decision got;
-	int good_reason;
+	const char *got_name;
 
 	memset(&v, 0xa5, sizeof(v));	/* nothing left from before */
 	got = jd_takeover_decide(f, &v);
-	good_reason = reason ? v.reason && !strcmp(v.reason, reason) :
-			       !v.reason;
-	if (got != want || v.decision != want || !good_reason ||
+	if (got != want || v.decision != want || v.reason != reason ||
 	    strcmp(v.detail, detail)) {
 		ok(0, name);
+		got_name = reason_name(v.reason);
 		printf("#   got:  %s %s \"%.*s\"\n#   want: %s %s \"%s\"\n",
 		       jd_takeover_decision_name(got),
-		       v.reason ? v.reason : "(null)",
+		       got_name ? got_name : "(no such reason)",
 		       (int)sizeof(v.detail), v.detail,
-		       jd_takeover_decision_name(want),
-		       reason ? reason : "(null)", detail);
+		       jd_takeover_decision_name(want), reason_name(reason),
+		       detail);
 		return 0;
 	}
 	return ok(1, name);
 }
 
-#define REFUSED JD_TAKEOVER_REASON_REFUSED
+#define REFUSED JUMPING_REASON_TAKEOVER_REFUSED
+#define NONE JUMPING_REASON_NONE
 
 static void test_each_refusal(void)
 {
 	struct jd_takeover_facts f;
 
 	f = good();
-	decides(&f, JD_TAKEOVER_TRY_CREATE, NULL, "",
+	decides(&f, JD_TAKEOVER_TRY_CREATE, NONE, "",
 		"all checks pass: try the create, nothing to log yet");
 
 	f = good();
@@ -87,14 +88,14 @@ static void test_each_refusal(void)
 	decides(&f, JD_TAKEOVER_REFUSE, REFUSED, "record older than seen",
 		"record one version older than seen: refused");
 	f.record_version = 5;
-	decides(&f, JD_TAKEOVER_TRY_CREATE, NULL, "",
+	decides(&f, JD_TAKEOVER_TRY_CREATE, NONE, "",
 		"record of the version seen: accepted");
 	f.record_version = 6;
-	decides(&f, JD_TAKEOVER_TRY_CREATE, NULL, "",
+	decides(&f, JD_TAKEOVER_TRY_CREATE, NONE, "",
 		"record newer than seen: accepted");
 	f.record_version = 0;
 	f.seen_version = 0;
-	decides(&f, JD_TAKEOVER_TRY_CREATE, NULL, "",
+	decides(&f, JD_TAKEOVER_TRY_CREATE, NONE, "",
 		"nothing seen before: any version accepted");
 
 	f = good();
@@ -115,7 +116,7 @@ static void test_each_refusal(void)
 	decides(&f, JD_TAKEOVER_REFUSE, REFUSED, "replayed counter",
 		"counter below the floor: refused");
 	f.request_counter = f.counter_floor + 1;
-	decides(&f, JD_TAKEOVER_TRY_CREATE, NULL, "",
+	decides(&f, JD_TAKEOVER_TRY_CREATE, NONE, "",
 		"counter one above the floor: accepted");
 	f.request_counter = 0;
 	f.counter_floor = 0;
@@ -131,7 +132,7 @@ static void test_create(void)
 	jd_takeover_decide(&f, &v);
 	ok(jd_takeover_created(&v, true, NULL) == JD_TAKEOVER_TAKE &&
 	   v.decision == JD_TAKEOVER_TAKE &&
-	   !strcmp(v.reason, JD_TAKEOVER_REASON_TAKEN) &&
+	   v.reason == JUMPING_REASON_GATEWAY_TAKEOVER &&
 	   !strcmp(v.detail, "won the create"),
 	   "create won: take, gateway-takeover");
 	ok(jd_takeover_created(&v, false, "gw-b") == JD_TAKEOVER_TAKE,
@@ -139,7 +140,7 @@ static void test_create(void)
 
 	jd_takeover_decide(&f, &v);
 	ok(jd_takeover_created(&v, false, "gw-b") == JD_TAKEOVER_REFUSE &&
-	   !strcmp(v.reason, REFUSED) &&
+	   v.reason == REFUSED &&
 	   !strcmp(v.detail, "lost the create to gw-b"),
 	   "create lost: refused, naming the winner");
 	ok(jd_takeover_created(&v, true, NULL) == JD_TAKEOVER_REFUSE &&
@@ -156,7 +157,7 @@ static void test_create(void)
 	jd_takeover_decide(&f, &v);
 	ok(jd_takeover_created(&v, true, NULL) == JD_TAKEOVER_REFUSE &&
 	   v.decision == JD_TAKEOVER_REFUSE &&
-	   !strcmp(v.reason, REFUSED) && !strcmp(v.detail, "bad proof"),
+	   v.reason == REFUSED && !strcmp(v.detail, "bad proof"),
 	   "refused, then a won create: still refused, same detail");
 	f = good();
 	f.request_counter = f.counter_floor;
@@ -308,11 +309,40 @@ static void test_names(void)
 	       "decision name: take");
 }
 
+/* The cluster's audit reasons: in the uapi enum, named in the one table. */
+static void test_reasons(void)
+{
+	static const struct {
+		enum jumping_reason r;
+		const char *name;
+	} want[] = {
+		{ JUMPING_REASON_GATEWAY_TAKEOVER, "gateway-takeover" },
+		{ JUMPING_REASON_TAKEOVER_REFUSED, "takeover-refused" },
+		{ JUMPING_REASON_LEASE_LOST, "lease-lost" },
+		{ JUMPING_REASON_FENCED, "fenced" },
+	};
+	uint16_t parsed;
+	size_t i;
+
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		const char *n = reason_name(want[i].r);
+
+		ok(n && !strcmp(n, want[i].name) &&
+		   !parse_reason(want[i].name, &parsed) &&
+		   parsed == want[i].r, want[i].name);
+	}
+	/* Appended: the values before them are the kernel's, unchanged. */
+	ok(JUMPING_REASON_GATEWAY_TAKEOVER == JUMPING_REASON_PATH_GONE + 1 &&
+	   JUMPING_REASON_FENCED == JUMPING_REASON_MAX,
+	   "the cluster's reasons are the last four values");
+}
+
 int main(void)
 {
 	test_each_refusal();
 	test_create();
 	test_order();
 	test_names();
+	test_reasons();
 	return tap_done();
 }

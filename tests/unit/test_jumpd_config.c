@@ -337,6 +337,136 @@ static void test_peer_file(void)
 	   "[Interface] in a peer file");
 }
 
+#define CLUSTER "[Cluster]\nEtcdEndpoints = http://127.0.0.1:2379\n" \
+	"ClusterName = edge\nNodeName = gw-a\n" \
+	"ClusterKeyFile = /etc/jumpd/cluster.key\n"
+
+/*
+ * [Cluster]: every key, the defaults, and each refusal naming its line;
+ * a file without the section has no cluster, exactly as before.
+ */
+static void test_cluster(void)
+{
+	static const char full[] = IFACE
+		"[cluster]  # section names are case-insensitive\n"
+		"EtcdEndpoints = http://10.0.0.11:2379, https://etcd2.example.net:2379\n"
+		"EtcdEndpoints = http://[2001:db8::13]:2379\n"
+		"ClusterName = edge-1\n"
+		"NodeName = gw_a.fra\n"
+		"ClusterKeyFile = /etc/jumpd/cluster.key\n"
+		"LeaseTTL = 2s\n"
+		"FencingMargin = 500ms\n" PEER;
+	static const char minimal[] = IFACE CLUSTER PEER;
+	static const char none[] = IFACE PEER;
+	const struct jp_conf_cluster *cl;
+	struct jp_conf_errors e;
+	struct jp_config *c;
+
+	c = jp_config_parse_buf(full, strlen(full), "jumpd.conf", &e);
+	if (!ok(c != NULL, "cluster: a full [Cluster] parses")) {
+		for (unsigned int i = 0; i < e.n; i++)
+			printf("#   %s\n", e.msg[i]);
+	} else {
+		cl = &c->cluster;
+		ok(c->has_cluster && cl->line == 3 && cl->n_etcd == 3,
+		   "cluster: three endpoints, listed and repeated");
+		is_str(cl->etcd[1], "https://etcd2.example.net:2379",
+		       "cluster: an https endpoint kept as written");
+		is_str(cl->etcd[2], "http://[2001:db8::13]:2379",
+		       "cluster: an IPv6 endpoint kept bracketed (a URL)");
+		ok(!strcmp(cl->name, "edge-1") && !strcmp(cl->node, "gw_a.fra") &&
+		   !strcmp(cl->key_file, "/etc/jumpd/cluster.key"),
+		   "cluster: names and key file");
+		ok(cl->lease_ttl_ms == 2000 && cl->fencing_margin_ms == 500,
+		   "cluster: LeaseTTL 2s (the minimum), FencingMargin 500ms");
+		ok(c->n_peers == 1, "cluster: the [Peer] after it still parses");
+	}
+	jp_config_free(c);
+
+	c = jp_config_parse_buf(minimal, strlen(minimal), "jumpd.conf", &e);
+	ok(c && c->cluster.lease_ttl_ms == 5000 &&
+	   c->cluster.fencing_margin_ms == 1000,
+	   "cluster: defaults LeaseTTL 5s, FencingMargin 1s");
+	jp_config_free(c);
+	c = jp_config_parse_buf(none, strlen(none), "jumpd.conf", &e);
+	ok(c && !c->has_cluster && !c->cluster.n_etcd,
+	   "no [Cluster]: no cluster");
+	jp_config_free(c);
+
+	bad(IFACE "[Cluster]\n" PEER,
+	    "jumpd.conf:3: [Cluster] has no EtcdEndpoints",
+	    "cluster: required keys named at the section's line");
+	bad(IFACE "[Cluster]\nEtcdEndpoints = http://127.0.0.1:2379\n"
+	    "ClusterName = edge\nNodeName = gw-a\n" PEER,
+	    "jumpd.conf:3: [Cluster] has no ClusterKeyFile",
+	    "cluster: no ClusterKeyFile");
+	bad(IFACE CLUSTER CLUSTER PEER,
+	    "jumpd.conf:8: second [Cluster] section (the first is at line 3)",
+	    "cluster: a second section");
+	bad(IFACE CLUSTER "PublicKey = " K2 "\n" PEER,
+	    "jumpd.conf:8: unknown key 'PublicKey' in [Cluster]",
+	    "cluster: a key of another section");
+	bad(IFACE CLUSTER "NodeName = gw-b\n" PEER,
+	    "jumpd.conf:8: duplicate key 'NodeName' in [Cluster]",
+	    "cluster: a key given twice");
+	bad(IFACE CLUSTER "LeaseTTL = 1s\n" PEER,
+	    "jumpd.conf:8: invalid LeaseTTL '1s': expected whole seconds from 2s to 1h, such as 5s",
+	    "cluster: LeaseTTL under etcd's minimum");
+	bad(IFACE CLUSTER "LeaseTTL = 2500ms\n" PEER,
+	    "jumpd.conf:8: invalid LeaseTTL '2500ms': expected whole seconds from 2s to 1h, such as 5s",
+	    "cluster: LeaseTTL not whole seconds (etcd's unit)");
+	bad(IFACE CLUSTER "LeaseTTL = 2h\n" PEER,
+	    "jumpd.conf:8: invalid LeaseTTL '2h': expected whole seconds from 2s to 1h, such as 5s",
+	    "cluster: LeaseTTL over 1h");
+	bad(IFACE CLUSTER "FencingMargin = 0s\n" PEER,
+	    "jumpd.conf:8: invalid FencingMargin '0s': expected a duration above 0 such as 500ms, 1s",
+	    "cluster: no fencing margin refused");
+	bad(IFACE CLUSTER "LeaseTTL = 2s\nFencingMargin = 1600ms\n" PEER,
+	    "jumpd.conf:3: [Cluster]: FencingMargin must be below LeaseTTL less one keepalive interval (LeaseTTL / 5): 1600 ms here",
+	    "cluster: a margin that fences before the first keepalive");
+	bad(IFACE CLUSTER "ClusterName = a/b\n" PEER,
+	    "jumpd.conf:8: duplicate key 'ClusterName' in [Cluster]",
+	    "cluster: duplicate before the value is looked at");
+	bad(IFACE "[Cluster]\nClusterName = a/b\n" PEER,
+	    "jumpd.conf:4: invalid ClusterName 'a/b': expected letters, digits and -_. only",
+	    "cluster: a name with '/' (it is part of etcd key names)");
+	bad(IFACE "[Cluster]\nNodeName = ..\n" PEER,
+	    "jumpd.conf:4: invalid NodeName '..': expected a name, not . or ..",
+	    "cluster: a node name of ..");
+	bad(IFACE "[Cluster]\nEtcdEndpoints = 127.0.0.1:2379\n" PEER,
+	    "jumpd.conf:4: invalid EtcdEndpoints '127.0.0.1:2379': expected http://HOST:PORT or https://HOST:PORT, port 1-65535",
+	    "cluster: an endpoint without its scheme");
+	bad(IFACE "[Cluster]\nEtcdEndpoints = http://127.0.0.1\n" PEER,
+	    "jumpd.conf:4: invalid EtcdEndpoints 'http://127.0.0.1': expected http://HOST:PORT or https://HOST:PORT, port 1-65535",
+	    "cluster: an endpoint without its port");
+	bad(IFACE "[Cluster]\nEtcdEndpoints = http://u@h:2379/v3\n" PEER,
+	    "jumpd.conf:4: invalid EtcdEndpoints 'http://u@h:2379/v3': expected http://HOST:PORT or https://HOST:PORT, port 1-65535",
+	    "cluster: an endpoint with a user and a path");
+	bad(IFACE "[Cluster]\nEtcdEndpoints = http://[10.0.0.1]:2379\n" PEER,
+	    "jumpd.conf:4: invalid EtcdEndpoints 'http://[10.0.0.1]:2379': expected http://HOST:PORT or https://HOST:PORT, port 1-65535",
+	    "cluster: brackets around an IPv4 address");
+	bad(IFACE "[Cluster]\nEtcdEndpoints = http://h:2379, http://h:2379\n" PEER,
+	    "jumpd.conf:4: invalid EtcdEndpoints 'http://h:2379': given twice",
+	    "cluster: an endpoint given twice");
+	bad(IFACE "[Cluster]\nEtcdEndpoints = http://a:1,http://b:1,http://c:1,"
+	    "http://d:1,http://e:1,http://f:1,http://g:1,http://h:1,http://i:1\n" PEER,
+	    "jumpd.conf:4: invalid EtcdEndpoints 'http://i:1': at most 8 etcd endpoints",
+	    "cluster: a ninth endpoint");
+
+	{
+		static const char pf[] = CLUSTER PEER;
+		FILE *f = fmemopen((void *)pf, strlen(pf), "r");
+
+		c = f ? jp_config_parse_peer_file(f, "p.conf", &e) : NULL;
+		if (f)
+			fclose(f);
+		ok(!c && e.n >= 1 &&
+		   !strcmp(e.msg[0], "p.conf:1: [Cluster] in a PeerDir file (it holds one [Peer])"),
+		   "cluster: [Cluster] in a PeerDir file");
+		jp_config_free(c);
+	}
+}
+
 int main(void)
 {
 	test_good();
@@ -345,5 +475,6 @@ int main(void)
 	test_errors();
 	test_allowed_unique();
 	test_values();
+	test_cluster();
 	return tap_done();
 }

@@ -140,6 +140,28 @@ static void test_leases(struct etcd_client *c)
 	   created, "then another takes it");
 }
 
+/* An owner ending its session: record and owner key, only while it owns. */
+static void test_delete_if_lease(struct etcd_client *c)
+{
+	const char *owner = "/jumping/t/s/3/owner", *state = "/jumping/t/s/3/state";
+	int64_t id = 0, ttl = 0;
+	bool created = false, done = true;
+
+	ok(etcd_lease_grant(c, 10, &id, &ttl) == ETCD_OK &&
+	   etcd_create(c, owner, "gw-a", 4, id, &created, NULL) == ETCD_OK &&
+	   created && etcd_put(c, state, "s", 1, 0) == ETCD_OK,
+	   "delete-if-lease: an owner key under a lease, a record");
+	ok(etcd_delete_if_lease(c, owner, id + 1, state, &done) == ETCD_OK &&
+	   !done && key_exists(c, owner) && key_exists(c, state),
+	   "delete-if-lease: under another lease, nothing deleted");
+	ok(etcd_delete_if_lease(c, owner, id, state, &done) == ETCD_OK &&
+	   done && !key_exists(c, owner) && !key_exists(c, state),
+	   "delete-if-lease: under its lease, record and owner key gone");
+	ok(etcd_delete_if_lease(c, owner, id, state, &done) == ETCD_OK && !done,
+	   "delete-if-lease: again, the owner key gone: not done");
+	etcd_lease_revoke(c, id);
+}
+
 static void test_failover(void)
 {
 	int dead_port, silent_port, dead_fd, silent_fd;
@@ -218,6 +240,7 @@ int main(void)
 	}
 	test_keys(c);
 	test_leases(c);
+	test_delete_if_lease(c);
 	test_failover();
 	etcd_client_free(c);
 	etcd_server_stop();

@@ -14,9 +14,10 @@
 #define HDR "\"header\":{\"cluster_id\":\"324952591200643719\"," \
 	"\"member_id\":\"3319814642761637952\",\"revision\":\"%s\"," \
 	"\"raft_term\":\"2\"}"
-/* "/j/c/sessions/1/owner" and "gw1" in base64. */
+/* "/j/c/sessions/1/owner", "gw1" and "/j/c/sessions/1/state" in base64. */
 #define K1 "L2ovYy9zZXNzaW9ucy8xL293bmVy"
 #define V1 "Z3cx"
+#define K2 "L2ovYy9zZXNzaW9ucy8xL3N0YXRl"
 
 /* The string field path (a.b.c, arrays by index) of a JSON text. */
 static const char *field(json_object *root, const char *path)
@@ -113,6 +114,23 @@ static void test_bodies(void)
 	       "put-if-lease: the put");
 	ok(!field(j, "success.0.request_put.lease") && !field(j, "failure"),
 	   "put-if-lease: the put under no lease, nothing on failure");
+	json_object_put(j);
+	free(b);
+
+	b = etcd_body_delete_if_lease("/j/c/sessions/1/owner", 42,
+				      "/j/c/sessions/1/state");
+	j = json_tokener_parse(b);
+	is_str(field(j, "compare.0.target"), "LEASE",
+	       "delete-if-lease: target");
+	is_str(field(j, "compare.0.key"), K1, "delete-if-lease: the guard key");
+	is_str(field(j, "compare.0.lease"), "42", "delete-if-lease: its lease");
+	is_str(field(j, "success.0.request_delete_range.key"), K2,
+	       "delete-if-lease: the key first");
+	is_str(field(j, "success.1.request_delete_range.key"), K1,
+	       "delete-if-lease: then the guard");
+	ok(!field(j, "success.0.request_delete_range.range_end") &&
+	   !field(j, "success.2") && !field(j, "failure"),
+	   "delete-if-lease: two single keys, nothing on failure");
 	json_object_put(j);
 	free(b);
 

@@ -3,7 +3,8 @@
 # jumpd refuses secrets other users can read, before it touches the
 # kernel (so this runs on the host): a PrivateKeyFile or PresharedKeyFile
 # of mode 0644, and a config file holding a PrivateKey inline that is not
-# 0600; the message names the file and never shows the key.
+# 0600; the message names the file and never shows the key. The same for
+# a [Cluster]'s ClusterKeyFile.
 # usage: test_jumpd_secrets.sh JUMPD
 jumpd=${1:?usage: test_jumpd_secrets.sh JUMPD}
 tmp=$(mktemp -d)
@@ -63,6 +64,20 @@ chmod 600 "$tmp/psk" "$tmp/b.conf"
 out=$("$jumpd" -c "$tmp/c.conf" -f --state-dir "$tmp/state" 2>&1)
 ! grep -q "lets other users read" <<<"$out"
 ok $? "mode 0600: accepted"
+
+# [Cluster]: its key file, read before the kernel is touched.
+printf '%s\n' "$key" >"$tmp/cluster.key"
+chmod 644 "$tmp/cluster.key"
+printf '[Interface]\nPrivateKeyFile = %s\n[Cluster]\nEtcdEndpoints = http://127.0.0.1:1\nClusterName = c\nNodeName = n\nClusterKeyFile = %s\n%s\n' \
+	"$tmp/private.key" "$tmp/cluster.key" "$peer" >"$tmp/d.conf"
+refused "$tmp/d.conf" "$tmp/d.conf:3: ClusterKeyFile $tmp/cluster.key"
+ok $? "a ClusterKeyFile of mode 0644 is refused, named at [Cluster]'s line"
+chmod 600 "$tmp/cluster.key"
+out=$("$jumpd" -c "$tmp/d.conf" -f --state-dir "$tmp/state" 2>&1)
+! grep -q "lets other users read\|ClusterKeyFile" <<<"$out"
+r=$?
+[ $r -eq 0 ] || echo "# $out"
+ok $r "a ClusterKeyFile of mode 0600: accepted"
 
 # The state directory holds reattach keys: one open to others is refused.
 mkdir -m 755 "$tmp/open"

@@ -3,9 +3,6 @@
 #include <stdio.h>
 #include "cluster_lease.h"
 
-/* etcd renews every TTL / 5: three lost renewals are survived. */
-#define KEEPALIVES_PER_TTL	5
-
 static bool time_valid(int64_t t)
 {
 	return t >= 0 && t <= JD_LEASE_TIME_MAX;
@@ -21,11 +18,11 @@ int jd_lease_init(struct jd_lease *l, int64_t granted_at, int64_t ttl_ms,
 			 "time in ms", (long long)granted_at);
 		return -1;
 	}
-	if (ttl_ms < KEEPALIVES_PER_TTL ||
+	if (ttl_ms < JD_LEASE_KEEPALIVES_PER_TTL ||
 	    ttl_ms > JD_LEASE_TTL_MAX_S * 1000) {
 		snprintf(err, errlen, "lease TTL %lld ms: must be from %d ms "
 			 "to etcd's maximum, %lld s", (long long)ttl_ms,
-			 KEEPALIVES_PER_TTL, JD_LEASE_TTL_MAX_S);
+			 JD_LEASE_KEEPALIVES_PER_TTL, JD_LEASE_TTL_MAX_S);
 		return -1;
 	}
 	if (margin_ms < 0) {
@@ -34,7 +31,7 @@ int jd_lease_init(struct jd_lease *l, int64_t granted_at, int64_t ttl_ms,
 		return -1;
 	}
 	/* A margin past this fences before the first keepalive is sent. */
-	interval = ttl_ms / KEEPALIVES_PER_TTL;
+	interval = ttl_ms / JD_LEASE_KEEPALIVES_PER_TTL;
 	if (margin_ms >= ttl_ms - interval) {
 		snprintf(err, errlen, "fencing margin %lld ms: must be below "
 			 "the lease TTL %lld ms less one keepalive interval "
@@ -139,6 +136,6 @@ int64_t jd_lease_next_keepalive(const struct jd_lease *l, int64_t now)
 
 	if (l->lost)
 		return JD_LEASE_NEVER;
-	due = l->last_sent + l->ttl_ms / KEEPALIVES_PER_TTL;
+	due = l->last_sent + l->ttl_ms / JD_LEASE_KEEPALIVES_PER_TTL;
 	return due > now ? due : now;
 }

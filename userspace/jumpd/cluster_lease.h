@@ -29,6 +29,8 @@
 #define JD_LEASE_TTL_MAX_S	9000000000LL
 /* Times past this are refused, so time + TTL never overflows. */
 #define JD_LEASE_TIME_MAX	(INT64_MAX / 2)
+/* A keepalive every TTL / 5: three lost renewals in a row are survived. */
+#define JD_LEASE_KEEPALIVES_PER_TTL	5
 /* What jd_lease_next_keepalive returns for a lost lease. */
 #define JD_LEASE_NEVER		INT64_MAX
 

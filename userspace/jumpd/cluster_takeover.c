@@ -9,7 +9,7 @@ static enum jd_takeover_decision refuse(struct jd_takeover_verdict *v,
 					const char *detail)
 {
 	v->decision = JD_TAKEOVER_REFUSE;
-	v->reason = JD_TAKEOVER_REASON_REFUSED;
+	v->reason = JUMPING_REASON_TAKEOVER_REFUSED;
 	snprintf(v->detail, sizeof(v->detail), "%s", detail);
 	return v->decision;
 }
@@ -59,7 +59,7 @@ enum jd_takeover_decision jd_takeover_decide(const struct jd_takeover_facts *f,
 	if (f->request_counter <= f->counter_floor)
 		return refuse(v, "replayed counter");
 	v->decision = JD_TAKEOVER_TRY_CREATE;
-	v->reason = NULL;
+	v->reason = JUMPING_REASON_NONE;
 	v->detail[0] = '\0';
 	return v->decision;
 }
@@ -72,7 +72,7 @@ enum jd_takeover_decision jd_takeover_created(struct jd_takeover_verdict *v,
 	if (!won)
 		return refuse_naming(v, "lost the create", " to ", holder);
 	v->decision = JD_TAKEOVER_TAKE;
-	v->reason = JD_TAKEOVER_REASON_TAKEN;
+	v->reason = JUMPING_REASON_GATEWAY_TAKEOVER;
 	snprintf(v->detail, sizeof(v->detail), "won the create");
 	return v->decision;
 }

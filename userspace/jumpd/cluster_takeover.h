@@ -26,14 +26,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-
-/*
- * Audit reason names. Strings for now: they join the uapi's enum
- * jumping_reason (include/uapi/linux/jumping.h) in a later step, with
- * jumpd's main loop calling this.
- */
-#define JD_TAKEOVER_REASON_REFUSED	"takeover-refused"
-#define JD_TAKEOVER_REASON_TAKEN	"gateway-takeover"
+#include <linux/jumping.h>
 
 /* A node name is cut to this in a detail. */
 #define JD_TAKEOVER_NODE_SHOWN		63
@@ -68,9 +61,10 @@ struct jd_takeover_facts {
 
 struct jd_takeover_verdict {
 	enum jd_takeover_decision decision;
-	/* A JD_TAKEOVER_REASON_*, or NULL while TRY_CREATE (nothing to log
-	 * yet), and what the audit line says about it, e.g. "bad proof". */
-	const char *reason;
+	/* JUMPING_REASON_TAKEOVER_REFUSED or _GATEWAY_TAKEOVER, or
+	 * JUMPING_REASON_NONE while TRY_CREATE (nothing to log yet), and
+	 * what the audit line says about it, e.g. "bad proof". */
+	enum jumping_reason reason;
 	char detail[JD_TAKEOVER_DETAIL_LEN];
 };
 

@@ -16,6 +16,7 @@
 
 static const char *const section_names[] = {
 	[SEC_IFACE] = "Interface", [SEC_PEER] = "Peer",
+	[SEC_CLUSTER] = "Cluster",
 };
 
 static char *trim(char *s)
@@ -148,6 +149,21 @@ static void open_section(struct ctx *c, const char *name)
 		}
 		c->peer = &cfg->peers[cfg->n_peers++];
 		peer_defaults(c->peer, c->line);
+	} else if (!strcasecmp(name, "Cluster")) {
+		c->sec = SEC_CLUSTER;
+		if (c->peer_file) {
+			error_at(c, c->line, "[Cluster] in a PeerDir file (it holds one [Peer])");
+			c->sec = SEC_UNKNOWN;
+			return;
+		}
+		if (cfg->has_cluster) {
+			error_at(c, c->line, "second [Cluster] section (the first is at line %u)",
+				 cfg->cluster.line);
+			c->sec = SEC_UNKNOWN;
+			return;
+		}
+		cfg->has_cluster = true;
+		cfg->cluster.line = c->line;
 	} else {
 		error_at(c, c->line, "unknown section '[%s]'", name);
 		c->sec = SEC_UNKNOWN;
@@ -173,7 +189,8 @@ static void key_value(struct ctx *c, char *key, char *val)
 			 section_names[c->sec]);
 		return;
 	}
-	seen = c->sec == SEC_IFACE ? &c->cfg->iface.seen : &c->peer->seen;
+	seen = c->sec == SEC_IFACE ? &c->cfg->iface.seen :
+	       c->sec == SEC_CLUSTER ? &c->cfg->cluster.seen : &c->peer->seen;
 	if (!k->multi && (*seen & (1ULL << i))) {
 		error_at(c, c->line, "duplicate key '%s' in [%s]", k->name,
 			 section_names[c->sec]);
@@ -260,6 +277,8 @@ static struct jp_config *parse(FILE *f, const char *name,
 	c.cfg->iface.handshake_rate.window_ms = 1000;
 	c.cfg->iface.handshake_source_rate.count = 10;
 	c.cfg->iface.handshake_source_rate.window_ms = 1000;
+	c.cfg->cluster.lease_ttl_ms = JP_CONF_LEASE_TTL_DEFAULT_MS;
+	c.cfg->cluster.fencing_margin_ms = JP_CONF_FENCING_MARGIN_DEFAULT_MS;
 	while ((len = getline(&line, &cap, f)) >= 0) {
 		c.line++;
 		if ((size_t)len > LINE_MAX_LEN) {

@@ -24,6 +24,15 @@
 #define JP_CONF_MAX_ERRORS	32
 #define JP_CONF_PATH_MAX	256
 #define JP_CONF_NAME_MAX	64
+/* [Cluster]: etcd's endpoints, each http(s)://HOST:PORT. */
+#define JP_CONF_MAX_ETCD	8
+#define JP_CONF_URL_MAX		280
+/* etcd grants a lease in whole seconds; its minimum with its default
+ * timing is 2 s (docs/cluster.md, "Ownership"). */
+#define JP_CONF_LEASE_TTL_MIN_MS	2000
+#define JP_CONF_LEASE_TTL_MAX_MS	3600000
+#define JP_CONF_LEASE_TTL_DEFAULT_MS	5000
+#define JP_CONF_FENCING_MARGIN_DEFAULT_MS 1000
 
 /* Host is a name or a numeric address; jumpd resolves it. */
 struct jp_conf_endpoint {
@@ -81,9 +90,28 @@ struct jp_conf_iface {
 	uint64_t seen;
 };
 
+/*
+ * [Cluster] (docs/cluster.md): this gateway in a cluster on etcd. The
+ * names are parts of etcd key names (/jumping/<cluster>/nodes/<node>), so
+ * they hold no '/'. The key file is read by jumpd, not here.
+ */
+struct jp_conf_cluster {
+	unsigned int line;
+	char etcd[JP_CONF_MAX_ETCD][JP_CONF_URL_MAX];	/* EtcdEndpoints */
+	unsigned int n_etcd;
+	char name[JP_CONF_NAME_MAX];		/* ClusterName */
+	char node[JP_CONF_NAME_MAX];		/* NodeName */
+	char key_file[JP_CONF_PATH_MAX];	/* ClusterKeyFile */
+	uint64_t lease_ttl_ms;			/* whole seconds */
+	uint64_t fencing_margin_ms;
+	uint64_t seen;
+};
+
 struct jp_config {
 	bool has_iface;
 	struct jp_conf_iface iface;
+	bool has_cluster;			/* without it: no cluster */
+	struct jp_conf_cluster cluster;
 	/* As many as the file has: grown as sections come. */
 	unsigned int n_peers, cap_peers;
 	struct jp_conf_peer *peers;
@@ -113,6 +141,11 @@ void jp_config_free(struct jp_config *cfg);
  */
 struct jp_config *jp_config_parse_peer_file(FILE *f, const char *name,
 					    struct jp_conf_errors *errs);
+/*
+ * A ClusterName or NodeName as [Cluster] takes it (a part of etcd key
+ * names): NULL, or what was expected. The cluster runtime checks the same.
+ */
+const char *jp_conf_cluster_name_check(const char *v);
 /* dst = src with its own copies of the arrays: 0 or -ENOMEM (dst empty). */
 int jp_conf_peer_copy(struct jp_conf_peer *dst, const struct jp_conf_peer *src);
 /* Free a peer's arrays (and zero it: a PresharedKey may be in it). */

@@ -234,6 +234,7 @@ void check_config(struct ctx *c)
 		check_iface(c);
 	else if (!c->cfg->n_peers && !c->errs->n)
 		error_at(c, 0, "no [Peer] section");
+	check_cluster(c);
 	for (i = 0; i < c->cfg->n_peers; i++)
 		check_peer(c, &c->cfg->peers[i], i);
 	check_peers_unique(c);

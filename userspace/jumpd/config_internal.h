@@ -9,6 +9,7 @@
  *  config_keys.c    every key: its section and its value's handler
  *  config_check.c   what only the whole file shows (missing keys, names,
  *                   public keys and AllowedIPs given twice)
+ *  config_cluster.c the [Cluster] section's keys and checks
  */
 #ifndef JUMPD_CONFIG_INTERNAL_H
 #define JUMPD_CONFIG_INTERNAL_H
@@ -17,7 +18,7 @@
 #include <stdint.h>
 #include "config.h"
 
-enum section { SEC_NONE, SEC_IFACE, SEC_PEER, SEC_UNKNOWN };
+enum section { SEC_NONE, SEC_IFACE, SEC_PEER, SEC_CLUSTER, SEC_UNKNOWN };
 
 struct ctx {
 	const char *file;
@@ -63,5 +64,15 @@ int key_index(const char *name);
 
 /* After the last line: the checks of config_check.c, in their order. */
 void check_config(struct ctx *c);
+
+/* The [Cluster] section (config_cluster.c): its keys' handlers and its
+ * whole-section check, run by check_config. */
+const char *cluster_etcd_endpoint(struct ctx *c, const char *v);
+const char *cluster_name_key(struct ctx *c, const char *v);
+const char *cluster_node_name(struct ctx *c, const char *v);
+const char *cluster_key_file(struct ctx *c, const char *v);
+const char *cluster_lease_ttl(struct ctx *c, const char *v);
+const char *cluster_fencing_margin(struct ctx *c, const char *v);
+void check_cluster(struct ctx *c);
 
 #endif /* JUMPD_CONFIG_INTERNAL_H */

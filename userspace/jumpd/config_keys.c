@@ -318,7 +318,17 @@ const struct key config_keys[] = {
 	{ "RekeyAfter",			SEC_PEER, false, p_rekey, false },
 	{ "PathProbing",		SEC_PEER, false, p_probing, false },
 	{ "FailbackAfter",		SEC_PEER, false, p_failback, false },
+	{ "EtcdEndpoints",		SEC_CLUSTER, true, cluster_etcd_endpoint, false },
+	{ "ClusterName",		SEC_CLUSTER, false, cluster_name_key, false },
+	{ "NodeName",			SEC_CLUSTER, false, cluster_node_name, false },
+	{ "ClusterKeyFile",		SEC_CLUSTER, false, cluster_key_file, false },
+	{ "LeaseTTL",			SEC_CLUSTER, false, cluster_lease_ttl, false },
+	{ "FencingMargin",		SEC_CLUSTER, false, cluster_fencing_margin, false },
 };
+
+/* Every key has its bit in a section's `seen`. */
+_Static_assert(sizeof(config_keys) / sizeof(config_keys[0]) <= 64,
+	       "at most 64 config keys");
 
 int key_index(const char *name)
 {

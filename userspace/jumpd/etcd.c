@@ -314,6 +314,19 @@ int etcd_put_if_lease(struct etcd_client *c, const char *guard,
 						 sizeof(why)), why);
 }
 
+int etcd_delete_if_lease(struct etcd_client *c, const char *guard,
+			 int64_t lease, const char *key, bool *done)
+{
+	static const char path[] = "/v3/kv/txn";
+	char why[256];
+	int ret = call(c, path, etcd_body_delete_if_lease(guard, lease, key));
+
+	if (ret)
+		return ret;
+	return parsed(c, path, etcd_parse_create(c->resp, done, NULL, why,
+						 sizeof(why)), why);
+}
+
 int etcd_lease_grant(struct etcd_client *c, int64_t ttl_s, int64_t *id,
 		     int64_t *granted_ttl)
 {

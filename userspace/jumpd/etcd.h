@@ -69,6 +69,13 @@ char *etcd_body_create(const char *key, const void *value, size_t len,
  */
 char *etcd_body_put_if_lease(const char *guard, int64_t lease,
 			     const char *key, const void *value, size_t len);
+/*
+ * A txn that deletes key, then guard, only if guard is under lease: an
+ * owner ending a session removes its record and its owner key, and does
+ * nothing once it no longer owns it.
+ */
+char *etcd_body_delete_if_lease(const char *guard, int64_t lease,
+				const char *key);
 char *etcd_body_lease_grant(int64_t ttl_s);
 /* LeaseKeepAlive, LeaseRevoke and LeaseTimeToLive all take just an ID. */
 char *etcd_body_lease_id(int64_t id);
@@ -86,7 +93,8 @@ int etcd_parse_delete(const char *body, int64_t *deleted, char *err,
 		      size_t errlen);
 /*
  * *created; if not, holder (if not NULL) gets the key as it is. Also the
- * verdict of etcd_body_put_if_lease's txn (holder NULL).
+ * verdict of etcd_body_put_if_lease's and _delete_if_lease's txns
+ * (holder NULL).
  */
 int etcd_parse_create(const char *body, bool *created,
 		      struct etcd_kvs *holder, char *err, size_t errlen);
@@ -137,6 +145,9 @@ int etcd_create(struct etcd_client *c, const char *key, const void *value,
 int etcd_put_if_lease(struct etcd_client *c, const char *guard,
 		      int64_t lease, const char *key, const void *value,
 		      size_t len, bool *done);
+/* *done false: guard is not (or no longer) under lease; nothing deleted. */
+int etcd_delete_if_lease(struct etcd_client *c, const char *guard,
+			 int64_t lease, const char *key, bool *done);
 int etcd_lease_grant(struct etcd_client *c, int64_t ttl_s, int64_t *id,
 		     int64_t *granted_ttl);
 /*

@@ -211,6 +211,35 @@ char *etcd_body_put_if_lease(const char *guard, int64_t lease,
 	return finish(o, good);
 }
 
+char *etcd_body_delete_if_lease(const char *guard, int64_t lease,
+				const char *key)
+{
+	json_object *o = json_object_new_object();
+	json_object *ops = json_object_new_array(), *op, *del;
+	const char *keys[2] = { key, guard };
+	bool good, del_good;
+	int i;
+
+	good = take(o, "compare", array_of(compare_eq(guard, "LEASE", "lease",
+						       lease)));
+	/* The key first, its guard last: both in one txn anyway. */
+	for (i = 0; i < 2; i++) {
+		del = range_request(keys[i], false, &del_good);
+		op = json_object_new_object();
+		if (!del_good) {
+			json_object_put(del);
+			del = NULL;
+		}
+		if (!take(op, "request_delete_range", del) || !ops ||
+		    json_object_array_add(ops, op)) {
+			json_object_put(op);
+			good = false;
+		}
+	}
+	good &= take(o, "success", ops);
+	return finish(o, good);
+}
+
 char *etcd_body_lease_grant(int64_t ttl_s)
 {
 	json_object *o = json_object_new_object();

@@ -82,6 +82,9 @@ void jd_hs_start(struct jd *d, struct jd_peer *p, bool rekey)
 
 	if (in->active && in->rekey == rekey)
 		return;
+	/* A clustered gateway out of its lease starts nothing. */
+	if (!jd_cluster_may_serve(d))
+		return;
 	jp_hs_wipe(&in->hs);
 	memset(in, 0, sizeof(*in));
 	in->active = true;
@@ -133,8 +136,12 @@ uint64_t jd_hs_tick(struct jd *d, struct jd_peer *p, uint64_t now)
 
 	/* Replaced control keys go at their bound at the latest. */
 	jp_ctl_ring_expire(&p->ctl, now);
-	if (p->initiator && !p->has_session && !p->init.active)
+	if (p->initiator && !p->has_session && !p->init.active) {
+		/* A clustered gateway out of its lease: look again soon. */
+		if (!jd_cluster_may_serve(d))
+			return now + 1000;
 		jd_hs_start(d, p, false);
+	}
 	if (p->has_session && !p->init.active) {
 		rekey_at = p->last_hs_ms + rekey_after(p);
 		if (now < rekey_at || p->fsm.state == JUMPING_STATE_BIRTH)
@@ -197,6 +204,11 @@ void jd_hs_on_init(struct jd *d, const struct jk_event *ev)
 	uint32_t id;
 
 	jp_binding_str(&ev->from, from);
+	/* A clustered gateway out of its lease answers nothing, at no cost. */
+	if (!jd_cluster_may_serve(d)) {
+		jd_debug(d, "initiation from %s: not serving (cluster)", from);
+		return;
+	}
 	/* One hash, no DH: drop what was not made for our public key. */
 	if (ev->packet_len != JP_HS_INIT_WIRE_LEN ||
 	    !jp_hs_init_shape_ok(ev->packet, JP_HS_INIT_LEN) ||
@@ -313,7 +325,8 @@ void jd_hs_on_resp(struct jd *d, const struct jk_event *ev)
 	struct jp_hs hs;
 	uint32_t rid;
 
-	if (!jp_hs_resp_shape_ok(ev->packet, ev->packet_len, &rid))
+	if (!jd_cluster_may_serve(d) ||
+	    !jp_hs_resp_shape_ok(ev->packet, ev->packet_len, &rid))
 		return;
 	p = jd_peer_by_init_id(d, rid);
 	if (!p || !jp_hs_mac1_ok(ev->packet, ev->packet_len, d->mac1_key))

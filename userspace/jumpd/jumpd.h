@@ -183,6 +183,8 @@ struct jd_peer {
 	struct jp_rl_table rl;
 };
 
+struct jd_cluster;
+
 struct jd {
 	const char *cfg_path;
 	const char *state_dir;
@@ -231,7 +233,34 @@ struct jd {
 	struct jd_host host;		/* local addresses and links down */
 	int status_fd;			/* status socket listening; -1: none */
 	struct jd_http *http;		/* /metrics server; NULL: off */
+	/* [Cluster]: its key from open to start, then the runtime (NULL
+	 * until started, and without [Cluster]). */
+	bool clustered;
+	uint8_t cluster_key[32];
+	struct jd_cluster *cluster;
 };
+
+/*
+ * cluster_flow.c: the gateway cluster (docs/cluster.md), from [Cluster].
+ * Without one: nothing is started, may_serve is always true, the fd is -1
+ * and the tick UINT64_MAX. Open reads the cluster key (before the kernel
+ * is touched); start runs the workers, after daemon(): threads do not
+ * survive a fork.
+ */
+int jd_cluster_open(struct jd *d);
+int jd_cluster_start(struct jd *d);
+void jd_cluster_close(struct jd *d);
+/* Whether sessions may be served (handshakes answered or started). */
+bool jd_cluster_may_serve(const struct jd *d);
+int jd_cluster_pollfd(const struct jd *d);
+/* The runtime's work due at now; when it is next due. */
+uint64_t jd_cluster_tick(struct jd *d, uint64_t now);
+/* End every session, audited with why (fenced, lease-lost); how many. */
+unsigned int jd_cluster_end_sessions(struct jd *d, enum jumping_reason why);
+/* session.c's: p's session installed (its owner key is created), and a
+ * session of this id gone (its owner key released). */
+void jd_cluster_session_started(struct jd *d, const struct jd_peer *p);
+void jd_cluster_session_ended(struct jd *d, uint32_t local_id);
 
 /* notify.c: systemd's service notifications (nothing outside systemd). */
 void jd_notify_ready(const struct jd *d);

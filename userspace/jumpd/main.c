@@ -5,7 +5,8 @@
  * One thread, one poll: the event socket (control datagrams and kernel
  * notifications), a timerfd armed at the earliest deadline of any peer,
  * a signalfd (SIGHUP reloads, SIGTERM/SIGINT exit), rtnetlink's address
- * events, the resolver's answers and the status socket (status.c). Exiting leaves
+ * events, the resolver's answers, the status socket (status.c) and, with
+ * [Cluster], the etcd workers' results (cluster_flow.c). Exiting leaves
  * every kernel session in place: the kernel owns the data plane and the
  * keepalives, a restarted jumpd adopts them.
  */
@@ -146,6 +147,9 @@ static uint64_t tick(struct jd *d)
 	t = jd_look(d, now);
 	if (t < next)
 		next = t;
+	t = jd_cluster_tick(d, now);
+	if (t < next)
+		next = t;
 	while ((p = jd_sched_first(d)) && p->due_ms <= now &&
 	       rounds++ <= d->n_peers)
 		jd_sched(d, p, run_peer(d, p, now));
@@ -213,7 +217,7 @@ static int setup(struct jd *d)
 {
 	struct jp_conf_iface *ifc;
 	char err[300];
-	unsigned int i;
+	unsigned int i, n;
 	bool created;
 	int ret;
 
@@ -232,7 +236,8 @@ static int setup(struct jd *d)
 	}
 	/* Every file first: a bad key file fails before the kernel is touched. */
 	if (jd_state_dir_check(d) ||
-	    jd_peers_build(d, d->cfg, &d->peers, &d->n_peers))
+	    jd_peers_build(d, d->cfg, &d->peers, &d->n_peers) ||
+	    jd_cluster_open(d))
 		return -1;
 	jd_index_init(d);
 	jd_index_rebuild(d);
@@ -277,6 +282,16 @@ static int setup(struct jd *d)
 	if (d->peer_dir)
 		jd_log("PeerDir %s: %u peers in all", d->peer_dir, d->n_peers);
 	jd_adopt(d);
+	/*
+	 * A clustered gateway does not know whether the lease its sessions
+	 * were served under still lives: it ends them (docs/cluster.md).
+	 */
+	if (d->clustered) {
+		n = jd_cluster_end_sessions(d, JUMPING_REASON_LEASE_LOST);
+		if (n)
+			jd_log("cluster: %u sessions of the last run ended, "
+			       "not adopted (lease-lost)", n);
+	}
 	return 0;
 }
 
@@ -295,8 +310,8 @@ int main(int argc, char **argv)
 	bool foreground = false, stop = false;
 	struct signalfd_siginfo si;
 	struct nl_sock *addrs;
-	/* Seven fixed ones, then /metrics' listener and clients. */
-	struct pollfd pfd[7 + 1 + JD_HTTP_CONNS];
+	/* Eight fixed ones, then /metrics' listener and clients. */
+	struct pollfd pfd[8 + 1 + JD_HTTP_CONNS];
 	int npfd;
 	sigset_t mask;
 	int c, ret;
@@ -331,6 +346,8 @@ int main(int argc, char **argv)
 		jd_err("daemon: %m");
 		return 1;
 	}
+	if (jd_cluster_start(&d))
+		return 1;
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGHUP);
@@ -358,7 +375,8 @@ int main(int argc, char **argv)
 	jd_status_open(&d);
 	pfd[5].fd = d.status_fd;	/* -1 (ignored by poll) without one */
 	pfd[6].fd = d.peerdir_fd;	/* -1 without a PeerDir */
-	for (c = 0; c < 7; c++)
+	pfd[7].fd = jd_cluster_pollfd(&d);	/* -1 without [Cluster] */
+	for (c = 0; c < 8; c++)
 		pfd[c].events = POLLIN;
 	jd_notify_ready(&d);
 	if (jd_http_open(&d))
@@ -367,8 +385,9 @@ int main(int argc, char **argv)
 	while (!stop) {
 		struct jd_answer answer;
 
+		/* tick() also takes the etcd workers' results (pfd[7]). */
 		arm(pfd[1].fd, tick(&d));
-		npfd = 7 + jd_http_pollfds(&d, &pfd[7]);
+		npfd = 8 + jd_http_pollfds(&d, &pfd[8]);
 		ret = poll(pfd, npfd, -1);
 		if (ret < 0 && errno != EINTR) {
 			jd_err("poll: %m");
@@ -388,8 +407,8 @@ int main(int argc, char **argv)
 			jd_status_serve(&d);
 		if (pfd[6].revents & POLLIN)
 			jd_peerdir_read(&d);
-		if (npfd > 7)
-			jd_http_serve(&d, &pfd[7]);
+		if (npfd > 8)
+			jd_http_serve(&d, &pfd[8]);
 		if (pfd[1].revents & POLLIN) {
 			uint64_t expirations;
 
@@ -409,6 +428,7 @@ int main(int argc, char **argv)
 	}
 	jd_notify_stopping();
 	jd_log("exiting; kernel sessions stay up");
+	jd_cluster_close(&d);
 	jd_status_close(&d);
 	jd_http_close(&d);
 	jd_peerdir_close(&d);

@@ -69,6 +69,30 @@ int jd_load_config(struct jd *d, const char *path, struct jp_config **out,
 }
 
 /*
+ * [Cluster] as the running gateway has it: the lease and what it guards
+ * are not moved under a running gateway's feet (restart for that).
+ */
+static bool cluster_same(const struct jp_config *a, const struct jp_config *b)
+{
+	const struct jp_conf_cluster *x = &a->cluster, *y = &b->cluster;
+	unsigned int i;
+
+	if (a->has_cluster != b->has_cluster)
+		return false;
+	if (!a->has_cluster)
+		return true;
+	if (x->n_etcd != y->n_etcd || strcmp(x->name, y->name) ||
+	    strcmp(x->node, y->node) || strcmp(x->key_file, y->key_file) ||
+	    x->lease_ttl_ms != y->lease_ttl_ms ||
+	    x->fencing_margin_ms != y->fencing_margin_ms)
+		return false;
+	for (i = 0; i < x->n_etcd; i++)
+		if (strcmp(x->etcd[i], y->etcd[i]))
+			return false;
+	return true;
+}
+
+/*
  * The kept peer takes the new settings; its runtime stays. Return: true if
  * the kernel refused its new AllowedIPs because another session still
  * holds one of them (a prefix moving between peers): try again later.
@@ -198,6 +222,9 @@ void jd_reload(struct jd *d)
 	if (strcmp(cfg->iface.device, d->cfg->iface.device))
 		jd_log("reload: Device changes only on restart, still %s",
 		       d->cfg->iface.device);
+	if (!cluster_same(cfg, d->cfg))
+		jd_warn("reload: [Cluster] changes only on restart; the "
+			"running cluster settings stay");
 	if ((cfg->iface.listen_port != d->cfg->iface.listen_port ||
 	     cfg->iface.fwmark != d->cfg->iface.fwmark) &&
 	    jd_set_port(d, cfg->iface.listen_port,

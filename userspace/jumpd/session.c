@@ -69,6 +69,7 @@ int jd_session_install(struct jd *d, struct jd_peer *p, uint32_t local_id,
 	 * same handshake may still replace it, and that is not a session
 	 * that lived and died.
 	 */
+	jd_cluster_session_started(d, p);
 	if (p->initiator)
 		jd_apply(d, p, JP_EV_HANDSHAKE_DONE, path);
 	return 0;
@@ -159,6 +160,7 @@ void jd_session_forget(struct jd *d, struct jd_peer *p, bool delete_kernel)
 {
 	if (!p->has_session)
 		return;
+	jd_cluster_session_ended(d, p->local_id);
 	if (delete_kernel && jk_session_del(&d->k, p->local_id))
 		jd_log("peer %s: SESSION_DEL %u: %s", p->conf.name,
 		       p->local_id, jk_error(&d->k));

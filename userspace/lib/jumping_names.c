@@ -57,6 +57,10 @@ static const char *const reasons[] = {
 	[JUMPING_REASON_RTT_RECOVERED]		= "rtt-recovered",
 	[JUMPING_REASON_PATH_BETTER]		= "path-better",
 	[JUMPING_REASON_PATH_GONE]		= "path-gone",
+	[JUMPING_REASON_GATEWAY_TAKEOVER]	= "gateway-takeover",
+	[JUMPING_REASON_TAKEOVER_REFUSED]	= "takeover-refused",
+	[JUMPING_REASON_LEASE_LOST]		= "lease-lost",
+	[JUMPING_REASON_FENCED]			= "fenced",
 };
 
 static const char *const livenesses[] = {

@@ -335,6 +335,10 @@ enum jumping_reason {
 	JUMPING_REASON_RTT_RECOVERED,		/* RTT back near its base */
 	JUMPING_REASON_PATH_BETTER,		/* back to a preferred path */
 	JUMPING_REASON_PATH_GONE,		/* its address or link went away */
+	JUMPING_REASON_GATEWAY_TAKEOVER,	/* a cluster gateway took it over */
+	JUMPING_REASON_TAKEOVER_REFUSED,	/* a takeover was refused */
+	JUMPING_REASON_LEASE_LOST,		/* etcd says the owner's lease is gone */
+	JUMPING_REASON_FENCED,			/* lease not renewed in time: stopped */
 
 	__JUMPING_REASON_MAX,
 	JUMPING_REASON_MAX = __JUMPING_REASON_MAX - 1

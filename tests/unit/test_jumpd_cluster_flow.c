@@ -1,0 +1,413 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * jumpd's side of the cluster (userspace/jumpd/cluster_flow.c), linked
+ * against fakes of the kernel layer, the logs and session.c, which record
+ * what they were asked, and a real etcd on 127.0.0.1 (etcd_server.c):
+ *  - without [Cluster]: nothing started, sessions always may be served;
+ *  - a cluster key file others can read: refused, naming it;
+ *  - with [Cluster]: not serving until the lease is granted; then, etcd
+ *    stopped (SIGSTOP), fenced: every session ended with reason fenced,
+ *    the audit line and the kernel's reason before the session goes, and
+ *    nothing served until a lease again; etcd back with the lease
+ *    expired: serving under a new lease;
+ *  - a new session's owner key created under the lease, released when
+ *    the session ends; a session whose id another gateway owns ended
+ *    (takeover-refused).
+ */
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sodium.h>
+#include "cluster.h"
+#include "etcd.h"
+#include "jumpd.h"
+#include "jumping_names.h"
+#include "etcd_server.h"
+#include "tap.h"
+
+#define START_DEADLINE_MS	60000
+
+/* What the fakes saw, in order: "audit:ID:REASON", "state:ID:REASON",
+ * "forget:ID:DELETE", one after another. */
+static char calls[4096];
+
+static void record(const char *fmt, ...)
+{
+	size_t len = strlen(calls);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(calls + len, sizeof(calls) - len, fmt, ap);
+	va_end(ap);
+}
+
+static void log_line(const char *what, const char *fmt, va_list ap)
+{
+	printf("# jumpd %s: ", what);
+	vprintf(fmt, ap);
+	printf("\n");
+}
+
+void jd_log(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_line("log", fmt, ap);
+	va_end(ap);
+}
+
+void jd_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_line("warn", fmt, ap);
+	va_end(ap);
+}
+
+static char last_err[512];
+
+void jd_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(last_err, sizeof(last_err), fmt, ap);
+	va_end(ap);
+	printf("# jumpd err: %s\n", last_err);
+}
+
+uint64_t jd_now_ms(void)
+{
+	return (uint64_t)now_ms();
+}
+
+void jd_audit_transition(struct jd *d, const struct jd_peer *p,
+			 const struct jp_transition *tr)
+{
+	(void)d;
+	record("audit:%u:%s>%s:%s ", p->local_id, state_name(tr->old_state),
+	       state_name(tr->new_state), reason_name(tr->reason));
+}
+
+int jk_session_set_state(struct jd_kernel *k, uint32_t id, uint8_t state,
+			 uint16_t reason)
+{
+	(void)k;
+	record("state:%u:%s:%s ", id, state_name(state), reason_name(reason));
+	return 0;
+}
+
+/* session.c's, as far as the cluster goes: the owner key released. */
+void jd_session_forget(struct jd *d, struct jd_peer *p, bool delete_kernel)
+{
+	record("forget:%u:%s ", p->local_id, delete_kernel ? "del" : "keep");
+	jd_cluster_session_ended(d, p->local_id);
+	p->has_session = false;
+}
+
+void jd_debug(const struct jd *d, const char *fmt, ...)
+{
+	(void)d; (void)fmt;
+}
+
+struct jd_peer *jd_peer_of_session(struct jd *d, uint32_t id)
+{
+	unsigned int i;
+
+	for (i = 0; i < d->n_peers; i++)
+		if (d->peers[i]->local_id == id)
+			return d->peers[i];
+	return NULL;
+}
+
+static struct jd d;
+static struct jd_peer *peers[3];
+static char tmp[256];
+
+static void make_peers(void)
+{
+	static const char *names[3] = { "alice", "bob", "carol" };
+	unsigned int i;
+
+	for (i = 0; i < 3; i++) {
+		if (!peers[i])
+			peers[i] = calloc(1, sizeof(*peers[i]));
+		snprintf(peers[i]->conf.name, sizeof(peers[i]->conf.name),
+			 "%s", names[i]);
+		peers[i]->local_id = 100 + i;
+		/* bob has no session */
+		peers[i]->has_session = i != 1;
+		jp_fsm_init(&peers[i]->fsm, (uint64_t)now_ms());
+		peers[i]->fsm.state = JUMPING_STATE_ATTACHED;
+	}
+	d.peers = peers;
+	d.n_peers = 3;
+}
+
+static void write_key(const char *path, mode_t mode)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f) {
+		fputs("kFZx1oN4Ra2Hq7sV3iYkz0C9eLbWd6Tj8uMpQn5rXyE=\n", f);
+		fclose(f);
+	}
+	chmod(path, mode);
+}
+
+static struct jp_config *config(const char *url, const char *key_file)
+{
+	char text[1024];
+	struct jp_conf_errors e;
+	struct jp_config *c;
+
+	snprintf(text, sizeof(text),
+		 "[Interface]\nPrivateKey = kFZx1oN4Ra2Hq7sV3iYkz0C9eLbWd6Tj8uMpQn5rXyE=\n"
+		 "[Cluster]\nEtcdEndpoints = %s\nClusterName = t\n"
+		 "NodeName = gw-a\nClusterKeyFile = %s\nLeaseTTL = 2s\n"
+		 "FencingMargin = 500ms\n"
+		 "[Peer]\nPublicKey = AgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgI=\n"
+		 "AllowedIPs = 10.0.0.2/32\n", url, key_file);
+	c = jp_config_parse_buf(text, strlen(text), "gw.conf", &e);
+	if (!c)
+		printf("# %s\n", e.n ? e.msg[0] : "out of memory");
+	return c;
+}
+
+static void test_no_cluster(void)
+{
+	static const char text[] =
+		"[Interface]\nPrivateKey = kFZx1oN4Ra2Hq7sV3iYkz0C9eLbWd6Tj8uMpQn5rXyE=\n"
+		"[Peer]\nPublicKey = AgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgI=\n"
+		"AllowedIPs = 10.0.0.2/32\n";
+	struct jp_conf_errors e;
+
+	d.cfg = jp_config_parse_buf(text, strlen(text), "gw.conf", &e);
+	ok(d.cfg && jd_cluster_open(&d) == 0 && jd_cluster_start(&d) == 0 &&
+	   !d.cluster, "no [Cluster]: nothing started");
+	ok(jd_cluster_may_serve(&d) && jd_cluster_pollfd(&d) == -1 &&
+	   jd_cluster_tick(&d, 1000) == UINT64_MAX,
+	   "no [Cluster]: always serving, no fd, no deadline");
+	jd_cluster_close(&d);
+	jp_config_free(d.cfg);
+	d.cfg = NULL;
+}
+
+static void test_key_file(void)
+{
+	char path[300];
+
+	snprintf(path, sizeof(path), "%s/open.key", tmp);
+	write_key(path, 0644);
+	d.cfg = config("http://127.0.0.1:1", path);
+	d.cfg_path = "gw.conf";
+	ok(d.cfg && jd_cluster_open(&d) == -1 && !d.cluster &&
+	   strstr(last_err, "gw.conf:3: ClusterKeyFile") &&
+	   strstr(last_err, path) &&
+	   strstr(last_err, "lets other users read a secret") &&
+	   !strstr(last_err, "kFZx1oN4"),
+	   "a cluster key others can read: refused, named, not shown");
+	jp_config_free(d.cfg);
+	d.cfg = NULL;
+}
+
+static bool serving(void)
+{
+	return jd_cluster_may_serve(&d);
+}
+
+static bool fenced_out(void)
+{
+	return !jd_cluster_may_serve(&d);
+}
+
+/* The main loop's part: poll the fd, tick at the time asked for. */
+static bool loop_until(bool (*cond)(void), long deadline_ms)
+{
+	long long end = now_ms() + deadline_ms, now;
+	uint64_t next = jd_cluster_tick(&d, (uint64_t)now_ms());
+	struct pollfd p;
+	long wait;
+
+	while (!cond()) {
+		now = now_ms();
+		if (now >= end)
+			return false;
+		wait = (long)next > now ? (long)((long long)next - now) : 0;
+		if (wait > end - now)
+			wait = (long)(end - now);
+		p = (struct pollfd){ .fd = jd_cluster_pollfd(&d),
+				     .events = POLLIN };
+		poll(&p, 1, (int)wait);
+		next = jd_cluster_tick(&d, (uint64_t)now_ms());
+	}
+	return true;
+}
+
+static struct etcd_client *etcd_cl;
+
+/* The owner key of session id: 1 under lease, 0 absent, -1 other. */
+static int owner_key(uint32_t id, int64_t lease)
+{
+	char key[128];
+	struct etcd_kvs r;
+	int ret = -1;
+
+	snprintf(key, sizeof(key), "/jumping/t/sessions/%08x/owner", id);
+	if (etcd_get(etcd_cl, key, false, &r) != ETCD_OK)
+		return -1;
+	if (r.n == 0)
+		ret = 0;
+	else if (r.kv[0].lease == lease)
+		ret = 1;
+	etcd_kvs_free(&r);
+	return ret;
+}
+
+static bool alice_owned(void)
+{
+	return owner_key(100, jd_cluster_lease_id(d.cluster)) == 1;
+}
+
+static bool alice_released(void)
+{
+	return owner_key(100, jd_cluster_lease_id(d.cluster)) == 0;
+}
+
+static bool carol_ended(void)
+{
+	return !peers[2]->has_session;
+}
+
+static void test_owner_keys(const char *url)
+{
+	const char *ep = url;
+	int64_t other = 0, ttl = 0;
+	char err[256];
+	bool created = false;
+
+	etcd_cl = etcd_client_new(&ep, 1, 5000, 2000, err, sizeof(err));
+	if (!ok(etcd_cl &&
+		etcd_lease_grant(etcd_cl, 30, &other, &ttl) == ETCD_OK &&
+		etcd_create(etcd_cl, "/jumping/t/sessions/00000066/owner", "x", 1,
+			    other, &created, NULL) == ETCD_OK && created,
+		"another gateway owns session 102's id"))
+		goto out;
+	make_peers();
+	calls[0] = '\0';
+	jd_cluster_session_started(&d, peers[0]);
+	ok(loop_until(alice_owned, 10000) && peers[0]->has_session,
+	   "a new session: its owner key under this gateway's lease");
+	jd_cluster_session_started(&d, peers[2]);
+	ok(loop_until(carol_ended, 10000), "an id another gateway owns: ended");
+	is_str(calls,
+	       "audit:102:attached>terminated:takeover-refused state:102:terminated:takeover-refused forget:102:del ",
+	       "ended as takeover-refused, audited, the kernel told");
+	ok(owner_key(102, other) == 1,
+	   "the other gateway's owner key is left alone");
+	jd_session_forget(&d, peers[0], true);
+	ok(loop_until(alice_released, 10000),
+	   "the session ends: its owner key released");
+out:
+	etcd_client_free(etcd_cl);
+	etcd_cl = NULL;
+}
+
+static void test_fencing(const char *url)
+{
+	char path[300];
+
+	snprintf(path, sizeof(path), "%s/cluster.key", tmp);
+	write_key(path, 0600);
+	d.cfg = config(url, path);
+	if (!ok(d.cfg && jd_cluster_open(&d) == 0 && !d.cluster &&
+		!jd_cluster_may_serve(&d), "[Cluster]: key read; not serving "
+		"before the runtime starts"))
+		return;
+	if (!ok(jd_cluster_start(&d) == 0 && d.cluster &&
+		sodium_is_zero(d.cluster_key, sizeof(d.cluster_key)),
+		"the runtime starts, the key handed over and wiped here"))
+		return;
+	ok(!jd_cluster_may_serve(&d) && jd_cluster_pollfd(&d) >= 0,
+	   "before its lease: not serving");
+	ok(loop_until(serving, 10000), "the lease granted: serving");
+	make_peers();
+
+	calls[0] = '\0';
+	etcd_server_signal(SIGSTOP);
+	ok(loop_until(fenced_out, 8000), "etcd stopped: fenced");
+	is_str(calls,
+	       "audit:100:attached>terminated:fenced state:100:terminated:fenced forget:100:del "
+	       "audit:102:attached>terminated:fenced state:102:terminated:fenced forget:102:del ",
+	       "each session ended: audited, the kernel told the reason, then deleted");
+	ok(!peers[0]->has_session && !peers[2]->has_session,
+	   "no session left");
+
+	/* Past any lease etcd may still count, then back. */
+	loop_until(serving, 3000);
+	ok(!jd_cluster_may_serve(&d), "etcd still stopped: still not serving");
+	etcd_server_signal(SIGCONT);
+	calls[0] = '\0';
+	ok(loop_until(serving, 15000), "etcd back: a new lease, serving");
+	is_str(calls, "", "no session to end (they ended when fenced)");
+
+	test_owner_keys(url);
+
+	/* Ending sessions for the next run's lease-lost, the same way. */
+	make_peers();
+	calls[0] = '\0';
+	ok(jd_cluster_end_sessions(&d, JUMPING_REASON_LEASE_LOST) == 2 &&
+	   strstr(calls, "audit:100:attached>terminated:lease-lost") &&
+	   strstr(calls, "state:102:terminated:lease-lost"),
+	   "ending with lease-lost: two sessions, that reason");
+	jd_cluster_close(&d);
+	ok(!d.cluster && jd_cluster_may_serve(&d), "closed");
+	jp_config_free(d.cfg);
+	d.cfg = NULL;
+}
+
+int main(void)
+{
+	const char *etcd = getenv("ETCD") ? getenv("ETCD") : "/usr/bin/etcd";
+	const char *t = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	char url[64];
+	unsigned int i;
+
+	if (sodium_init() < 0)
+		return 1;
+	snprintf(tmp, sizeof(tmp), "%s/jumpd-cluster-flow-XXXXXX", t);
+	if (!mkdtemp(tmp)) {
+		ok(0, "a temporary directory");
+		return tap_done();
+	}
+	test_no_cluster();
+	test_key_file();
+	if (access(etcd, X_OK)) {
+		ok(0, "etcd is installed");
+		printf("# no %s: install etcd-server (tests/install-deps)\n",
+		       etcd);
+	} else if (ok(!etcd_server_start(etcd, START_DEADLINE_MS, url,
+					 sizeof(url)), "etcd started")) {
+		test_fencing(url);
+		etcd_server_stop();
+	}
+	for (i = 0; i < 3; i++)
+		free(peers[i]);
+	{
+		char cmd[300];
+
+		snprintf(cmd, sizeof(cmd), "%s/open.key", tmp);
+		unlink(cmd);
+		snprintf(cmd, sizeof(cmd), "%s/cluster.key", tmp);
+		unlink(cmd);
+		rmdir(tmp);
+	}
+	return tap_done();
+}

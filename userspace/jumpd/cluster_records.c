@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The sessions of a cluster gateway in etcd (cluster.h): the owner key a
+ * create claims, the sealed state record written on change with its
+ * version counting up, and what their outcomes tell the hooks.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cluster_internal.h"
+#include "etcd.h"
+
+int jd_cluster_session_key(char *buf, size_t len, const char *cluster,
+			   uint32_t session, const char *leaf)
+{
+	int n = snprintf(buf, len, "/jumping/%s/sessions/%08" PRIx32 "/%s",
+			 cluster, session, leaf);
+
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+/* --- record versions ------------------------------------------------ */
+
+/* The index of session in the sorted table, or where it would go. */
+static size_t version_slot(const struct jd_cluster *c, uint32_t session)
+{
+	size_t lo = 0, hi = c->n_versions, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (c->versions[mid].session < session)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+uint64_t jd_cluster_version(const struct jd_cluster *c, uint32_t session)
+{
+	size_t i = version_slot(c, session);
+
+	return i < c->n_versions && c->versions[i].session == session ?
+	       c->versions[i].version : 0;
+}
+
+int jd_cluster_set_version(struct jd_cluster *c, uint32_t session,
+			   uint64_t version)
+{
+	size_t i = version_slot(c, session), cap;
+	struct session_version *v;
+
+	if (i < c->n_versions && c->versions[i].session == session) {
+		c->versions[i].version = version;
+		return 0;
+	}
+	if (c->n_versions == c->cap_versions) {
+		cap = c->cap_versions ? c->cap_versions * 2 : 16;
+		v = realloc(c->versions, cap * sizeof(*v));
+		if (!v)
+			return -1;
+		c->versions = v;
+		c->cap_versions = cap;
+	}
+	memmove(&c->versions[i + 1], &c->versions[i],
+		(c->n_versions - i) * sizeof(*c->versions));
+	c->versions[i] = (struct session_version){ session, version };
+	c->n_versions++;
+	return 0;
+}
+
+/* --- requests ------------------------------------------------------- */
+
+struct jd_cw_job *jd_cluster_sealed_job(const struct jd_cluster *c,
+					enum jd_cw_kind kind, const char *key,
+					const char *guard, const void *plain,
+					size_t len, uint64_t version)
+{
+	struct jd_cw_job *j;
+	uint8_t *rec;
+
+	if (len > JD_SEALED_MAX_PLAIN)
+		return NULL;
+	rec = malloc(len + JD_SEALED_OVERHEAD);
+	if (!rec)
+		return NULL;
+	if (jd_seal(rec, plain, len, key, version, c->key)) {
+		free(rec);
+		return NULL;
+	}
+	j = jd_cw_job_new(kind, key, guard, NULL, 0);
+	if (j) {
+		j->value = rec;
+		j->value_len = len + JD_SEALED_OVERHEAD;
+	} else {
+		free(rec);
+	}
+	return j;
+}
+
+int jd_cluster_create(struct jd_cluster *c, uint32_t session)
+{
+	char key[JD_CW_KEY_MAX];
+	struct jd_cw_job *j;
+
+	if (c->state != JD_CLUSTER_SERVING ||
+	    jd_cluster_session_key(key, sizeof(key), c->cluster, session,
+				   "owner"))
+		return -1;
+	/* Only ever created absent, so it is the key's first write. */
+	j = jd_cluster_sealed_job(c, JD_CW_CREATE, key, NULL, c->node,
+				  strlen(c->node), 1);
+	if (!j)
+		return -1;
+	j->lease = c->lease_id;
+	j->session = session;
+	jd_cw_submit(c->record_lane, j);
+	return 0;
+}
+
+int jd_cluster_write(struct jd_cluster *c, uint32_t session,
+		     const void *plain, size_t len)
+{
+	char key[JD_CW_KEY_MAX], guard[JD_CW_KEY_MAX];
+	uint64_t version = jd_cluster_version(c, session) + 1;
+	struct jd_cw_job *j;
+
+	if (c->state != JD_CLUSTER_SERVING || version == 0 ||
+	    jd_cluster_session_key(key, sizeof(key), c->cluster, session,
+				   "state") ||
+	    jd_cluster_session_key(guard, sizeof(guard), c->cluster, session,
+				   "owner"))
+		return -1;
+	j = jd_cluster_sealed_job(c, JD_CW_PUT_IF_LEASE, key, guard, plain,
+				  len, version);
+	if (!j)
+		return -1;
+	if (jd_cluster_set_version(c, session, version)) {
+		jd_cw_job_free(j);
+		return -1;
+	}
+	j->lease = c->lease_id;
+	j->session = session;
+	j->version = version;
+	jd_cw_submit(c->record_lane, j);
+	return 0;
+}
+
+/* Drop session from the version table. */
+static void forget_version(struct jd_cluster *c, uint32_t session)
+{
+	size_t i = version_slot(c, session);
+
+	if (i < c->n_versions && c->versions[i].session == session) {
+		memmove(&c->versions[i], &c->versions[i + 1],
+			(c->n_versions - i - 1) * sizeof(*c->versions));
+		c->n_versions--;
+	}
+}
+
+int jd_cluster_release(struct jd_cluster *c, uint32_t session)
+{
+	char key[JD_CW_KEY_MAX], guard[JD_CW_KEY_MAX];
+	struct jd_cw_job *j;
+
+	if (c->state != JD_CLUSTER_SERVING ||
+	    jd_cluster_session_key(key, sizeof(key), c->cluster, session,
+				   "state") ||
+	    jd_cluster_session_key(guard, sizeof(guard), c->cluster, session,
+				   "owner"))
+		return -1;
+	j = jd_cw_job_new(JD_CW_DELETE_IF_LEASE, key, guard, NULL, 0);
+	if (!j)
+		return -1;
+	j->lease = c->lease_id;
+	j->session = session;
+	forget_version(c, session);
+	jd_cw_submit(c->record_lane, j);
+	return 0;
+}
+
+/* --- results -------------------------------------------------------- */
+/* The owner's node name from a lost create's holder, into name. */
+static const char *open_holder(const struct jd_cluster *c,
+			       const struct jd_cw_job *j, char *name,
+			       size_t size)
+{
+	uint8_t plain[JP_CONF_NAME_MAX + JD_SEALED_OVERHEAD];
+	uint64_t version;
+	size_t len;
+	char err[128];
+
+	if (!j->holder || j->holder_len < JD_SEALED_OVERHEAD ||
+	    j->holder_len - JD_SEALED_OVERHEAD >= size ||
+	    jd_sealed_open(plain, &len, &version, j->holder, j->holder_len,
+			   j->key, 0, c->key, err, sizeof(err)))
+		return NULL;
+	memcpy(name, plain, len);
+	name[len] = '\0';
+	return name;
+}
+
+void jd_cluster_create_done(struct jd_cluster *c, struct jd_cw_job *j)
+{
+	char holder[JP_CONF_NAME_MAX];
+
+	if (!c->hooks.created)
+		return;
+	if (j->status != ETCD_OK) {
+		c->hooks.created(c->hooks.ctx, j->session, JD_CLUSTER_FAILED,
+				 NULL, j->error);
+	} else if (!j->done) {
+		c->hooks.created(c->hooks.ctx, j->session, JD_CLUSTER_REFUSED,
+				 open_holder(c, j, holder, sizeof(holder)),
+				 NULL);
+	} else if (!c->have_lease || j->lease != c->lease_id) {
+		/* Created under a lease gone since: the key went with it. */
+		c->hooks.created(c->hooks.ctx, j->session, JD_CLUSTER_FAILED,
+				 NULL, "created under a lease lost since");
+	} else {
+		c->hooks.created(c->hooks.ctx, j->session, JD_CLUSTER_DONE,
+				 NULL, NULL);
+	}
+}
+
+void jd_cluster_release_done(struct jd_cluster *c, struct jd_cw_job *j)
+{
+	enum jd_cluster_outcome o;
+
+	if (!c->hooks.released)
+		return;
+	o = j->status != ETCD_OK ? JD_CLUSTER_FAILED :
+	    j->done ? JD_CLUSTER_DONE : JD_CLUSTER_REFUSED;
+	c->hooks.released(c->hooks.ctx, j->session, o,
+			  o == JD_CLUSTER_FAILED ? j->error : NULL);
+}
+
+void jd_cluster_write_done(struct jd_cluster *c, struct jd_cw_job *j)
+{
+	enum jd_cluster_outcome o;
+
+	if (!c->hooks.written)
+		return;
+	o = j->status != ETCD_OK ? JD_CLUSTER_FAILED :
+	    j->done ? JD_CLUSTER_DONE : JD_CLUSTER_REFUSED;
+	c->hooks.written(c->hooks.ctx, j->session, j->version, o,
+			 o == JD_CLUSTER_FAILED ? j->error : NULL);
+}

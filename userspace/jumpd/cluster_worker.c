@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The thread that runs etcd requests for the main loop (cluster_worker.h). */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "cluster_worker.h"
+#include "etcd.h"
+
+/* A FIFO of jobs: head out, tail in. */
+struct job_list {
+	struct jd_cw_job *head, *tail;
+};
+
+struct jd_cw {
+	struct etcd_client *etcd;	/* the thread's alone */
+	int notify_fd;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	struct job_list queued, done;	/* under lock */
+	bool stop;			/* under lock */
+};
+
+static void list_push(struct job_list *l, struct jd_cw_job *j)
+{
+	j->next = NULL;
+	if (l->tail)
+		l->tail->next = j;
+	else
+		l->head = j;
+	l->tail = j;
+}
+
+static struct jd_cw_job *list_pop(struct job_list *l)
+{
+	struct jd_cw_job *j = l->head;
+
+	if (j) {
+		l->head = j->next;
+		if (!l->head)
+			l->tail = NULL;
+		j->next = NULL;
+	}
+	return j;
+}
+
+static void list_free(struct jd_cw_job *j)
+{
+	struct jd_cw_job *next;
+
+	for (; j; j = next) {
+		next = j->next;
+		jd_cw_job_free(j);
+	}
+}
+
+struct jd_cw_job *jd_cw_job_new(enum jd_cw_kind kind, const char *key,
+				const char *guard, const void *value,
+				size_t len)
+{
+	struct jd_cw_job *j;
+
+	if ((key && strlen(key) >= JD_CW_KEY_MAX) ||
+	    (guard && strlen(guard) >= JD_CW_KEY_MAX))
+		return NULL;
+	j = calloc(1, sizeof(*j));
+	if (!j)
+		return NULL;
+	j->kind = kind;
+	if (key)
+		strcpy(j->key, key);
+	if (guard)
+		strcpy(j->guard, guard);
+	if (len) {
+		j->value = malloc(len);
+		if (!j->value) {
+			free(j);
+			return NULL;
+		}
+		memcpy(j->value, value, len);
+		j->value_len = len;
+	}
+	return j;
+}
+
+void jd_cw_job_free(struct jd_cw_job *j)
+{
+	if (!j)
+		return;
+	free(j->value);
+	free(j->holder);
+	free(j);
+}
+
+/* A lost create's holder: its value, kept for the caller to open. */
+static void keep_holder(struct jd_cw_job *j, struct etcd_kvs *holder)
+{
+	if (holder->n == 1 && holder->kv[0].value_len) {
+		j->holder = malloc(holder->kv[0].value_len);
+		if (j->holder) {
+			memcpy(j->holder, holder->kv[0].value,
+			       holder->kv[0].value_len);
+			j->holder_len = holder->kv[0].value_len;
+		}
+	}
+	etcd_kvs_free(holder);
+}
+
+static void run_job(struct etcd_client *c, struct jd_cw_job *j)
+{
+	struct etcd_kvs holder;
+
+	switch (j->kind) {
+	case JD_CW_GRANT:
+		j->status = etcd_lease_grant(c, j->ttl_s, &j->out_lease,
+					     &j->out_ttl);
+		break;
+	case JD_CW_KEEPALIVE:
+		j->status = etcd_lease_keepalive(c, j->lease, &j->out_ttl);
+		break;
+	case JD_CW_PUT:
+		j->status = etcd_put(c, j->key, j->value, j->value_len,
+				     j->lease);
+		j->done = j->status == ETCD_OK;
+		break;
+	case JD_CW_CREATE:
+		j->status = etcd_create(c, j->key, j->value, j->value_len,
+					j->lease, &j->done, &holder);
+		if (j->status == ETCD_OK && !j->done)
+			keep_holder(j, &holder);
+		break;
+	case JD_CW_PUT_IF_LEASE:
+		j->status = etcd_put_if_lease(c, j->guard, j->lease, j->key,
+					      j->value, j->value_len,
+					      &j->done);
+		break;
+	case JD_CW_DELETE_IF_LEASE:
+		j->status = etcd_delete_if_lease(c, j->guard, j->lease, j->key,
+						 &j->done);
+		break;
+	default:
+		j->status = ETCD_MALFORMED;
+		snprintf(j->error, sizeof(j->error), "unknown job %d",
+			 (int)j->kind);
+		return;
+	}
+	if (j->status != ETCD_OK) {
+		j->done = false;
+		j->code = etcd_client_code(c);
+		snprintf(j->error, sizeof(j->error), "%s",
+			 etcd_client_error(c));
+	}
+}
+
+static void *worker_main(void *arg)
+{
+	struct jd_cw *w = arg;
+	const uint64_t one = 1;
+	struct jd_cw_job *j;
+	ssize_t wrote;
+
+	pthread_mutex_lock(&w->lock);
+	while (!w->stop) {
+		j = list_pop(&w->queued);
+		if (!j) {
+			pthread_cond_wait(&w->wake, &w->lock);
+			continue;
+		}
+		pthread_mutex_unlock(&w->lock);
+		run_job(w->etcd, j);
+		pthread_mutex_lock(&w->lock);
+		list_push(&w->done, j);
+		/* A full eventfd counter (2^64 - 2) cannot happen here; a
+		 * failed write only delays the main loop to its timer. */
+		wrote = write(w->notify_fd, &one, sizeof(one));
+		(void)wrote;
+	}
+	pthread_mutex_unlock(&w->lock);
+	return NULL;
+}
+
+struct jd_cw *jd_cw_new(const char *const *endpoints, size_t n,
+			long request_ms, long connect_ms, int notify_fd,
+			char *err, size_t errlen)
+{
+	sigset_t all, old;
+	struct jd_cw *w;
+	int ret;
+
+	w = calloc(1, sizeof(*w));
+	if (!w) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	/* Made here, on the caller's thread: libcurl's global set-up is
+	 * not for two threads at once. */
+	w->etcd = etcd_client_new(endpoints, n, request_ms, connect_ms, err,
+				  errlen);
+	if (!w->etcd) {
+		free(w);
+		return NULL;
+	}
+	w->notify_fd = notify_fd;
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->wake, NULL);
+	/* Signals are the main loop's: the thread blocks them all. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	ret = pthread_create(&w->thread, NULL, worker_main, w);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (ret) {
+		snprintf(err, errlen, "etcd worker thread: %s", strerror(ret));
+		etcd_client_free(w->etcd);
+		pthread_cond_destroy(&w->wake);
+		pthread_mutex_destroy(&w->lock);
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+void jd_cw_submit(struct jd_cw *w, struct jd_cw_job *j)
+{
+	pthread_mutex_lock(&w->lock);
+	list_push(&w->queued, j);
+	pthread_cond_signal(&w->wake);
+	pthread_mutex_unlock(&w->lock);
+}
+
+struct jd_cw_job *jd_cw_take_done(struct jd_cw *w)
+{
+	struct jd_cw_job *head;
+
+	pthread_mutex_lock(&w->lock);
+	head = w->done.head;
+	w->done.head = w->done.tail = NULL;
+	pthread_mutex_unlock(&w->lock);
+	return head;
+}
+
+void jd_cw_free(struct jd_cw *w)
+{
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->lock);
+	w->stop = true;
+	pthread_cond_signal(&w->wake);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(w->thread, NULL);
+	list_free(w->queued.head);
+	list_free(w->done.head);
+	etcd_client_free(w->etcd);
+	pthread_cond_destroy(&w->wake);
+	pthread_mutex_destroy(&w->lock);
+	free(w);
+}
