@@ -181,6 +181,9 @@ struct jd_peer {
 	struct jp_window switches;
 	struct jp_rl_entry rl_slots[2];
 	struct jp_rl_table rl;
+	/* cluster_flow.c: a digest of the session record last queued for
+	 * etcd (zero: none, or it must be written again). */
+	uint8_t cluster_record_digest[16];
 };
 
 struct jd_cluster;
@@ -257,10 +260,17 @@ int jd_cluster_pollfd(const struct jd *d);
 uint64_t jd_cluster_tick(struct jd *d, uint64_t now);
 /* End every session, audited with why (fenced, lease-lost); how many. */
 unsigned int jd_cluster_end_sessions(struct jd *d, enum jumping_reason why);
-/* session.c's: p's session installed (its owner key is created), and a
- * session of this id gone (its owner key released). */
-void jd_cluster_session_started(struct jd *d, const struct jd_peer *p);
+/* session.c's: p's session installed (its owner key is created, its
+ * record written), and a session of this id gone (its owner key
+ * released). */
+void jd_cluster_session_started(struct jd *d, struct jd_peer *p);
 void jd_cluster_session_ended(struct jd *d, uint32_t local_id);
+/*
+ * p's session may have changed (the state file is saved, a counter
+ * rose): its record is written if it differs from the last one queued.
+ * Nothing without [Cluster].
+ */
+void jd_cluster_session_changed(struct jd *d, struct jd_peer *p);
 
 /* notify.c: systemd's service notifications (nothing outside systemd). */
 void jd_notify_ready(const struct jd *d);

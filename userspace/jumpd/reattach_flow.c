@@ -214,6 +214,9 @@ static void on_request(struct jd *d, struct jd_peer *p,
 		return;
 	}
 	jd_ctl_heard(d, p, &mk);
+	/* The counter floor rose: queued for the cluster's record before
+	 * anything is answered (not waited for: docs/cluster.md). */
+	jd_cluster_session_changed(d, p);
 	if (!session_allowed(d, p, ev, now))
 		return;
 	begin_validation(d, p, ev, r.counter, now);
@@ -272,6 +275,7 @@ static void on_switch(struct jd *d, struct jd_peer *p,
 		return;
 	}
 	jd_ctl_heard(d, p, &mk);
+	jd_cluster_session_changed(d, p);	/* as on_request */
 	if (!session_allowed(d, p, ev, now))
 		return;
 	if (!jp_probe_token_verify(&d->probe_tokens, now, p->local_id,
@@ -339,6 +343,8 @@ void jd_reattach_on_unknown_source(struct jd *d, struct jd_peer *p,
 		return;
 	p->solicit_counter = jp_reattach_counter_from_time(jd_wall_us(),
 							   p->solicit_counter);
+	/* The floor of what we sent rose: the cluster's record follows. */
+	jd_cluster_session_changed(d, p);
 	jp_reattach_encode_solicit(msg, p->ctl.cur.reattach,
 				   jp_ctl_dir_out(&p->ctl.cur), p->remote_id,
 				   p->solicit_counter, from);
