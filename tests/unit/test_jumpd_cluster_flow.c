@@ -16,7 +16,9 @@
  *  - its record written at the create and after each change (moved,
  *    rekeyed, either counter floor risen), each version read back from
  *    etcd, opened under the cluster key and holding the new fields;
- *    nothing written when nothing changed; gone with the session.
+ *    nothing written when nothing changed; gone with the session;
+ *  - a REATTACH REQUEST (reattach_flow.c, linked too): its challenge sent
+ *    only once etcd holds the record with its counter as the floor.
  */
 #include <poll.h>
 #include <signal.h>
@@ -38,6 +40,9 @@
 #include "tap.h"
 
 #define START_DEADLINE_MS	60000
+
+static struct jd_cluster_record got;
+static uint64_t got_version, want_version;
 
 /* What the fakes saw, in order: "audit:ID:REASON", "state:ID:REASON",
  * "forget:ID:DELETE", one after another. */
@@ -117,6 +122,112 @@ int jk_session_set_state(struct jd_kernel *k, uint32_t id, uint8_t state,
 	(void)k;
 	record("state:%u:%s:%s ", id, state_name(state), reason_name(reason));
 	return 0;
+}
+
+static int read_record(uint32_t id);
+
+/* reattach_flow.c's neighbours, as far as a REQUEST goes. */
+bool jd_apply(struct jd *d, struct jd_peer *p, enum jp_event ev,
+	      const struct jd_path *nb)
+{
+	(void)nb;
+	record("apply:%u:%s ", p->local_id, jp_event_name(ev));
+	if (ev == JP_EV_REATTACH_REQUESTED)
+		p->fsm.state = JUMPING_STATE_RECOVERING;
+	/* As session.c's: the state file saved, the record follows. */
+	jd_cluster_session_changed(d, p);
+	return true;
+}
+
+void jd_audit_event(struct jd *d, const struct jd_peer *p, const char *event,
+		    enum jumping_reason reason, const struct jp_binding *before,
+		    const struct jp_binding *after)
+{
+	(void)d; (void)before; (void)after;
+	record("event:%u:%s:%s ", p->local_id, event, reason_name(reason));
+}
+
+void jd_audit_count(struct jd *d, const struct jd_peer *p, const char *event,
+		    enum jumping_reason reason, uint64_t count)
+{
+	(void)d; (void)count;
+	record("count:%u:%s:%s ", p->local_id, event, reason_name(reason));
+}
+
+struct jp_mac_keys *jd_ctl_rx(const struct jd_peer *p, struct jp_mac_keys *mk)
+{
+	jp_ctl_ring_rx_reattach(&p->ctl, jd_now_ms(), mk);
+	return mk;
+}
+
+void jd_ctl_heard(struct jd *d, struct jd_peer *p,
+		  const struct jp_mac_keys *mk)
+{
+	(void)d; (void)p; (void)mk;
+}
+
+void jd_hs_on_confirm(struct jd *d, const struct jk_event *ev)
+{
+	(void)d; (void)ev;
+}
+
+void jd_hs_on_cookie(struct jd *d, const struct jk_event *ev)
+{
+	(void)d; (void)ev;
+}
+
+void jd_mover_on_control(struct jd *d, struct jd_peer *p,
+			 const struct jk_event *ev)
+{
+	(void)d; (void)p; (void)ev;
+}
+
+uint64_t jd_mover_tick(struct jd *d, struct jd_peer *p, uint64_t now)
+{
+	(void)d; (void)p; (void)now;
+	return UINT64_MAX;
+}
+
+void jd_probe_on_probe(struct jd *d, struct jd_peer *p,
+		       const struct jk_event *ev)
+{
+	(void)d; (void)p; (void)ev;
+}
+
+void jd_probe_on_echo(struct jd *d, struct jd_peer *p,
+		      const struct jk_event *ev)
+{
+	(void)d; (void)p; (void)ev;
+}
+
+void jd_touch(struct jd *d, struct jd_peer *p)
+{
+	(void)d; (void)p;
+}
+
+const char *jk_error(const struct jd_kernel *k)
+{
+	(void)k;
+	return "fake";
+}
+
+/* What etcd held for session 100 when its last challenge went out. */
+static uint64_t floor_at_challenge;
+
+int jk_packet_send(struct jd_kernel *k, const uint8_t *pkt, size_t len,
+		   const struct jp_binding *remote,
+		   const struct jp_binding *local)
+{
+	(void)k; (void)len; (void)remote; (void)local;
+	record("send:%u ", pkt[1]);
+	if (pkt[1] == JP_REATTACH_CHALLENGE)
+		floor_at_challenge = read_record(100) == 1 ? got.reattach_floor : 0;
+	return 0;
+}
+
+struct jd_peer *jd_peer_by_local_id(struct jd *d, uint32_t id)
+{
+	return jd_peer_of_session(d, id);
 }
 
 /* session.c's, as far as the cluster goes: the owner key released. */
@@ -324,8 +435,6 @@ static bool carol_ended(void)
 
 /* The cluster key of write_key's file. */
 static uint8_t cluster_key[32];
-static struct jd_cluster_record got;
-static uint64_t got_version, want_version;
 
 /*
  * Session id's record in etcd, opened under the cluster key and read into
@@ -464,6 +573,50 @@ static void test_records(void)
 	   "seven versions, one per change");
 }
 
+static bool challenge_sent(void)
+{
+	return strstr(calls, "send:2 ") != NULL;
+}
+
+/* The owner writes the floor before it answers the REATTACH raising it. */
+static void test_floor_first(void)
+{
+	static const uint8_t seed[16];
+	struct jd_peer *p = peers[0];
+	uint8_t msg[JP_REATTACH_REQUEST_LEN];
+	struct jk_event ev = { .packet = msg, .packet_len = sizeof(msg) };
+	uint64_t counter = jd_wall_us(), queued;
+
+	jp_rl_init(&d.ra_source, d.ra_source_slots, 256, 100, 1000, seed);
+	jp_rl_init(&p->rl, p->rl_slots, 2, 100, 1000, seed);
+	jp_window_init(&p->switches, 10, 60000);
+	ev.from.family = ev.to.family = AF_INET;
+	memcpy(ev.from.addr, "\x7f\0\0\3", 4);
+	ev.from.port = 42000;
+	memcpy(ev.to.addr, "\x7f\0\0\1", 4);
+	ev.to.port = 51820;
+	/* The client's, under the current keys: it was the initiator. */
+	jp_reattach_encode_request(msg, p->ctl.cur.reattach, JP_DIR_I2R,
+				   p->local_id, counter, &ev.from);
+	calls[0] = '\0';
+	floor_at_challenge = 0;
+	jd_reattach_on_control(&d, &ev);
+	queued = jd_cluster_version(d.cluster, 100);
+	ok(p->val.active && queued > 7 && p->val.floor_version == queued &&
+	   !challenge_sent(),
+	   "a REQUEST raising the floor: validated, no challenge before "
+	   "etcd holds the record");
+	ok(loop_until(challenge_sent, 10000) && p->val.floor_version == 0,
+	   "the challenge once it is written");
+	ok(floor_at_challenge == counter,
+	   "when the challenge went out, etcd held its counter as the floor");
+	calls[0] = '\0';
+	jd_reattach_tick(&d, p, jd_now_ms() + 200);
+	ok(challenge_sent(), "and it is sent again on its schedule");
+	jd_reattach_reset(p);
+	calls[0] = '\0';
+}
+
 static void test_owner_keys(const char *url)
 {
 	const char *ep = url;
@@ -484,6 +637,7 @@ static void test_owner_keys(const char *url)
 	ok(loop_until(alice_owned, 10000) && peers[0]->has_session,
 	   "a new session: its owner key under this gateway's lease");
 	test_records();
+	test_floor_first();
 	jd_cluster_session_started(&d, peers[2]);
 	ok(loop_until(carol_ended, 10000), "an id another gateway owns: ended");
 	is_str(calls,

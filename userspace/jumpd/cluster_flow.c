@@ -169,12 +169,24 @@ out:
 	sodium_memzero(enc, sizeof(enc));
 }
 
+uint64_t jd_cluster_record_unwritten(const struct jd *d,
+				     const struct jd_peer *p)
+{
+	uint64_t queued;
+
+	if (!d->cluster || !p->has_session)
+		return 0;
+	queued = jd_cluster_version(d->cluster, p->local_id);
+	return queued > p->cluster_written_version ? queued : 0;
+}
+
 void jd_cluster_session_started(struct jd *d, struct jd_peer *p)
 {
 	if (!d->cluster)
 		return;
 	sodium_memzero(p->cluster_record_digest,
 		       sizeof(p->cluster_record_digest));
+	p->cluster_written_version = 0;
 	if (jd_cluster_create(d->cluster, p->local_id)) {
 		jd_warn("peer %s session %u: cluster: owner key not queued "
 			"(not serving, or out of memory)", p->conf.name,
@@ -226,6 +238,12 @@ static void on_written(void *ctx, uint32_t session, uint64_t version,
 	if (outcome == JD_CLUSTER_DONE) {
 		jd_debug(d, "session %u: cluster: record version %" PRIu64
 			 " written", session, version);
+		if (!ours)
+			return;
+		if (version > p->cluster_written_version)
+			p->cluster_written_version = version;
+		/* A challenge may wait for this floor. */
+		jd_reattach_floor_written(d, p, version);
 		return;
 	}
 	/* Not in etcd: the next change writes the record whole again. */

@@ -84,6 +84,12 @@ struct jd_validation {
 	unsigned int sent;
 	uint64_t next_ms;
 	uint64_t deadline_ms;
+	/*
+	 * A clustered gateway's challenge waits for etcd to hold the record
+	 * of this version, which carries the request's counter as the
+	 * floor (docs/cluster.md); 0: it waits for nothing.
+	 */
+	uint64_t floor_version;
 };
 
 /* Unauthenticated REATTACH rejections of the current audit interval. */
@@ -182,8 +188,10 @@ struct jd_peer {
 	struct jp_rl_entry rl_slots[2];
 	struct jp_rl_table rl;
 	/* cluster_flow.c: a digest of the session record last queued for
-	 * etcd (zero: none, or it must be written again). */
+	 * etcd (zero: none, or it must be written again), and the newest
+	 * version etcd confirmed. */
 	uint8_t cluster_record_digest[16];
+	uint64_t cluster_written_version;
 };
 
 struct jd_cluster;
@@ -271,6 +279,13 @@ void jd_cluster_session_ended(struct jd *d, uint32_t local_id);
  * Nothing without [Cluster].
  */
 void jd_cluster_session_changed(struct jd *d, struct jd_peer *p);
+/*
+ * The version of p's record that is queued but not yet confirmed written
+ * (0: none, or no [Cluster]): what an answer that raised a floor waits
+ * for.
+ */
+uint64_t jd_cluster_record_unwritten(const struct jd *d,
+				     const struct jd_peer *p);
 
 /* notify.c: systemd's service notifications (nothing outside systemd). */
 void jd_notify_ready(const struct jd *d);
@@ -439,6 +454,10 @@ void jd_reattach_reset(struct jd_peer *p);
 /* Responder: the session's packets come from elsewhere (UNKNOWN_SOURCE). */
 void jd_reattach_on_unknown_source(struct jd *d, struct jd_peer *p,
 				   const struct jp_binding *from);
+/* Clustered: etcd holds p's record up to version: a challenge waiting
+ * for its counter's floor goes out. */
+void jd_reattach_floor_written(struct jd *d, struct jd_peer *p,
+			       uint64_t version);
 
 /* probe_flow.c: PROBE and ECHO (docs/multipath.md, "Probe and echo"). */
 void jd_probe_send(struct jd *d, struct jd_peer *p, unsigned int path,
