@@ -240,7 +240,7 @@ static void on_request(struct jd *d, struct jd_peer *p,
 	}
 	jd_ctl_heard(d, p, &mk);
 	/* The counter floor rose: queued for the cluster's record before
-	 * anything is answered (not waited for: docs/cluster.md). */
+	 * anything is answered; the challenge waits for it. */
 	jd_cluster_session_changed(d, p);
 	if (!session_allowed(d, p, ev, now))
 		return;
