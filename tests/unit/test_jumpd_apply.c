@@ -77,7 +77,12 @@ int jk_session_set_keepalive(struct jd_kernel *k, uint32_t id, uint32_t ms)
 	return 0;
 }
 
-void jd_cluster_session_started(struct jd *d, const struct jd_peer *p)
+void jd_cluster_session_started(struct jd *d, struct jd_peer *p)
+{
+	(void)d; (void)p;
+}
+
+void jd_cluster_session_changed(struct jd *d, struct jd_peer *p)
 {
 	(void)d; (void)p;
 }

@@ -12,7 +12,13 @@
  *    expired: serving under a new lease;
  *  - a new session's owner key created under the lease, released when
  *    the session ends; a session whose id another gateway owns ended
- *    (takeover-refused).
+ *    (takeover-refused);
+ *  - its record written at the create and after each change (moved,
+ *    rekeyed, either counter floor risen), each version read back from
+ *    etcd, opened under the cluster key and holding the new fields;
+ *    nothing written when nothing changed; gone with the session;
+ *  - a REATTACH REQUEST (reattach_flow.c, linked too): its challenge sent
+ *    only once etcd holds the record with its counter as the floor.
  */
 #include <poll.h>
 #include <signal.h>
@@ -22,8 +28,11 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <arpa/inet.h>
 #include <sodium.h>
 #include "cluster.h"
+#include "cluster_record.h"
 #include "etcd.h"
 #include "jumpd.h"
 #include "jumping_names.h"
@@ -31,6 +40,9 @@
 #include "tap.h"
 
 #define START_DEADLINE_MS	60000
+
+static struct jd_cluster_record got;
+static uint64_t got_version, want_version;
 
 /* What the fakes saw, in order: "audit:ID:REASON", "state:ID:REASON",
  * "forget:ID:DELETE", one after another. */
@@ -88,6 +100,14 @@ uint64_t jd_now_ms(void)
 	return (uint64_t)now_ms();
 }
 
+uint64_t jd_wall_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
 void jd_audit_transition(struct jd *d, const struct jd_peer *p,
 			 const struct jp_transition *tr)
 {
@@ -102,6 +122,112 @@ int jk_session_set_state(struct jd_kernel *k, uint32_t id, uint8_t state,
 	(void)k;
 	record("state:%u:%s:%s ", id, state_name(state), reason_name(reason));
 	return 0;
+}
+
+static int read_record(uint32_t id);
+
+/* reattach_flow.c's neighbours, as far as a REQUEST goes. */
+bool jd_apply(struct jd *d, struct jd_peer *p, enum jp_event ev,
+	      const struct jd_path *nb)
+{
+	(void)nb;
+	record("apply:%u:%s ", p->local_id, jp_event_name(ev));
+	if (ev == JP_EV_REATTACH_REQUESTED)
+		p->fsm.state = JUMPING_STATE_RECOVERING;
+	/* As session.c's: the state file saved, the record follows. */
+	jd_cluster_session_changed(d, p);
+	return true;
+}
+
+void jd_audit_event(struct jd *d, const struct jd_peer *p, const char *event,
+		    enum jumping_reason reason, const struct jp_binding *before,
+		    const struct jp_binding *after)
+{
+	(void)d; (void)before; (void)after;
+	record("event:%u:%s:%s ", p->local_id, event, reason_name(reason));
+}
+
+void jd_audit_count(struct jd *d, const struct jd_peer *p, const char *event,
+		    enum jumping_reason reason, uint64_t count)
+{
+	(void)d; (void)count;
+	record("count:%u:%s:%s ", p->local_id, event, reason_name(reason));
+}
+
+struct jp_mac_keys *jd_ctl_rx(const struct jd_peer *p, struct jp_mac_keys *mk)
+{
+	jp_ctl_ring_rx_reattach(&p->ctl, jd_now_ms(), mk);
+	return mk;
+}
+
+void jd_ctl_heard(struct jd *d, struct jd_peer *p,
+		  const struct jp_mac_keys *mk)
+{
+	(void)d; (void)p; (void)mk;
+}
+
+void jd_hs_on_confirm(struct jd *d, const struct jk_event *ev)
+{
+	(void)d; (void)ev;
+}
+
+void jd_hs_on_cookie(struct jd *d, const struct jk_event *ev)
+{
+	(void)d; (void)ev;
+}
+
+void jd_mover_on_control(struct jd *d, struct jd_peer *p,
+			 const struct jk_event *ev)
+{
+	(void)d; (void)p; (void)ev;
+}
+
+uint64_t jd_mover_tick(struct jd *d, struct jd_peer *p, uint64_t now)
+{
+	(void)d; (void)p; (void)now;
+	return UINT64_MAX;
+}
+
+void jd_probe_on_probe(struct jd *d, struct jd_peer *p,
+		       const struct jk_event *ev)
+{
+	(void)d; (void)p; (void)ev;
+}
+
+void jd_probe_on_echo(struct jd *d, struct jd_peer *p,
+		      const struct jk_event *ev)
+{
+	(void)d; (void)p; (void)ev;
+}
+
+void jd_touch(struct jd *d, struct jd_peer *p)
+{
+	(void)d; (void)p;
+}
+
+const char *jk_error(const struct jd_kernel *k)
+{
+	(void)k;
+	return "fake";
+}
+
+/* What etcd held for session 100 when its last challenge went out. */
+static uint64_t floor_at_challenge;
+
+int jk_packet_send(struct jd_kernel *k, const uint8_t *pkt, size_t len,
+		   const struct jp_binding *remote,
+		   const struct jp_binding *local)
+{
+	(void)k; (void)len; (void)remote; (void)local;
+	record("send:%u ", pkt[1]);
+	if (pkt[1] == JP_REATTACH_CHALLENGE)
+		floor_at_challenge = read_record(100) == 1 ? got.reattach_floor : 0;
+	return 0;
+}
+
+struct jd_peer *jd_peer_by_local_id(struct jd *d, uint32_t id)
+{
+	return jd_peer_of_session(d, id);
 }
 
 /* session.c's, as far as the cluster goes: the owner key released. */
@@ -129,6 +255,7 @@ struct jd_peer *jd_peer_of_session(struct jd *d, uint32_t id)
 
 static struct jd d;
 static struct jd_peer *peers[3];
+static struct jp_prefix allowed[3];
 static char tmp[256];
 
 static void make_peers(void)
@@ -142,6 +269,26 @@ static void make_peers(void)
 		snprintf(peers[i]->conf.name, sizeof(peers[i]->conf.name),
 			 "%s", names[i]);
 		peers[i]->local_id = 100 + i;
+		/* What a record holds: as session.c installs it. */
+		peers[i]->remote_id = 200 + i;
+		memset(peers[i]->conf.public_key, 0x10 + i, 32);
+		allowed[i].addr.family = AF_INET;
+		allowed[i].addr.v4.s_addr = htonl(0x0a000002 + i);
+		allowed[i].len = 32;
+		peers[i]->conf.allowed_ips = &allowed[i];
+		peers[i]->conf.n_allowed_ips = 1;
+		peers[i]->cur.remote.family = AF_INET;
+		memcpy(peers[i]->cur.remote.addr, "\x7f\0\0\1", 4);
+		peers[i]->cur.remote.port = (uint16_t)(40000 + i);
+		peers[i]->key_id = 1;
+		memset(peers[i]->last_ts, 0x30 + i, 12);
+		memset(peers[i]->ctl.cur.reattach, 0xa0 + i, 32);
+		memset(peers[i]->ctl.cur.confirm, 0xb0 + i, 32);
+		peers[i]->ctl.has_prev = false;
+		peers[i]->replay.highest = 0;
+		peers[i]->replay.any = false;
+		peers[i]->solicit_counter = 0;
+		memset(peers[i]->cluster_record_digest, 0, 16);
 		/* bob has no session */
 		peers[i]->has_session = i != 1;
 		jp_fsm_init(&peers[i]->fsm, (uint64_t)now_ms());
@@ -286,6 +433,190 @@ static bool carol_ended(void)
 	return !peers[2]->has_session;
 }
 
+/* The cluster key of write_key's file. */
+static uint8_t cluster_key[32];
+
+/*
+ * Session id's record in etcd, opened under the cluster key and read into
+ * got: 1; absent: 0; there but not opening or not reading: -1 (said).
+ */
+static int read_record(uint32_t id)
+{
+	uint8_t plain[JD_RECORD_MAX_LEN + 64];
+	char key[128], err[200];
+	struct etcd_kvs r;
+	size_t len;
+	int ret = -1;
+
+	snprintf(key, sizeof(key), "/jumping/t/sessions/%08x/state", id);
+	if (etcd_get(etcd_cl, key, false, &r) != ETCD_OK)
+		return -1;
+	if (r.n == 0) {
+		ret = 0;
+	} else if (r.kv[0].value_len > sizeof(plain) + JD_SEALED_OVERHEAD ||
+		   jd_sealed_open(plain, &len, &got_version, r.kv[0].value,
+				  r.kv[0].value_len, key, 0, cluster_key,
+				  err, sizeof(err)) ||
+		   jd_cluster_record_decode(&got, plain, len, err,
+					    sizeof(err))) {
+		printf("# %s: %s\n", key, err);
+	} else {
+		ret = r.kv[0].lease == 0 ? 1 : -1;
+	}
+	etcd_kvs_free(&r);
+	return ret;
+}
+
+/* Alice's record at want_version (or later) read into got. */
+static bool alice_record_at(void)
+{
+	return read_record(100) == 1 && got_version >= want_version;
+}
+
+static bool alice_record_gone(void)
+{
+	return read_record(100) == 0;
+}
+
+/* Wait for alice's next version; it must be exactly that one. */
+static bool next_record(void)
+{
+	want_version = jd_cluster_version(d.cluster, 100);
+	return loop_until(alice_record_at, 10000) &&
+	       got_version == want_version;
+}
+
+static void test_records(void)
+{
+	struct jd_peer *p = peers[0];
+	uint64_t wall;
+
+	want_version = 1;
+	if (!ok(loop_until(alice_record_at, 10000) && got_version == 1,
+		"a new session's record: version 1, opens under the cluster key"))
+		return;
+	ok(got.local_id == 100 && got.remote_id == 200 &&
+	   !memcmp(got.peer, p->conf.public_key, 32) &&
+	   got.state == JUMPING_STATE_ATTACHED &&
+	   got.binding.family == AF_INET && got.binding.port == 40000 &&
+	   !memcmp(got.binding.addr, "\x7f\0\0\1", 4) && got.key_id == 1 &&
+	   !memcmp(got.last_ts, p->last_ts, 12) &&
+	   !memcmp(got.cur.reattach, p->ctl.cur.reattach, 32) &&
+	   !memcmp(got.cur.confirm, p->ctl.cur.confirm, 32) &&
+	   !got.has_next && !got.has_prev && got.reattach_floor == 0 &&
+	   !got.reattach_floor_any && got.sent_floor == 0 &&
+	   got.n_allowed == 1 && got.allowed[0].len == 32 &&
+	   got.allowed[0].addr.v4.s_addr == htonl(0x0a000002),
+	   "it holds the session as it is");
+
+	jd_cluster_session_changed(&d, p);
+	ok(jd_cluster_version(d.cluster, 100) == 1,
+	   "nothing changed: nothing written");
+
+	/* Moved: another binding, through VOLATILE and back. */
+	p->cur.remote.port = 41000;
+	memcpy(p->cur.remote.addr, "\x7f\0\0\2", 4);
+	p->fsm.state = JUMPING_STATE_RECOVERING;
+	jd_cluster_session_changed(&d, p);
+	ok(next_record() && got_version == 2 &&
+	   got.state == JUMPING_STATE_RECOVERING &&
+	   got.binding.port == 41000 &&
+	   !memcmp(got.binding.addr, "\x7f\0\0\2", 4),
+	   "moved: version 2 holds the new binding and state");
+
+	/* Rekeyed as a responder: the next keys wait for the swap. */
+	p->swap_pending = true;
+	p->swap_key_id = 2;
+	p->ctl.has_next = true;
+	memset(p->ctl.next.reattach, 0xc0, 32);
+	memset(p->ctl.next.confirm, 0xc1, 32);
+	memset(p->last_ts, 0x3f, 12);
+	jd_cluster_session_changed(&d, p);
+	ok(next_record() && got.has_next && got.swap_key_id == 2 &&
+	   !memcmp(got.next.reattach, p->ctl.next.reattach, 32) &&
+	   !memcmp(got.last_ts, p->last_ts, 12) && got.key_id == 1,
+	   "rekeyed: the next keys and the newer timestamp written");
+	/* The swap: next becomes current, the old ones previous. */
+	p->ctl.prev = p->ctl.cur;
+	p->ctl.cur = p->ctl.next;
+	p->ctl.has_next = false;
+	p->ctl.has_prev = true;
+	p->ctl.prev_until_ms = jd_now_ms() + 60000;
+	p->swap_pending = false;
+	p->key_id = 2;
+	wall = jd_wall_us();
+	jd_cluster_session_changed(&d, p);
+	ok(next_record() && got.key_id == 2 && !got.has_next &&
+	   got.has_prev &&
+	   !memcmp(got.cur.reattach, p->ctl.cur.reattach, 32) &&
+	   !memcmp(got.prev.reattach, p->ctl.prev.reattach, 32) &&
+	   got.prev_until_wall_us >= wall + 59000000 &&
+	   got.prev_until_wall_us <= jd_wall_us() + 60000000,
+	   "swapped: key id 2, its keys current, the old ones previous "
+	   "until a wall time 60 s on");
+
+	p->replay.highest = 1764870000123456ull;
+	p->replay.any = true;
+	jd_cluster_session_changed(&d, p);
+	ok(next_record() && got.reattach_floor == p->replay.highest &&
+	   got.reattach_floor_any,
+	   "the REATTACH floor rose: written");
+	p->solicit_counter = 1764870000654321ull;
+	jd_cluster_session_changed(&d, p);
+	ok(next_record() && got.sent_floor == p->solicit_counter,
+	   "the floor of what it sent rose: written");
+	p->confirm_counter = 1764870000654322ull;
+	jd_cluster_session_changed(&d, p);
+	ok(next_record() && got.sent_floor == p->confirm_counter,
+	   "and again, by a confirm");
+	ok(jd_cluster_version(d.cluster, 100) == 7,
+	   "seven versions, one per change");
+}
+
+static bool challenge_sent(void)
+{
+	return strstr(calls, "send:2 ") != NULL;
+}
+
+/* The owner writes the floor before it answers the REATTACH raising it. */
+static void test_floor_first(void)
+{
+	static const uint8_t seed[16];
+	struct jd_peer *p = peers[0];
+	uint8_t msg[JP_REATTACH_REQUEST_LEN];
+	struct jk_event ev = { .packet = msg, .packet_len = sizeof(msg) };
+	uint64_t counter = jd_wall_us(), queued;
+
+	jp_rl_init(&d.ra_source, d.ra_source_slots, 256, 100, 1000, seed);
+	jp_rl_init(&p->rl, p->rl_slots, 2, 100, 1000, seed);
+	jp_window_init(&p->switches, 10, 60000);
+	ev.from.family = ev.to.family = AF_INET;
+	memcpy(ev.from.addr, "\x7f\0\0\3", 4);
+	ev.from.port = 42000;
+	memcpy(ev.to.addr, "\x7f\0\0\1", 4);
+	ev.to.port = 51820;
+	/* The client's, under the current keys: it was the initiator. */
+	jp_reattach_encode_request(msg, p->ctl.cur.reattach, JP_DIR_I2R,
+				   p->local_id, counter, &ev.from);
+	calls[0] = '\0';
+	floor_at_challenge = 0;
+	jd_reattach_on_control(&d, &ev);
+	queued = jd_cluster_version(d.cluster, 100);
+	ok(p->val.active && queued > 7 && p->val.floor_version == queued &&
+	   !challenge_sent(),
+	   "a REQUEST raising the floor: validated, no challenge before "
+	   "etcd holds the record");
+	ok(loop_until(challenge_sent, 10000) && p->val.floor_version == 0,
+	   "the challenge once it is written");
+	ok(floor_at_challenge == counter,
+	   "when the challenge went out, etcd held its counter as the floor");
+	calls[0] = '\0';
+	jd_reattach_tick(&d, p, jd_now_ms() + 200);
+	ok(challenge_sent(), "and it is sent again on its schedule");
+	jd_reattach_reset(p);
+	calls[0] = '\0';
+}
+
 static void test_owner_keys(const char *url)
 {
 	const char *ep = url;
@@ -305,6 +636,8 @@ static void test_owner_keys(const char *url)
 	jd_cluster_session_started(&d, peers[0]);
 	ok(loop_until(alice_owned, 10000) && peers[0]->has_session,
 	   "a new session: its owner key under this gateway's lease");
+	test_records();
+	test_floor_first();
 	jd_cluster_session_started(&d, peers[2]);
 	ok(loop_until(carol_ended, 10000), "an id another gateway owns: ended");
 	is_str(calls,
@@ -312,9 +645,11 @@ static void test_owner_keys(const char *url)
 	       "ended as takeover-refused, audited, the kernel told");
 	ok(owner_key(102, other) == 1,
 	   "the other gateway's owner key is left alone");
+	ok(read_record(102) == 0, "and no record written for it");
 	jd_session_forget(&d, peers[0], true);
-	ok(loop_until(alice_released, 10000),
-	   "the session ends: its owner key released");
+	ok(loop_until(alice_released, 10000) && loop_until(alice_record_gone,
+							   10000),
+	   "the session ends: its owner key and record released");
 out:
 	etcd_client_free(etcd_cl);
 	etcd_cl = NULL;
@@ -326,6 +661,9 @@ static void test_fencing(const char *url)
 
 	snprintf(path, sizeof(path), "%s/cluster.key", tmp);
 	write_key(path, 0600);
+	sodium_base642bin(cluster_key, sizeof(cluster_key),
+			  "kFZx1oN4Ra2Hq7sV3iYkz0C9eLbWd6Tj8uMpQn5rXyE=", 44,
+			  NULL, NULL, NULL, sodium_base64_VARIANT_ORIGINAL);
 	d.cfg = config(url, path);
 	if (!ok(d.cfg && jd_cluster_open(&d) == 0 && !d.cluster &&
 		!jd_cluster_may_serve(&d), "[Cluster]: key read; not serving "

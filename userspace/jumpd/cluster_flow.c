@@ -14,8 +14,10 @@
  * key is created under the lease; a session whose create is lost (its id
  * is another gateway's) or fails is ended (takeover-refused: this
  * gateway could not take ownership of it); a session that ends has its
- * owner key (and record) released. Not yet: the state record, takeover
- * on REATTACH.
+ * owner key (and record) released. Each session's record
+ * (cluster_record.h) is written, sealed, when it changes: at the create,
+ * and wherever the state file is saved or a counter floor rises. Not
+ * yet: takeover on REATTACH.
  *
  * The clock is jd_now_ms's CLOCK_BOOTTIME: time a suspended host spent
  * asleep counts, so waking up past the lease's end fences at once.
@@ -24,6 +26,7 @@
 #include <string.h>
 #include <sodium.h>
 #include "cluster.h"
+#include "cluster_record.h"
 #include "jumping_names.h"
 #include "jumpd.h"
 
@@ -62,12 +65,136 @@ unsigned int jd_cluster_end_sessions(struct jd *d, enum jumping_reason why)
 	return n;
 }
 
-void jd_cluster_session_started(struct jd *d, const struct jd_peer *p)
+static uint64_t max_u64(uint64_t a, uint64_t b)
 {
-	if (d->cluster && jd_cluster_create(d->cluster, p->local_id))
+	return a > b ? a : b;
+}
+
+/*
+ * The record of p's session as it stands. prev_until is the monotonic
+ * deadline here (stable, so that an unchanged session digests the same);
+ * the writer puts the wall clock's in its place.
+ */
+static void record_of(const struct jd_peer *p, uint64_t now,
+		      struct jd_cluster_record *r)
+{
+	unsigned int i;
+
+	memset(r, 0, sizeof(*r));
+	r->local_id = p->local_id;
+	r->remote_id = p->remote_id;
+	memcpy(r->peer, p->conf.public_key, sizeof(r->peer));
+	r->state = (uint8_t)p->fsm.state;
+	r->binding = p->cur.remote;
+	r->binding.ifindex = 0;		/* this host's: no use to another */
+	r->key_id = p->key_id;
+	memcpy(r->last_ts, p->last_ts, sizeof(r->last_ts));
+	r->cur = p->ctl.cur;
+	r->has_next = p->swap_pending && p->ctl.has_next;
+	if (r->has_next) {
+		r->next = p->ctl.next;
+		r->swap_key_id = p->swap_key_id;
+	}
+	/* As the state file: previous keys only while they are accepted. */
+	r->has_prev = p->ctl.has_prev && p->ctl.prev_until_ms > now;
+	if (r->has_prev) {
+		r->prev = p->ctl.prev;
+		r->prev_until_wall_us = p->ctl.prev_until_ms;
+	}
+	r->reattach_floor = p->replay.highest;
+	r->reattach_floor_any = p->replay.any;
+	/*
+	 * Every control message this gateway sent under the session, in one
+	 * floor: a taker that sends above it is above each of them. A
+	 * SOLICIT writes the record (reattach_flow.c); a probe, sent every
+	 * few seconds by an initiator, does not by itself: its counter goes
+	 * out with the next change.
+	 */
+	r->sent_floor = max_u64(max_u64(p->solicit_counter,
+					p->mp.probe_counter),
+				max_u64(p->confirm_counter,
+					p->reattach_counter));
+	r->n_allowed = p->conf.n_allowed_ips < JD_RECORD_MAX_ALLOWED ?
+		       p->conf.n_allowed_ips : JD_RECORD_MAX_ALLOWED;
+	for (i = 0; i < r->n_allowed; i++)
+		r->allowed[i] = p->conf.allowed_ips[i];
+}
+
+/*
+ * Write p's record if it differs from the last one queued. A change is
+ * told by a digest of the record, not by the callers, who know only that
+ * something may have changed: one record write per change, however many
+ * places notice it. Not serving: not queued, and written at the next
+ * change after the gateway serves again (if the session is still there).
+ */
+void jd_cluster_session_changed(struct jd *d, struct jd_peer *p)
+{
+	static struct jd_cluster_record r;
+	static uint8_t enc[JD_RECORD_MAX_LEN];
+	uint8_t digest[sizeof(p->cluster_record_digest)];
+	uint64_t now = jd_now_ms();
+	int n;
+
+	if (!d->cluster || !p->has_session)
+		return;
+	record_of(p, now, &r);
+	n = jd_cluster_record_encode(enc, sizeof(enc), &r);
+	if (n < 0) {
+		/* A terminated session (about to go), or a bug: say so. */
+		if (p->fsm.state != JUMPING_STATE_TERMINATED)
+			jd_warn("peer %s session %u: cluster: its record does "
+				"not encode; not written", p->conf.name,
+				p->local_id);
+		goto out;
+	}
+	crypto_generichash(digest, sizeof(digest), enc, (size_t)n, NULL, 0);
+	if (sodium_memcmp(digest, p->cluster_record_digest,
+			  sizeof(digest)) == 0)
+		goto out;
+	if (r.has_prev) {
+		/* The deadline on the wall clock: the taker's clock. */
+		r.prev_until_wall_us = jd_wall_us() +
+			(p->ctl.prev_until_ms - now) * 1000;
+		n = jd_cluster_record_encode(enc, sizeof(enc), &r);
+	}
+	if (n < 0 || jd_cluster_write(d->cluster, p->local_id, enc,
+				      (size_t)n)) {
+		jd_debug(d, "session %u: cluster: record not queued (not "
+			 "serving)", p->local_id);
+		goto out;
+	}
+	memcpy(p->cluster_record_digest, digest, sizeof(digest));
+out:
+	sodium_memzero(&r, sizeof(r));
+	sodium_memzero(enc, sizeof(enc));
+}
+
+uint64_t jd_cluster_record_unwritten(const struct jd *d,
+				     const struct jd_peer *p)
+{
+	uint64_t queued;
+
+	if (!d->cluster || !p->has_session)
+		return 0;
+	queued = jd_cluster_version(d->cluster, p->local_id);
+	return queued > p->cluster_written_version ? queued : 0;
+}
+
+void jd_cluster_session_started(struct jd *d, struct jd_peer *p)
+{
+	if (!d->cluster)
+		return;
+	sodium_memzero(p->cluster_record_digest,
+		       sizeof(p->cluster_record_digest));
+	p->cluster_written_version = 0;
+	if (jd_cluster_create(d->cluster, p->local_id)) {
 		jd_warn("peer %s session %u: cluster: owner key not queued "
 			"(not serving, or out of memory)", p->conf.name,
 			p->local_id);
+		return;
+	}
+	/* Queued behind the create, on the same lane: written once owned. */
+	jd_cluster_session_changed(d, p);
 }
 
 void jd_cluster_session_ended(struct jd *d, uint32_t local_id)
@@ -99,6 +226,38 @@ static void on_created(void *ctx, uint32_t session,
 		jd_warn("peer %s session %u: cluster: owner key not created "
 			"(%s); session ended", p->conf.name, session, error);
 	end_session(d, p, JUMPING_REASON_TAKEOVER_REFUSED);
+}
+
+static void on_written(void *ctx, uint32_t session, uint64_t version,
+		       enum jd_cluster_outcome outcome, const char *error)
+{
+	struct jd *d = ctx;
+	struct jd_peer *p = jd_peer_of_session(d, session);
+	bool ours = p && p->has_session && p->local_id == session;
+
+	if (outcome == JD_CLUSTER_DONE) {
+		jd_debug(d, "session %u: cluster: record version %" PRIu64
+			 " written", session, version);
+		if (!ours)
+			return;
+		if (version > p->cluster_written_version)
+			p->cluster_written_version = version;
+		/* A challenge may wait for this floor. */
+		jd_reattach_floor_written(d, p, version);
+		return;
+	}
+	/* Not in etcd: the next change writes the record whole again. */
+	if (ours)
+		sodium_memzero(p->cluster_record_digest,
+			       sizeof(p->cluster_record_digest));
+	if (outcome == JD_CLUSTER_REFUSED)
+		jd_log("session %u: cluster: record version %" PRIu64
+		       " refused: this gateway does not own the session",
+		       session, version);
+	else
+		jd_warn("session %u: cluster: record version %" PRIu64
+			" not written (%s); written again at its next change",
+			session, version, error);
 }
 
 static void on_released(void *ctx, uint32_t session,
@@ -159,7 +318,7 @@ int jd_cluster_start(struct jd *d)
 	};
 	const struct jd_cluster_hooks hooks = {
 		.ctx = d, .serving = on_serving, .created = on_created,
-		.released = on_released,
+		.written = on_written, .released = on_released,
 	};
 	char err[300];
 	unsigned int i;
@@ -179,7 +338,8 @@ int jd_cluster_start(struct jd *d)
 	}
 	jd_log("cluster %s, node %s: etcd %s%s, lease TTL %" PRIu64
 	       " ms, fencing margin %" PRIu64 " ms; sessions are served under "
-	       "the lease only, with owner keys (records, takeover: not yet)",
+	       "the lease only, with owner keys and records (takeover: not "
+	       "yet)",
 	       cl->name,
 	       cl->node, cl->etcd[0], cl->n_etcd > 1 ? " and others" : "",
 	       cl->lease_ttl_ms, cl->fencing_margin_ms);

@@ -258,6 +258,7 @@ void jd_hs_on_init(struct jd *d, const struct jk_event *ev)
 		jd_log("peer %s: resume handshake from %s while session %u lives, not answered",
 		       p->conf.name, from, p->local_id);
 		jd_persist_save(d, p);
+		jd_cluster_session_changed(d, p);
 		goto out;
 	}
 	id = pl.flags & JP_HS_FLAG_REKEY ? p->local_id : jd_new_session_id(d);
@@ -291,6 +292,7 @@ void jd_hs_on_init(struct jd *d, const struct jk_event *ev)
 		jd_log("peer %s: cannot send the response: %s", p->conf.name,
 		       jk_error(&d->k));
 	jd_persist_save(d, p);
+	jd_cluster_session_changed(d, p);
 out:
 	sodium_memzero(&keys, sizeof(keys));
 	jp_hs_wipe(&hs);
@@ -374,6 +376,7 @@ void jd_hs_on_resp(struct jd *d, const struct jk_event *ev)
 		send_confirm(d, p);
 		jd_apply(d, p, JP_EV_HANDSHAKE_DONE, NULL);
 		jd_persist_save(d, p);
+		jd_cluster_session_changed(d, p);
 	} else {
 		if (p->has_session) {
 			/* It answered a resume: it no longer had our session. */
@@ -465,6 +468,7 @@ int jd_hs_swap(struct jd *d, struct jd_peer *p)
 	jd_log("peer %s session %u: now sending with key id %u",
 	       p->conf.name, p->local_id, p->key_id);
 	jd_persist_save(d, p);
+	jd_cluster_session_changed(d, p);
 	return 0;
 }
 

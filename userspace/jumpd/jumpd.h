@@ -84,6 +84,12 @@ struct jd_validation {
 	unsigned int sent;
 	uint64_t next_ms;
 	uint64_t deadline_ms;
+	/*
+	 * A clustered gateway's challenge waits for etcd to hold the record
+	 * of this version, which carries the request's counter as the
+	 * floor (docs/cluster.md); 0: it waits for nothing.
+	 */
+	uint64_t floor_version;
 };
 
 /* Unauthenticated REATTACH rejections of the current audit interval. */
@@ -181,6 +187,11 @@ struct jd_peer {
 	struct jp_window switches;
 	struct jp_rl_entry rl_slots[2];
 	struct jp_rl_table rl;
+	/* cluster_flow.c: a digest of the session record last queued for
+	 * etcd (zero: none, or it must be written again), and the newest
+	 * version etcd confirmed. */
+	uint8_t cluster_record_digest[16];
+	uint64_t cluster_written_version;
 };
 
 struct jd_cluster;
@@ -257,10 +268,24 @@ int jd_cluster_pollfd(const struct jd *d);
 uint64_t jd_cluster_tick(struct jd *d, uint64_t now);
 /* End every session, audited with why (fenced, lease-lost); how many. */
 unsigned int jd_cluster_end_sessions(struct jd *d, enum jumping_reason why);
-/* session.c's: p's session installed (its owner key is created), and a
- * session of this id gone (its owner key released). */
-void jd_cluster_session_started(struct jd *d, const struct jd_peer *p);
+/* session.c's: p's session installed (its owner key is created, its
+ * record written), and a session of this id gone (its owner key
+ * released). */
+void jd_cluster_session_started(struct jd *d, struct jd_peer *p);
 void jd_cluster_session_ended(struct jd *d, uint32_t local_id);
+/*
+ * p's session may have changed (the state file is saved, a counter
+ * rose): its record is written if it differs from the last one queued.
+ * Nothing without [Cluster].
+ */
+void jd_cluster_session_changed(struct jd *d, struct jd_peer *p);
+/*
+ * The version of p's record that is queued but not yet confirmed written
+ * (0: none, or no [Cluster]): what an answer that raised a floor waits
+ * for.
+ */
+uint64_t jd_cluster_record_unwritten(const struct jd *d,
+				     const struct jd_peer *p);
 
 /* notify.c: systemd's service notifications (nothing outside systemd). */
 void jd_notify_ready(const struct jd *d);
@@ -429,6 +454,10 @@ void jd_reattach_reset(struct jd_peer *p);
 /* Responder: the session's packets come from elsewhere (UNKNOWN_SOURCE). */
 void jd_reattach_on_unknown_source(struct jd *d, struct jd_peer *p,
 				   const struct jp_binding *from);
+/* Clustered: etcd holds p's record up to version: a challenge waiting
+ * for its counter's floor goes out. */
+void jd_reattach_floor_written(struct jd *d, struct jd_peer *p,
+			       uint64_t version);
 
 /* probe_flow.c: PROBE and ECHO (docs/multipath.md, "Probe and echo"). */
 void jd_probe_send(struct jd *d, struct jd_peer *p, unsigned int path,

@@ -103,6 +103,16 @@ static void send_challenge(struct jd *d, struct jd_peer *p, uint64_t now)
 	struct jd_validation *v = &p->val;
 	size_t len = sizeof(v->challenge);
 
+	/*
+	 * Clustered: not before etcd holds the request's counter as the
+	 * floor, or a taker reading the record meanwhile would accept the
+	 * request the client saw answered. jd_reattach_floor_written sends
+	 * it; if the write never lands, the validation times out.
+	 */
+	if (v->floor_version) {
+		v->next_ms = v->deadline_ms;
+		return;
+	}
 	if (!jp_amp_try_send(&v->pending.amp, len)) {
 		jd_debug(d, "peer %s: challenge held back by the 3x budget",
 			 p->conf.name);
@@ -185,7 +195,22 @@ static void begin_validation(struct jd *d, struct jd_peer *p,
 	v->deadline_ms = now + VALIDATION_MS;
 	/* Also in RECOVERING: the audit log shows every accepted request. */
 	jd_apply(d, p, JP_EV_REATTACH_REQUESTED, NULL);
+	/* Clustered: the newest record queued carries the counter. */
+	v->floor_version = jd_cluster_record_unwritten(d, p);
 	send_challenge(d, p, now);
+}
+
+void jd_reattach_floor_written(struct jd *d, struct jd_peer *p,
+			       uint64_t version)
+{
+	struct jd_validation *v = &p->val;
+
+	if (!p->has_session || !v->active || !v->floor_version ||
+	    version < v->floor_version)
+		return;
+	v->floor_version = 0;
+	send_challenge(d, p, jd_now_ms());
+	jd_touch(d, p);		/* its retransmissions are due from now */
 }
 
 static void on_request(struct jd *d, struct jd_peer *p,
@@ -214,6 +239,9 @@ static void on_request(struct jd *d, struct jd_peer *p,
 		return;
 	}
 	jd_ctl_heard(d, p, &mk);
+	/* The counter floor rose: queued for the cluster's record before
+	 * anything is answered; the challenge waits for it. */
+	jd_cluster_session_changed(d, p);
 	if (!session_allowed(d, p, ev, now))
 		return;
 	begin_validation(d, p, ev, r.counter, now);
@@ -272,10 +300,16 @@ static void on_switch(struct jd *d, struct jd_peer *p,
 		return;
 	}
 	jd_ctl_heard(d, p, &mk);
+	jd_cluster_session_changed(d, p);	/* as on_request */
 	if (!session_allowed(d, p, ev, now))
 		return;
+	/*
+	 * Clustered, with the raised floor not yet in etcd: a challenge,
+	 * which waits for it, rather than an answer at once.
+	 */
 	if (!jp_probe_token_verify(&d->probe_tokens, now, p->local_id,
-				   &ev->from, m.token)) {
+				   &ev->from, m.token) ||
+	    jd_cluster_record_unwritten(d, p)) {
 		begin_validation(d, p, ev, m.counter, now);
 		return;
 	}
@@ -339,6 +373,8 @@ void jd_reattach_on_unknown_source(struct jd *d, struct jd_peer *p,
 		return;
 	p->solicit_counter = jp_reattach_counter_from_time(jd_wall_us(),
 							   p->solicit_counter);
+	/* The floor of what we sent rose: the cluster's record follows. */
+	jd_cluster_session_changed(d, p);
 	jp_reattach_encode_solicit(msg, p->ctl.cur.reattach,
 				   jp_ctl_dir_out(&p->ctl.cur), p->remote_id,
 				   p->solicit_counter, from);

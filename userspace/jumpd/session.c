@@ -152,6 +152,7 @@ bool jd_apply(struct jd *d, struct jd_peer *p, enum jp_event ev,
 		jd_session_forget(d, p, true);
 	} else {
 		jd_persist_save(d, p);
+		jd_cluster_session_changed(d, p);
 	}
 	return true;
 }

@@ -5,10 +5,13 @@
  * record. Besides not crashing: a refusal always says why; what a range
  * gives has keys without NUL bytes and values NUL-terminated at their
  * length; a record not sealed under the key never opens, and one sealed
- * from the input opens back to it.
+ * from the input opens back to it. The input as a session record's
+ * plaintext (cluster_record.h): refused with a reason, or read and
+ * encoded back to exactly the input (one encoding per record).
  */
 #include <string.h>
 #include <sodium.h>
+#include "cluster_record.h"
 #include "etcd.h"
 #include "fuzz.h"
 #include "sealed.h"
@@ -90,6 +93,21 @@ static void check_sealed(const uint8_t *data, size_t size)
 	free(rec);
 }
 
+static void check_record(const uint8_t *data, size_t size)
+{
+	static struct jd_cluster_record r;
+	static uint8_t again[JD_RECORD_MAX_LEN];
+	char err[160] = "";
+	int n;
+
+	if (jd_cluster_record_decode(&r, data, size, err, sizeof(err))) {
+		FUZZ_CHECK(err[0]);
+		return;
+	}
+	n = jd_cluster_record_encode(again, sizeof(again), &r);
+	FUZZ_CHECK(n >= 0 && (size_t)n == size && !memcmp(again, data, size));
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *body = malloc(size + 1);
@@ -99,6 +117,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	body[size] = 0;
 	check_parsers(body);
 	check_sealed(data, size);
+	check_record(data, size);
 	free(body);
 	return 0;
 }
