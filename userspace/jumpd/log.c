@@ -239,11 +239,12 @@ void jd_audit_takeover(struct jd *d, uint32_t session_id, const char *peer,
 	start = strlen(",\"detail\":\"");
 	snprintf(extra, sizeof(extra), ",\"detail\":\"%.100s\"",
 		 detail ? detail : "");
-	/* Another gateway's node name may be in it: no quote or escape
-	 * from it reaches the line (the rest is printable already). */
+	/* Another gateway's node name or etcd's error may be in it: only
+	 * printable ASCII reaches the line, and no quote or escape. */
 	for (i = start; extra[i] && extra[i + 1]; i++)
 		if (extra[i] == '"' || extra[i] == '\\' ||
-		    (unsigned char)extra[i] < 0x20)
+		    (unsigned char)extra[i] < 0x20 ||
+		    (unsigned char)extra[i] > 0x7e)
 			extra[i] = '?';
 	r.extra = extra;
 	write_rec(d, &r);
