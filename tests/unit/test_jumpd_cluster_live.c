@@ -13,6 +13,9 @@
  *  - fencing with etcd stopped (SIGSTOP): within TTL - margin of the send
  *    time of the last renewal that succeeded, and before the lease can
  *    expire; then lease-lost when etcd comes back with the lease expired;
+ *  - a taker's lookup: the owner named while it lives; a record without
+ *    an owner opened with its version; one moved from another session's
+ *    key, or garbage, not opened; nothing for an id with nothing;
  *  - the release of an ended session: record and owner key gone, only by
  *    the owner.
  * Every wait has a deadline; nothing sleeps a fixed time.
@@ -53,6 +56,10 @@ struct seen {
 	enum jd_cluster_outcome written_outcome;
 	int released;
 	enum jd_cluster_outcome released_outcome;
+	int looked_up;			/* a lookup's answer, copied */
+	enum jd_cluster_outcome lookup_outcome;
+	struct jd_cluster_found found;
+	char found_owner[64], found_plain[64];
 	struct jd_cluster **gw;		/* the gateway it watches */
 	enum jd_cluster_state state_in_hook;
 };
@@ -110,6 +117,33 @@ static void on_released(void *ctx, uint32_t session,
 		printf("# %s: release %08x: %s\n", s->name, session, error);
 }
 
+static void on_looked_up(void *ctx, uint32_t session,
+			 enum jd_cluster_outcome outcome,
+			 const struct jd_cluster_found *f, const char *error)
+{
+	struct seen *s = ctx;
+
+	s->looked_up++;
+	s->lookup_outcome = outcome;
+	memset(&s->found, 0, sizeof(s->found));
+	s->found_owner[0] = s->found_plain[0] = '\0';
+	if (f) {
+		s->found = *f;
+		s->found.plain = NULL;
+		s->found.owner_node = NULL;
+		s->found.why = NULL;
+		snprintf(s->found_owner, sizeof(s->found_owner), "%s",
+			 f->owner_node ? f->owner_node : "");
+		if (f->plain && f->plain_len < sizeof(s->found_plain))
+			memcpy(s->found_plain, f->plain, f->plain_len);
+		if (f->why)
+			printf("# %s: lookup %08x: %s\n", s->name, session,
+			       f->why);
+	}
+	if (error)
+		printf("# %s: lookup %08x: %s\n", s->name, session, error);
+}
+
 static struct jd_cluster *gw_a, *gw_b;
 static struct seen seen_a = { .name = "gw-a", .gw = &gw_a },
 		   seen_b = { .name = "gw-b", .gw = &gw_b };
@@ -125,6 +159,7 @@ static struct jd_cluster *gateway(const char *node, struct seen *s)
 	struct jd_cluster_hooks hooks = {
 		.ctx = s, .serving = on_serving, .created = on_created,
 		.written = on_written, .released = on_released,
+		.looked_up = on_looked_up,
 	};
 	struct jd_cluster *c;
 	char err[256];
@@ -197,6 +232,8 @@ static bool b_written(void) { return seen_b.written >= want_written; }
 static bool a_released(void) { return seen_a.released >= want_released; }
 static bool b_released(void) { return seen_b.released >= want_released; }
 static bool a_lost(void) { return seen_a.lost >= want_lost; }
+static int want_looked_up;
+static bool b_looked_up(void) { return seen_b.looked_up >= want_looked_up; }
 static bool a_fenced(void) { return seen_a.fenced > 0; }
 /* A keepalive answered since the grant (the grant counts as the first). */
 static bool a_renewed(void)
@@ -377,6 +414,52 @@ static void test_records(struct etcd_client *etcd)
 	   "a taker's version: set, and read back");
 }
 
+/* b's lookup of session, answered: true. */
+static bool b_lookup(uint32_t session)
+{
+	want_looked_up = seen_b.looked_up + 1;
+	return jd_cluster_lookup(gw_b, session) == 0 &&
+	       drive_until(b_looked_up, 10000) &&
+	       seen_b.lookup_outcome == JD_CLUSTER_DONE;
+}
+
+/* What a taker reads (docs/cluster.md, "Takeover", steps 1 and 2). */
+static void test_lookup(struct etcd_client *etcd)
+{
+	const char *moved = "/jumping/t/sessions/0000bee1/state";
+	const char *sealed = "/jumping/t/sessions/0000bee2/state";
+	uint8_t rec[16 + JD_SEALED_OVERHEAD];
+	int64_t deleted = 0;
+
+	ok(b_lookup(SESSION) && seen_b.found.owner_present &&
+	   !strcmp(seen_b.found_owner, "gw-a") &&
+	   seen_b.found.record == JD_TAKEOVER_RECORD_ABSENT,
+	   "lookup of a session gw-a owns: the owner, named; the record "
+	   "not opened (the owner decides)");
+	ok(b_lookup(0x0000bee0) && !seen_b.found.owner_present &&
+	   seen_b.found.record == JD_TAKEOVER_RECORD_ABSENT,
+	   "lookup of an id with nothing in etcd: no owner, no record");
+	ok(jd_seal(rec, (const uint8_t *)"the record", 10, sealed, 5, cluster_key) == 0 &&
+	   etcd_put(etcd, sealed, rec, 10 + JD_SEALED_OVERHEAD, 0) == ETCD_OK &&
+	   b_lookup(0x0000bee2) && !seen_b.found.owner_present &&
+	   seen_b.found.record == JD_TAKEOVER_RECORD_OPENED &&
+	   seen_b.found.version == 5 && seen_b.found.plain_len == 10 &&
+	   !strcmp(seen_b.found_plain, "the record"),
+	   "a record without an owner: opened, its version and plaintext");
+	/* The same sealed bytes under another session's key. */
+	ok(etcd_put(etcd, moved, rec, 10 + JD_SEALED_OVERHEAD, 0) == ETCD_OK &&
+	   b_lookup(0x0000bee1) &&
+	   seen_b.found.record == JD_TAKEOVER_RECORD_UNOPENED,
+	   "a record moved from another session's key: does not open");
+	ok(etcd_put(etcd, moved, "garbage", 7, 0) == ETCD_OK &&
+	   b_lookup(0x0000bee1) &&
+	   seen_b.found.record == JD_TAKEOVER_RECORD_UNOPENED,
+	   "garbage for a record: does not open");
+	ok(etcd_delete(etcd, moved, false, &deleted) == ETCD_OK &&
+	   etcd_delete(etcd, sealed, false, &deleted) == ETCD_OK,
+	   "lookup's keys removed");
+}
+
 static void test_lease_lost(struct etcd_client *etcd)
 {
 	int64_t old = jd_cluster_lease_id(gw_a);
@@ -539,6 +622,7 @@ int main(void)
 	if (ok(gw_a && gw_b, "two gateways started")) {
 		test_lease_kept(etcd);
 		test_records(etcd);
+		test_lookup(etcd);
 		test_lease_lost(etcd);
 		test_fencing();
 		test_release(etcd);

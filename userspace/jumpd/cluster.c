@@ -301,6 +301,9 @@ static void take_results(struct jd_cluster *c, struct jd_cw *lane)
 		case JD_CW_DELETE_IF_LEASE:
 			jd_cluster_release_done(c, j);
 			break;
+		case JD_CW_READ_SESSION:
+			jd_cluster_lookup_done(c, j);
+			break;
 		}
 		jd_cw_job_free(j);
 	}

@@ -28,8 +28,8 @@
  *  - serving(false, JUMPING_REASON_LEASE_LOST): etcd says the lease is
  *    gone: drop the sessions, whose owner keys went with it. A new lease
  *    is asked for at once; sessions are only owned again by a create.
- *  - created / written / released: the outcome of jd_cluster_create,
- *    _write, _release.
+ *  - created / written / released / looked_up: the outcome of
+ *    jd_cluster_create, _write, _release, _lookup.
  */
 #ifndef JUMPD_CLUSTER_H
 #define JUMPD_CLUSTER_H
@@ -39,6 +39,7 @@
 #include <stdint.h>
 #include <linux/jumping.h>
 #include "cluster_lease.h"
+#include "cluster_takeover.h"
 #include "sealed.h"
 
 struct jd_cluster_settings {
@@ -67,6 +68,22 @@ enum jd_cluster_outcome {
 				 * unknown whether it was applied */
 };
 
+/*
+ * What jd_cluster_lookup found of a session, for a takeover
+ * (cluster_takeover.h's facts). The owner key and the state key are read
+ * at one revision; the state is opened here, under the cluster key and
+ * bound to its etcd key, with any version (the caller compares it).
+ */
+struct jd_cluster_found {
+	bool owner_present;
+	const char *owner_node;		/* NULL: absent or unreadable */
+	enum jd_takeover_record record;
+	const uint8_t *plain;		/* OPENED: the record's plaintext */
+	size_t plain_len;
+	uint64_t version;		/* OPENED: its sealed version */
+	const char *why;		/* UNOPENED: why not */
+};
+
 struct jd_cluster_hooks {
 	void *ctx;
 	void (*serving)(void *ctx, bool serving, enum jumping_reason why);
@@ -80,6 +97,12 @@ struct jd_cluster_hooks {
 	/* Optional (NULL: not told). */
 	void (*released)(void *ctx, uint32_t session,
 			 enum jd_cluster_outcome outcome, const char *error);
+	/* Optional. found: DONE only (the keys read); error: FAILED only.
+	 * Both are valid during the call only. */
+	void (*looked_up)(void *ctx, uint32_t session,
+			  enum jd_cluster_outcome outcome,
+			  const struct jd_cluster_found *found,
+			  const char *error);
 };
 
 struct jd_cluster;
@@ -151,6 +174,13 @@ int jd_cluster_write(struct jd_cluster *c, uint32_t session,
  * hold up the creates and writes after it). 0, or -1: nothing queued.
  */
 int jd_cluster_release(struct jd_cluster *c, uint32_t session);
+/*
+ * Read session's owner and state keys for a takeover (docs/cluster.md,
+ * "Takeover", steps 1 and 2); what was found comes to hooks->looked_up.
+ * Only while serving: a gateway that may not serve takes nothing over.
+ * 0, or -1: nothing queued.
+ */
+int jd_cluster_lookup(struct jd_cluster *c, uint32_t session);
 /* The newest version of session's record known here; 0: none. */
 uint64_t jd_cluster_version(const struct jd_cluster *c, uint32_t session);
 /* A record read at version: writes go on above it. -1: no memory. */

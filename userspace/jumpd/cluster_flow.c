@@ -16,8 +16,9 @@
  * gateway could not take ownership of it); a session that ends has its
  * owner key (and record) released. Each session's record
  * (cluster_record.h) is written, sealed, when it changes: at the create,
- * and wherever the state file is saved or a counter floor rises. Not
- * yet: takeover on REATTACH.
+ * and wherever the state file is saved or a counter floor rises. A
+ * REATTACH for a session this gateway does not know is a takeover's
+ * (cluster_takeover_flow.c): up to winning the owner key, not yet served.
  *
  * The clock is jd_now_ms's CLOCK_BOOTTIME: time a suspended host spent
  * asleep counts, so waking up past the lease's end fences at once.
@@ -211,6 +212,9 @@ static void on_created(void *ctx, uint32_t session,
 	struct jd *d = ctx;
 	struct jd_peer *p = jd_peer_of_session(d, session);
 
+	/* A takeover's create: cluster_takeover_flow.c's. */
+	if (jd_cluster_takeover_created(d, session, outcome, holder, error))
+		return;
 	if (outcome == JD_CLUSTER_DONE) {
 		jd_debug(d, "session %u: cluster: owned here", session);
 		return;
@@ -274,6 +278,14 @@ static void on_released(void *ctx, uint32_t session,
 			 "not ours to release");
 }
 
+static void on_looked_up(void *ctx, uint32_t session,
+			 enum jd_cluster_outcome outcome,
+			 const struct jd_cluster_found *found,
+			 const char *error)
+{
+	jd_cluster_takeover_looked_up(ctx, session, outcome, found, error);
+}
+
 static void on_serving(void *ctx, bool serving, enum jumping_reason why)
 {
 	struct jd *d = ctx;
@@ -319,6 +331,7 @@ int jd_cluster_start(struct jd *d)
 	const struct jd_cluster_hooks hooks = {
 		.ctx = d, .serving = on_serving, .created = on_created,
 		.written = on_written, .released = on_released,
+		.looked_up = on_looked_up,
 	};
 	char err[300];
 	unsigned int i;
@@ -338,8 +351,8 @@ int jd_cluster_start(struct jd *d)
 	}
 	jd_log("cluster %s, node %s: etcd %s%s, lease TTL %" PRIu64
 	       " ms, fencing margin %" PRIu64 " ms; sessions are served under "
-	       "the lease only, with owner keys and records (takeover: not "
-	       "yet)",
+	       "the lease only, with owner keys and records (takeover: owner "
+	       "keys won, sessions taken over not yet served)",
 	       cl->name,
 	       cl->node, cl->etcd[0], cl->n_etcd > 1 ? " and others" : "",
 	       cl->lease_ttl_ms, cl->fencing_margin_ms);

@@ -56,9 +56,10 @@ struct jd_cw_job *jd_cluster_sealed_job(const struct jd_cluster *c,
 					enum jd_cw_kind kind, const char *key,
 					const char *guard, const void *plain,
 					size_t len, uint64_t version);
-/* A create's, a write's and a release's results, to the hooks. */
+/* A create's, a write's, a release's and a lookup's results, to the hooks. */
 void jd_cluster_create_done(struct jd_cluster *c, struct jd_cw_job *j);
 void jd_cluster_write_done(struct jd_cluster *c, struct jd_cw_job *j);
 void jd_cluster_release_done(struct jd_cluster *c, struct jd_cw_job *j);
+void jd_cluster_lookup_done(struct jd_cluster *c, struct jd_cw_job *j);
 
 #endif /* JUMPD_CLUSTER_INTERNAL_H */

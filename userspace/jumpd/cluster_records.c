@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sodium.h>
 #include "cluster_internal.h"
 #include "etcd.h"
 
@@ -180,24 +181,44 @@ int jd_cluster_release(struct jd_cluster *c, uint32_t session)
 	return 0;
 }
 
+int jd_cluster_lookup(struct jd_cluster *c, uint32_t session)
+{
+	char prefix[JD_CW_KEY_MAX];
+	struct jd_cw_job *j;
+
+	/* The session's own keys: "<id>/", not every id starting so. */
+	if (c->state != JD_CLUSTER_SERVING ||
+	    jd_cluster_session_key(prefix, sizeof(prefix), c->cluster,
+				   session, ""))
+		return -1;
+	j = jd_cw_job_new(JD_CW_READ_SESSION, prefix, NULL, NULL, 0);
+	if (!j)
+		return -1;
+	j->session = session;
+	jd_cw_submit(c->record_lane, j);
+	return 0;
+}
+
 /* --- results -------------------------------------------------------- */
-/* The owner's node name from a lost create's holder, into name. */
-static const char *open_holder(const struct jd_cluster *c,
-			       const struct jd_cw_job *j, char *name,
-			       size_t size)
+/* The owner's node name from an owner key's value (sealed under
+ * etcd_key), into name; NULL if there is none or it does not open. */
+static const char *open_owner(const struct jd_cluster *c, const uint8_t *value,
+			      size_t len, const char *etcd_key, char *name,
+			      size_t size)
 {
 	uint8_t plain[JP_CONF_NAME_MAX + JD_SEALED_OVERHEAD];
 	uint64_t version;
-	size_t len;
+	size_t plain_len;
 	char err[128];
 
-	if (!j->holder || j->holder_len < JD_SEALED_OVERHEAD ||
-	    j->holder_len - JD_SEALED_OVERHEAD >= size ||
-	    jd_sealed_open(plain, &len, &version, j->holder, j->holder_len,
-			   j->key, 0, c->key, err, sizeof(err)))
+	if (!value || len < JD_SEALED_OVERHEAD ||
+	    len - JD_SEALED_OVERHEAD >= size ||
+	    len - JD_SEALED_OVERHEAD >= sizeof(plain) ||
+	    jd_sealed_open(plain, &plain_len, &version, value, len, etcd_key,
+			   0, c->key, err, sizeof(err)))
 		return NULL;
-	memcpy(name, plain, len);
-	name[len] = '\0';
+	memcpy(name, plain, plain_len);
+	name[plain_len] = '\0';
 	return name;
 }
 
@@ -212,7 +233,8 @@ void jd_cluster_create_done(struct jd_cluster *c, struct jd_cw_job *j)
 				 NULL, j->error);
 	} else if (!j->done) {
 		c->hooks.created(c->hooks.ctx, j->session, JD_CLUSTER_REFUSED,
-				 open_holder(c, j, holder, sizeof(holder)),
+				 open_owner(c, j->holder, j->holder_len,
+					    j->key, holder, sizeof(holder)),
 				 NULL);
 	} else if (!c->have_lease || j->lease != c->lease_id) {
 		/* Created under a lease gone since: the key went with it. */
@@ -221,6 +243,54 @@ void jd_cluster_create_done(struct jd_cluster *c, struct jd_cw_job *j)
 	} else {
 		c->hooks.created(c->hooks.ctx, j->session, JD_CLUSTER_DONE,
 				 NULL, NULL);
+	}
+}
+
+void jd_cluster_lookup_done(struct jd_cluster *c, struct jd_cw_job *j)
+{
+	char owner[JP_CONF_NAME_MAX], key[JD_CW_KEY_MAX], why[128];
+	struct jd_cluster_found f = { .record = JD_TAKEOVER_RECORD_ABSENT };
+	uint8_t *plain = NULL;
+
+	if (!c->hooks.looked_up)
+		return;
+	if (j->status != ETCD_OK) {
+		c->hooks.looked_up(c->hooks.ctx, j->session,
+				   JD_CLUSTER_FAILED, NULL, j->error);
+		return;
+	}
+	f.owner_present = j->done;
+	if (f.owner_present) {
+		if (jd_cluster_session_key(key, sizeof(key), c->cluster,
+					   j->session, "owner") == 0)
+			f.owner_node = open_owner(c, j->holder, j->holder_len,
+						  key, owner, sizeof(owner));
+	} else if (j->found) {
+		f.record = JD_TAKEOVER_RECORD_UNOPENED;
+		f.why = why;
+		plain = j->found_len >= JD_SEALED_OVERHEAD &&
+			j->found_len - JD_SEALED_OVERHEAD <= JD_SEALED_MAX_PLAIN ?
+			malloc(j->found_len - JD_SEALED_OVERHEAD + 1) : NULL;
+		if (!plain)
+			snprintf(why, sizeof(why), "%s",
+				 j->found_len < JD_SEALED_OVERHEAD ?
+				 "too short" : "too long, or out of memory");
+		else if (jd_cluster_session_key(key, sizeof(key), c->cluster,
+						j->session, "state"))
+			snprintf(why, sizeof(why), "no key");
+		else if (jd_sealed_open(plain, &f.plain_len, &f.version,
+					j->found, j->found_len, key, 0, c->key,
+					why, sizeof(why)) == 0) {
+			f.record = JD_TAKEOVER_RECORD_OPENED;
+			f.plain = plain;
+			f.why = NULL;
+		}
+	}
+	c->hooks.looked_up(c->hooks.ctx, j->session, JD_CLUSTER_DONE, &f,
+			   NULL);
+	if (plain) {
+		sodium_memzero(plain, j->found_len - JD_SEALED_OVERHEAD);
+		free(plain);
 	}
 }
 

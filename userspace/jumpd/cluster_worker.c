@@ -92,6 +92,7 @@ void jd_cw_job_free(struct jd_cw_job *j)
 		return;
 	free(j->value);
 	free(j->holder);
+	free(j->found);
 	free(j);
 }
 
@@ -107,6 +108,58 @@ static void keep_holder(struct jd_cw_job *j, struct etcd_kvs *holder)
 		}
 	}
 	etcd_kvs_free(holder);
+}
+
+/* The last leaf of a key: "owner" of ".../sessions/<id>/owner". */
+static const char *leaf(const char *key)
+{
+	const char *slash = strrchr(key, '/');
+
+	return slash ? slash + 1 : key;
+}
+
+static uint8_t *copy_value(const struct etcd_kv *kv, size_t *len)
+{
+	uint8_t *v = malloc(kv->value_len ? kv->value_len : 1);
+
+	if (v) {
+		memcpy(v, kv->value, kv->value_len);
+		*len = kv->value_len;
+	}
+	return v;
+}
+
+/*
+ * A session's owner and state in one range of its prefix: one revision,
+ * so the owner seen absent and the state read are of the same moment.
+ * Anything else under the prefix is not ours to read, and is ignored.
+ */
+static void read_session(struct etcd_client *c, struct jd_cw_job *j)
+{
+	struct etcd_kvs kvs;
+	size_t i;
+
+	j->status = etcd_get(c, j->key, true, &kvs);
+	if (j->status != ETCD_OK)
+		return;
+	for (i = 0; i < kvs.n; i++) {
+		const char *name = leaf(kvs.kv[i].key);
+
+		if (!strcmp(name, "owner") && !j->done) {
+			j->done = true;
+			if (kvs.kv[i].value_len)
+				j->holder = copy_value(&kvs.kv[i],
+						       &j->holder_len);
+		} else if (!strcmp(name, "state") && !j->found) {
+			j->found = copy_value(&kvs.kv[i], &j->found_len);
+			if (!j->found) {
+				j->status = ETCD_MALFORMED;
+				snprintf(j->error, sizeof(j->error),
+					 "out of memory");
+			}
+		}
+	}
+	etcd_kvs_free(&kvs);
 }
 
 static void run_job(struct etcd_client *c, struct jd_cw_job *j)
@@ -141,6 +194,9 @@ static void run_job(struct etcd_client *c, struct jd_cw_job *j)
 		j->status = etcd_delete_if_lease(c, j->guard, j->lease, j->key,
 						 &j->done);
 		break;
+	case JD_CW_READ_SESSION:
+		read_session(c, j);
+		break;
 	default:
 		j->status = ETCD_MALFORMED;
 		snprintf(j->error, sizeof(j->error), "unknown job %d",
@@ -150,8 +206,10 @@ static void run_job(struct etcd_client *c, struct jd_cw_job *j)
 	if (j->status != ETCD_OK) {
 		j->done = false;
 		j->code = etcd_client_code(c);
-		snprintf(j->error, sizeof(j->error), "%s",
-			 etcd_client_error(c));
+		/* Unless the job said why itself (out of memory). */
+		if (!*j->error)
+			snprintf(j->error, sizeof(j->error), "%s",
+				 etcd_client_error(c));
 	}
 }
 

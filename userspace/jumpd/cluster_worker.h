@@ -40,6 +40,11 @@ enum jd_cw_kind {
 				 * -> done */
 	JD_CW_DELETE_IF_LEASE,	/* key and guard deleted if guard is under
 				 * lease -> done */
+	JD_CW_READ_SESSION,	/* the keys under the prefix key (a
+				 * session's owner and state, read at one
+				 * revision) -> done: the owner leaf
+				 * exists, holder: its value; found: the
+				 * state leaf's value, or NULL */
 };
 
 struct jd_cw_job {
@@ -64,6 +69,8 @@ struct jd_cw_job {
 	bool done;			/* created / written */
 	uint8_t *holder;		/* create lost: the key's value, or NULL */
 	size_t holder_len;
+	uint8_t *found;			/* read: the state's value, or NULL */
+	size_t found_len;
 };
 
 struct jd_cw;

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <poll.h>
 #include "binding.h"
+#include "cluster.h"
 #include "config.h"
 #include "cookie.h"
 #include "handshake.h"
@@ -196,6 +197,22 @@ struct jd_peer {
 
 struct jd_cluster;
 
+/*
+ * A REATTACH REQUEST for a session id this clustered gateway does not
+ * know, held while etcd is asked about it (cluster_takeover_flow.c).
+ */
+#define JD_TAKEOVERS	8
+struct jd_takeover {
+	bool active;
+	bool creating;			/* accepted: the create is in flight */
+	uint32_t session;		/* the owner's id, in the REQUEST */
+	uint64_t started_ms;
+	uint8_t request[JP_REATTACH_REQUEST_LEN];
+	struct jp_binding from, to;
+	uint8_t peer[32];		/* creating: the record's peer */
+	uint64_t version;		/* creating: the record's version */
+};
+
 struct jd {
 	const char *cfg_path;
 	const char *state_dir;
@@ -249,6 +266,9 @@ struct jd {
 	bool clustered;
 	uint8_t cluster_key[32];
 	struct jd_cluster *cluster;
+	/* cluster_takeover_flow.c: REQUESTs for unknown sessions waiting
+	 * for etcd (empty without [Cluster]). */
+	struct jd_takeover takeovers[JD_TAKEOVERS];
 };
 
 /*
@@ -259,6 +279,22 @@ struct jd {
  * survive a fork.
  */
 int jd_cluster_open(struct jd *d);
+/*
+ * cluster_takeover_flow.c: a REATTACH REQUEST for a session this gateway
+ * does not know. Clustered, the takeover is tried (docs/cluster.md,
+ * "Takeover"): true, the REQUEST is taken; without [Cluster], false and
+ * nothing done. The other two are the runtime's answers; created says
+ * whether the create was a takeover's.
+ */
+bool jd_cluster_takeover_request(struct jd *d, const struct jk_event *ev,
+				 uint32_t session);
+void jd_cluster_takeover_looked_up(struct jd *d, uint32_t session,
+				   enum jd_cluster_outcome outcome,
+				   const struct jd_cluster_found *found,
+				   const char *error);
+bool jd_cluster_takeover_created(struct jd *d, uint32_t session,
+				 enum jd_cluster_outcome outcome,
+				 const char *holder, const char *error);
 int jd_cluster_start(struct jd *d);
 void jd_cluster_close(struct jd *d);
 /* Whether sessions may be served (handshakes answered or started). */
@@ -317,6 +353,11 @@ void jd_audit_move(struct jd *d, const struct jd_peer *p,
 		   enum jumping_reason reason, const struct jd_path *from,
 		   const struct jd_path *to, bool validated,
 		   const char *paths_before, const char *paths_after);
+/* A takeover's step for a session not (yet) here: event, reason, the
+ * REQUEST's source, and detail (printable ASCII, bounded). */
+void jd_audit_takeover(struct jd *d, uint32_t session_id, const char *peer,
+		       const char *event, enum jumping_reason reason,
+		       const struct jp_binding *from, const char *detail);
 /* A kernel session deleted without ever being ours (adoption refused). */
 void jd_audit_orphan(struct jd *d, uint32_t session_id, const char *peer,
 		     const char *event, const struct jp_binding *binding);

@@ -217,6 +217,39 @@ void jd_audit_move(struct jd *d, const struct jd_peer *p,
 	write_rec(d, &r);
 }
 
+void jd_audit_takeover(struct jd *d, uint32_t session_id, const char *peer,
+		       const char *event, enum jumping_reason reason,
+		       const struct jp_binding *from, const char *detail)
+{
+	char extra[160];
+	struct jp_audit_rec r;
+	size_t i, start;
+
+	memset(&r, 0, sizeof(r));
+	clock_gettime(CLOCK_REALTIME, &r.wall);
+	r.mono_ms = jd_now_ms();
+	r.session_id = session_id;
+	r.peer = peer;
+	r.event = event;
+	/* Not a session here: no state before or after. */
+	r.old_state = r.new_state = JUMPING_STATE_BIRTH;
+	r.reason = reason;
+	if (from)
+		r.before = r.after = *from;
+	start = strlen(",\"detail\":\"");
+	snprintf(extra, sizeof(extra), ",\"detail\":\"%.100s\"",
+		 detail ? detail : "");
+	/* Another gateway's node name or etcd's error may be in it: only
+	 * printable ASCII reaches the line, and no quote or escape. */
+	for (i = start; extra[i] && extra[i + 1]; i++)
+		if (extra[i] == '"' || extra[i] == '\\' ||
+		    (unsigned char)extra[i] < 0x20 ||
+		    (unsigned char)extra[i] > 0x7e)
+			extra[i] = '?';
+	r.extra = extra;
+	write_rec(d, &r);
+}
+
 void jd_audit_orphan(struct jd *d, uint32_t session_id, const char *peer,
 		     const char *event, const struct jp_binding *binding)
 {

@@ -428,6 +428,11 @@ void jd_reattach_on_control(struct jd *d, const struct jk_event *ev)
 	id = (uint32_t)ev->packet[4] << 24 | (uint32_t)ev->packet[5] << 16 |
 	     (uint32_t)ev->packet[6] << 8 | ev->packet[7];
 	p = jd_peer_by_local_id(d, id);
+	/* Clustered: a REQUEST for another gateway's session may be a
+	 * takeover's (cluster_takeover_flow.c); without [Cluster], not. */
+	if (!p && ev->packet[1] == JP_REATTACH_REQUEST &&
+	    jd_cluster_takeover_request(d, ev, id))
+		return;
 	if (!p) {
 		jd_debug(d, "control message for unknown session %u", id);
 		return;

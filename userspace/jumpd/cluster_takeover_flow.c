@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The taker's side of a takeover (docs/cluster.md, "Takeover", steps 1
+ * and 2), on a clustered gateway only: a REATTACH REQUEST for a session id
+ * this gateway does not know is held while the runtime reads the
+ * session's owner and state keys from etcd (jd_cluster_lookup, on a worker:
+ * the main loop never waits for etcd); then the takeover decision
+ * (cluster_takeover.h) on what came back, with the REQUEST's MAC checked
+ * under the REATTACH keys of the record and its counter against the
+ * record's floor; then, accepted, the create of the owner key under this
+ * gateway's lease. Every refusal is logged with its reason and audited
+ * (takeover-refused); nothing is sent to the client when refused.
+ *
+ * Won, this gateway owns the session in etcd; what the record holds is
+ * kept with the won session's version (its writes go on above it). Not
+ * yet: rebuilding the session from the record in jumpd and the kernel,
+ * its path validation and the takeover rekey (docs/cluster.md says what
+ * remains). Until then a won session is served by no one: the client's
+ * REATTACH is not answered, and it handshakes again after its mover gives
+ * up, with a new session id; the owner key stays under this gateway's
+ * lease (a later REQUEST for it is refused: the owner, this gateway,
+ * lives), so no other gateway takes the session either.
+ *
+ * A gateway without [Cluster] never comes here: its entry
+ * (jd_cluster_takeover_request) says false, and the REQUEST is dropped as before.
+ */
+#include <inttypes.h>
+#include <string.h>
+#include <sodium.h>
+#include "cluster.h"
+#include "cluster_record.h"
+#include "cluster_takeover.h"
+#include "jumping_names.h"
+#include "jumpd.h"
+
+/* A lookup or create whose answer never came is given up after this. */
+#define TAKEOVER_STALE_MS	10000
+
+static struct jd_takeover *find(struct jd *d, uint32_t session)
+{
+	unsigned int i;
+
+	for (i = 0; i < JD_TAKEOVERS; i++)
+		if (d->takeovers[i].active &&
+		    d->takeovers[i].session == session)
+			return &d->takeovers[i];
+	return NULL;
+}
+
+static struct jd_takeover *free_slot(struct jd *d, uint64_t now)
+{
+	unsigned int i;
+
+	for (i = 0; i < JD_TAKEOVERS; i++)
+		if (!d->takeovers[i].active ||
+		    now - d->takeovers[i].started_ms > TAKEOVER_STALE_MS)
+			return &d->takeovers[i];
+	return NULL;
+}
+
+static void done(struct jd_takeover *t)
+{
+	sodium_memzero(t, sizeof(*t));
+}
+
+/* The refusal of t, for the reason v gives: logged, audited, forgotten. */
+static void refuse(struct jd *d, struct jd_takeover *t, const char *peer,
+		   const struct jd_takeover_verdict *v)
+{
+	char fs[JP_BINDING_STRLEN];
+
+	jd_log("session %u: takeover on a REATTACH from %s refused: %s",
+	       t->session, jp_binding_str(&t->from, fs), v->detail);
+	jd_audit_takeover(d, t->session, peer, "takeover-refused",
+			  JUMPING_REASON_TAKEOVER_REFUSED, &t->from, v->detail);
+	done(t);
+}
+
+static void refuse_why(struct jd *d, struct jd_takeover *t, const char *why)
+{
+	struct jd_takeover_verdict v = {
+		.decision = JD_TAKEOVER_REFUSE,
+		.reason = JUMPING_REASON_TAKEOVER_REFUSED,
+	};
+
+	snprintf(v.detail, sizeof(v.detail), "%.*s",
+		 (int)sizeof(v.detail) - 1, why);
+	refuse(d, t, NULL, &v);
+}
+
+bool jd_cluster_takeover_request(struct jd *d, const struct jk_event *ev,
+			    uint32_t session)
+{
+	uint64_t now = jd_now_ms();
+	struct jd_takeover *t;
+
+	if (!d->cluster)
+		return false;
+	/* Anyone can send an id: the per source limit caps etcd's reads. */
+	if (!jp_rl_allow_source(&d->ra_source, &ev->from, now))
+		return true;
+	if (ev->packet_len != JP_REATTACH_REQUEST_LEN ||
+	    !jd_cluster_may_serve(d)) {
+		jd_debug(d, "REQUEST for unknown session %u: not a takeover "
+			 "(%s)", session, jd_cluster_may_serve(d) ?
+			 "malformed" : "not serving");
+		return true;
+	}
+	/* The mover repeats its REQUEST: the first one is being looked at. */
+	if (find(d, session))
+		return true;
+	t = free_slot(d, now);
+	if (!t) {
+		jd_debug(d, "REQUEST for unknown session %u: takeovers busy",
+			 session);
+		return true;
+	}
+	done(t);
+	if (jd_cluster_lookup(d->cluster, session)) {
+		jd_debug(d, "REQUEST for unknown session %u: lookup not queued",
+			 session);
+		return true;
+	}
+	t->active = true;
+	t->session = session;
+	t->started_ms = now;
+	memcpy(t->request, ev->packet, sizeof(t->request));
+	t->from = ev->from;
+	t->to = ev->to;
+	jd_debug(d, "REQUEST for unknown session %u: asking etcd", session);
+	return true;
+}
+
+/*
+ * The REQUEST's MAC under the record's REATTACH keys (current, pending,
+ * previous while accepted, as the owner would have tried them): valid.
+ * Checked with no counter floor; the decision compares the counter.
+ */
+static bool proof_valid(const struct jd_takeover *t,
+			const struct jd_cluster_record *r,
+			struct jp_reattach_msg *msg)
+{
+	struct jp_reattach_replay fresh = { 0 };
+	struct jp_ctl_ring ring = { 0 };
+	uint64_t now = jd_now_ms(), wall = jd_wall_us();
+	struct jp_mac_keys mk;
+	bool valid;
+
+	ring.cur = r->cur;
+	ring.has_next = r->has_next;
+	if (r->has_next)
+		ring.next = r->next;
+	/* The owner's deadline is on the wall clock: back to ours. */
+	ring.has_prev = r->has_prev && r->prev_until_wall_us > wall;
+	if (ring.has_prev) {
+		ring.prev = r->prev;
+		ring.prev_until_ms = now + (r->prev_until_wall_us - wall) / 1000;
+	}
+	jp_ctl_ring_rx_reattach(&ring, now, &mk);
+	valid = jp_reattach_verify_request(t->request, sizeof(t->request),
+					   &mk, t->session, &fresh, msg) ==
+		JP_REATTACH_OK;
+	sodium_memzero(&ring, sizeof(ring));
+	return valid;
+}
+
+void jd_cluster_takeover_looked_up(struct jd *d, uint32_t session,
+			   enum jd_cluster_outcome outcome,
+			   const struct jd_cluster_found *found,
+			   const char *error)
+{
+	static struct jd_cluster_record r;
+	struct jd_takeover *t = find(d, session);
+	struct jd_takeover_facts f = { 0 };
+	struct jd_takeover_verdict v;
+	struct jp_reattach_msg msg = { 0 };
+	struct jd_peer *p = NULL;
+	char why[128], etcd_err[160];
+
+	if (!t || t->creating)
+		return;
+	if (outcome != JD_CLUSTER_DONE) {
+		snprintf(etcd_err, sizeof(etcd_err), "etcd: %s",
+			 error ? error : "no answer");
+		refuse_why(d, t, etcd_err);
+		return;
+	}
+	f.owner_present = found->owner_present;
+	f.owner_node = found->owner_node;
+	f.record = found->record;
+	if (f.record == JD_TAKEOVER_RECORD_OPENED) {
+		bool reads = jd_cluster_record_decode(&r, found->plain,
+						      found->plain_len, why,
+						      sizeof(why)) == 0;
+
+		if (reads && r.local_id != session) {
+			snprintf(why, sizeof(why), "another session's id");
+			reads = false;
+		}
+		/* Sealed under the cluster key, yet not a record of it. */
+		if (!reads) {
+			jd_warn("session %u: takeover: its record opens but "
+				"does not read: %s", session, why);
+			f.record = JD_TAKEOVER_RECORD_UNOPENED;
+		}
+	}
+	if (f.record == JD_TAKEOVER_RECORD_OPENED) {
+		f.record_version = found->version;
+		f.seen_version = jd_cluster_version(d->cluster, session);
+		p = jd_peer_by_pub(d, r.peer);
+		f.peer_known = p != NULL;
+		f.proof_valid = proof_valid(t, &r, &msg);
+		f.request_counter = msg.counter;
+		f.counter_floor = r.reattach_floor_any ? r.reattach_floor : 0;
+	} else if (found->why) {
+		jd_debug(d, "session %u: takeover: record: %s", session,
+			 found->why);
+	}
+	jd_takeover_decide(&f, &v);
+	if (v.decision != JD_TAKEOVER_TRY_CREATE) {
+		refuse(d, t, p ? p->conf.name : NULL, &v);
+	} else if (jd_cluster_create(d->cluster, session)) {
+		refuse_why(d, t, "owner key not queued (not serving)");
+	} else {
+		t->creating = true;
+		t->version = f.record_version;
+		memcpy(t->peer, r.peer, sizeof(t->peer));
+	}
+	sodium_memzero(&r, sizeof(r));
+}
+
+bool jd_cluster_takeover_created(struct jd *d, uint32_t session,
+			 enum jd_cluster_outcome outcome, const char *holder,
+			 const char *error)
+{
+	struct jd_takeover *t = find(d, session);
+	struct jd_takeover_verdict v = { .decision = JD_TAKEOVER_TRY_CREATE };
+	struct jd_peer *p;
+	char fs[JP_BINDING_STRLEN], failed[160];
+
+	if (!t || !t->creating)
+		return false;
+	p = jd_peer_by_pub(d, t->peer);
+	if (outcome == JD_CLUSTER_FAILED) {
+		/* Unknown whether it was applied: if it was, the key goes
+		 * with this gateway's lease, which serves nothing under it. */
+		snprintf(failed, sizeof(failed), "owner key not created: %s",
+			 error ? error : "?");
+		refuse_why(d, t, failed);
+		return true;
+	}
+	jd_takeover_created(&v, outcome == JD_CLUSTER_DONE, holder);
+	if (v.decision != JD_TAKEOVER_TAKE) {
+		refuse(d, t, p ? p->conf.name : NULL, &v);
+		return true;
+	}
+	/* Its writes go on above the version taken over. */
+	if (jd_cluster_set_version(d->cluster, session, t->version))
+		jd_warn("session %u: takeover: version not kept (out of "
+			"memory)", session);
+	jd_warn("peer %s session %u: takeover on a REATTACH from %s: owner "
+		"key won, record version %" PRIu64 "; serving a session taken "
+		"over is not built yet: the client is not answered",
+		p ? p->conf.name : "?", session,
+		jp_binding_str(&t->from, fs), t->version);
+	jd_audit_takeover(d, session, p ? p->conf.name : NULL,
+			  "takeover-owned", JUMPING_REASON_NONE, &t->from,
+			  "won the create; not served yet");
+	done(t);
+	return true;
+}
