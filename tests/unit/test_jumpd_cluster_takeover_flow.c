@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Takeover on REATTACH (userspace/jumpd/cluster_takeover_flow.c), linked
+ * with cluster_flow.c and reattach_flow.c against the fakes of
+ * cluster_fakes.c and a real etcd on 127.0.0.1 (etcd_server.c), three
+ * gateways in one process, each with its runtime:
+ *  - gateway A's sessions with their records, then gw-b gets a REQUEST
+ *    for one: refused while A's lease lives;
+ *  - A's lease revoked: refused with a bad MAC, a replayed counter, a
+ *    peer it does not know, a record that does not open, no record;
+ *  - accepted, the owner key created under gw-b's lease;
+ *  - gw-b and gw-c racing for another: exactly one wins.
+ * Every refusal audited (takeover-refused), and nothing sent to the
+ * client.
+ *
+ * The rest of jumpd's side of the cluster is test_jumpd_cluster_flow.c's.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sodium.h>
+#include "cluster.h"
+#include "cluster_record.h"
+#include "etcd.h"
+#include "jumpd.h"
+#include "etcd_server.h"
+/* tap.h first: its is_str has a parameter named as cluster_fakes.h's got. */
+#include "tap.h"
+#include "cluster_fakes.h"
+
+static struct jd gw_b, gw_c;
+static struct jd_peer *peers_b[2], *peers_c[2];
+
+static bool no_takeover_pending(struct jd *g)
+{
+	unsigned int i;
+
+	for (i = 0; i < JD_TAKEOVERS; i++)
+		if (g->takeovers[i].active)
+			return false;
+	return true;
+}
+
+static bool b_settled(void)
+{
+	return no_takeover_pending(&gw_b);
+}
+
+static bool b_and_c_settled(void)
+{
+	return no_takeover_pending(&gw_b) && no_takeover_pending(&gw_c);
+}
+
+static bool all_serving(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < n_gws; i++)
+		if (!jd_cluster_may_serve(gws[i]))
+			return false;
+	return true;
+}
+
+/* A taker: node's config, alice and carol as peers, with no session. */
+static bool start_taker(struct jd *g, struct jd_peer **ps, const char *url,
+			const char *key_file, const char *node)
+{
+	static const uint8_t seed[16];
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		ps[i] = calloc(1, sizeof(*ps[i]));
+		if (!ps[i])
+			return false;
+		snprintf(ps[i]->conf.name, sizeof(ps[i]->conf.name), "%s",
+			 i ? "carol" : "alice");
+		memset(ps[i]->conf.public_key, 0x10 + 2 * i, 32);
+	}
+	g->peers = ps;
+	g->n_peers = 2;
+	g->cfg_path = "gw.conf";
+	g->cfg = config_of(url, key_file, node);
+	jp_rl_init(&g->ra_source, g->ra_source_slots, 256, 100, 1000, seed);
+	if (!g->cfg || jd_cluster_open(g) || jd_cluster_start(g))
+		return false;
+	gws[n_gws++] = g;
+	return true;
+}
+
+static void stop_taker(struct jd *g, struct jd_peer **ps)
+{
+	jd_cluster_close(g);
+	jp_config_free(g->cfg);
+	g->cfg = NULL;
+	free(ps[0]);
+	free(ps[1]);
+	ps[0] = ps[1] = NULL;
+}
+
+/* A client's REQUEST for session under key, with counter, to g. */
+static void request(struct jd *g, uint32_t session, const uint8_t *key,
+		    uint64_t counter)
+{
+	static uint8_t msg[JP_REATTACH_REQUEST_LEN];
+	struct jk_event ev = { .packet = msg, .packet_len = sizeof(msg) };
+
+	ev.from.family = ev.to.family = AF_INET;
+	memcpy(ev.from.addr, "\x7f\0\0\x09", 4);
+	ev.from.port = 43000;
+	memcpy(ev.to.addr, "\x7f\0\0\x01", 4);
+	ev.to.port = 51820;
+	jp_reattach_encode_request(msg, key, JP_DIR_I2R, session, counter,
+				   &ev.from);
+	jd_reattach_on_control(g, &ev);
+}
+
+/* The REQUEST to gw-b, answered: what calls recorded, from "". */
+static bool refused_by_b(uint32_t session, const uint8_t *key,
+			 uint64_t counter, const char *detail)
+{
+	char want[200];
+
+	calls[0] = '\0';
+	request(&gw_b, session, key, counter);
+	if (!loop_until(b_settled, 10000))
+		return false;
+	snprintf(want, sizeof(want), ":takeover-refused:takeover-refused:%s ",
+		 detail);
+	if (!strstr(calls, want) || strstr(calls, "send:")) {
+		printf("# calls: %s\n", calls);
+		return false;
+	}
+	return true;
+}
+
+static void test_takeover(const char *url)
+{
+	struct jd_peer *alice = peers[0];
+	const uint8_t *key = alice->ctl.cur.reattach;
+	uint8_t wrong[32];
+	const char *ep = url;
+	char path[300], err[256], *won;
+	uint64_t floor = 1764870000123456ull;
+	int64_t deleted = 0;
+	int b_owns, c_owns;
+
+	snprintf(path, sizeof(path), "%s/cluster.key", tmp);
+	etcd_cl = etcd_client_new(&ep, 1, 5000, 2000, err, sizeof(err));
+	d.cfg = config(url, path);
+	d.cfg_path = "gw.conf";
+	if (!ok(etcd_cl && d.cfg && jd_cluster_open(&d) == 0 &&
+		jd_cluster_start(&d) == 0 && loop_until(serving, 10000),
+		"takeover: gateway A (gw-a) serving"))
+		return;
+	make_peers();
+	/* Carol as 103, clear of 102, which test_owner_keys (the other
+	 * program) gives another gateway. */
+	peers[2]->local_id = 103;
+	alice->replay.highest = floor;
+	alice->replay.any = true;
+	jd_cluster_session_started(&d, alice);
+	jd_cluster_session_started(&d, peers[2]);
+	want_version = 1;
+	if (!ok(loop_until(alice_record_at, 10000) &&
+		got.reattach_floor == floor && loop_until(alice_owned, 10000),
+		"A owns alice's session 100, its record holds the floor"))
+		return;
+	if (!ok(start_taker(&gw_b, peers_b, url, path, "gw-b") &&
+		start_taker(&gw_c, peers_c, url, path, "gw-c") &&
+		loop_until(all_serving, 10000),
+		"takers gw-b and gw-c serving"))
+		return;
+
+	ok(refused_by_b(100, key, floor + 1, "owner alive: gw-a"),
+	   "A's lease lives: refused, owner alive, no CHALLENGE");
+	ok(owner_key(100, jd_cluster_lease_id(d.cluster)) == 1,
+	   "A's owner key left alone");
+
+	/* A dies: its lease revoked, and A no longer run. */
+	ok(etcd_lease_revoke(etcd_cl, jd_cluster_lease_id(d.cluster)) ==
+	   ETCD_OK && owner_key(100, 0) == 0, "A's lease revoked: its owner "
+	   "keys gone, the records stay");
+	gws[0] = &gw_c;
+	gws[1] = &gw_b;
+	n_gws = 2;
+
+	memset(wrong, 0x5a, sizeof(wrong));
+	ok(refused_by_b(100, wrong, floor + 1, "bad proof"),
+	   "a REQUEST under another key: refused, bad proof");
+	ok(refused_by_b(100, key, floor, "replayed counter"),
+	   "a REQUEST at the record's floor: refused, replayed");
+	gw_b.peers = &peers_b[1];	/* carol alone */
+	gw_b.n_peers = 1;
+	ok(refused_by_b(100, key, floor + 1, "unknown peer"),
+	   "a record of a peer gw-b does not have: refused, unknown peer");
+	gw_b.peers = peers_b;
+	gw_b.n_peers = 2;
+	ok(etcd_put(etcd_cl, "/jumping/t/sessions/00000150/state",
+		    "not sealed", 10, 0) == ETCD_OK &&
+	   refused_by_b(0x150, key, floor + 1, "record does not open"),
+	   "a record that does not open: refused");
+	{
+		const char *k = "/jumping/t/sessions/00000152/state";
+		uint8_t rec[12 + JD_SEALED_OVERHEAD];
+
+		ok(jd_seal(rec, (const uint8_t *)"not a record", 12, k, 1,
+			   cluster_key) == 0 &&
+		   etcd_put(etcd_cl, k, rec, sizeof(rec), 0) == ETCD_OK &&
+		   refused_by_b(0x152, key, floor + 1, "record does not open"),
+		   "sealed under the cluster key, but not a record: refused");
+	}
+	ok(refused_by_b(0x151, key, floor + 1, "no record"),
+	   "no record: refused");
+	ok(owner_key(100, 0) == 0 && owner_key(0x150, 0) == 0 &&
+	   owner_key(0x151, 0) == 0, "no owner key created by a refusal");
+
+	calls[0] = '\0';
+	request(&gw_b, 100, key, floor + 1);
+	ok(loop_until(b_settled, 10000) &&
+	   owner_key(100, jd_cluster_lease_id(gw_b.cluster)) == 1 &&
+	   strstr(calls, "gw-b:100:alice:takeover-owned:") &&
+	   !strstr(calls, "send:"),
+	   "accepted: the owner key created under gw-b's lease, audited");
+	ok(jd_cluster_version(gw_b.cluster, 100) == got_version,
+	   "gw-b's writes go on above the version taken over");
+	calls[0] = '\0';
+	ok(refused_by_b(100, key, floor + 2, "owner alive: gw-b"),
+	   "taken: the next REQUEST is refused, the owner is gw-b");
+
+	/* Carol's session (103), both takers at once. */
+	calls[0] = '\0';
+	request(&gw_b, 103, peers[2]->ctl.cur.reattach, 1);
+	request(&gw_c, 103, peers[2]->ctl.cur.reattach, 1);
+	ok(loop_until(b_and_c_settled, 10000), "two takers racing: settled");
+	b_owns = owner_key(103, jd_cluster_lease_id(gw_b.cluster)) == 1;
+	c_owns = owner_key(103, jd_cluster_lease_id(gw_c.cluster)) == 1;
+	won = strstr(calls, ":103:carol:takeover-owned:");
+	ok(b_owns + c_owns == 1 && won &&
+	   !strstr(won + strlen(":103:carol:takeover-owned:"),
+		   "takeover-owned"),
+	   "exactly one wins, and says so once");
+	printf("# %s\n", calls);
+	ok((b_owns && strstr(calls, "gw-c:103:carol:takeover-refused:"
+			     "takeover-refused:lost the create to gw-b")) ||
+	   (c_owns && strstr(calls, "gw-b:103:carol:takeover-refused:"
+			     "takeover-refused:lost the create to gw-c")),
+	   "the other lost the create, naming the winner");
+	etcd_delete(etcd_cl, "/jumping/t/sessions/", true, &deleted);
+
+	stop_taker(&gw_b, peers_b);
+	stop_taker(&gw_c, peers_c);
+	gws[0] = &d;
+	n_gws = 1;
+	jd_cluster_close(&d);
+	jp_config_free(d.cfg);
+	d.cfg = NULL;
+	etcd_client_free(etcd_cl);
+	etcd_cl = NULL;
+}
+
+/*
+ * What test_takeover needs of test_jumpd_cluster_flow.c's tests, as
+ * test_fencing used to leave it for it: the cluster key in its file and
+ * here, and the peers allocated (test_takeover takes alice's before its
+ * make_peers).
+ */
+static void setup(void)
+{
+	char path[300];
+
+	make_peers();
+	snprintf(path, sizeof(path), "%s/cluster.key", tmp);
+	write_key(path, 0600);
+	sodium_base642bin(cluster_key, sizeof(cluster_key),
+			  "kFZx1oN4Ra2Hq7sV3iYkz0C9eLbWd6Tj8uMpQn5rXyE=", 44,
+			  NULL, NULL, NULL, sodium_base64_VARIANT_ORIGINAL);
+}
+
+int main(void)
+{
+	const char *etcd = getenv("ETCD") ? getenv("ETCD") : "/usr/bin/etcd";
+	const char *t = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	char url[64];
+
+	if (sodium_init() < 0)
+		return 1;
+	snprintf(tmp, sizeof(tmp), "%s/jumpd-cluster-takeover-flow-XXXXXX", t);
+	if (!mkdtemp(tmp)) {
+		ok(0, "a temporary directory");
+		return tap_done();
+	}
+	setup();
+	/* etcd there and started: the tests' ground, not a test of theirs. */
+	if (access(etcd, X_OK)) {
+		ok(0, "etcd is installed");
+		printf("# no %s: install etcd-server (tests/install-deps)\n",
+		       etcd);
+	} else if (etcd_server_start(etcd, START_DEADLINE_MS, url,
+				     sizeof(url))) {
+		ok(0, "etcd started");
+	} else {
+		test_takeover(url);
+		etcd_server_stop();
+	}
+	clean_up();
+	return tap_done();
+}
