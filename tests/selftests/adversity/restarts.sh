@@ -23,6 +23,12 @@ kill_mid_reattach() {
 
 	adv_start
 	up=$(active_uplink) || fail "no active uplink"
+	# Without a validated standby the client cannot move (it only marks
+	# the path degraded and then asks by REATTACH, which the dead jumpd
+	# never answers): under TCG its first echoes can come after the
+	# stream is under way.
+	wait_until 30 standby_validated $((1 - up)) ||
+		fail "no echo came back over the standby up$((1 - up))"
 	jd_stop srv KILL
 	echo "server's jumpd killed at $(date +%T.%3N); up$up dies"
 	ip -n "$cli" link set "up$up" down

@@ -20,11 +20,6 @@ source "$(dirname "$0")/topo.sh"
 
 srv_validated='.event == "transition" and .new == "attached" and .reason == "reattach-validated"'
 
-# standby_validated N: echoes came back over uplink N (its probes answer).
-standby_validated() {
-	[ "$(control_back "$1")" -ge 2 ]
-}
-
 blackhole() {
 	block iifname "cl$1" drop
 	block oifname "cl$1" drop

@@ -265,6 +265,12 @@ control_back() {
 	nft_counter rtr "ctl_back$1" packets
 }
 
+# standby_validated N: echoes came back over uplink N (its probes answer),
+# which the path policy needs before it moves a session there.
+standby_validated() {
+	[ "$(control_back "$1")" -ge 2 ]
+}
+
 # active_uplink: 0 or 1, the uplink whose counter at the router grows
 # while the other's stands still (keepalives alone make it grow). The
 # deadline counts from the first reading and at least one more is taken:
