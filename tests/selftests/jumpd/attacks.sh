@@ -17,11 +17,13 @@ CTLPKT=$JP_TOPO_DIR/ctlpkt.py
 rejected='.event == "reattach-rejected"'
 validated='.event == "transition" and .new == "attached" and .reason == "reattach-validated"'
 
-# client_moves: the reattaches the client itself asked for. On a loaded
-# host it can see a silence long enough to move on its own; a binding
-# change at the server after one is its doing, not the attacker's.
+# client_moves: the reattaches the client itself asked for, and its path
+# policy's moves to its other uplink. On a loaded host it can see a
+# silence, or lose enough probe echoes while the server is busy with a
+# flood, to move on its own; a binding change at the server after one is
+# its doing, not the attacker's.
 client_moves() {
-	audit_count cli '.event == "transition" and .reason == "reattach-requested"'
+	audit_count cli '(.event == "transition" and .reason == "reattach-requested") or .event == "move"'
 }
 
 client_moved_since() {	# client_moved_since MOVES
