@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include "config_values.h"
 #include "cluster_lease.h"
 #include "config_internal.h"
 
@@ -50,11 +51,9 @@ static const char *etcd_url(const char *v)
 {
 	static const char expect[] =
 		"expected http://HOST:PORT or https://HOST:PORT, port 1-65535";
-	const char *rest, *colon, *h;
+	const char *rest;
 	char host[256];
-	struct jp_addr a;
 	uint16_t port;
-	size_t n;
 
 	if (!strncmp(v, "http://", 7))
 		rest = v + 7;
@@ -62,30 +61,7 @@ static const char *etcd_url(const char *v)
 		rest = v + 8;
 	else
 		return expect;
-	if (*rest == '[') {
-		colon = strstr(rest, "]:");
-		h = rest + 1;
-	} else {
-		colon = strrchr(rest, ':');
-		h = rest;
-	}
-	if (!colon)
-		return expect;
-	n = (size_t)(colon - h);
-	if (!n || n >= sizeof(host))
-		return expect;
-	memcpy(host, h, n);
-	host[n] = '\0';
-	if (*rest == '[') {
-		if (parse_addr(host, &a) || a.family != AF_INET6)
-			return expect;
-		colon++;	/* past the ']' */
-	} else {
-		for (h = host; *h; h++)
-			if (!isalnum((unsigned char)*h) && !strchr(".-_", *h))
-				return expect;
-	}
-	if (parse_port(colon + 1, &port) || !port)
+	if (jp_parse_host_port(rest, host, sizeof(host), &port))
 		return expect;
 	return NULL;
 }

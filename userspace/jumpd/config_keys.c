@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include "config_values.h"
 #include "config_internal.h"
 #include "ratelimit.h"
 
@@ -142,10 +143,7 @@ static const char *p_endpoint(struct ctx *c, const char *v)
 		"expected host:port or [IPv6]:port, port 1-65535";
 	struct jp_conf_peer *p = c->peer;
 	struct jp_conf_endpoint *ep;
-	struct jp_addr a;
-	const char *colon, *h;
 	char host[256];
-	size_t n;
 
 	if (p->n_endpoints >= JP_CONF_MAX_ENDPOINTS)
 		return "at most 8 endpoints per peer";
@@ -158,28 +156,8 @@ static const char *p_endpoint(struct ctx *c, const char *v)
 		p->endpoints = ep;
 		p->cap_endpoints = cap;
 	}
-	if (*v == '[') {
-		colon = strstr(v, "]:");
-		h = v + 1;
-	} else {
-		colon = strrchr(v, ':');
-		h = v;
-	}
-	if (!colon)
-		return expect;
-	n = (size_t)(colon - h);
-	if (!n || n >= sizeof(host))
-		return expect;
-	memcpy(host, h, n);
-	host[n] = '\0';
-	if (*v == '[' ? parse_addr(host, &a) || a.family != AF_INET6 :
-	    strchr(host, ':') != NULL)
-		return expect;
-	for (h = host; *h; h++)
-		if (!isalnum((unsigned char)*h) && !strchr(".-_:", *h))
-			return expect;
 	ep = &p->endpoints[p->n_endpoints];
-	if (parse_port(colon + (*v == '[' ? 2 : 1), &ep->port) || !ep->port)
+	if (jp_parse_host_port(v, host, sizeof(host), &ep->port))
 		return expect;
 	strcpy(ep->host, host);
 	p->n_endpoints++;

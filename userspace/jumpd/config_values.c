@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Durations and rates (config_values.h). */
+/* Durations, rates and HOST:PORT (config_values.h). */
+#include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include "config_values.h"
+#include "jumping_parse.h"
 
 static const struct {
 	const char *unit;
@@ -63,5 +67,41 @@ int jp_parse_rate(const char *s, struct jp_conf_rate *out)
 		return -EINVAL;
 	out->count = (uint32_t)v;
 	out->window_ms = ms;
+	return 0;
+}
+
+int jp_parse_host_port(const char *s, char *host, size_t size,
+		       uint16_t *port)
+{
+	bool bracketed = *s == '[';
+	const char *colon, *h;
+	struct jp_addr a;
+	size_t n;
+
+	if (bracketed) {
+		colon = strstr(s, "]:");
+		h = s + 1;
+	} else {
+		colon = strrchr(s, ':');
+		h = s;
+	}
+	if (!colon)
+		return -EINVAL;
+	n = (size_t)(colon - h);
+	if (!n || n >= size)
+		return -EINVAL;
+	memcpy(host, h, n);
+	host[n] = '\0';
+	if (bracketed) {
+		if (parse_addr(host, &a) || a.family != AF_INET6)
+			return -EINVAL;
+		colon++;	/* past the ']' */
+	} else {
+		for (h = host; *h; h++)
+			if (!isalnum((unsigned char)*h) && !strchr(".-_", *h))
+				return -EINVAL;
+	}
+	if (parse_port(colon + 1, port) || !*port)
+		return -EINVAL;
 	return 0;
 }
