@@ -111,10 +111,14 @@ int jk_session_set_state(struct jd_kernel *k, uint32_t id, uint8_t state,
 bool jd_apply(struct jd *gw, struct jd_peer *p, enum jp_event ev,
 	      const struct jd_path *nb)
 {
-	(void)nb;
 	record("apply:%u:%s ", p->local_id, jp_event_name(ev));
-	if (ev == JP_EV_REATTACH_REQUESTED)
+	if (ev == JP_EV_REATTACH_REQUESTED || ev == JP_EV_TAKEN_OVER)
 		p->fsm.state = JUMPING_STATE_RECOVERING;
+	if (ev == JP_EV_PATH_VALIDATED) {
+		p->fsm.state = JUMPING_STATE_ATTACHED;
+		if (nb)
+			p->cur = *nb;
+	}
 	/* As session.c's: the state file saved, the record follows. */
 	jd_cluster_session_changed(gw, p);
 	return true;
@@ -236,6 +240,52 @@ void jd_session_forget(struct jd *gw, struct jd_peer *p, bool delete_kernel)
 	record("forget:%u:%s ", p->local_id, delete_kernel ? "del" : "keep");
 	jd_cluster_session_ended(gw, p->local_id);
 	p->has_session = false;
+}
+
+/* session.c's halves of a new session: the kernel's recorded, jumpd's
+ * as far as a takeover goes. */
+int jd_session_kernel_new(struct jd *gw, struct jd_peer *p, uint32_t local_id,
+			  uint32_t remote_id, const struct jd_path *path)
+{
+	(void)gw; (void)p; (void)path;
+	record("kernel-new:%u:%u ", local_id, remote_id);
+	return 0;
+}
+
+void jd_session_begin(struct jd *gw, struct jd_peer *p, uint32_t local_id,
+		      uint32_t remote_id, const struct jd_path *path,
+		      uint8_t key_id, const struct jp_ctl_keys *ctl)
+{
+	(void)gw;
+	p->has_session = true;
+	p->local_id = local_id;
+	p->remote_id = remote_id;
+	jp_fsm_init(&p->fsm, jd_now_ms());
+	jp_ctl_ring_init(&p->ctl, ctl);
+	p->key_id = key_id;
+	p->cur = *path;
+	memset(&p->replay, 0, sizeof(p->replay));
+	jd_reattach_reset(p);
+	p->taking_over = false;
+}
+
+void jd_session_set_keepalive(struct jd *gw, struct jd_peer *p)
+{
+	(void)gw;
+	record("keepalive:%u ", p->local_id);
+}
+
+/* hs_flow.c's: a rekey started, and an initiation answered, recorded. */
+void jd_hs_start(struct jd *gw, struct jd_peer *p, bool rekey)
+{
+	(void)gw;
+	record("hs-start:%u:%s ", p->local_id, rekey ? "rekey" : "new");
+}
+
+void jd_hs_on_init(struct jd *gw, const struct jk_event *ev)
+{
+	(void)gw;
+	record("hs-init:%u ", ev->from.port);
 }
 
 void jd_debug(const struct jd *gw, const char *fmt, ...)

@@ -27,6 +27,13 @@
  *    RECOVERING, and the record follows as after session.c's; forget
  *    records "forget:ID:del|keep", releases the owner key and ends the
  *    session, with no kernel.
+ *  - jd_session_kernel_new, jd_session_begin, jd_session_set_keepalive
+ *    (session.c): the kernel's half recorded ("kernel-new:ID:REMOTE"),
+ *    jumpd's as far as a takeover goes, keepalives recorded
+ *    ("keepalive:ID"). jd_apply also makes a takeover RECOVERING and a
+ *    validated path ATTACHED, on that path.
+ *  - jd_hs_start, jd_hs_on_init (hs_flow.c): recorded ("hs-start:ID:rekey",
+ *    "hs-init:PORT"), no handshake.
  *  - jd_peer_by_pub, jd_peer_by_local_id, jd_peer_of_session (peers.c):
  *    a walk of the gateway's peers, as the real lookups answer.
  *  - jd_ctl_rx (hs_flow.c): the peer's REATTACH keys, as the real one.

@@ -433,9 +433,9 @@ static void test_lookup(struct etcd_client *etcd)
 
 	ok(b_lookup(SESSION) && seen_b.found.owner_present &&
 	   !strcmp(seen_b.found_owner, "gw-a") &&
-	   seen_b.found.record == JD_TAKEOVER_RECORD_ABSENT,
-	   "lookup of a session gw-a owns: the owner, named; the record "
-	   "not opened (the owner decides)");
+	   seen_b.found.record == JD_TAKEOVER_RECORD_OPENED,
+	   "lookup of a session gw-a owns: the owner, named; its record "
+	   "opened too (whose session it is)");
 	ok(b_lookup(0x0000bee0) && !seen_b.found.owner_present &&
 	   seen_b.found.record == JD_TAKEOVER_RECORD_ABSENT,
 	   "lookup of an id with nothing in etcd: no owner, no record");

@@ -47,6 +47,29 @@ static bool b_settled(void)
 	return no_takeover_pending(&gw_b);
 }
 
+/* The gateway refused_by asks. */
+static struct jd *asked;
+
+static bool asked_settled(void)
+{
+	return no_takeover_pending(asked);
+}
+
+static bool b_challenged(void)
+{
+	return strstr(calls, "send:2 ") != NULL;
+}
+
+static bool no_resume_held(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < JD_RESUMES_HELD; i++)
+		if (gw_c.held_resumes[i].active)
+			return false;
+	return true;
+}
+
 static bool b_and_c_settled(void)
 {
 	return no_takeover_pending(&gw_b) && no_takeover_pending(&gw_c);
@@ -76,6 +99,11 @@ static bool start_taker(struct jd *g, struct jd_peer **ps, const char *url,
 		snprintf(ps[i]->conf.name, sizeof(ps[i]->conf.name), "%s",
 			 i ? "carol" : "alice");
 		memset(ps[i]->conf.public_key, 0x10 + 2 * i, 32);
+		/* As peers.c's: what a REQUEST's policy looks at. */
+		jp_window_init(&ps[i]->switches, 10, 60000);
+		jp_rl_init(&ps[i]->rl, ps[i]->rl_slots, 2, 10, 1000, seed);
+		ps[i]->conf.allowed_ips = &allowed[2 * i];
+		ps[i]->conf.n_allowed_ips = 1;
 	}
 	g->peers = ps;
 	g->n_peers = 2;
@@ -115,15 +143,16 @@ static void request(struct jd *g, uint32_t session, const uint8_t *key,
 	jd_reattach_on_control(g, &ev);
 }
 
-/* The REQUEST to gw-b, answered: what calls recorded, from "". */
-static bool refused_by_b(uint32_t session, const uint8_t *key,
-			 uint64_t counter, const char *detail)
+/* The REQUEST to g, answered: what calls recorded, from "". */
+static bool refused_by(struct jd *g, uint32_t session, const uint8_t *key,
+		       uint64_t counter, const char *detail)
 {
 	char want[200];
 
 	calls[0] = '\0';
-	request(&gw_b, session, key, counter);
-	if (!loop_until(b_settled, 10000))
+	asked = g;
+	request(g, session, key, counter);
+	if (!loop_until(asked_settled, 10000))
 		return false;
 	snprintf(want, sizeof(want), ":takeover-refused:takeover-refused:%s ",
 		 detail);
@@ -132,6 +161,95 @@ static bool refused_by_b(uint32_t session, const uint8_t *key,
 		return false;
 	}
 	return true;
+}
+
+/*
+ * gw-b won alice's session (100): it serves it. Rebuilt from the record
+ * with the owner's ids and no key (RECOVERING, taken-over), its
+ * CHALLENGE out once etcd holds the REQUEST's counter, the client's
+ * RESPONSE validates the path and starts the takeover rekey; keyed,
+ * audited gateway-takeover.
+ */
+static void test_served(uint64_t floor)
+{
+	struct jd_peer *alice_b = peers_b[0];
+	uint8_t msg[JP_REATTACH_RESPONSE_LEN];
+	struct jk_event ev = { .packet = msg, .packet_len = sizeof(msg) };
+	uint64_t version = got_version;
+
+	ok(strstr(calls, "kernel-new:100:200 ") &&
+	   strstr(calls, "apply:100:taken-over ") && alice_b->has_session &&
+	   alice_b->local_id == 100 && alice_b->remote_id == 200 &&
+	   alice_b->taking_over,
+	   "won: rebuilt with the owner's ids, taken over, no key yet");
+	ok(!memcmp(alice_b->ctl.cur.reattach, peers[0]->ctl.cur.reattach, 32) &&
+	   !memcmp(alice_b->last_ts, peers[0]->last_ts, 12) &&
+	   alice_b->replay.highest == floor + 1 && alice_b->key_id == 1,
+	   "its REATTACH keys, timestamp and key id from the record, the "
+	   "REQUEST's counter its floor");
+	ok(loop_until(b_challenged, 10000) && floor_at_challenge == floor + 1 &&
+	   loop_until(alice_record_at, 10000) && got_version > version &&
+	   got.state == JUMPING_STATE_RECOVERING,
+	   "its CHALLENGE out once etcd holds the counter; gw-b's record "
+	   "above the version taken over");
+
+	ev.from.family = ev.to.family = AF_INET;
+	memcpy(ev.from.addr, "\x7f\0\0\x09", 4);
+	ev.from.port = 43000;
+	memcpy(ev.to.addr, "\x7f\0\0\x01", 4);
+	ev.to.port = 51820;
+	calls[0] = '\0';
+	jp_reattach_encode_response(msg, peers[0]->ctl.cur.reattach,
+				    JP_DIR_I2R, 100, floor + 1, &ev.from,
+				    alice_b->val.pending.nonce);
+	jd_reattach_on_control(&gw_b, &ev);
+	ok(strstr(calls, "apply:100:path-validated ") &&
+	   strstr(calls, "hs-start:100:rekey ") &&
+	   jp_binding_equal(&alice_b->cur.remote, &ev.from),
+	   "the RESPONSE validates the path: the takeover rekey starts");
+	calls[0] = '\0';
+	jd_takeover_keyed(&gw_b, alice_b);
+	jd_takeover_keyed(&gw_b, alice_b);
+	ok(!alice_b->taking_over &&
+	   !strcmp(calls, "keepalive:100 "
+		   "event:100:gateway-takeover:gateway-takeover "),
+	   "rekeyed: keepalives on, audited gateway-takeover, once");
+}
+
+/*
+ * gw-c knows alice's session lives on gw-b (its REQUEST was refused,
+ * owner alive): alice's resume handshake is not answered. Carol's, of
+ * whom gw-c knows nothing, is held, then answered; held and then seen
+ * in the cluster, it is not.
+ */
+static void test_resume_held(void)
+{
+	uint8_t msg[JP_HS_INIT_WIRE_LEN] = { 2 };
+	struct jk_event ev = { .packet = msg, .packet_len = sizeof(msg) };
+	struct jd_peer *carol_c = peers_c[1];
+	uint64_t t0;
+
+	ev.from.family = AF_INET;
+	memcpy(ev.from.addr, "\x7f\0\0\x09", 4);
+	ev.from.port = 43100;
+	calls[0] = '\0';
+	ok(jd_cluster_resume_wait(&gw_c, peers_c[0], &ev) && no_resume_held(),
+	   "resume of a session gw-c saw owned by gw-b: not answered, not held");
+	carol_c->has_session = false;
+	carol_c->cluster_seen_ms = 0;
+	t0 = jd_now_ms();
+	ok(jd_cluster_resume_wait(&gw_c, carol_c, &ev) &&
+	   jd_cluster_resume_wait(&gw_c, carol_c, &ev) && !no_resume_held(),
+	   "resume of a peer gw-c knows nothing of: held (its retry too)");
+	ok(loop_until(no_resume_held, 10000) &&
+	   !strcmp(calls, "hs-init:43100 ") && jd_now_ms() - t0 >= 1500,
+	   "no REATTACH of it within the hold: answered, once, after it");
+	calls[0] = '\0';
+	ok(jd_cluster_resume_wait(&gw_c, carol_c, &ev), "held again");
+	carol_c->cluster_seen_ms = jd_now_ms();
+	ok(loop_until(no_resume_held, 10000) && !strstr(calls, "hs-init"),
+	   "its session seen in the cluster meanwhile: not answered");
+	carol_c->cluster_seen_ms = 0;
 }
 
 static void test_takeover(const char *url)
@@ -172,7 +290,7 @@ static void test_takeover(const char *url)
 		"takers gw-b and gw-c serving"))
 		return;
 
-	ok(refused_by_b(100, key, floor + 1, "owner alive: gw-a"),
+	ok(refused_by(&gw_b, 100, key, floor + 1, "owner alive: gw-a"),
 	   "A's lease lives: refused, owner alive, no CHALLENGE");
 	ok(owner_key(100, jd_cluster_lease_id(d.cluster)) == 1,
 	   "A's owner key left alone");
@@ -186,19 +304,19 @@ static void test_takeover(const char *url)
 	n_gws = 2;
 
 	memset(wrong, 0x5a, sizeof(wrong));
-	ok(refused_by_b(100, wrong, floor + 1, "bad proof"),
+	ok(refused_by(&gw_b, 100, wrong, floor + 1, "bad proof"),
 	   "a REQUEST under another key: refused, bad proof");
-	ok(refused_by_b(100, key, floor, "replayed counter"),
+	ok(refused_by(&gw_b, 100, key, floor, "replayed counter"),
 	   "a REQUEST at the record's floor: refused, replayed");
 	gw_b.peers = &peers_b[1];	/* carol alone */
 	gw_b.n_peers = 1;
-	ok(refused_by_b(100, key, floor + 1, "unknown peer"),
+	ok(refused_by(&gw_b, 100, key, floor + 1, "unknown peer"),
 	   "a record of a peer gw-b does not have: refused, unknown peer");
 	gw_b.peers = peers_b;
 	gw_b.n_peers = 2;
 	ok(etcd_put(etcd_cl, "/jumping/t/sessions/00000150/state",
 		    "not sealed", 10, 0) == ETCD_OK &&
-	   refused_by_b(0x150, key, floor + 1, "record does not open"),
+	   refused_by(&gw_b, 0x150, key, floor + 1, "record does not open"),
 	   "a record that does not open: refused");
 	{
 		const char *k = "/jumping/t/sessions/00000152/state";
@@ -207,26 +325,25 @@ static void test_takeover(const char *url)
 		ok(jd_seal(rec, (const uint8_t *)"not a record", 12, k, 1,
 			   cluster_key) == 0 &&
 		   etcd_put(etcd_cl, k, rec, sizeof(rec), 0) == ETCD_OK &&
-		   refused_by_b(0x152, key, floor + 1, "record does not open"),
+		   refused_by(&gw_b, 0x152, key, floor + 1, "record does not open"),
 		   "sealed under the cluster key, but not a record: refused");
 	}
-	ok(refused_by_b(0x151, key, floor + 1, "no record"),
+	ok(refused_by(&gw_b, 0x151, key, floor + 1, "no record"),
 	   "no record: refused");
 	ok(owner_key(100, 0) == 0 && owner_key(0x150, 0) == 0 &&
 	   owner_key(0x151, 0) == 0, "no owner key created by a refusal");
 
 	calls[0] = '\0';
+	want_version = got_version + 1;
 	request(&gw_b, 100, key, floor + 1);
 	ok(loop_until(b_settled, 10000) &&
 	   owner_key(100, jd_cluster_lease_id(gw_b.cluster)) == 1 &&
-	   strstr(calls, "gw-b:100:alice:takeover-owned:") &&
-	   !strstr(calls, "send:"),
+	   strstr(calls, "gw-b:100:alice:takeover-owned:"),
 	   "accepted: the owner key created under gw-b's lease, audited");
-	ok(jd_cluster_version(gw_b.cluster, 100) == got_version,
-	   "gw-b's writes go on above the version taken over");
-	calls[0] = '\0';
-	ok(refused_by_b(100, key, floor + 2, "owner alive: gw-b"),
-	   "taken: the next REQUEST is refused, the owner is gw-b");
+	test_served(floor);
+	ok(refused_by(&gw_c, 100, key, floor + 3, "owner alive: gw-b"),
+	   "taken: a REQUEST to gw-c is refused, the owner is gw-b");
+	test_resume_held();
 
 	/* Carol's session (103), both takers at once. */
 	calls[0] = '\0';

@@ -382,10 +382,14 @@ int jd_cluster_pollfd(const struct jd *d)
 
 uint64_t jd_cluster_tick(struct jd *d, uint64_t now)
 {
+	uint64_t held;
 	int64_t next;
 
 	if (!d->cluster)
 		return UINT64_MAX;
+	held = jd_cluster_resume_tick(d, now);
 	next = jd_cluster_run(d->cluster, (int64_t)now);
-	return next > 0 ? (uint64_t)next : now + 1;
+	if (next <= 0)
+		return now + 1;
+	return (uint64_t)next < held ? (uint64_t)next : held;
 }

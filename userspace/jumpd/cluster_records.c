@@ -260,12 +260,13 @@ void jd_cluster_lookup_done(struct jd_cluster *c, struct jd_cw_job *j)
 		return;
 	}
 	f.owner_present = j->done;
-	if (f.owner_present) {
-		if (jd_cluster_session_key(key, sizeof(key), c->cluster,
-					   j->session, "owner") == 0)
-			f.owner_node = open_owner(c, j->holder, j->holder_len,
-						  key, owner, sizeof(owner));
-	} else if (j->found) {
+	if (f.owner_present &&
+	    jd_cluster_session_key(key, sizeof(key), c->cluster, j->session,
+				   "owner") == 0)
+		f.owner_node = open_owner(c, j->holder, j->holder_len, key,
+					  owner, sizeof(owner));
+	/* Also under a live owner: the taker learns whose session it is. */
+	if (j->found) {
 		f.record = JD_TAKEOVER_RECORD_UNOPENED;
 		f.why = why;
 		plain = j->found_len >= JD_SEALED_OVERHEAD &&

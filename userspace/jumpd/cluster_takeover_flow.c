@@ -11,20 +11,17 @@
  * gateway's lease. Every refusal is logged with its reason and audited
  * (takeover-refused); nothing is sent to the client when refused.
  *
- * Won, this gateway owns the session in etcd; what the record holds is
- * kept with the won session's version (its writes go on above it). Not
- * yet: rebuilding the session from the record in jumpd and the kernel,
- * its path validation and the takeover rekey (docs/cluster.md says what
- * remains). Until then a won session is served by no one: the client's
- * REATTACH is not answered, and it handshakes again after its mover gives
- * up, with a new session id; the owner key stays under this gateway's
- * lease (a later REQUEST for it is refused: the owner, this gateway,
- * lives), so no other gateway takes the session either.
+ * Won, this gateway owns the session in etcd and serves it from the
+ * record read (cluster_takeover_serve.c: rebuilt, the REQUEST validated,
+ * the takeover rekey). The lookup also tells whose session an id is when
+ * its owner lives: the peer's resume handshakes then wait
+ * (cluster_resume.c), so the client keeps its session ids.
  *
  * A gateway without [Cluster] never comes here: its entry
  * (jd_cluster_takeover_request) says false, and the REQUEST is dropped as before.
  */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
 #include "cluster.h"
@@ -60,6 +57,10 @@ static struct jd_takeover *free_slot(struct jd *d, uint64_t now)
 
 static void done(struct jd_takeover *t)
 {
+	if (t->plain) {
+		sodium_memzero(t->plain, t->plain_len);
+		free(t->plain);
+	}
 	sodium_memzero(t, sizeof(*t));
 }
 
@@ -217,16 +218,67 @@ void jd_cluster_takeover_looked_up(struct jd *d, uint32_t session,
 			 found->why);
 	}
 	jd_takeover_decide(&f, &v);
+	/*
+	 * The peer's session lives in the cluster (its owner, or a takeover
+	 * under way here): the peer's resume handshakes wait meanwhile
+	 * (cluster_resume.c). Any other refusal: they are answered.
+	 */
+	if (p)
+		p->cluster_seen_ms = f.owner_present ||
+				     v.decision == JD_TAKEOVER_TRY_CREATE ?
+				     jd_now_ms() : 0;
 	if (v.decision != JD_TAKEOVER_TRY_CREATE) {
 		refuse(d, t, p ? p->conf.name : NULL, &v);
+	} else if (!(t->plain = malloc(found->plain_len))) {
+		refuse_why(d, t, "out of memory");
 	} else if (jd_cluster_create(d->cluster, session)) {
 		refuse_why(d, t, "owner key not queued (not serving)");
 	} else {
 		t->creating = true;
 		t->version = f.record_version;
 		memcpy(t->peer, r.peer, sizeof(t->peer));
+		/* Read again when won: the session is rebuilt from it. */
+		memcpy(t->plain, found->plain, found->plain_len);
+		t->plain_len = found->plain_len;
 	}
 	sodium_memzero(&r, sizeof(r));
+}
+
+/*
+ * Won: the session is served from its record. Refused instead if the
+ * peer has a session here (it gave up on the old one, and its new one
+ * is the session now) or it cannot be installed; the owner key won is
+ * given back then, so that nobody holds what nobody serves.
+ */
+static void serve(struct jd *d, struct jd_takeover *t, struct jd_peer *p)
+{
+	static struct jd_cluster_record r;
+	struct jk_event request = {
+		.packet = t->request, .packet_len = sizeof(t->request),
+		.from = t->from, .to = t->to,
+	};
+	const char *why = NULL;
+	char err[128];
+
+	if (!p)
+		why = "its peer left the config";
+	else if (p->has_session)
+		why = "its peer has a session here";
+	else if (jd_cluster_record_decode(&r, t->plain, t->plain_len, err,
+					  sizeof(err)))
+		why = "its record does not read";
+	else if (jd_takeover_serve(d, p, &r, t->version, &request))
+		why = "the session could not be installed";
+	sodium_memzero(&r, sizeof(r));
+	if (!why) {
+		jd_audit_takeover(d, t->session, p->conf.name, "takeover-owned",
+				  JUMPING_REASON_NONE, &t->from,
+				  "won the create; validating the path");
+		done(t);
+		return;
+	}
+	jd_cluster_release(d->cluster, t->session);
+	refuse_why(d, t, why);
 }
 
 bool jd_cluster_takeover_created(struct jd *d, uint32_t session,
@@ -258,14 +310,9 @@ bool jd_cluster_takeover_created(struct jd *d, uint32_t session,
 	if (jd_cluster_set_version(d->cluster, session, t->version))
 		jd_warn("session %u: takeover: version not kept (out of "
 			"memory)", session);
-	jd_warn("peer %s session %u: takeover on a REATTACH from %s: owner "
-		"key won, record version %" PRIu64 "; serving a session taken "
-		"over is not built yet: the client is not answered",
-		p ? p->conf.name : "?", session,
-		jp_binding_str(&t->from, fs), t->version);
-	jd_audit_takeover(d, session, p ? p->conf.name : NULL,
-			  "takeover-owned", JUMPING_REASON_NONE, &t->from,
-			  "won the create; not served yet");
-	done(t);
+	jd_log("peer %s session %u: takeover on a REATTACH from %s: owner "
+	       "key won, record version %" PRIu64, p ? p->conf.name : "?",
+	       session, jp_binding_str(&t->from, fs), t->version);
+	serve(d, t, p);
 	return true;
 }

@@ -52,6 +52,9 @@ static void send_initiation(struct jd *d, struct jd_peer *p, uint64_t now)
 	/* A new handshake beside our session is the REATTACH fallback. */
 	pl.flags = in->rekey ? JP_HS_FLAG_REKEY :
 		   p->has_session ? JP_HS_FLAG_RESUME : 0;
+	/* A session taken over has no data key: the client learns why. */
+	if (in->rekey && p->taking_over)
+		pl.flags |= JP_HS_FLAG_TAKEOVER;
 	jp_hs_wipe(&in->hs);
 	if (jp_hs_initiate(&in->hs, d->priv, p->conf.public_key, p->psk, &pl,
 			   msg)) {
@@ -251,6 +254,10 @@ void jd_hs_on_init(struct jd *d, const struct jk_event *ev)
 		jp_hs_wipe(&p->init.hs);
 		p->init.active = false;
 	}
+	/* Clustered: its session may live on another gateway. */
+	if ((pl.flags & JP_HS_FLAG_RESUME) && !p->has_session &&
+	    jd_cluster_resume_wait(d, p, ev))
+		goto out;
 	memcpy(p->last_ts, pl.timestamp, sizeof(p->last_ts));
 	if ((pl.flags & JP_HS_FLAG_RESUME) && p->has_session &&
 	    p->fsm.state != JUMPING_STATE_BIRTH) {
@@ -269,10 +276,21 @@ void jd_hs_on_init(struct jd *d, const struct jk_event *ev)
 		goto out;
 	}
 	if (pl.flags & JP_HS_FLAG_REKEY) {
+		/* A retry (our message 2 lost) is the same takeover. */
+		bool retry = p->swap_pending && p->swap_key_id == pl.key_id;
+
 		/* No answer for a key we could not install. */
 		if (respond_rekey(d, p, &pl, &keys))
 			goto out;
 		path = p->cur;
+		if ((pl.flags & JP_HS_FLAG_TAKEOVER) && !retry) {
+			/* Another gateway of the cluster has our session. */
+			jd_log("peer %s session %u: taken over by the gateway at %s, which rekeys it",
+			       p->conf.name, p->local_id, from);
+			jd_audit_event(d, p, "gateway-takeover",
+				       JUMPING_REASON_GATEWAY_TAKEOVER,
+				       &p->cur.remote, &ev->from);
+		}
 	} else {
 		if (p->has_session) {
 			/*
@@ -375,6 +393,7 @@ void jd_hs_on_resp(struct jd *d, const struct jk_event *ev)
 		p->last_hs_ms = jd_now_ms();
 		send_confirm(d, p);
 		jd_apply(d, p, JP_EV_HANDSHAKE_DONE, NULL);
+		jd_takeover_keyed(d, p);
 		jd_persist_save(d, p);
 		jd_cluster_session_changed(d, p);
 	} else {
@@ -467,6 +486,8 @@ int jd_hs_swap(struct jd *d, struct jd_peer *p)
 	p->primary_made_ms = 0;
 	jd_log("peer %s session %u: now sending with key id %u",
 	       p->conf.name, p->local_id, p->key_id);
+	/* A takeover whose rekey the client's crossed and won. */
+	jd_takeover_keyed(d, p);
 	jd_persist_save(d, p);
 	jd_cluster_session_changed(d, p);
 	return 0;

@@ -78,7 +78,10 @@ int jp_hs_init_payload_decode(const uint8_t in[JP_HS_INIT_PAYLOAD_LEN],
 			      struct jp_hs_init_payload *p)
 {
 	memset(p, 0, sizeof(*p));
-	if (in[16] > JUMPING_KEY_ID_MAX || (in[17] & ~(JP_HS_FLAG_REKEY | JP_HS_FLAG_RESUME)) ||
+	if (in[16] > JUMPING_KEY_ID_MAX ||
+	    (in[17] & ~(JP_HS_FLAG_REKEY | JP_HS_FLAG_RESUME |
+			JP_HS_FLAG_TAKEOVER)) ||
+	    ((in[17] & JP_HS_FLAG_TAKEOVER) && !(in[17] & JP_HS_FLAG_REKEY)) ||
 	    in[18] || in[19])
 		return -1;
 	memcpy(p->timestamp, in, JP_HS_TS_LEN);

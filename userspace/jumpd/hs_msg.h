@@ -48,6 +48,11 @@
 #define JP_HS_FLAG_REKEY	0x01	/* new key for the existing session */
 /* A new session only if the responder no longer has ours (fallback). */
 #define JP_HS_FLAG_RESUME	0x02
+/*
+ * With REKEY only: a clustered gateway that took the session over from
+ * another gateway rekeys it at once (it has no data key of it).
+ */
+#define JP_HS_FLAG_TAKEOVER	0x04
 
 struct jp_hs_init_payload {
 	uint8_t timestamp[JP_HS_TS_LEN];

@@ -193,6 +193,15 @@ struct jd_peer {
 	 * version etcd confirmed. */
 	uint8_t cluster_record_digest[16];
 	uint64_t cluster_written_version;
+	/*
+	 * cluster_takeover_serve.c: the session was taken over from another
+	 * gateway and has no data key yet: once its path is validated, the
+	 * takeover rekey (JP_HS_FLAG_TAKEOVER). And when a REATTACH for a
+	 * session of this peer owned elsewhere in the cluster was last seen
+	 * here: its resume handshakes are not answered meanwhile.
+	 */
+	bool taking_over;
+	uint64_t cluster_seen_ms;
 };
 
 struct jd_cluster;
@@ -211,6 +220,22 @@ struct jd_takeover {
 	struct jp_binding from, to;
 	uint8_t peer[32];		/* creating: the record's peer */
 	uint64_t version;		/* creating: the record's version */
+	uint8_t *plain;			/* creating: the record (malloc'd) */
+	size_t plain_len;
+};
+
+/*
+ * A resume initiation a clustered gateway holds back (cluster_resume.c):
+ * its peer's session may live on another gateway, whose client's
+ * REATTACH will tell (and have it taken over) within the hold.
+ */
+#define JD_RESUMES_HELD	8
+struct jd_held_resume {
+	bool active;
+	uint8_t peer[32];
+	uint64_t since_ms;
+	uint8_t packet[JP_HS_INIT_WIRE_LEN];
+	struct jp_binding from, to;
 };
 
 struct jd {
@@ -269,6 +294,8 @@ struct jd {
 	/* cluster_takeover_flow.c: REQUESTs for unknown sessions waiting
 	 * for etcd (empty without [Cluster]). */
 	struct jd_takeover takeovers[JD_TAKEOVERS];
+	struct jd_held_resume held_resumes[JD_RESUMES_HELD];
+	bool resume_releasing;		/* one held is being answered */
 };
 
 /*
@@ -295,6 +322,27 @@ void jd_cluster_takeover_looked_up(struct jd *d, uint32_t session,
 bool jd_cluster_takeover_created(struct jd *d, uint32_t session,
 				 enum jd_cluster_outcome outcome,
 				 const char *holder, const char *error);
+/*
+ * cluster_takeover_serve.c: serve the session won in etcd: rebuilt from
+ * its record r (version: the record's), taken over (RECOVERING), and the
+ * REQUEST that won it validated; -1 if it could not be installed. Keyed:
+ * the takeover rekey is done (the initiator's message 2, or the swap).
+ */
+struct jd_cluster_record;
+int jd_takeover_serve(struct jd *d, struct jd_peer *p,
+		      const struct jd_cluster_record *r, uint64_t version,
+		      const struct jk_event *request);
+void jd_takeover_keyed(struct jd *d, struct jd_peer *p);
+/*
+ * cluster_resume.c: a resume initiation from p, which has no session
+ * here. Clustered, it waits (true: taken, not to be answered now) while
+ * p's session may live elsewhere in the cluster; a held one is answered
+ * by the tick once the hold is over and no REATTACH of p told otherwise.
+ * Without [Cluster], false.
+ */
+bool jd_cluster_resume_wait(struct jd *d, struct jd_peer *p,
+			    const struct jk_event *ev);
+uint64_t jd_cluster_resume_tick(struct jd *d, uint64_t now);
 int jd_cluster_start(struct jd *d);
 void jd_cluster_close(struct jd *d);
 /* Whether sessions may be served (handshakes answered or started). */
@@ -406,6 +454,19 @@ void jd_dns_on_answer(struct jd *d, const struct jd_answer *a);
 void jd_dns_refresh_soon(struct jd_peer *p, uint64_t now);
 
 /* session.c */
+/*
+ * A new session in two halves: the kernel's (SESSION_NEW, no key yet),
+ * then jumpd's (the peer's session state from scratch: BIRTH, the
+ * control keys ctl, no floors). jd_session_install does both, with the
+ * handshake's keys; a takeover (cluster_takeover_serve.c) without keys.
+ */
+int jd_session_kernel_new(struct jd *d, struct jd_peer *p, uint32_t local_id,
+			  uint32_t remote_id, const struct jd_path *path);
+void jd_session_begin(struct jd *d, struct jd_peer *p, uint32_t local_id,
+		      uint32_t remote_id, const struct jd_path *path,
+		      uint8_t key_id, const struct jp_ctl_keys *ctl);
+/* KEEPALIVE_MS from the peer's config, once the session has a key. */
+void jd_session_set_keepalive(struct jd *d, struct jd_peer *p);
 int jd_session_install(struct jd *d, struct jd_peer *p, uint32_t local_id,
 		       uint32_t remote_id, const struct jd_path *path,
 		       uint8_t key_id, const struct jp_hs_keys *keys);
@@ -492,6 +553,11 @@ void jd_mover_on_control(struct jd *d, struct jd_peer *p,
 uint64_t jd_reattach_tick(struct jd *d, struct jd_peer *p, uint64_t now);
 void jd_reattach_on_control(struct jd *d, const struct jk_event *ev);
 void jd_reattach_reset(struct jd_peer *p);
+/* The REQUEST that won a takeover, on the session rebuilt for it: proof,
+ * replay and policy checked, then validated as any (no source limit: it
+ * passed that when it came). */
+void jd_reattach_on_taken_request(struct jd *d, struct jd_peer *p,
+				  const struct jk_event *ev);
 /* Responder: the session's packets come from elsewhere (UNKNOWN_SOURCE). */
 void jd_reattach_on_unknown_source(struct jd *d, struct jd_peer *p,
 				   const struct jp_binding *from);

@@ -213,24 +213,14 @@ void jd_reattach_floor_written(struct jd *d, struct jd_peer *p,
 	jd_touch(d, p);		/* its retransmissions are due from now */
 }
 
-static void on_request(struct jd *d, struct jd_peer *p,
-		       const struct jk_event *ev)
+/* A new REQUEST: proof, replay, the session's policy, then validated. */
+static void take_request(struct jd *d, struct jd_peer *p,
+			 const struct jk_event *ev, uint64_t now)
 {
-	struct jd_validation *v = &p->val;
 	enum jp_reattach_verdict verdict;
 	struct jp_reattach_msg r;
-	uint64_t now = jd_now_ms();
 	struct jp_mac_keys mk;
 
-	/* Per source first: the cheapest refusal protects the rest. */
-	if (!source_allowed(d, p, ev, now))
-		return;
-	if (is_retransmission(p, ev)) {
-		/* Same attempt: the same challenge again, nothing else. */
-		jp_amp_on_received(&v->pending.amp, ev->packet_len);
-		send_challenge(d, p, now);
-		return;
-	}
 	verdict = jp_reattach_verify_request(ev->packet, ev->packet_len,
 					     jd_ctl_rx(p, &mk), p->local_id,
 					     &p->replay, &r);
@@ -245,6 +235,30 @@ static void on_request(struct jd *d, struct jd_peer *p,
 	if (!session_allowed(d, p, ev, now))
 		return;
 	begin_validation(d, p, ev, r.counter, now);
+}
+
+static void on_request(struct jd *d, struct jd_peer *p,
+		       const struct jk_event *ev)
+{
+	struct jd_validation *v = &p->val;
+	uint64_t now = jd_now_ms();
+
+	/* Per source first: the cheapest refusal protects the rest. */
+	if (!source_allowed(d, p, ev, now))
+		return;
+	if (is_retransmission(p, ev)) {
+		/* Same attempt: the same challenge again, nothing else. */
+		jp_amp_on_received(&v->pending.amp, ev->packet_len);
+		send_challenge(d, p, now);
+		return;
+	}
+	take_request(d, p, ev, now);
+}
+
+void jd_reattach_on_taken_request(struct jd *d, struct jd_peer *p,
+				  const struct jk_event *ev)
+{
+	take_request(d, p, ev, jd_now_ms());
 }
 
 static void send_switch_ack(struct jd *d, struct jd_peer *p,
@@ -350,7 +364,9 @@ static void on_response(struct jd *d, struct jd_peer *p,
 	}
 	path.remote = ev->from;
 	path.local = v->arrived_on;
-	jd_apply(d, p, JP_EV_PATH_VALIDATED, &path);
+	/* Taken over: the path is the client's; now its first data key. */
+	if (jd_apply(d, p, JP_EV_PATH_VALIDATED, &path) && p->taking_over)
+		jd_hs_start(d, p, true);
 }
 
 /*

@@ -9,9 +9,8 @@
 #include "jumping_names.h"
 #include "jumpd.h"
 
-int jd_session_install(struct jd *d, struct jd_peer *p, uint32_t local_id,
-		       uint32_t remote_id, const struct jd_path *path,
-		       uint8_t key_id, const struct jp_hs_keys *keys)
+int jd_session_kernel_new(struct jd *d, struct jd_peer *p, uint32_t local_id,
+			  uint32_t remote_id, const struct jd_path *path)
 {
 	struct jk_session_new s = {
 		.id = local_id, .peer_id = remote_id,
@@ -21,33 +20,36 @@ int jd_session_install(struct jd *d, struct jd_peer *p, uint32_t local_id,
 		/* Its silence tells us of a quiet binding (supervise.c). */
 		.silence_ms = jd_silence_default_ms(p),
 	};
-	uint64_t now = jd_now_ms();
 
 	if (jk_session_new(&d->k, &s)) {
 		jd_log("peer %s: SESSION_NEW %u failed: %s", p->conf.name,
 		       local_id, jk_error(&d->k));
 		return -1;
 	}
-	if (jk_key_new(&d->k, local_id, JUMPING_KEY_SLOT_PRIMARY, key_id,
-		       keys->send, keys->recv,
-		       jp_key_reject_after_ms(p->conf.rekey_after_ms))) {
-		jd_log("peer %s: KEY_NEW %u failed: %s", p->conf.name,
-		       local_id, jk_error(&d->k));
-		jk_session_del(&d->k, local_id);
-		return -1;
-	}
-	/* Keepalives only once there is a key to send them with. */
+	return 0;
+}
+
+void jd_session_set_keepalive(struct jd *d, struct jd_peer *p)
+{
 	if (p->conf.keepalive_ms &&
-	    jk_session_set_keepalive(&d->k, local_id,
+	    jk_session_set_keepalive(&d->k, p->local_id,
 				     (uint32_t)p->conf.keepalive_ms))
 		jd_log("peer %s: KEEPALIVE_MS on %u failed: %s", p->conf.name,
-		       local_id, jk_error(&d->k));
+		       p->local_id, jk_error(&d->k));
+}
+
+void jd_session_begin(struct jd *d, struct jd_peer *p, uint32_t local_id,
+		      uint32_t remote_id, const struct jd_path *path,
+		      uint8_t key_id, const struct jp_ctl_keys *ctl)
+{
+	uint64_t now = jd_now_ms();
+
 	p->has_session = true;
 	p->local_id = local_id;
 	jd_index_id(d, local_id, p);
 	p->remote_id = remote_id;
 	jp_fsm_init(&p->fsm, now);
-	jp_ctl_ring_init(&p->ctl, &keys->ctl);
+	jp_ctl_ring_init(&p->ctl, ctl);
 	p->key_id = key_id;
 	p->swap_pending = false;
 	p->primary_made_ms = 0;
@@ -62,6 +64,26 @@ int jd_session_install(struct jd *d, struct jd_peer *p, uint32_t local_id,
 	jp_rx_age_reset(&p->rx_age);
 	memset(&p->replay, 0, sizeof(p->replay));
 	jd_reattach_reset(p);
+	p->taking_over = false;
+}
+
+int jd_session_install(struct jd *d, struct jd_peer *p, uint32_t local_id,
+		       uint32_t remote_id, const struct jd_path *path,
+		       uint8_t key_id, const struct jp_hs_keys *keys)
+{
+	if (jd_session_kernel_new(d, p, local_id, remote_id, path))
+		return -1;
+	if (jk_key_new(&d->k, local_id, JUMPING_KEY_SLOT_PRIMARY, key_id,
+		       keys->send, keys->recv,
+		       jp_key_reject_after_ms(p->conf.rekey_after_ms))) {
+		jd_log("peer %s: KEY_NEW %u failed: %s", p->conf.name,
+		       local_id, jk_error(&d->k));
+		jk_session_del(&d->k, local_id);
+		return -1;
+	}
+	jd_session_begin(d, p, local_id, remote_id, path, key_id, &keys->ctl);
+	/* Keepalives only once there is a key to send them with. */
+	jd_session_set_keepalive(d, p);
 	/*
 	 * The initiator took the response: the handshake is done. The
 	 * responder waits in BIRTH for the first authenticated packet under

@@ -27,6 +27,7 @@ static const struct jp_rule rules[] = {
 	{ B, JP_EV_PEER_CLOSED,		T, WHY(PEER_CLOSED),	false },
 	{ B, JP_EV_OPERATOR_DELETE,	T, WHY(USERSPACE),	false },
 	{ B, JP_EV_SUPERSEDED,		T, WHY(SUPERSEDED),	false },
+	{ B, JP_EV_TAKEN_OVER,		R, WHY(GATEWAY_TAKEOVER), false },
 
 	{ A, JP_EV_AUTH_RX,		A, WHY(NONE),		false },
 	{ A, JP_EV_HANDSHAKE_DONE,	A, WHY(REKEY),		false },
@@ -94,6 +95,7 @@ static const char *const event_names[] = {
 	[JP_EV_ADOPTED]			= "adopted",
 	[JP_EV_PEER_LOST]		= "peer-lost",
 	[JP_EV_SUPERSEDED]		= "superseded",
+	[JP_EV_TAKEN_OVER]		= "taken-over",
 };
 _Static_assert(ARRAY_SIZE(event_names) == __JP_EV_MAX, "event names");
 

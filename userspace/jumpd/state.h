@@ -34,6 +34,7 @@ enum jp_event {
 	JP_EV_ADOPTED,			/* a restarted jumpd took it over */
 	JP_EV_PEER_LOST,		/* the peer no longer knows the session */
 	JP_EV_SUPERSEDED,		/* a newer handshake replaces it */
+	JP_EV_TAKEN_OVER,		/* won from a dead gateway (cluster) */
 
 	__JP_EV_MAX,
 	JP_EV_NONE = __JP_EV_MAX	/* "nothing due" from the timers */
