@@ -217,6 +217,19 @@ void jd_audit_move(struct jd *d, const struct jd_peer *p,
 	write_rec(d, &r);
 }
 
+/* A record of a session id that is not (or no longer) one of ours. */
+static void outside_rec(struct jp_audit_rec *r, uint32_t session_id,
+			const char *peer, const char *event)
+{
+	memset(r, 0, sizeof(*r));
+	clock_gettime(CLOCK_REALTIME, &r->wall);
+	r->mono_ms = jd_now_ms();
+	r->session_id = session_id;
+	r->peer = peer;
+	r->event = event;
+	r->old_state = r->new_state = JUMPING_STATE_BIRTH;
+}
+
 void jd_audit_takeover(struct jd *d, uint32_t session_id, const char *peer,
 		       const char *event, enum jumping_reason reason,
 		       const struct jp_binding *from, const char *detail)
@@ -225,14 +238,8 @@ void jd_audit_takeover(struct jd *d, uint32_t session_id, const char *peer,
 	struct jp_audit_rec r;
 	size_t i, start;
 
-	memset(&r, 0, sizeof(r));
-	clock_gettime(CLOCK_REALTIME, &r.wall);
-	r.mono_ms = jd_now_ms();
-	r.session_id = session_id;
-	r.peer = peer;
-	r.event = event;
 	/* Not a session here: no state before or after. */
-	r.old_state = r.new_state = JUMPING_STATE_BIRTH;
+	outside_rec(&r, session_id, peer, event);
 	r.reason = reason;
 	if (from)
 		r.before = r.after = *from;
@@ -255,13 +262,7 @@ void jd_audit_orphan(struct jd *d, uint32_t session_id, const char *peer,
 {
 	struct jp_audit_rec r;
 
-	memset(&r, 0, sizeof(r));
-	clock_gettime(CLOCK_REALTIME, &r.wall);
-	r.mono_ms = jd_now_ms();
-	r.session_id = session_id;
-	r.peer = peer;
-	r.event = event;
-	r.old_state = JUMPING_STATE_BIRTH;
+	outside_rec(&r, session_id, peer, event);
 	r.new_state = JUMPING_STATE_TERMINATED;
 	r.reason = JUMPING_REASON_USERSPACE;
 	if (binding)
