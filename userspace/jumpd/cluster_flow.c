@@ -18,7 +18,7 @@
  * (cluster_record.h) is written, sealed, when it changes: at the create,
  * and wherever the state file is saved or a counter floor rises. A
  * REATTACH for a session this gateway does not know is a takeover's
- * (cluster_takeover_flow.c): up to winning the owner key, not yet served.
+ * (cluster_takeover_flow.c), served once won (cluster_takeover_serve.c).
  *
  * The clock is jd_now_ms's CLOCK_BOOTTIME: time a suspended host spent
  * asleep counts, so waking up past the lease's end fences at once.

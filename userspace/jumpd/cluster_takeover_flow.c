@@ -177,6 +177,7 @@ void jd_cluster_takeover_looked_up(struct jd *d, uint32_t session,
 	struct jp_reattach_msg msg = { 0 };
 	struct jd_peer *p = NULL;
 	char why[128], etcd_err[160];
+	bool ours;
 
 	if (!t || t->creating)
 		return;
@@ -186,7 +187,14 @@ void jd_cluster_takeover_looked_up(struct jd *d, uint32_t session,
 		refuse_why(d, t, etcd_err);
 		return;
 	}
-	f.owner_present = found->owner_present;
+	/*
+	 * Our own owner key, of a session no longer here: ended while
+	 * fenced, with the lease alive after all (fenced, nothing is
+	 * released). Ours to serve again: the create is already done.
+	 */
+	ours = found->owner_present && found->owner_node &&
+	       !strcmp(found->owner_node, d->cfg->cluster.node);
+	f.owner_present = found->owner_present && !ours;
 	f.owner_node = found->owner_node;
 	f.record = found->record;
 	if (f.record == JD_TAKEOVER_RECORD_OPENED) {
@@ -231,7 +239,7 @@ void jd_cluster_takeover_looked_up(struct jd *d, uint32_t session,
 		refuse(d, t, p ? p->conf.name : NULL, &v);
 	} else if (!(t->plain = malloc(found->plain_len))) {
 		refuse_why(d, t, "out of memory");
-	} else if (jd_cluster_create(d->cluster, session)) {
+	} else if (!ours && jd_cluster_create(d->cluster, session)) {
 		refuse_why(d, t, "owner key not queued (not serving)");
 	} else {
 		t->creating = true;
@@ -242,6 +250,9 @@ void jd_cluster_takeover_looked_up(struct jd *d, uint32_t session,
 		t->plain_len = found->plain_len;
 	}
 	sodium_memzero(&r, sizeof(r));
+	if (ours && t->creating)
+		jd_cluster_takeover_created(d, session, JD_CLUSTER_DONE, NULL,
+					    NULL);
 }
 
 /*
