@@ -351,8 +351,8 @@ int jd_cluster_start(struct jd *d)
 	}
 	jd_log("cluster %s, node %s: etcd %s%s, lease TTL %" PRIu64
 	       " ms, fencing margin %" PRIu64 " ms; sessions are served under "
-	       "the lease only, with owner keys and records (takeover: owner "
-	       "keys won, sessions taken over not yet served)",
+	       "the lease only, with owner keys and records; sessions of a "
+	       "dead gateway taken over on REATTACH",
 	       cl->name,
 	       cl->node, cl->etcd[0], cl->n_etcd > 1 ? " and others" : "",
 	       cl->lease_ttl_ms, cl->fencing_margin_ms);
