@@ -122,6 +122,29 @@ static void test_each_refusal(void)
 	f.counter_floor = 0;
 	decides(&f, JD_TAKEOVER_REFUSE, REFUSED, "replayed counter",
 		"counter 0 with no floor: refused (not above it)");
+
+	/* An orphan (no REQUEST): no proof or counter to check... */
+	f = good();
+	f.orphan = true;
+	f.proof_valid = false;
+	f.request_counter = 0;
+	decides(&f, JD_TAKEOVER_TRY_CREATE, NONE, "",
+		"an orphan, no REQUEST: accepted without proof or counter");
+	/* ...but everything before them still holds. */
+	f.owner_present = true;
+	f.owner_node = "gw-a";
+	decides(&f, JD_TAKEOVER_REFUSE, REFUSED, "owner alive: gw-a",
+		"an orphan whose owner lives: refused");
+	f = good();
+	f.orphan = true;
+	f.peer_known = false;
+	decides(&f, JD_TAKEOVER_REFUSE, REFUSED, "unknown peer",
+		"an orphan of a peer not in the config: refused");
+	f = good();
+	f.orphan = true;
+	f.record_version = f.seen_version - 1;
+	decides(&f, JD_TAKEOVER_REFUSE, REFUSED, "record older than seen",
+		"an orphan with an old record: refused");
 }
 
 static void test_create(void)

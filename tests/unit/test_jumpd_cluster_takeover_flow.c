@@ -252,6 +252,80 @@ static void test_resume_held(void)
 	carol_c->cluster_seen_ms = 0;
 }
 
+/* Session 0x104 of alice, its owner gone: its record alone in etcd. */
+static bool put_orphan_record(void)
+{
+	static const char *k = "/jumping/t/sessions/00000104/state";
+	struct jd_cluster_record r = {
+		.local_id = 0x104, .remote_id = 204,
+		.state = JUMPING_STATE_ATTACHED, .key_id = 2,
+		.reattach_floor = 5000, .reattach_floor_any = true,
+		.sent_floor = 7000,
+	};
+	uint8_t enc[JD_RECORD_MAX_LEN], rec[JD_RECORD_MAX_LEN +
+					   JD_SEALED_OVERHEAD];
+	int n;
+
+	memset(r.peer, 0x10, sizeof(r.peer));
+	r.binding.family = AF_INET;
+	memcpy(r.binding.addr, "\x7f\0\0\x0a", 4);
+	r.binding.port = 43200;
+	memset(r.last_ts, 0x33, sizeof(r.last_ts));
+	memset(r.cur.reattach, 0xc4, sizeof(r.cur.reattach));
+	memset(r.cur.confirm, 0xd4, sizeof(r.cur.confirm));
+	n = jd_cluster_record_encode(enc, sizeof(enc), &r);
+	return n > 0 &&
+	       jd_seal(rec, enc, (size_t)n, k, 1, cluster_key) == 0 &&
+	       etcd_put(etcd_cl, k, rec, (size_t)n + JD_SEALED_OVERHEAD, 0) ==
+	       ETCD_OK;
+}
+
+static bool c_settled(void)
+{
+	return no_takeover_pending(&gw_c);
+}
+
+/*
+ * The watch told gw-c that 0x104's owner key went with its lease: gw-c
+ * takes the session before its client asks, rebuilt at the record's
+ * binding, and asks the client over (SOLICIT, above the sent floor).
+ * gw-b, told too, loses quietly.
+ */
+static void test_orphan(void)
+{
+	struct jd_peer *alice_c = peers_c[0];
+	uint64_t now;
+
+	alice_c->has_session = false;
+	calls[0] = '\0';
+	if (!ok(put_orphan_record(), "an orphan's record in etcd"))
+		return;
+	jd_cluster_takeover_orphan(&gw_c, 0x104);
+	ok(loop_until(c_settled, 10000) &&
+	   strstr(calls, "kernel-new:260:204 ") &&
+	   strstr(calls, "apply:260:taken-over ") &&
+	   strstr(calls, "gw-c:260:alice:takeover-owned:none:its owner's "
+		  "lease ended; asking the client over ") &&
+	   owner_key(0x104, jd_cluster_lease_id(gw_c.cluster)) == 1,
+	   "an orphan: owned by gw-c, rebuilt, audited, no REQUEST needed");
+	ok(alice_c->taking_over && alice_c->cur.remote.port == 43200 &&
+	   alice_c->solicits_left > 0,
+	   "at the record's binding, its client to be asked over");
+	calls[0] = '\0';
+	now = jd_now_ms();
+	jd_reattach_tick(&gw_c, alice_c, now);
+	ok(strstr(calls, "send:5 ") && alice_c->solicit_counter > 7000,
+	   "a SOLICIT goes out, above the record's sent floor");
+	calls[0] = '\0';
+	jd_cluster_takeover_orphan(&gw_b, 0x104);
+	ok(loop_until(b_settled, 10000) && !strstr(calls, "gw-b:") &&
+	   owner_key(0x104, jd_cluster_lease_id(gw_c.cluster)) == 1,
+	   "gw-b told too: not taken, not audited (every gateway tries)");
+	jd_cluster_takeover_orphan(&gw_c, 0x104);
+	ok(no_takeover_pending(&gw_c),
+	   "gw-c told again: its own session, nothing to do");
+}
+
 static void test_takeover(const char *url)
 {
 	struct jd_peer *alice = peers[0];
@@ -381,6 +455,7 @@ static void test_takeover(const char *url)
 			      "takeover-refused:owner alive: gw-c"))),
 	   "the other refused, naming the winner (lost the create, or saw "
 	   "it owned)");
+	test_orphan();
 	etcd_delete(etcd_cl, "/jumping/t/sessions/", true, &deleted);
 
 	stop_taker(&gw_b, peers_b);

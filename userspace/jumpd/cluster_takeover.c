@@ -53,11 +53,14 @@ enum jd_takeover_decision jd_takeover_decide(const struct jd_takeover_facts *f,
 		return refuse(v, "record older than seen");
 	if (!f->peer_known)
 		return refuse(v, "unknown peer");
+	if (f->orphan)
+		goto try_create;
 	if (!f->proof_valid)
 		return refuse(v, "bad proof");
 	/* Not above the floor: the owner would have called it replayed. */
 	if (f->request_counter <= f->counter_floor)
 		return refuse(v, "replayed counter");
+try_create:
 	v->decision = JD_TAKEOVER_TRY_CREATE;
 	v->reason = JUMPING_REASON_NONE;
 	v->detail[0] = '\0';

@@ -54,6 +54,13 @@ struct jd_takeover_facts {
 	uint64_t record_version;
 	uint64_t seen_version;		/* highest this gateway saw; 0 none */
 	bool peer_known;		/* the record's peer is in the config */
+	/*
+	 * No REQUEST: the owner key went with its lease (the watch), and
+	 * this gateway offers to take the session before the client asks.
+	 * Nothing to prove: the session moves only to an address that
+	 * answers its CHALLENGE, as ever.
+	 */
+	bool orphan;
 	bool proof_valid;		/* MAC under the record's REATTACH key */
 	uint64_t request_counter;
 	uint64_t counter_floor;		/* highest REATTACH counter accepted */

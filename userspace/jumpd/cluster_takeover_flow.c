@@ -70,6 +70,13 @@ static void refuse(struct jd *d, struct jd_takeover *t, const char *peer,
 {
 	char fs[JP_BINDING_STRLEN];
 
+	/* Nobody asked: every gateway tries an orphan, one wins. */
+	if (!t->has_request) {
+		jd_debug(d, "session %u: not taken over: %s", t->session,
+			 v->detail);
+		done(t);
+		return;
+	}
 	jd_log("session %u: takeover on a REATTACH from %s refused: %s",
 	       t->session, jp_binding_str(&t->from, fs), v->detail);
 	jd_audit_takeover(d, t->session, peer, "takeover-refused",
@@ -107,8 +114,17 @@ bool jd_cluster_takeover_request(struct jd *d, const struct jk_event *ev,
 			 "malformed" : "not serving");
 		return true;
 	}
+	t = find(d, session);
+	/* Taken as an orphan meanwhile: served with this REQUEST. */
+	if (t && t->orphan && !t->has_request) {
+		memcpy(t->request, ev->packet, sizeof(t->request));
+		t->from = ev->from;
+		t->to = ev->to;
+		t->has_request = true;
+		return true;
+	}
 	/* The mover repeats its REQUEST: the first one is being looked at. */
-	if (find(d, session))
+	if (t)
 		return true;
 	t = free_slot(d, now);
 	if (!t) {
@@ -128,8 +144,35 @@ bool jd_cluster_takeover_request(struct jd *d, const struct jk_event *ev,
 	memcpy(t->request, ev->packet, sizeof(t->request));
 	t->from = ev->from;
 	t->to = ev->to;
+	t->has_request = true;
 	jd_debug(d, "REQUEST for unknown session %u: asking etcd", session);
 	return true;
+}
+
+void jd_cluster_takeover_orphan(struct jd *d, uint32_t session)
+{
+	uint64_t now = jd_now_ms();
+	struct jd_takeover *t;
+
+	/* Ours (a release, or the lease this gateway lost), or in hand. */
+	if (!d->cluster || !jd_cluster_may_serve(d) ||
+	    jd_peer_by_local_id(d, session) || find(d, session))
+		return;
+	t = free_slot(d, now);
+	if (!t) {
+		/* Its client's own REATTACH will have it taken over. */
+		jd_debug(d, "session %u: owner gone; takeovers busy", session);
+		return;
+	}
+	done(t);
+	if (jd_cluster_lookup(d->cluster, session))
+		return;
+	t->active = true;
+	t->orphan = true;
+	t->session = session;
+	t->started_ms = now;
+	jd_debug(d, "session %u: its owner's lease ended: asking etcd",
+		 session);
 }
 
 /*
@@ -218,7 +261,8 @@ void jd_cluster_takeover_looked_up(struct jd *d, uint32_t session,
 		f.seen_version = jd_cluster_version(d->cluster, session);
 		p = jd_peer_by_pub(d, r.peer);
 		f.peer_known = p != NULL;
-		f.proof_valid = proof_valid(t, &r, &msg);
+		f.orphan = !t->has_request;
+		f.proof_valid = t->has_request && proof_valid(t, &r, &msg);
 		f.request_counter = msg.counter;
 		f.counter_floor = r.reattach_floor_any ? r.reattach_floor : 0;
 	} else if (found->why) {
@@ -278,13 +322,18 @@ static void serve(struct jd *d, struct jd_takeover *t, struct jd_peer *p)
 	else if (jd_cluster_record_decode(&r, t->plain, t->plain_len, err,
 					  sizeof(err)))
 		why = "its record does not read";
-	else if (jd_takeover_serve(d, p, &r, t->version, &request))
+	else if (t->has_request ?
+		 jd_takeover_serve(d, p, &r, t->version, &request) :
+		 jd_takeover_serve_orphan(d, p, &r, t->version))
 		why = "the session could not be installed";
 	sodium_memzero(&r, sizeof(r));
 	if (!why) {
 		jd_audit_takeover(d, t->session, p->conf.name, "takeover-owned",
-				  JUMPING_REASON_NONE, &t->from,
-				  "won the create; validating the path");
+				  JUMPING_REASON_NONE,
+				  t->has_request ? &t->from : &p->cur.remote,
+				  t->has_request ?
+				  "won the create; validating the path" :
+				  "its owner's lease ended; asking the client over");
 		done(t);
 		return;
 	}

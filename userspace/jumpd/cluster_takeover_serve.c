@@ -19,6 +19,9 @@
 #include "jumping_names.h"
 #include "jumpd.h"
 
+/* Asked over this many times, SOLICIT_AGAIN_MS apart (reattach_flow.c). */
+#define ORPHAN_SOLICITS		4
+
 static uint64_t max_u64(uint64_t a, uint64_t b)
 {
 	return a > b ? a : b;
@@ -42,17 +45,16 @@ static void ring_from_record(struct jd_peer *p,
 	}
 }
 
-int jd_takeover_serve(struct jd *d, struct jd_peer *p,
-		      const struct jd_cluster_record *r, uint64_t version,
-		      const struct jk_event *request)
+/* The session of r in the kernel and in jumpd, on path, taken over. */
+static int rebuild(struct jd *d, struct jd_peer *p,
+		   const struct jd_cluster_record *r, uint64_t version,
+		   const struct jd_path *path)
 {
-	struct jd_path path = { .remote = request->from,
-				.local = request->to };
 	uint64_t sent = r->sent_floor;
 
-	if (jd_session_kernel_new(d, p, r->local_id, r->remote_id, &path))
+	if (jd_session_kernel_new(d, p, r->local_id, r->remote_id, path))
 		return -1;
-	jd_session_begin(d, p, r->local_id, r->remote_id, &path, r->key_id,
+	jd_session_begin(d, p, r->local_id, r->remote_id, path, r->key_id,
 			 &r->cur);
 	ring_from_record(p, r);
 	p->replay.highest = r->reattach_floor;
@@ -79,7 +81,38 @@ int jd_takeover_serve(struct jd *d, struct jd_peer *p,
 		jd_session_forget(d, p, true);
 		return -1;
 	}
+	return 0;
+}
+
+int jd_takeover_serve(struct jd *d, struct jd_peer *p,
+		      const struct jd_cluster_record *r, uint64_t version,
+		      const struct jk_event *request)
+{
+	struct jd_path path = { .remote = request->from,
+				.local = request->to };
+
+	if (rebuild(d, p, r, version, &path))
+		return -1;
 	jd_reattach_on_taken_request(d, p, request);
+	return 0;
+}
+
+/*
+ * Where the owner last saw the client; from this gateway's address the
+ * client's NAT may not let the SOLICIT in, and then its own REATTACH
+ * (after VolatileAfter) finds the session here, taken over already.
+ */
+int jd_takeover_serve_orphan(struct jd *d, struct jd_peer *p,
+			     const struct jd_cluster_record *r,
+			     uint64_t version)
+{
+	struct jd_path path = { .remote = r->binding };
+
+	if (rebuild(d, p, r, version, &path))
+		return -1;
+	p->solicits_left = ORPHAN_SOLICITS;
+	p->solicit_next_ms = jd_now_ms();
+	jd_touch(d, p);
 	return 0;
 }
 

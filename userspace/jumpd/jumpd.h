@@ -202,6 +202,9 @@ struct jd_peer {
 	 */
 	bool taking_over;
 	uint64_t cluster_seen_ms;
+	/* An orphan taken over: SOLICITs left to send, and when. */
+	unsigned int solicits_left;
+	uint64_t solicit_next_ms;
 };
 
 struct jd_cluster;
@@ -214,6 +217,10 @@ struct jd_cluster;
 struct jd_takeover {
 	bool active;
 	bool creating;			/* accepted: the create is in flight */
+	/* The owner key went with its lease (the watch): taken before the
+	 * client asks; has_request: its REQUEST came meanwhile. */
+	bool orphan;
+	bool has_request;
 	uint32_t session;		/* the owner's id, in the REQUEST */
 	uint64_t started_ms;
 	uint8_t request[JP_REATTACH_REQUEST_LEN];
@@ -323,6 +330,13 @@ bool jd_cluster_takeover_created(struct jd *d, uint32_t session,
 				 enum jd_cluster_outcome outcome,
 				 const char *holder, const char *error);
 /*
+ * The owner key of session went with its owner's lease (the runtime's
+ * watch): clustered and serving, this gateway tries to take the session
+ * over before its client asks, and asks the client over with a SOLICIT
+ * (docs/cluster.md, "Takeover"). Losing is quiet: every gateway tries.
+ */
+void jd_cluster_takeover_orphan(struct jd *d, uint32_t session);
+/*
  * cluster_takeover_serve.c: serve the session won in etcd: rebuilt from
  * its record r (version: the record's), taken over (RECOVERING), and the
  * REQUEST that won it validated; -1 if it could not be installed. Keyed:
@@ -332,6 +346,11 @@ struct jd_cluster_record;
 int jd_takeover_serve(struct jd *d, struct jd_peer *p,
 		      const struct jd_cluster_record *r, uint64_t version,
 		      const struct jk_event *request);
+/* An orphan's, with no REQUEST: the client at the record's binding is
+ * asked over by SOLICITs. */
+int jd_takeover_serve_orphan(struct jd *d, struct jd_peer *p,
+			     const struct jd_cluster_record *r,
+			     uint64_t version);
 void jd_takeover_keyed(struct jd *d, struct jd_peer *p);
 /*
  * cluster_resume.c: a resume initiation from p, which has no session
@@ -558,6 +577,9 @@ void jd_reattach_reset(struct jd_peer *p);
  * passed that when it came). */
 void jd_reattach_on_taken_request(struct jd *d, struct jd_peer *p,
 				  const struct jk_event *ev);
+/* Ask the client at to reattach (a SOLICIT above every counter sent). */
+void jd_reattach_solicit(struct jd *d, struct jd_peer *p,
+			 const struct jp_binding *to);
 /* Responder: the session's packets come from elsewhere (UNKNOWN_SOURCE). */
 void jd_reattach_on_unknown_source(struct jd *d, struct jd_peer *p,
 				   const struct jp_binding *from);

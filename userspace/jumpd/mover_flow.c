@@ -120,23 +120,17 @@ static void mover_begin(struct jd_mover *m, unsigned int path, bool switched,
 	m->path = path;
 }
 
-void jd_mover_start(struct jd *d, struct jd_peer *p, const char *why,
-		    bool here)
+/* A move begins on paths.e[path], asked for why. */
+static void start_on(struct jd *d, struct jd_peer *p, unsigned int path,
+		     const char *why)
 {
 	struct jd_mover *m = &p->mover;
 	uint64_t now = jd_now_ms();
 	char ps[160];
 
-	/* A switch in progress gives way: the session is silent now. */
-	if (!p->has_session || (m->active && !m->switched) || !p->paths.n)
+	if (!p->has_session || path >= p->paths.n)
 		return;
-	/*
-	 * Another uplink if we have one; else the same path (NAT rebinding).
-	 * Asked by the peer: from where we are, which is where it sees us.
-	 */
-	mover_begin(m, p->paths.n > 1 && !here ?
-		    (p->paths.active + 1) % p->paths.n : p->paths.active,
-		    false, now);
+	mover_begin(m, path, false, now);
 	jd_log("peer %s session %u: %s, reattaching on %s", p->conf.name,
 	       p->local_id, why,
 	       jd_path_str(&p->paths.e[m->path].addr, ps, sizeof(ps)));
@@ -149,6 +143,22 @@ void jd_mover_start(struct jd *d, struct jd_peer *p, const char *why,
 	 * round trip away instead of a move's worth of tries.
 	 */
 	jd_hs_start_fallback(d, p);
+}
+
+void jd_mover_start(struct jd *d, struct jd_peer *p, const char *why,
+		    bool here)
+{
+	struct jd_mover *m = &p->mover;
+
+	/* A switch in progress gives way: the session is silent now. */
+	if (!p->has_session || (m->active && !m->switched) || !p->paths.n)
+		return;
+	/*
+	 * Another uplink if we have one; else the same path (NAT rebinding).
+	 * Asked by the peer: from where we are, which is where it sees us.
+	 */
+	start_on(d, p, p->paths.n > 1 && !here ?
+		 (p->paths.active + 1) % p->paths.n : p->paths.active, why);
 }
 
 void jd_mover_move(struct jd *d, struct jd_peer *p, unsigned int to,
@@ -232,11 +242,28 @@ static void on_challenge(struct jd *d, struct jd_peer *p,
  * The peer asks us to reattach: it gets our packets from somewhere that is
  * not its binding, while we still hear it (we would never move).
  */
+/* A candidate path to where ev came from, on the address it came to. */
+static int path_to(const struct jd_peer *p, const struct jk_event *ev)
+{
+	struct jd_path path = { .remote = ev->from, .local = ev->to };
+	unsigned int i;
+	int k = jd_paths_find(&p->paths, &path);
+
+	if (k >= 0)
+		return k;
+	for (i = 0; i < p->paths.n; i++)
+		if (jp_binding_equal(&p->paths.e[i].addr.remote, &ev->from) &&
+		    jd_path_carried(&p->paths.e[i].addr, ev))
+			return (int)i;
+	return -1;
+}
+
 static void on_solicit(struct jd *d, struct jd_peer *p,
 		       const struct jk_event *ev)
 {
 	struct jp_reattach_msg m;
 	struct jp_mac_keys mk;
+	int k;
 
 	if (!p->initiator ||
 	    jp_reattach_verify_solicit(ev->packet, ev->packet_len,
@@ -247,7 +274,19 @@ static void on_solicit(struct jd *d, struct jd_peer *p,
 		return;
 	}
 	jd_ctl_heard(d, p, &mk);
-	jd_mover_start(d, p, "the peer sees us elsewhere", true);
+	k = path_to(p, ev);
+	if (k < 0 || k == (int)p->paths.active) {
+		jd_mover_start(d, p, "the peer sees us elsewhere", true);
+		return;
+	}
+	/*
+	 * From another of the peer's endpoints: a gateway of its cluster
+	 * took our session over (docs/cluster.md, "Takeover"). The move
+	 * starts there, or goes there if one is under way.
+	 */
+	if (p->mover.active && !p->mover.switched)
+		jd_mover_stop(p);
+	start_on(d, p, (unsigned int)k, "another endpoint of the peer asks us over");
 }
 
 /* The peer took our SWITCH: the move is done, on both sides. */

@@ -22,6 +22,8 @@
 
 #define CHALLENGE_FIRST_MS	150
 #define VALIDATION_MS		2000
+/* An orphan's SOLICITs: a lost one costs this much. */
+#define SOLICIT_AGAIN_MS	300
 
 void jd_reattach_reset(struct jd_peer *p)
 {
@@ -380,25 +382,33 @@ static void on_response(struct jd *d, struct jd_peer *p,
 void jd_reattach_on_unknown_source(struct jd *d, struct jd_peer *p,
 				   const struct jp_binding *from)
 {
-	uint8_t msg[JP_REATTACH_SOLICIT_LEN];
 	char fs[JP_BINDING_STRLEN];
 
 	if (p->initiator || !p->has_session || p->val.active ||
 	    (p->fsm.state != JUMPING_STATE_VOLATILE &&
 	     p->fsm.state != JUMPING_STATE_RECOVERING))
 		return;
+	jd_log("peer %s session %u: its packets come from %s, not the binding: asking it to reattach",
+	       p->conf.name, p->local_id, jp_binding_str(from, fs));
+	jd_reattach_solicit(d, p, from);
+}
+
+void jd_reattach_solicit(struct jd *d, struct jd_peer *p,
+			 const struct jp_binding *to)
+{
+	uint8_t msg[JP_REATTACH_SOLICIT_LEN];
+	char ts[JP_BINDING_STRLEN];
+
 	p->solicit_counter = jp_reattach_counter_from_time(jd_wall_us(),
 							   p->solicit_counter);
 	/* The floor of what we sent rose: the cluster's record follows. */
 	jd_cluster_session_changed(d, p);
 	jp_reattach_encode_solicit(msg, p->ctl.cur.reattach,
 				   jp_ctl_dir_out(&p->ctl.cur), p->remote_id,
-				   p->solicit_counter, from);
-	jd_log("peer %s session %u: its packets come from %s, not the binding: asking it to reattach",
-	       p->conf.name, p->local_id, jp_binding_str(from, fs));
-	if (jk_packet_send(&d->k, msg, sizeof(msg), from, &p->cur.local))
-		jd_debug(d, "peer %s: solicit to %s: %s", p->conf.name, fs,
-			 jk_error(&d->k));
+				   p->solicit_counter, to);
+	if (jk_packet_send(&d->k, msg, sizeof(msg), to, &p->cur.local))
+		jd_debug(d, "peer %s: solicit to %s: %s", p->conf.name,
+			 jp_binding_str(to, ts), jk_error(&d->k));
 }
 
 uint64_t jd_reattach_tick(struct jd *d, struct jd_peer *p, uint64_t now)
@@ -411,6 +421,16 @@ uint64_t jd_reattach_tick(struct jd *d, struct jd_peer *p, uint64_t now)
 	t = jd_mover_tick(d, p, now);
 	if (t < next)
 		next = t;
+	/* An orphan taken over: its client asked over, until it comes. */
+	if (p->taking_over && p->solicits_left && !p->val.active) {
+		if (now >= p->solicit_next_ms) {
+			p->solicits_left--;
+			p->solicit_next_ms = now + SOLICIT_AGAIN_MS;
+			jd_reattach_solicit(d, p, &p->cur.remote);
+		}
+		if (p->solicits_left && p->solicit_next_ms < next)
+			next = p->solicit_next_ms;
+	}
 	if (p->val.active) {
 		if (now >= p->val.deadline_ms) {
 			p->val.active = false;

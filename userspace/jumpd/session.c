@@ -65,6 +65,7 @@ void jd_session_begin(struct jd *d, struct jd_peer *p, uint32_t local_id,
 	memset(&p->replay, 0, sizeof(p->replay));
 	jd_reattach_reset(p);
 	p->taking_over = false;
+	p->solicits_left = 0;
 }
 
 int jd_session_install(struct jd *d, struct jd_peer *p, uint32_t local_id,
