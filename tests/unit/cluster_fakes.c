@@ -371,6 +371,8 @@ struct jp_config *config_of(const char *url, const char *key_file,
 		 "[Cluster]\nEtcdEndpoints = %s\nClusterName = t\n"
 		 "NodeName = %s\nClusterKeyFile = %s\nLeaseTTL = 2s\n"
 		 "FencingMargin = 500ms\n"
+		 /* No watch: a test calls jd_cluster_takeover_orphan. */
+		 "Takeover = on-reattach\n"
 		 "[Peer]\nPublicKey = AgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgI=\n"
 		 "AllowedIPs = 10.0.0.2/32\n", url, node, key_file);
 	c = jp_config_parse_buf(text, strlen(text), "gw.conf", &e);

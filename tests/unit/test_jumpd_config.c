@@ -355,7 +355,8 @@ static void test_cluster(void)
 		"NodeName = gw_a.fra\n"
 		"ClusterKeyFile = /etc/jumpd/cluster.key\n"
 		"LeaseTTL = 2s\n"
-		"FencingMargin = 500ms\n" PEER;
+		"FencingMargin = 500ms\n"
+		"Takeover = on-reattach\n" PEER;
 	static const char minimal[] = IFACE CLUSTER PEER;
 	static const char none[] = IFACE PEER;
 	const struct jp_conf_cluster *cl;
@@ -379,14 +380,15 @@ static void test_cluster(void)
 		   "cluster: names and key file");
 		ok(cl->lease_ttl_ms == 2000 && cl->fencing_margin_ms == 500,
 		   "cluster: LeaseTTL 2s (the minimum), FencingMargin 500ms");
+		ok(!cl->takeover_prompt, "cluster: Takeover on-reattach");
 		ok(c->n_peers == 1, "cluster: the [Peer] after it still parses");
 	}
 	jp_config_free(c);
 
 	c = jp_config_parse_buf(minimal, strlen(minimal), "jumpd.conf", &e);
 	ok(c && c->cluster.lease_ttl_ms == 5000 &&
-	   c->cluster.fencing_margin_ms == 1000,
-	   "cluster: defaults LeaseTTL 5s, FencingMargin 1s");
+	   c->cluster.fencing_margin_ms == 1000 && c->cluster.takeover_prompt,
+	   "cluster: defaults LeaseTTL 5s, FencingMargin 1s, Takeover prompt");
 	jp_config_free(c);
 	c = jp_config_parse_buf(none, strlen(none), "jumpd.conf", &e);
 	ok(c && !c->has_cluster && !c->cluster.n_etcd,
@@ -409,6 +411,9 @@ static void test_cluster(void)
 	bad(IFACE CLUSTER "NodeName = gw-b\n" PEER,
 	    "jumpd.conf:8: duplicate key 'NodeName' in [Cluster]",
 	    "cluster: a key given twice");
+	bad(IFACE CLUSTER "Takeover = eager\n" PEER,
+	    "jumpd.conf:8: invalid Takeover 'eager': expected prompt or on-reattach",
+	    "cluster: Takeover neither prompt nor on-reattach");
 	bad(IFACE CLUSTER "LeaseTTL = 1s\n" PEER,
 	    "jumpd.conf:8: invalid LeaseTTL '1s': expected whole seconds from 2s to 1h, such as 5s",
 	    "cluster: LeaseTTL under etcd's minimum");

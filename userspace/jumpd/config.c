@@ -279,6 +279,7 @@ static struct jp_config *parse(FILE *f, const char *name,
 	c.cfg->iface.handshake_source_rate.window_ms = 1000;
 	c.cfg->cluster.lease_ttl_ms = JP_CONF_LEASE_TTL_DEFAULT_MS;
 	c.cfg->cluster.fencing_margin_ms = JP_CONF_FENCING_MARGIN_DEFAULT_MS;
+	c.cfg->cluster.takeover_prompt = true;
 	while ((len = getline(&line, &cap, f)) >= 0) {
 		c.line++;
 		if ((size_t)len > LINE_MAX_LEN) {

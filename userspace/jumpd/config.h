@@ -104,6 +104,7 @@ struct jp_conf_cluster {
 	char key_file[JP_CONF_PATH_MAX];	/* ClusterKeyFile */
 	uint64_t lease_ttl_ms;			/* whole seconds */
 	uint64_t fencing_margin_ms;
+	bool takeover_prompt;			/* Takeover = prompt */
 	uint64_t seen;
 };
 

@@ -131,6 +131,23 @@ const char *cluster_fencing_margin(struct ctx *c, const char *v)
 	return NULL;
 }
 
+/*
+ * prompt: a dead gateway's sessions are taken the moment etcd ends its
+ * lease, and their clients asked over; on-reattach: only when a client's
+ * REATTACH comes (after its VolatileAfter), which spares etcd the
+ * gateways' race for every orphan on a large cluster.
+ */
+const char *cluster_takeover(struct ctx *c, const char *v)
+{
+	if (!strcmp(v, "prompt"))
+		c->cfg->cluster.takeover_prompt = true;
+	else if (!strcmp(v, "on-reattach"))
+		c->cfg->cluster.takeover_prompt = false;
+	else
+		return "expected prompt or on-reattach";
+	return NULL;
+}
+
 void check_cluster(struct ctx *c)
 {
 	const struct jp_conf_cluster *cl = &c->cfg->cluster;

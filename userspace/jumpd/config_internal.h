@@ -73,6 +73,7 @@ const char *cluster_node_name(struct ctx *c, const char *v);
 const char *cluster_key_file(struct ctx *c, const char *v);
 const char *cluster_lease_ttl(struct ctx *c, const char *v);
 const char *cluster_fencing_margin(struct ctx *c, const char *v);
+const char *cluster_takeover(struct ctx *c, const char *v);
 void check_cluster(struct ctx *c);
 
 #endif /* JUMPD_CONFIG_INTERNAL_H */

@@ -302,6 +302,7 @@ const struct key config_keys[] = {
 	{ "ClusterKeyFile",		SEC_CLUSTER, false, cluster_key_file, false },
 	{ "LeaseTTL",			SEC_CLUSTER, false, cluster_lease_ttl, false },
 	{ "FencingMargin",		SEC_CLUSTER, false, cluster_fencing_margin, false },
+	{ "Takeover",			SEC_CLUSTER, false, cluster_takeover, false },
 };
 
 /* Every key has its bit in a section's `seen`. */
