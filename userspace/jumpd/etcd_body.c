@@ -253,3 +253,19 @@ char *etcd_body_lease_id(int64_t id)
 
 	return finish(o, o && add_i64(o, "ID", id));
 }
+
+char *etcd_body_watch(const char *prefix, int64_t start_revision)
+{
+	json_object *o = json_object_new_object();
+	json_object *noput = json_object_new_string("NOPUT");
+	json_object *req;
+	bool good;
+
+	req = range_request(prefix, true, &good);
+	good &= !start_revision || (req && add_i64(req, "start_revision",
+						   start_revision));
+	/* Puts are not wanted: an owner key is only ever created or gone. */
+	good &= take(req, "filters", array_of(noput));
+	good &= take(o, "create_request", req);
+	return finish(o, good);
+}
