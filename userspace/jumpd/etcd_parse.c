@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Parsers of etcd's v3 gateway responses (etcd.h); pure. */
 #include <errno.h>
+#include <limits.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -346,7 +347,10 @@ int etcd_parse_error(const char *body, char *msg, size_t msglen)
 struct etcd_watch_parser {
 	json_tokener *tok;
 	size_t pending;		/* bytes fed since the last object ended */
+	bool within;		/* the tokener holds part of an object */
 	bool spent;		/* refused once: no more */
+	char *held;		/* a chunk's last bytes, kept for the next */
+	size_t held_len;
 };
 
 struct etcd_watch_parser *etcd_watch_parser_new(void)
@@ -359,6 +363,13 @@ struct etcd_watch_parser *etcd_watch_parser_new(void)
 		free(p);
 		return NULL;
 	}
+	/*
+	 * Strict: json-c's lenient extras (comments, loose numbers) read
+	 * differently when a chunk ends inside them; etcd writes none.
+	 * Trailing characters are the stream's next object.
+	 */
+	json_tokener_set_flags(p->tok, JSON_TOKENER_STRICT |
+			       JSON_TOKENER_ALLOW_TRAILING_CHARS);
 	return p;
 }
 
@@ -367,6 +378,7 @@ void etcd_watch_parser_free(struct etcd_watch_parser *p)
 	if (!p)
 		return;
 	json_tokener_free(p->tok);
+	free(p->held);
 	free(p);
 }
 
@@ -482,9 +494,8 @@ static int watch_object(json_object *o, etcd_watch_fn on_event, void *ctx,
 	return on_event(ctx, &ev);
 }
 
-int etcd_watch_feed(struct etcd_watch_parser *p, const char *buf,
-		    size_t len, etcd_watch_fn on_event, void *ctx,
-		    char *err, size_t errlen)
+static int feed(struct etcd_watch_parser *p, const char *buf, size_t len,
+		etcd_watch_fn on_event, void *ctx, char *err, size_t errlen)
 {
 	enum json_tokener_error jerr;
 	json_object *o;
@@ -496,9 +507,33 @@ int etcd_watch_feed(struct etcd_watch_parser *p, const char *buf,
 		return -1;
 	}
 	while (len) {
-		/* json-c takes an int length; feed in bounded slices. */
-		size_t slice = len < 65536 ? len : 65536;
+		size_t slice;
 
+		/*
+		 * Between objects: whitespace, then an object's '{'. Told
+		 * here, as json-c's top-level scalars (a number at a chunk's
+		 * end may go on) would read differently cut elsewhere.
+		 */
+		if (!p->within) {
+			if (*buf && strchr(" \t\r\n", *buf)) {
+				buf++;
+				len--;
+				continue;
+			}
+			if (*buf != '{') {
+				snprintf(err, errlen, "watch response is not "
+					 "a JSON object");
+				goto refused;
+			}
+			p->within = true;
+		}
+		/* Whole: a cut inside a number would read differently
+		 * (below). json-c takes an int length. */
+		if (len > INT_MAX) {
+			snprintf(err, errlen, "watch chunk too long");
+			goto refused;
+		}
+		slice = len;
 		o = json_tokener_parse_ex(p->tok, buf, (int)slice);
 		jerr = json_tokener_get_error(p->tok);
 		if (jerr == json_tokener_continue) {
@@ -524,6 +559,7 @@ int etcd_watch_feed(struct etcd_watch_parser *p, const char *buf,
 		buf += used;
 		len -= used;
 		p->pending = 0;
+		p->within = false;
 		json_tokener_reset(p->tok);
 		ret = watch_object(o, on_event, ctx, err, errlen);
 		json_object_put(o);
@@ -536,4 +572,75 @@ int etcd_watch_feed(struct etcd_watch_parser *p, const char *buf,
 refused:
 	p->spent = true;
 	return -1;
+}
+
+/* What json-c may take as part of a number. */
+static bool number_char(char ch)
+{
+	return (ch >= '0' && ch <= '9') || ch == '-' || ch == '+' ||
+	       ch == '.' || ch == 'e' || ch == 'E';
+}
+
+int etcd_watch_feed(struct etcd_watch_parser *p, const char *buf,
+		    size_t len, etcd_watch_fn on_event, void *ctx,
+		    char *err, size_t errlen)
+{
+	const char *data = buf;
+	size_t hold = 0;
+	int ret;
+
+	if (p->spent) {
+		snprintf(err, errlen, "watch stream refused already");
+		return -1;
+	}
+	/*
+	 * json-c reads a number that a chunk's end cuts as ended by the
+	 * next chunk's first byte even when that byte is a number's too
+	 * ("15" then "-}" reads 15). So a chunk's trailing run of such
+	 * bytes waits for the next chunk: json-c never sees a cut there.
+	 */
+	if (p->held_len) {
+		char *grown;
+
+		if (len > ETCD_WATCH_OBJECT_MAX - p->held_len) {
+			snprintf(err, errlen, "watch response over %d bytes",
+				 ETCD_WATCH_OBJECT_MAX);
+			p->spent = true;
+			return -1;
+		}
+		grown = realloc(p->held, p->held_len + len);
+		if (!grown) {
+			snprintf(err, errlen, "out of memory");
+			p->spent = true;
+			return -1;
+		}
+		memcpy(grown + p->held_len, buf, len);
+		p->held = grown;
+		len += p->held_len;
+		p->held_len = 0;
+		data = grown;
+	}
+	while (hold < len && number_char(data[len - 1 - hold]))
+		hold++;
+	ret = feed(p, data, len - hold, on_event, ctx, err, errlen);
+	/* Between objects they are not an object's: refused at once. */
+	if (!ret && hold && !p->within)
+		ret = feed(p, data + len - hold, hold, on_event, ctx, err,
+			   errlen);
+	else if (!ret && hold) {
+		if (data != p->held) {
+			char *kept = malloc(hold);
+
+			if (!kept) {
+				snprintf(err, errlen, "out of memory");
+				p->spent = true;
+				return -1;
+			}
+			free(p->held);
+			p->held = kept;
+		}
+		memmove(p->held, data + len - hold, hold);
+		p->held_len = hold;
+	}
+	return ret;
 }
