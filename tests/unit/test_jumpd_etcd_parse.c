@@ -468,6 +468,35 @@ static void test_watch_malformed(void)
 		      "watch: an event without kv refused");
 	watch_refused("{\"result\":{\"header\":{\"revision\":\"x\"}}}",
 		      "watch: a revision not a number refused");
+	{
+		static const char bad[] = "{\"result\":{\"x\":15-}}";
+		static const char two[] = "{\"result\":{\"created\":true}}"
+			"{\"result\":{\"x\":1.5e3}}";
+		size_t cut;
+		bool all = true;
+		struct told t2;
+
+		for (cut = 0; cut <= sizeof(bad) - 1 && all; cut++)
+			all = feed_split(bad, sizeof(bad) - 1, &cut, 1, &t2,
+					 err, sizeof(err)) == -1;
+		ok(all, "watch: a broken number refused wherever cut");
+		for (cut = 0; cut <= sizeof(two) - 1 && all; cut++)
+			all = !feed_split(two, sizeof(two) - 1, &cut, 1, &t2,
+					  err, sizeof(err)) &&
+			      !strcmp(t2.text, "C@0 P@0");
+		ok(all, "watch: two objects with no newline between, cut "
+		   "anywhere");
+	}
+	{
+		static const char nul[] = "{\"result\":{}}\n\0{";
+		struct told t2 = { .n = 0 };
+
+		ok(etcd_watch_feed(p, nul, sizeof(nul) - 1, tell, &t2, err,
+				   sizeof(err)) == -1 && !strcmp(t2.text, "P@0"),
+		   "watch: a NUL between objects refused");
+		etcd_watch_parser_free(p);
+		p = etcd_watch_parser_new();
+	}
 	/* One object that never ends: bounded. */
 	big = malloc(n);
 	if (big) {
