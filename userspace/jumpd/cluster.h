@@ -8,7 +8,8 @@
  * requests run on two worker threads (cluster_worker.h says why not on
  * the main loop): one for the lease (grant, keepalives), one for the
  * rest, so that a record write waiting on a slow etcd never delays a
- * renewal. Their results come back through one eventfd:
+ * renewal; with the orphaned hook a third watches the owner keys
+ * (cluster_watch.h). Their results come back through one eventfd:
  *
  *	poll jd_cluster_fd(c) with a timeout up to jd_cluster_run's answer;
  *	on either, next = jd_cluster_run(c, now)
