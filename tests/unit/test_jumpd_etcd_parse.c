@@ -492,7 +492,8 @@ static void test_watch_malformed(void)
 		struct told t2 = { .n = 0 };
 
 		ok(etcd_watch_feed(p, nul, sizeof(nul) - 1, tell, &t2, err,
-				   sizeof(err)) == -1 && !strcmp(t2.text, "P@0"),
+				   sizeof(err)) == -1 &&
+		   !strcmp(t2.text, "P@0"),
 		   "watch: a NUL between objects refused");
 		etcd_watch_parser_free(p);
 		p = etcd_watch_parser_new();

@@ -500,7 +500,8 @@ static bool drive_until(bool (*cond)(void), long deadline_ms)
 		wait = next > now ? (long)(next - now) : 0;
 		if (wait > end - now)
 			wait = (long)(end - now);
-		p = (struct pollfd){ .fd = jd_cluster_fd(gw), .events = POLLIN };
+		p = (struct pollfd){ .fd = jd_cluster_fd(gw),
+				     .events = POLLIN };
 		if (poll(&p, 1, (int)wait) <= 0)
 			p.revents = 0;
 	}
@@ -551,7 +552,8 @@ static void test_runtime(struct etcd_client *c)
 	jd_cluster_free(plain);
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d", px.port);
 	gw = gateway(url, true);
-	if (!ok(gw && threads() == base + 3, "runtime: the hook, three threads"))
+	if (!ok(gw && threads() == base + 3,
+		"runtime: the hook, three threads"))
 		return;
 	if (!ok(drive_until(ready, EVENT_DEADLINE_MS),
 		"runtime: serving, the watch created"))

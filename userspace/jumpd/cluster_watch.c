@@ -34,7 +34,7 @@ struct jd_cwatch {
 	int notify_fd;
 	pthread_t thread;
 	pthread_mutex_t lock;
-	pthread_cond_t wake;		/* on CLOCK_MONOTONIC: the backoff */
+	pthread_cond_t wake;		/* CLOCK_MONOTONIC: the backoff */
 	/* Set under lock; read unlocked by libcurl's progress callback. */
 	volatile bool stop;
 	/* Under lock. */
@@ -48,7 +48,7 @@ struct jd_cwatch {
 	struct leaf_delete *batch;
 	size_t n_batch, cap_batch;
 	long backoff_ms;
-	bool lost;			/* error says what a compaction lost */
+	bool lost;			/* error: what a compaction lost */
 };
 
 static void set_error(struct jd_cwatch *w, const char *fmt, ...)
@@ -161,7 +161,7 @@ static void batch_end(struct jd_cwatch *w)
 	w->n_batch = 0;
 	if (queued) {
 		wrote = write(w->notify_fd, &one, sizeof(one));
-		(void)wrote;	/* as the lanes: at worst the loop's timer */
+		(void)wrote;	/* as the lanes: at worst, the timer */
 	}
 }
 
@@ -252,7 +252,7 @@ static void *watch_main(void *arg)
 
 	w->backoff_ms = BACKOFF_MIN_MS;
 	while (!w->stop) {
-		w->n_batch = 0;	/* a broken response's half is not judged */
+		w->n_batch = 0;	/* half a broken response: not judged */
 		ret = etcd_watch(w->etcd, w->prefix, w->next, on_event, w,
 				 &w->stop);
 		pthread_mutex_lock(&w->lock);

@@ -346,7 +346,7 @@ int etcd_parse_error(const char *body, char *msg, size_t msglen)
 
 struct etcd_watch_parser {
 	json_tokener *tok;
-	size_t pending;		/* bytes fed since the last object ended */
+	size_t pending;		/* fed since the last object ended */
 	bool within;		/* the tokener holds part of an object */
 	bool spent;		/* refused once: no more */
 	char *held;		/* a chunk's last bytes, kept for the next */
