@@ -304,6 +304,214 @@ static void test_errors(void)
 	ok(etcd_parse_error(NULL, msg, sizeof(msg)) == -1, "error: no body");
 }
 
+/* The events told, as text: "C4 D<key>@5 E5 P6 X3". */
+struct told {
+	char text[2048];
+	int stop_after;		/* return 7 after this many; 0: never */
+	int n;
+};
+
+static int tell(void *ctx, const struct etcd_watch_event *ev)
+{
+	struct told *t = ctx;
+	size_t used = strlen(t->text);
+	static const char kinds[] = "CDEPX";
+
+	snprintf(t->text + used, sizeof(t->text) - used, "%s%c%s%s@%lld",
+		 used ? " " : "", kinds[ev->kind],
+		 ev->key ? ev->key : "", "", (long long)ev->revision);
+	return ++t->n == t->stop_after ? 7 : 0;
+}
+
+/* A watch stream as etcd 3.4's gateway writes one (newline-separated). */
+#define W_CREATED "{\"result\":{" HDR ",\"created\":true}}\n"
+#define W_RELEASE "{\"result\":{" HDR ",\"events\":[{\"type\":\"DELETE\"," \
+	"\"kv\":{\"key\":\"" K1 "\",\"mod_revision\":\"7\"}},{\"type\":" \
+	"\"DELETE\",\"kv\":{\"key\":\"" K2 "\",\"mod_revision\":\"7\"}}]}}\n"
+#define W_EXPIRY "{\"result\":{" HDR ",\"events\":[{\"type\":\"DELETE\"," \
+	"\"kv\":{\"key\":\"" K1 "\",\"mod_revision\":\"9\"}},{\"kv\":" \
+	"{\"key\":\"" K2 "\",\"mod_revision\":\"9\"}}]}}\n"
+#define W_PROGRESS "{\"result\":{" HDR "}}\n"
+#define W_CANCELED "{\"result\":{\"header\":{\"raft_term\":\"2\"}," \
+	"\"canceled\":true,\"compact_revision\":\"3\"}}\n"
+
+#define O1 "/j/c/sessions/1/owner"
+#define S1 "/j/c/sessions/1/state"
+static const char watch_want[] = "C@4 D" O1 "@7 D" S1 "@7 E@7 D" O1
+	"@9 E@9 P@12 X@3";
+
+static void watch_stream(char *buf, size_t len)
+{
+	snprintf(buf, len, W_CREATED W_RELEASE W_EXPIRY W_PROGRESS W_CANCELED,
+		 "4", "7", "9", "12");
+}
+
+static int feed_split(const char *s, size_t len, const size_t *cuts,
+		      size_t n_cuts, struct told *t, char *err, size_t errlen)
+{
+	struct etcd_watch_parser *p = etcd_watch_parser_new();
+	size_t at = 0, i;
+	int ret = 0;
+
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i <= n_cuts && !ret; i++) {
+		size_t end = i < n_cuts ? cuts[i] : len;
+
+		ret = etcd_watch_feed(p, s + at, end - at, tell, t, err,
+				      errlen);
+		at = end;
+	}
+	etcd_watch_parser_free(p);
+	return ret;
+}
+
+static bool eq(const char *got, const char *want)
+{
+	return got && !strcmp(got, want);
+}
+
+static void test_watch(void)
+{
+	char stream[4096], err[256], *body;
+	struct told t;
+	size_t len, cut, cuts[4096];
+	bool all = true;
+	json_object *o;
+	int ret;
+
+	body = etcd_body_watch("/j/c/sessions/", 42);
+	o = body ? json_tokener_parse(body) : NULL;
+	ok(o && eq(field(o, "create_request.key"), "L2ovYy9zZXNzaW9ucy8=") &&
+	   eq(field(o, "create_request.range_end"), "L2ovYy9zZXNzaW9uczA=") &&
+	   eq(field(o, "create_request.start_revision"), "42") &&
+	   eq(field(o, "create_request.filters.0"), "NOPUT"),
+	   "watch body: the prefix's range, the start, deletes only");
+	json_object_put(o);
+	free(body);
+	body = etcd_body_watch("/j/c/sessions/", 0);
+	o = body ? json_tokener_parse(body) : NULL;
+	ok(o && !field(o, "create_request.start_revision"),
+	   "watch body: start 0 left out (from now on)");
+	json_object_put(o);
+	free(body);
+
+	watch_stream(stream, sizeof(stream));
+	len = strlen(stream);
+	ret = feed_split(stream, len, NULL, 0, &t, err, sizeof(err));
+	ok(ret == 1, "watch: one chunk of five responses, ends cancelled");
+	is_str(t.text, watch_want, "watch: created, release, expiry, "
+	       "progress, compacted");
+	for (cut = 0; cut <= len && all; cut++) {
+		ret = feed_split(stream, len, &cut, 1, &t, err, sizeof(err));
+		all = ret == 1 && !strcmp(t.text, watch_want);
+	}
+	ok(all, "watch: the same, cut in two anywhere");
+	for (cut = 0; cut < len; cut++)
+		cuts[cut] = cut + 1;
+	ret = feed_split(stream, len, cuts, len - 1, &t, err, sizeof(err));
+	ok(ret == 1 && !strcmp(t.text, watch_want),
+	   "watch: the same, one byte at a time");
+	memset(&t, 0, sizeof(t));
+	{
+		struct etcd_watch_parser *p = etcd_watch_parser_new();
+
+		t.stop_after = 2;
+		ret = etcd_watch_feed(p, stream, len, tell, &t, err,
+				      sizeof(err));
+		ok(ret == 7 && t.n == 2, "watch: the callback's stop ends it");
+		etcd_watch_parser_free(p);
+	}
+}
+
+/* Bad streams: refused with a reason, and the parser spent after. */
+static void watch_refused(const char *stream, const char *name)
+{
+	struct etcd_watch_parser *p = etcd_watch_parser_new();
+	char err[256] = "";
+	struct told t = { .n = 0 };
+	int ret;
+
+	ret = etcd_watch_feed(p, stream, strlen(stream), tell, &t, err,
+			      sizeof(err));
+	if (!ok(ret == -1 && err[0] &&
+		etcd_watch_feed(p, "{}", 2, tell, &t, err, sizeof(err)) == -1,
+		name))
+		printf("#   ret %d err '%s'\n", ret, err);
+	etcd_watch_parser_free(p);
+}
+
+static void test_watch_malformed(void)
+{
+	struct etcd_watch_parser *p = etcd_watch_parser_new();
+	char err[256], *big;
+	struct told t = { .n = 0 };
+	size_t n = (4 << 20) + 16;
+
+	watch_refused("garbage\n", "watch: not JSON refused");
+	watch_refused("[1]\n", "watch: not an object refused");
+	watch_refused("null\n", "watch: null refused");
+	watch_refused("{\"result\":{}}}", "watch: a stray } refused");
+	watch_refused("{\"header\":{}}\n", "watch: no result refused");
+	watch_refused("{\"error\":{\"grpc_code\":14,\"message\":"
+		      "\"no leader\"}}\n", "watch: etcd's error refused");
+	watch_refused("{\"error\":\"invalid character\",\"code\":2}",
+		      "watch: a gateway's error answer refused");
+	watch_refused("{\"result\":{\"events\":{}}}",
+		      "watch: events not an array refused");
+	watch_refused("{\"result\":{\"events\":[{\"type\":\"DELETE\","
+		      "\"kv\":{\"key\":\"***\"}}]}}",
+		      "watch: a key not base64 refused");
+	watch_refused("{\"result\":{\"events\":[{\"type\":\"DELETE\","
+		      "\"kv\":{\"key\":\"YQBi\"}}]}}",
+		      "watch: a key with a NUL byte refused");
+	watch_refused("{\"result\":{\"events\":[{\"type\":\"DELETE\"}]}}",
+		      "watch: an event without kv refused");
+	watch_refused("{\"result\":{\"header\":{\"revision\":\"x\"}}}",
+		      "watch: a revision not a number refused");
+	{
+		static const char bad[] = "{\"result\":{\"x\":15-}}";
+		static const char two[] = "{\"result\":{\"created\":true}}"
+			"{\"result\":{\"x\":1.5e3}}";
+		size_t cut;
+		bool all = true;
+		struct told t2;
+
+		for (cut = 0; cut <= sizeof(bad) - 1 && all; cut++)
+			all = feed_split(bad, sizeof(bad) - 1, &cut, 1, &t2,
+					 err, sizeof(err)) == -1;
+		ok(all, "watch: a broken number refused wherever cut");
+		for (cut = 0; cut <= sizeof(two) - 1 && all; cut++)
+			all = !feed_split(two, sizeof(two) - 1, &cut, 1, &t2,
+					  err, sizeof(err)) &&
+			      !strcmp(t2.text, "C@0 P@0");
+		ok(all, "watch: two objects with no newline between, cut "
+		   "anywhere");
+	}
+	{
+		static const char nul[] = "{\"result\":{}}\n\0{";
+		struct told t2 = { .n = 0 };
+
+		ok(etcd_watch_feed(p, nul, sizeof(nul) - 1, tell, &t2, err,
+				   sizeof(err)) == -1 &&
+		   !strcmp(t2.text, "P@0"),
+		   "watch: a NUL between objects refused");
+		etcd_watch_parser_free(p);
+		p = etcd_watch_parser_new();
+	}
+	/* One object that never ends: bounded. */
+	big = malloc(n);
+	if (big) {
+		memset(big, ' ', n);
+		memcpy(big, "{\"a\":\"", 6);
+		memset(big + 6, 'x', n - 6);
+		ok(etcd_watch_feed(p, big, n, tell, &t, err, sizeof(err)) ==
+		   -1 && strstr(err, "over"),
+		   "watch: an object over 4 MiB refused");
+		free(big);
+	}
+	etcd_watch_parser_free(p);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -313,5 +521,7 @@ int main(void)
 	test_txn_and_writes();
 	test_leases();
 	test_errors();
+	test_watch();
+	test_watch_malformed();
 	return tap_done();
 }

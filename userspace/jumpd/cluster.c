@@ -57,6 +57,24 @@ static int check_settings(const struct jd_cluster_settings *s, char *err,
 	return jd_lease_init(&probe, 0, s->ttl_ms, s->margin_ms, err, errlen);
 }
 
+/* The watch lane, on every session key of the cluster (cluster_watch.h). */
+static int start_watch(struct jd_cluster *c,
+		       const struct jd_cluster_settings *s, long connect_ms,
+		       char *err, size_t errlen)
+{
+	char prefix[JD_CW_KEY_MAX];
+	int n = snprintf(prefix, sizeof(prefix), "/jumping/%s/sessions/",
+			 c->cluster);
+
+	if (n < 0 || (size_t)n >= sizeof(prefix)) {
+		snprintf(err, errlen, "cluster name too long to watch");
+		return -1;
+	}
+	c->watch_lane = jd_cwatch_new(s->endpoints, s->n_endpoints,
+				      connect_ms, prefix, c->efd, err, errlen);
+	return c->watch_lane ? 0 : -1;
+}
+
 struct jd_cluster *jd_cluster_new(const struct jd_cluster_settings *s,
 				  const struct jd_cluster_hooks *hooks,
 				  char *err, size_t errlen)
@@ -102,6 +120,10 @@ struct jd_cluster *jd_cluster_new(const struct jd_cluster_settings *s,
 		jd_cluster_free(c);
 		return NULL;
 	}
+	if (hooks->orphaned && start_watch(c, s, connect_ms, err, errlen)) {
+		jd_cluster_free(c);
+		return NULL;
+	}
 	return c;
 }
 
@@ -109,6 +131,7 @@ void jd_cluster_free(struct jd_cluster *c)
 {
 	if (!c)
 		return;
+	jd_cwatch_free(c->watch_lane);
 	jd_cw_free(c->lease_lane);
 	jd_cw_free(c->record_lane);
 	if (c->efd >= 0)
@@ -154,6 +177,20 @@ const struct jd_lease *jd_cluster_lease(const struct jd_cluster *c)
 const char *jd_cluster_lease_error(const struct jd_cluster *c)
 {
 	return c->lease_error;
+}
+
+bool jd_cluster_watching(const struct jd_cluster *c)
+{
+	return c->watch_lane && jd_cwatch_running(c->watch_lane);
+}
+
+void jd_cluster_watch_error(const struct jd_cluster *c, char *buf,
+			    size_t len)
+{
+	if (c->watch_lane)
+		jd_cwatch_error(c->watch_lane, buf, len);
+	else if (len)
+		buf[0] = '\0';
 }
 
 /* --- requests ------------------------------------------------------- */
@@ -309,6 +346,21 @@ static void take_results(struct jd_cluster *c, struct jd_cw *lane)
 	}
 }
 
+/* The orphaned sessions the watch found, to the hook. */
+static void take_orphans(struct jd_cluster *c)
+{
+	uint32_t ids[64];
+	size_t n, i;
+
+	if (!c->watch_lane)
+		return;
+	do {
+		n = jd_cwatch_take(c->watch_lane, ids, 64);
+		for (i = 0; i < n; i++)
+			c->hooks.orphaned(c->hooks.ctx, ids[i]);
+	} while (n == 64);
+}
+
 /* The clock at now, against what the hooks were last told. */
 static void follow_lease(struct jd_cluster *c, int64_t now)
 {
@@ -363,6 +415,7 @@ int64_t jd_cluster_run(struct jd_cluster *c, int64_t now)
 			 "eventfd: %s", strerror(errno));
 	take_results(c, c->lease_lane);
 	take_results(c, c->record_lane);
+	take_orphans(c);
 	follow_lease(c, now);
 
 	if (!c->have_lease) {

@@ -8,7 +8,8 @@
  * requests run on two worker threads (cluster_worker.h says why not on
  * the main loop): one for the lease (grant, keepalives), one for the
  * rest, so that a record write waiting on a slow etcd never delays a
- * renewal. Their results come back through one eventfd:
+ * renewal; with the orphaned hook a third watches the owner keys
+ * (cluster_watch.h). Their results come back through one eventfd:
  *
  *	poll jd_cluster_fd(c) with a timeout up to jd_cluster_run's answer;
  *	on either, next = jd_cluster_run(c, now)
@@ -30,6 +31,10 @@
  *    is asked for at once; sessions are only owned again by a create.
  *  - created / written / released / looked_up: the outcome of
  *    jd_cluster_create, _write, _release, _lookup.
+ *  - orphaned (optional): etcd deleted a session's owner key without its
+ *    record, as it does when the owner's lease ends: the session may be
+ *    taken over. Set, it starts a third thread that watches the keys
+ *    (cluster_watch.h); not set, there is none.
  */
 #ifndef JUMPD_CLUSTER_H
 #define JUMPD_CLUSTER_H
@@ -103,6 +108,12 @@ struct jd_cluster_hooks {
 			  enum jd_cluster_outcome outcome,
 			  const struct jd_cluster_found *found,
 			  const char *error);
+	/*
+	 * Optional. Told once per delete seen, this gateway's own too
+	 * (a session it was refused or fenced from): ids it serves are
+	 * the caller's to ignore.
+	 */
+	void (*orphaned)(void *ctx, uint32_t session);
 };
 
 struct jd_cluster;
@@ -115,7 +126,8 @@ struct jd_cluster *jd_cluster_new(const struct jd_cluster_settings *s,
 				  const struct jd_cluster_hooks *hooks,
 				  char *err, size_t errlen);
 /*
- * Stop the workers (a request in flight ends within its timeout). The
+ * Stop the workers (a request in flight ends within its timeout; the
+ * watch within about a second, or its connect timeout). The
  * lease is left to expire: a revoke would free the sessions' owner keys
  * at once, which is for a deliberate handover, not yet done.
  */
@@ -136,6 +148,14 @@ int64_t jd_cluster_lease_id(const struct jd_cluster *c);
 const struct jd_lease *jd_cluster_lease(const struct jd_cluster *c);
 /* The last etcd error of the lease's requests ("" if none), for logs. */
 const char *jd_cluster_lease_error(const struct jd_cluster *c);
+/*
+ * The watch of owner keys (hooks.orphaned) is created in etcd and not
+ * broken since; false without the hook. Its last error into buf ("" if
+ * none: a break, or deletes a compaction of etcd's history hid).
+ */
+bool jd_cluster_watching(const struct jd_cluster *c);
+void jd_cluster_watch_error(const struct jd_cluster *c, char *buf,
+			    size_t len);
 
 /*
  * A session's etcd key: /jumping/<cluster>/sessions/<id, 8 hex>/<leaf>

@@ -7,6 +7,7 @@
 #define JUMPD_CLUSTER_INTERNAL_H
 
 #include "cluster.h"
+#include "cluster_watch.h"
 #include "cluster_worker.h"
 #include "config.h"
 
@@ -26,6 +27,7 @@ struct jd_cluster {
 	int efd;			/* the workers' results are in */
 	struct jd_cw *lease_lane;	/* grant, keepalive */
 	struct jd_cw *record_lane;	/* node key, creates, records */
+	struct jd_cwatch *watch_lane;	/* orphaned owner keys, or NULL */
 
 	enum jd_cluster_state state;
 	bool have_lease;

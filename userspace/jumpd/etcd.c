@@ -4,28 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <curl/curl.h>
-#include "etcd.h"
+#include "etcd_internal.h"
 
-#define ETCD_RESPONSE_MAX	(4 << 20)
-#define ETCD_ENDPOINTS_MAX	16
-/* With the longest request path, a URL fits post_one's buffer. */
-#define ETCD_ENDPOINT_LEN_MAX	256
-
-struct etcd_client {
-	CURL *curl;
-	struct curl_slist *headers;
-	char *endpoints[ETCD_ENDPOINTS_MAX];
-	size_t n_endpoints;
-	size_t current;		/* where the next request goes first */
-	char *resp;
-	size_t resp_len;
-	size_t resp_cap;
-	int code;
-	char curl_err[CURL_ERROR_SIZE];
-	char err[1024];
-};
-
-static size_t collect(char *data, size_t size, size_t n, void *arg)
+size_t etcd_collect(char *data, size_t size, size_t n, void *arg)
 {
 	struct etcd_client *c = arg;
 	size_t len = size * n;
@@ -86,6 +67,7 @@ struct etcd_client *etcd_client_new(const char *const *endpoints, size_t n,
 	if (!c)
 		goto nomem;
 	c->code = -1;
+	c->request_ms = request_timeout_ms;
 	for (; c->n_endpoints < n; c->n_endpoints++) {
 		const char *ep = endpoints[c->n_endpoints];
 		char *url;
@@ -118,7 +100,7 @@ struct etcd_client *etcd_client_new(const char *const *endpoints, size_t n,
 	curl_easy_setopt(c->curl, CURLOPT_PROTOCOLS_STR, "http,https");
 #endif
 	curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, c->headers);
-	curl_easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, collect);
+	curl_easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, etcd_collect);
 	curl_easy_setopt(c->curl, CURLOPT_WRITEDATA, c);
 	curl_easy_setopt(c->curl, CURLOPT_ERRORBUFFER, c->curl_err);
 	curl_easy_setopt(c->curl, CURLOPT_TCP_KEEPALIVE, 1L);

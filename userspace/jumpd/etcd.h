@@ -79,6 +79,11 @@ char *etcd_body_delete_if_lease(const char *guard, int64_t lease,
 char *etcd_body_lease_grant(int64_t ttl_s);
 /* LeaseKeepAlive, LeaseRevoke and LeaseTimeToLive all take just an ID. */
 char *etcd_body_lease_id(int64_t id);
+/*
+ * A watch of every key under prefix from start_revision (0: from now on),
+ * deletes only (filter NOPUT): what a lease's expiry does to owner keys.
+ */
+char *etcd_body_watch(const char *prefix, int64_t start_revision);
 
 /*
  * --- response parsers (etcd_parse.c) ---
@@ -112,7 +117,53 @@ int etcd_parse_lease_ttl(const char *body, int64_t *ttl, char *err,
  */
 int etcd_parse_error(const char *body, char *msg, size_t msglen);
 
-/* --- the transport (etcd.c) --- */
+/*
+ * --- the watch stream's parser (etcd_parse.c) ---
+ * The gateway answers POST /v3/watch with one JSON object per watch
+ * response, for as long as the connection lasts, cut into chunks
+ * anywhere. The parser takes the chunks as they come and tells each
+ * response as events, in the order etcd sent them.
+ */
+enum etcd_watch_kind {
+	ETCD_WATCH_CREATED,	/* the watch runs; revision: the store's */
+	ETCD_WATCH_DELETE,	/* key deleted; revision: the delete's */
+	/*
+	 * The end of one response's events: etcd sends all the events of
+	 * one revision (one txn) in one response, so a caller that must
+	 * see a txn whole waits for this. revision: the last event's.
+	 */
+	ETCD_WATCH_BATCH_END,
+	/* No events, every one up to revision sent (a progress notify). */
+	ETCD_WATCH_PROGRESS,
+	/* The watch ended: its start was compacted away (revision: the
+	 * oldest left, 0 if etcd cancelled it for another reason). */
+	ETCD_WATCH_CANCELED,
+};
+
+struct etcd_watch_event {
+	enum etcd_watch_kind kind;
+	const char *key;	/* DELETE only; valid during the call */
+	int64_t revision;
+};
+
+/* Returns nonzero to stop the parse (etcd_watch_feed returns it). */
+typedef int (*etcd_watch_fn)(void *ctx, const struct etcd_watch_event *ev);
+
+struct etcd_watch_parser;
+
+struct etcd_watch_parser *etcd_watch_parser_new(void);
+void etcd_watch_parser_free(struct etcd_watch_parser *p);
+/*
+ * The next len bytes of the stream: on_event for every event of every
+ * response they complete. 0: go on; 1: a CANCELED was told (the stream
+ * is over); -1 with err: not a watch stream, or an error message from
+ * etcd (the parser is then spent); else on_event's nonzero return.
+ */
+int etcd_watch_feed(struct etcd_watch_parser *p, const char *buf,
+		    size_t len, etcd_watch_fn on_event, void *ctx,
+		    char *err, size_t errlen);
+
+/* --- the transport (etcd.c; the watch in etcd_watch.c) --- */
 struct etcd_client;
 
 /*
@@ -158,5 +209,19 @@ int etcd_lease_grant(struct etcd_client *c, int64_t ttl_s, int64_t *id,
 int etcd_lease_keepalive(struct etcd_client *c, int64_t id, int64_t *ttl);
 int etcd_lease_revoke(struct etcd_client *c, int64_t id);
 int etcd_lease_ttl(struct etcd_client *c, int64_t id, int64_t *ttl);
+/*
+ * Watch prefix from start_revision (0: from now on) and call on_event
+ * for what comes (see etcd_watch_feed), until *stop is set (seen within
+ * about a second: ETCD_OK), the watch is cancelled (ETCD_REFUSED, after
+ * the CANCELED event), on_event returns nonzero (ETCD_OK), or the stream
+ * breaks or does not start (ETCD_UNREACHABLE, the next endpoint tried
+ * first next time; ETCD_MALFORMED). An endpoint that cannot be connected
+ * to is passed over at once, as for any request. No request timeout: a
+ * watch is idle for as long as nothing is deleted; the connect timeout
+ * and TCP keepalives hold.
+ */
+int etcd_watch(struct etcd_client *c, const char *prefix,
+	       int64_t start_revision, etcd_watch_fn on_event, void *ctx,
+	       volatile const bool *stop);
 
 #endif /* JUMPD_ETCD_H */

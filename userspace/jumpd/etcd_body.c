@@ -45,6 +45,13 @@ static bool add_str(json_object *o, const char *name, const char *v)
 	return s && !json_object_object_add(o, name, s);
 }
 
+static bool add_bool(json_object *o, const char *name, bool v)
+{
+	json_object *b = json_object_new_boolean(v);
+
+	return b && !json_object_object_add(o, name, b);
+}
+
 /* The object as a malloc'd string; o is released either way. */
 static char *finish(json_object *o, bool good)
 {
@@ -252,4 +259,24 @@ char *etcd_body_lease_id(int64_t id)
 	json_object *o = json_object_new_object();
 
 	return finish(o, o && add_i64(o, "ID", id));
+}
+
+char *etcd_body_watch(const char *prefix, int64_t start_revision)
+{
+	json_object *o = json_object_new_object();
+	json_object *noput = json_object_new_string("NOPUT");
+	json_object *req;
+	bool good;
+
+	req = range_request(prefix, true, &good);
+	good &= !start_revision || (req && add_i64(req, "start_revision",
+						   start_revision));
+	/* Puts are not wanted: an owner key is only ever created or gone. */
+	good &= take(req, "filters", array_of(noput));
+	/* Now and then the revision reached while idle (etcd's own
+	 * interval, 10 min): a watch resumed after a break then starts
+	 * from it, not from before a compaction. */
+	good &= req && add_bool(req, "progress_notify", true);
+	good &= take(o, "create_request", req);
+	return finish(o, good);
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Parsers of etcd's v3 gateway responses (etcd.h); pure. */
 #include <errno.h>
+#include <limits.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -332,4 +333,314 @@ int etcd_parse_error(const char *body, char *msg, size_t msglen)
 		code = -1;
 	json_object_put(o);
 	return (int)code;
+}
+
+/* --- the watch stream --------------------------------------------- */
+
+/*
+ * One watch response, or the objects around one, at most: more than this
+ * without an object's end is not etcd's stream, and json-c would hold
+ * all of it.
+ */
+#define ETCD_WATCH_OBJECT_MAX	ETCD_BODY_MAX
+
+struct etcd_watch_parser {
+	json_tokener *tok;
+	size_t pending;		/* fed since the last object ended */
+	bool within;		/* the tokener holds part of an object */
+	bool spent;		/* refused once: no more */
+	char *held;		/* a chunk's last bytes, kept for the next */
+	size_t held_len;
+};
+
+struct etcd_watch_parser *etcd_watch_parser_new(void)
+{
+	struct etcd_watch_parser *p = calloc(1, sizeof(*p));
+
+	if (p)
+		p->tok = json_tokener_new();
+	if (!p || !p->tok) {
+		free(p);
+		return NULL;
+	}
+	/*
+	 * Strict: json-c's lenient extras (comments, loose numbers) read
+	 * differently when a chunk ends inside them; etcd writes none.
+	 * Trailing characters are the stream's next object.
+	 */
+	json_tokener_set_flags(p->tok, JSON_TOKENER_STRICT |
+			       JSON_TOKENER_ALLOW_TRAILING_CHARS);
+	return p;
+}
+
+void etcd_watch_parser_free(struct etcd_watch_parser *p)
+{
+	if (!p)
+		return;
+	json_tokener_free(p->tok);
+	free(p->held);
+	free(p);
+}
+
+/* A stream's error message: {"error": {"message": ...}} mid-stream, or
+ * {"error": "...", "code": N} when the watch was not even started. */
+static void watch_error(json_object *v, char *err, size_t errlen)
+{
+	json_object *msg = NULL;
+
+	if (json_object_is_type(v, json_type_object))
+		json_object_object_get_ex(v, "message", &msg);
+	else
+		msg = v;
+	snprintf(err, errlen, "watch failed: %.200s",
+		 msg ? json_object_get_string(msg) : "no message");
+}
+
+/* The events of one response, as DELETEs and their BATCH_END. */
+static int watch_events(json_object *events, etcd_watch_fn on_event,
+			void *ctx, char *err, size_t errlen)
+{
+	struct etcd_watch_event ev = { .kind = ETCD_WATCH_DELETE };
+	size_t n = json_object_array_length(events), i, key_len;
+	int64_t last = 0;
+	json_object *e, *type, *kv;
+	uint8_t *key;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		e = json_object_array_get_idx(events, i);
+		if (!json_object_is_type(e, json_type_object) ||
+		    !json_object_object_get_ex(e, "kv", &kv) ||
+		    !json_object_is_type(kv, json_type_object)) {
+			snprintf(err, errlen, "a watch event without its kv");
+			return -1;
+		}
+		if (get_i64(kv, "mod_revision", &ev.revision, err, errlen))
+			return -1;
+		last = ev.revision > last ? ev.revision : last;
+		/* PUT is the default, so left out; only deletes matter. */
+		if (!json_object_object_get_ex(e, "type", &type) ||
+		    !json_object_is_type(type, json_type_string) ||
+		    strcmp(json_object_get_string(type), "DELETE"))
+			continue;
+		if (get_bytes(kv, "key", &key, &key_len, err, errlen))
+			return -1;
+		if (strlen((char *)key) != key_len) {
+			free(key);
+			snprintf(err, errlen, "a key holds a NUL byte");
+			return -1;
+		}
+		ev.key = (char *)key;
+		ret = on_event(ctx, &ev);
+		free(key);
+		if (ret)
+			return ret;
+	}
+	ev.kind = ETCD_WATCH_BATCH_END;
+	ev.key = NULL;
+	ev.revision = last;
+	return on_event(ctx, &ev);
+}
+
+/* One object of the stream: its events told. */
+static int watch_object(json_object *o, etcd_watch_fn on_event, void *ctx,
+			char *err, size_t errlen)
+{
+	struct etcd_watch_event ev = { .kind = ETCD_WATCH_PROGRESS };
+	json_object *r, *header, *v, *events = NULL;
+	int ret;
+
+	if (!json_object_is_type(o, json_type_object)) {
+		snprintf(err, errlen, "watch response is not a JSON object");
+		return -1;
+	}
+	if (json_object_object_get_ex(o, "error", &v)) {
+		watch_error(v, err, errlen);
+		return -1;
+	}
+	if (!json_object_object_get_ex(o, "result", &r) ||
+	    !json_object_is_type(r, json_type_object)) {
+		snprintf(err, errlen, "watch response has no result");
+		return -1;
+	}
+	if (json_object_object_get_ex(r, "header", &header) &&
+	    get_i64(header, "revision", &ev.revision, err, errlen))
+		return -1;
+	if (json_object_object_get_ex(r, "canceled", &v) &&
+	    json_object_get_boolean(v)) {
+		ev.kind = ETCD_WATCH_CANCELED;
+		if (get_i64(r, "compact_revision", &ev.revision, err, errlen))
+			return -1;
+		ret = on_event(ctx, &ev);
+		return ret ? ret : 1;
+	}
+	if (json_object_object_get_ex(r, "created", &v) &&
+	    json_object_get_boolean(v))
+		ev.kind = ETCD_WATCH_CREATED;
+	if (json_object_object_get_ex(r, "events", &events) && events &&
+	    !json_object_is_type(events, json_type_array)) {
+		snprintf(err, errlen, "watch events are not an array");
+		return -1;
+	}
+	if (events && json_object_array_length(events)) {
+		/* A created response carries none; if it did, both. */
+		if (ev.kind == ETCD_WATCH_CREATED) {
+			ret = on_event(ctx, &ev);
+			if (ret)
+				return ret;
+		}
+		return watch_events(events, on_event, ctx, err, errlen);
+	}
+	return on_event(ctx, &ev);
+}
+
+static int feed(struct etcd_watch_parser *p, const char *buf, size_t len,
+		etcd_watch_fn on_event, void *ctx, char *err, size_t errlen)
+{
+	enum json_tokener_error jerr;
+	json_object *o;
+	size_t used;
+	int ret;
+
+	if (p->spent) {
+		snprintf(err, errlen, "watch stream refused already");
+		return -1;
+	}
+	while (len) {
+		size_t slice;
+
+		/*
+		 * Between objects: whitespace, then an object's '{'. Told
+		 * here, as json-c's top-level scalars (a number at a chunk's
+		 * end may go on) would read differently cut elsewhere.
+		 */
+		if (!p->within) {
+			if (*buf && strchr(" \t\r\n", *buf)) {
+				buf++;
+				len--;
+				continue;
+			}
+			if (*buf != '{') {
+				snprintf(err, errlen, "watch response is not "
+					 "a JSON object");
+				goto refused;
+			}
+			p->within = true;
+		}
+		/* Whole: a cut inside a number would read differently
+		 * (below). json-c takes an int length. */
+		if (len > INT_MAX) {
+			snprintf(err, errlen, "watch chunk too long");
+			goto refused;
+		}
+		slice = len;
+		o = json_tokener_parse_ex(p->tok, buf, (int)slice);
+		jerr = json_tokener_get_error(p->tok);
+		if (jerr == json_tokener_continue) {
+			/* All of the slice taken, the object goes on. */
+			p->pending += slice;
+			if (p->pending > ETCD_WATCH_OBJECT_MAX) {
+				snprintf(err, errlen, "watch response over %d "
+					 "bytes", ETCD_WATCH_OBJECT_MAX);
+				goto refused;
+			}
+			buf += slice;
+			len -= slice;
+			continue;
+		}
+		if (jerr != json_tokener_success) {
+			snprintf(err, errlen, "watch stream is not JSON: %s",
+				 json_tokener_error_desc(jerr));
+			goto refused;
+		}
+		used = json_tokener_get_parse_end(p->tok);
+		if (!used || used > slice)
+			used = slice;	/* cannot be; never loop on it */
+		buf += used;
+		len -= used;
+		p->pending = 0;
+		p->within = false;
+		json_tokener_reset(p->tok);
+		ret = watch_object(o, on_event, ctx, err, errlen);
+		json_object_put(o);
+		if (ret < 0)
+			goto refused;
+		if (ret)
+			return ret;
+	}
+	return 0;
+refused:
+	p->spent = true;
+	return -1;
+}
+
+/* What json-c may take as part of a number. */
+static bool number_char(char ch)
+{
+	return (ch >= '0' && ch <= '9') || ch == '-' || ch == '+' ||
+	       ch == '.' || ch == 'e' || ch == 'E';
+}
+
+int etcd_watch_feed(struct etcd_watch_parser *p, const char *buf,
+		    size_t len, etcd_watch_fn on_event, void *ctx,
+		    char *err, size_t errlen)
+{
+	const char *data = buf;
+	size_t hold = 0;
+	int ret;
+
+	if (p->spent) {
+		snprintf(err, errlen, "watch stream refused already");
+		return -1;
+	}
+	/*
+	 * json-c reads a number that a chunk's end cuts as ended by the
+	 * next chunk's first byte even when that byte is a number's too
+	 * ("15" then "-}" reads 15). So a chunk's trailing run of such
+	 * bytes waits for the next chunk: json-c never sees a cut there.
+	 */
+	if (p->held_len) {
+		char *grown;
+
+		if (len > ETCD_WATCH_OBJECT_MAX - p->held_len) {
+			snprintf(err, errlen, "watch response over %d bytes",
+				 ETCD_WATCH_OBJECT_MAX);
+			p->spent = true;
+			return -1;
+		}
+		grown = realloc(p->held, p->held_len + len);
+		if (!grown) {
+			snprintf(err, errlen, "out of memory");
+			p->spent = true;
+			return -1;
+		}
+		memcpy(grown + p->held_len, buf, len);
+		p->held = grown;
+		len += p->held_len;
+		p->held_len = 0;
+		data = grown;
+	}
+	while (hold < len && number_char(data[len - 1 - hold]))
+		hold++;
+	ret = feed(p, data, len - hold, on_event, ctx, err, errlen);
+	/* Between objects they are not an object's: refused at once. */
+	if (!ret && hold && !p->within)
+		ret = feed(p, data + len - hold, hold, on_event, ctx, err,
+			   errlen);
+	else if (!ret && hold) {
+		if (data != p->held) {
+			char *kept = malloc(hold);
+
+			if (!kept) {
+				snprintf(err, errlen, "out of memory");
+				p->spent = true;
+				return -1;
+			}
+			free(p->held);
+			p->held = kept;
+		}
+		memmove(p->held, data + len - hold, hold);
+		p->held_len = hold;
+	}
+	return ret;
 }

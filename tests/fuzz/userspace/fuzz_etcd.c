@@ -7,7 +7,10 @@
  * length; a record not sealed under the key never opens, and one sealed
  * from the input opens back to it. The input as a session record's
  * plaintext (cluster_record.h): refused with a reason, or read and
- * encoded back to exactly the input (one encoding per record).
+ * encoded back to exactly the input (one encoding per record). The input
+ * as a watch stream (etcd_watch_feed): the same events and verdict
+ * whole and cut in two (at a place its first byte picks), a refusal with
+ * a reason, and every deleted key a string of its own length.
  */
 #include <string.h>
 #include <sodium.h>
@@ -108,6 +111,68 @@ static void check_record(const uint8_t *data, size_t size)
 	FUZZ_CHECK(n >= 0 && (size_t)n == size && !memcmp(again, data, size));
 }
 
+/* What a watch stream told, folded into a digest to compare. */
+struct watch_seen {
+	crypto_generichash_state h;
+	unsigned n;
+};
+
+static int watch_event(void *ctx, const struct etcd_watch_event *ev)
+{
+	struct watch_seen *w = ctx;
+
+	FUZZ_CHECK(ev->kind <= ETCD_WATCH_CANCELED);
+	FUZZ_CHECK((ev->kind == ETCD_WATCH_DELETE) == (ev->key != NULL));
+	crypto_generichash_update(&w->h, (const uint8_t *)&ev->kind,
+				  sizeof(ev->kind));
+	crypto_generichash_update(&w->h, (const uint8_t *)&ev->revision,
+				  sizeof(ev->revision));
+	if (ev->key)
+		crypto_generichash_update(&w->h, (const uint8_t *)ev->key,
+					  strlen(ev->key) + 1);
+	w->n++;
+	return 0;
+}
+
+/* The stream fed in pieces cut at cuts[]; its verdict, events into out. */
+static int watch_feed(const uint8_t *data, size_t size, const size_t *cuts,
+		      size_t n_cuts, uint8_t out[32])
+{
+	struct etcd_watch_parser *p = etcd_watch_parser_new();
+	struct watch_seen w;
+	char err[256];
+	size_t at = 0, i;
+	int ret = 0;
+
+	FUZZ_CHECK(p);
+	crypto_generichash_init(&w.h, NULL, 0, 32);
+	w.n = 0;
+	for (i = 0; i <= n_cuts && !ret; i++) {
+		size_t end = i < n_cuts ? cuts[i] : size;
+
+		err[0] = 0;
+		ret = etcd_watch_feed(p, (const char *)data + at, end - at,
+				      watch_event, &w, err, sizeof(err));
+		FUZZ_CHECK(ret >= -1 && ret <= 1);
+		FUZZ_CHECK(ret != -1 || err[0]);
+		at = end;
+	}
+	crypto_generichash_final(&w.h, out, 32);
+	etcd_watch_parser_free(p);
+	return ret;
+}
+
+static void check_watch(const uint8_t *data, size_t size)
+{
+	uint8_t whole[32], split[32];
+	size_t cut = size ? data[0] % (size + 1) : 0;
+	int a, b;
+
+	a = watch_feed(data, size, NULL, 0, whole);
+	b = watch_feed(data, size, &cut, 1, split);
+	FUZZ_CHECK(a == b && !memcmp(whole, split, sizeof(whole)));
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *body = malloc(size + 1);
@@ -118,6 +183,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_parsers(body);
 	check_sealed(data, size);
 	check_record(data, size);
+	check_watch(data, size);
 	free(body);
 	return 0;
 }
