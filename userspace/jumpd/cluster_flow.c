@@ -286,6 +286,11 @@ static void on_looked_up(void *ctx, uint32_t session,
 	jd_cluster_takeover_looked_up(ctx, session, outcome, found, error);
 }
 
+static void on_orphaned(void *ctx, uint32_t session)
+{
+	jd_cluster_takeover_orphan(ctx, session);
+}
+
 static void on_serving(void *ctx, bool serving, enum jumping_reason why)
 {
 	struct jd *d = ctx;
@@ -332,6 +337,8 @@ int jd_cluster_start(struct jd *d)
 		.ctx = d, .serving = on_serving, .created = on_created,
 		.written = on_written, .released = on_released,
 		.looked_up = on_looked_up,
+		/* Takeover = prompt: told of every lease that ends (a thread). */
+		.orphaned = cl->takeover_prompt ? on_orphaned : NULL,
 	};
 	char err[300];
 	unsigned int i;
@@ -352,10 +359,12 @@ int jd_cluster_start(struct jd *d)
 	jd_log("cluster %s, node %s: etcd %s%s, lease TTL %" PRIu64
 	       " ms, fencing margin %" PRIu64 " ms; sessions are served under "
 	       "the lease only, with owner keys and records; sessions of a "
-	       "dead gateway taken over on REATTACH",
+	       "dead gateway taken over %s",
 	       cl->name,
 	       cl->node, cl->etcd[0], cl->n_etcd > 1 ? " and others" : "",
-	       cl->lease_ttl_ms, cl->fencing_margin_ms);
+	       cl->lease_ttl_ms, cl->fencing_margin_ms,
+	       cl->takeover_prompt ? "as its lease ends (Takeover prompt)" :
+				     "on their clients' REATTACH");
 	return 0;
 }
 
