@@ -231,6 +231,8 @@ static void take_request(struct jd *d, struct jd_peer *p,
 		return;
 	}
 	jd_ctl_heard(d, p, &mk);
+	/* An orphan taken over: its client came, no more asking. */
+	p->solicits_left = 0;
 	/* The counter floor rose: queued for the cluster's record before
 	 * anything is answered; the challenge waits for it. */
 	jd_cluster_session_changed(d, p);
