@@ -247,8 +247,9 @@ void jd_session_forget(struct jd *gw, struct jd_peer *p, bool delete_kernel)
 int jd_session_kernel_new(struct jd *gw, struct jd_peer *p, uint32_t local_id,
 			  uint32_t remote_id, const struct jd_path *path)
 {
-	(void)gw; (void)p; (void)path;
-	record("kernel-new:%u:%u ", local_id, remote_id);
+	(void)gw; (void)p;
+	record("kernel-new:%u:%u:%s ", local_id, remote_id,
+	       jp_binding_is_set(&path->remote) ? "bound" : "unbound");
 	return 0;
 }
 

@@ -28,7 +28,8 @@
  *    records "forget:ID:del|keep", releases the owner key and ends the
  *    session, with no kernel.
  *  - jd_session_kernel_new, jd_session_begin, jd_session_set_keepalive
- *    (session.c): the kernel's half recorded ("kernel-new:ID:REMOTE"),
+ *    (session.c): the kernel's half recorded ("kernel-new:ID:REMOTE:
+ *    bound|unbound"),
  *    jumpd's as far as a takeover goes, keepalives recorded
  *    ("keepalive:ID"). jd_apply also makes a takeover RECOVERING and a
  *    validated path ATTACHED, on that path.

@@ -177,11 +177,13 @@ static void test_served(uint64_t floor)
 	struct jk_event ev = { .packet = msg, .packet_len = sizeof(msg) };
 	uint64_t version = got_version;
 
-	ok(strstr(calls, "kernel-new:100:200 ") &&
-	   strstr(calls, "apply:100:taken-over ") && alice_b->has_session &&
+	ok(strstr(calls, "kernel-new:100:200:unbound ") &&
+	   strstr(calls, "apply:100:taken-over ") &&
+	   strstr(calls, "hs-start:100:rekey ") && alice_b->has_session &&
 	   alice_b->local_id == 100 && alice_b->remote_id == 200 &&
 	   alice_b->taking_over,
-	   "won: rebuilt with the owner's ids, taken over, no key yet");
+	   "won: rebuilt with the owner's ids, no key and no binding in the "
+	   "kernel yet, taken over, its rekey started");
 	ok(!memcmp(alice_b->ctl.cur.reattach, peers[0]->ctl.cur.reattach, 32) &&
 	   !memcmp(alice_b->last_ts, peers[0]->last_ts, 12) &&
 	   alice_b->replay.highest == floor + 1 && alice_b->key_id == 1,
@@ -302,7 +304,7 @@ static void test_orphan(void)
 		return;
 	jd_cluster_takeover_orphan(&gw_c, 0x104);
 	ok(loop_until(c_settled, 10000) &&
-	   strstr(calls, "kernel-new:260:204 ") &&
+	   strstr(calls, "kernel-new:260:204:unbound ") &&
 	   strstr(calls, "apply:260:taken-over ") &&
 	   strstr(calls, "gw-c:260:alice:takeover-owned:none:its owner's "
 		  "lease ended; asking the client over ") &&
@@ -427,7 +429,7 @@ static void test_takeover(const char *url)
 	request(&gw_b, 100, key, floor + 4);
 	ok(loop_until(b_settled, 10000) &&
 	   strstr(calls, "gw-b:100:alice:takeover-owned:") &&
-	   strstr(calls, "kernel-new:100:200 ") && peers_b[0]->has_session &&
+	   strstr(calls, "kernel-new:100:200:unbound ") && peers_b[0]->has_session &&
 	   owner_key(100, jd_cluster_lease_id(gw_b.cluster)) == 1,
 	   "its own owner key of a session no longer here: served again");
 

@@ -45,14 +45,20 @@ static void ring_from_record(struct jd_peer *p,
 	}
 }
 
-/* The session of r in the kernel and in jumpd, on path, taken over. */
+/*
+ * The session of r in the kernel and in jumpd, taken over. jumpd asks
+ * and challenges the client at path; the kernel has no binding until
+ * the path is validated, so the takeover rekey runs at once, beside the
+ * validation, and still nothing is sent to an address not proven.
+ */
 static int rebuild(struct jd *d, struct jd_peer *p,
 		   const struct jd_cluster_record *r, uint64_t version,
 		   const struct jd_path *path)
 {
+	const struct jd_path unbound = { 0 };
 	uint64_t sent = r->sent_floor;
 
-	if (jd_session_kernel_new(d, p, r->local_id, r->remote_id, path))
+	if (jd_session_kernel_new(d, p, r->local_id, r->remote_id, &unbound))
 		return -1;
 	jd_session_begin(d, p, r->local_id, r->remote_id, path, r->key_id,
 			 &r->cur);
@@ -81,6 +87,7 @@ static int rebuild(struct jd *d, struct jd_peer *p,
 		jd_session_forget(d, p, true);
 		return -1;
 	}
+	jd_hs_start(d, p, true);
 	return 0;
 }
 

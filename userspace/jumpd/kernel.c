@@ -203,8 +203,11 @@ int jk_session_new(struct jd_kernel *k, const struct jk_session_new *s)
 
 	if (!m)
 		return send_req(k, NULL, NULL, NULL);
+	/* No remote: a session with no binding yet (it sends nothing). */
 	if (nla_put_u32(m, JUMPING_A_SESSION_PEER_ID, s->peer_id) ||
-	    put_binding(m, JUMPING_A_SESSION_BINDING, &s->remote, &s->local) ||
+	    (jp_binding_is_set(&s->remote) &&
+	     put_binding(m, JUMPING_A_SESSION_BINDING, &s->remote,
+			 &s->local)) ||
 	    (s->silence_ms &&
 	     nla_put_u32(m, JUMPING_A_SESSION_SILENCE_MS, s->silence_ms)))
 		goto fail;
