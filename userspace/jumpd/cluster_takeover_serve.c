@@ -48,8 +48,8 @@ static void ring_from_record(struct jd_peer *p,
 /*
  * The session of r in the kernel and in jumpd, taken over. jumpd asks
  * and challenges the client at path; the kernel has no binding until
- * the path is validated, so the takeover rekey runs at once, beside the
- * validation, and still nothing is sent to an address not proven.
+ * the path is validated, so the takeover rekey may run beside the
+ * validation and still nothing is sent to an address not proven.
  */
 static int rebuild(struct jd *d, struct jd_peer *p,
 		   const struct jd_cluster_record *r, uint64_t version,
@@ -87,7 +87,6 @@ static int rebuild(struct jd *d, struct jd_peer *p,
 		jd_session_forget(d, p, true);
 		return -1;
 	}
-	jd_hs_start(d, p, true);
 	return 0;
 }
 
@@ -117,6 +116,12 @@ int jd_takeover_serve_orphan(struct jd *d, struct jd_peer *p,
 
 	if (rebuild(d, p, r, version, &path))
 		return -1;
+	/*
+	 * The rekey at once, beside the SOLICITs and the validation: to the
+	 * address the owner saw, not one a REQUEST claims (a REQUEST's
+	 * source waits for its CHALLENGE's answer: the 3x budget).
+	 */
+	jd_hs_start(d, p, true);
 	p->solicits_left = ORPHAN_SOLICITS;
 	p->solicit_next_ms = jd_now_ms();
 	jd_touch(d, p);
