@@ -19,7 +19,7 @@
 #include "jumping_names.h"
 #include "jumpd.h"
 
-/* Asked over this many times, SOLICIT_AGAIN_MS apart (reattach_flow.c). */
+/* Asked over this many times, until its REQUEST comes. */
 #define ORPHAN_SOLICITS		4
 
 static uint64_t max_u64(uint64_t a, uint64_t b)
@@ -116,14 +116,16 @@ int jd_takeover_serve_orphan(struct jd *d, struct jd_peer *p,
 
 	if (rebuild(d, p, r, version, &path))
 		return -1;
+	/* The client asked over first: the rekey's DH takes a while. */
+	jd_reattach_solicit(d, p, &p->cur.remote);
+	p->solicits_left = ORPHAN_SOLICITS - 1;
+	p->solicit_next_ms = jd_now_ms() + JD_SOLICIT_AGAIN_MS;
 	/*
 	 * The rekey at once, beside the SOLICITs and the validation: to the
 	 * address the owner saw, not one a REQUEST claims (a REQUEST's
 	 * source waits for its CHALLENGE's answer: the 3x budget).
 	 */
 	jd_hs_start(d, p, true);
-	p->solicits_left = ORPHAN_SOLICITS;
-	p->solicit_next_ms = jd_now_ms();
 	jd_touch(d, p);
 	return 0;
 }

@@ -202,7 +202,8 @@ struct jd_peer {
 	 */
 	bool taking_over;
 	uint64_t cluster_seen_ms;
-	/* An orphan taken over: SOLICITs left to send, and when. */
+	/* An orphan taken over: SOLICITs left to send, and when the next
+	 * (JD_SOLICIT_AGAIN_MS apart, until its client's REQUEST). */
 	unsigned int solicits_left;
 	uint64_t solicit_next_ms;
 };
@@ -237,6 +238,8 @@ struct jd_takeover {
  * REATTACH will tell (and have it taken over) within the hold.
  */
 #define JD_RESUMES_HELD	8
+/* An orphan's SOLICITs: a lost one costs this much. */
+#define JD_SOLICIT_AGAIN_MS	300
 struct jd_held_resume {
 	bool active;
 	uint8_t peer[32];

@@ -22,8 +22,6 @@
 
 #define CHALLENGE_FIRST_MS	150
 #define VALIDATION_MS		2000
-/* An orphan's SOLICITs: a lost one costs this much. */
-#define SOLICIT_AGAIN_MS	300
 
 void jd_reattach_reset(struct jd_peer *p)
 {
@@ -423,11 +421,14 @@ uint64_t jd_reattach_tick(struct jd *d, struct jd_peer *p, uint64_t now)
 	t = jd_mover_tick(d, p, now);
 	if (t < next)
 		next = t;
-	/* An orphan taken over: its client asked over, until it comes. */
-	if (p->taking_over && p->solicits_left && !p->val.active) {
+	/*
+	 * An orphan taken over: its client asked over until its REQUEST
+	 * comes, whether or not the takeover rekey is done already.
+	 */
+	if (p->solicits_left && !p->val.active) {
 		if (now >= p->solicit_next_ms) {
 			p->solicits_left--;
-			p->solicit_next_ms = now + SOLICIT_AGAIN_MS;
+			p->solicit_next_ms = now + JD_SOLICIT_AGAIN_MS;
 			jd_reattach_solicit(d, p, &p->cur.remote);
 		}
 		if (p->solicits_left && p->solicit_next_ms < next)
