@@ -63,6 +63,12 @@ struct jd_mover {
 	 * path only; a newer decision replaces it.
 	 */
 	bool switched;
+	/*
+	 * The attempt in progress was asked for by a SOLICIT from its path:
+	 * the peer is there, and its CHALLENGE may wait for its cluster's
+	 * etcd (docs/cluster.md): more tries before the next path.
+	 */
+	bool asked;
 	unsigned int path;		/* index in paths */
 	unsigned int tries;		/* of this attempt */
 	unsigned int paths_tried;	/* attempts that got no challenge */

@@ -22,6 +22,8 @@
 #define MOVER_FIRST_MS		100
 #define MOVER_MAX_MS		800
 #define MOVER_TRIES		3	/* per path before the next one */
+/* On the path whose SOLICIT asked: 100 + 200 + 400 + 800 + 800 ms. */
+#define MOVER_TRIES_ASKED	5
 
 /*
  * A new attempt: the next path (another uplink if we have one, else the
@@ -36,6 +38,7 @@ static void new_attempt(struct jd *d, struct jd_peer *p, uint64_t now)
 
 	if (m->tries) {
 		m->paths_tried++;
+		m->asked = false;
 		if (p->paths.n > 1)
 			m->path = (m->path + 1) % p->paths.n;
 	}
@@ -90,7 +93,8 @@ static void send_request(struct jd *d, struct jd_peer *p, uint64_t now)
 		jd_apply(d, p, JP_EV_REATTACH_REQUESTED, NULL);
 		jd_hs_start_fallback(d, p);
 	}
-	if (!m->counter || m->tries >= MOVER_TRIES)
+	if (!m->counter ||
+	    m->tries >= (m->asked ? MOVER_TRIES_ASKED : MOVER_TRIES))
 		new_attempt(d, p, now);
 	m->tries++;
 	for (i = 1; i < m->tries && delay < MOVER_MAX_MS; i++)
@@ -113,6 +117,7 @@ static void mover_begin(struct jd_mover *m, unsigned int path, bool switched,
 {
 	m->active = true;
 	m->switched = switched;
+	m->asked = false;
 	m->started_ms = now;
 	m->paths_tried = 0;
 	m->tries = 0;
@@ -122,7 +127,7 @@ static void mover_begin(struct jd_mover *m, unsigned int path, bool switched,
 
 /* A move begins on paths.e[path], asked for why. */
 static void start_on(struct jd *d, struct jd_peer *p, unsigned int path,
-		     const char *why)
+		     const char *why, bool asked)
 {
 	struct jd_mover *m = &p->mover;
 	uint64_t now = jd_now_ms();
@@ -131,6 +136,7 @@ static void start_on(struct jd *d, struct jd_peer *p, unsigned int path,
 	if (!p->has_session || path >= p->paths.n)
 		return;
 	mover_begin(m, path, false, now);
+	m->asked = asked;
 	jd_log("peer %s session %u: %s, reattaching on %s", p->conf.name,
 	       p->local_id, why,
 	       jd_path_str(&p->paths.e[m->path].addr, ps, sizeof(ps)));
@@ -158,7 +164,8 @@ void jd_mover_start(struct jd *d, struct jd_peer *p, const char *why,
 	 * Asked by the peer: from where we are, which is where it sees us.
 	 */
 	start_on(d, p, p->paths.n > 1 && !here ?
-		 (p->paths.active + 1) % p->paths.n : p->paths.active, why);
+		 (p->paths.active + 1) % p->paths.n : p->paths.active, why,
+		 false);
 }
 
 void jd_mover_move(struct jd *d, struct jd_peer *p, unsigned int to,
@@ -286,7 +293,8 @@ static void on_solicit(struct jd *d, struct jd_peer *p,
 	 */
 	if (p->mover.active && !p->mover.switched)
 		jd_mover_stop(p);
-	start_on(d, p, (unsigned int)k, "another endpoint of the peer asks us over");
+	start_on(d, p, (unsigned int)k, "another endpoint of the peer asks us over",
+		 true);
 }
 
 /* The peer took our SWITCH: the move is done, on both sides. */
