@@ -128,7 +128,6 @@ owner_comes_back() {
 	before_taker=$(audit_count "$taker" true)
 	echo "session $ids on ${GW_NODE[$taker]}; ${GW_NODE[$owner]} comes back"
 	gw_revive "$owner"
-	route_follow_start
 	wait_until 60 gw_serving "$owner" || fail "the revived ${GW_NODE[$owner]} holds no lease"
 	# Its chance to take something: the client's datagrams reach it
 	# while it serves (the probes of a failed standby path, every 5 s).

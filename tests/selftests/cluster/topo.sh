@@ -13,17 +13,20 @@
 #                                e3 203.0.113.33/28 --- eth0 203.0.113.34/28 "etcd3"
 #  "gwa" lan0 198.51.100.145/30 --- via_a 198.51.100.146/30 "srv"
 #  "gwb" lan0 198.51.100.149/30 --- via_b 198.51.100.150/30 "srv"
-#  "srv" lo 198.51.100.161/32: the stream's receiver
+#  "srv" lo 198.51.100.161/32: the stream's receiver; to the client: a copy
+#        via each gateway (nft dup)
 #  jp0: client 198.51.100.130/28, both gateways 198.51.100.129/28
 #
 # The gateways share one static key pair, one [Peer] for the client and the
 # cluster key; they differ in NodeName only. The client has one [Peer] for
 # "the gateway" whose Endpoints are gw-a, then gw-b. The gateways reach etcd
 # through the router, so a gateway is cut off from etcd alone by a rule in
-# the router's block chain. The server's route back to the client follows
-# the gateway that serves the session (follow.py): that is the operator's
-# routing, which jumpd does not do. Every address is TEST-NET and exists
-# only in these namespaces.
+# the router's block chain. The server sends what goes to the client to both
+# gateways: the one that serves the session delivers it, the other has no
+# session for it and drops it. That stands for the operator's routing
+# (jumpd installs no routes) without a routing protocol's delay in the
+# stall the tests measure. Every address is TEST-NET and exists only in
+# these namespaces.
 
 CLUSTER_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # The jumpd suite's helpers: jd_start and jd_stop, reading jumpctl and the
@@ -52,7 +55,6 @@ CLUSTER_NAME=jt
 # at the last renewal sent + TTL - 1 s (docs/cluster.md, "Fencing").
 LEASE_TTL=5
 cluster_pids=()
-follow_pid=
 declare -gA etcd_pid=()
 
 in_gwa() { ip netns exec "$gwa" "$@"; }
@@ -123,15 +125,34 @@ cluster_setup() {
 	link set up0 up
 	route add default via $CLI_RTR dev up0
 	EOB
+	# The route to the client only gets the server's packets to its output
+	# hook, where each is sent to both gateways as a copy and dropped. The
+	# gateway without the session answers its copy with an ICMP host
+	# unreachable, which would abort the stream's handshake: dropped.
 	ip -n "$srv" -b - <<-EOB
 	addr add $SRV_IN4/32 dev lo
+	link add to_gws type dummy
+	link set to_gws up
+	route add $CLI_IN4/32 dev to_gws
 	EOB
+	in_srv nft -f - <<-EOF
+	table ip jt {
+		chain output {
+			type filter hook output priority filter;
+			ip daddr $CLI_IN4 ct state untracked accept
+			ip daddr $CLI_IN4 dup to ${GW_LAN[gwa]}
+			ip daddr $CLI_IN4 dup to ${GW_LAN[gwb]}
+			ip daddr $CLI_IN4 drop
+		}
+		chain input {
+			type filter hook input priority filter;
+			icmp type destination-unreachable drop
+		}
+	}
+	EOF
 	for side in gwa gwb; do
 		gw_links "$side"
 	done
-	# The server's route back to the client starts via gw-a, the client's
-	# first Endpoint; follow.py moves it to whichever gateway serves.
-	ip -n "$srv" route add $CLI_IN4/32 via "${GW_LAN[gwa]}"
 
 	topo_jp_device "$cli" $CLI_IN4 $CLI_IN6
 	ip -n "$cli" route add $SRV_NET dev jp0
@@ -360,7 +381,6 @@ cluster_start() {
 	wait_until 60 gw_serving gwb || fail "gw-b holds no lease after 60 s"
 	jd_start cli
 	wait_until 60 client_attached || fail "the client has no attached session after 60 s"
-	route_follow_start
 }
 
 client_attached() {
@@ -427,21 +447,6 @@ to_gw_packets() {
 	nft_counter rtr "to_$1" packets
 }
 
-# route_follow_start: the server's route back to the client follows the
-# gateway that serves (follow.py; its switches in $topo_tmp/route.log).
-# Started again after gw_revive: it must look in the gateway's new
-# namespace.
-route_follow_start() {
-	if [ -n "$follow_pid" ]; then
-		kill "$follow_pid" 2>/dev/null || true
-		wait "$follow_pid" 2>/dev/null || true
-	fi
-	"$PY" "$CLUSTER_DIR/follow.py" "$srv" $CLI_IN4 \
-		"$gwa:${GW_LAN[gwa]}" "$gwb:${GW_LAN[gwb]}" \
-		>>"$topo_tmp/route.log" 2>&1 &
-	follow_pid=$!
-}
-
 # capture_start: every data packet the client receives from a gateway, as
 # "wall source receiver-id key-id counter" lines in $topo_tmp/data.pkts.
 capture_start() {
@@ -467,17 +472,16 @@ cluster_exit() {
 
 	set +e
 	[ "$status" -eq 0 ] || [ -z "$topo_tmp" ] || cluster_dump
-	for pid in "${cluster_pids[@]}" $follow_pid; do
+	for pid in "${cluster_pids[@]}"; do
 		kill "$pid" 2>/dev/null
 	done
 	for n in "${!etcd_pid[@]}"; do
 		[ -z "${etcd_pid[$n]}" ] || kill -KILL "${etcd_pid[$n]}" 2>/dev/null
 	done
-	for pid in "${cluster_pids[@]}" $follow_pid "${etcd_pid[@]}"; do
+	for pid in "${cluster_pids[@]}" "${etcd_pid[@]}"; do
 		[ -z "$pid" ] || wait "$pid" 2>/dev/null
 	done
 	cluster_pids=()
-	follow_pid=
 	etcd_pid=()
 	# jumpd/topo.sh's end: jumpd stopped, the stream's processes, the
 	# namespaces, the tmp dir.
@@ -503,8 +507,8 @@ cluster_dump() {
 	echo "--- etcd keys"
 	etcd_api kv/range "{\"key\":\"$(b64 "/jumping/")\",\"range_end\":\"$(b64 "/jumping0")\",\"keys_only\":true}" |
 		jq -r '.kvs[]? | "\(.key | @base64d)  lease \(.lease // "none")"'
-	echo "--- route follower"
-	cat "$topo_tmp/route.log" 2>/dev/null
+	echo "--- server: nft counters"
+	in_srv nft list ruleset 2>&1
 	if [ -d "$topo_tmp/stream" ]; then
 		echo "--- stream"
 		cat "$topo_tmp/stream/"*.json "$topo_tmp/stream/"*.log 2>/dev/null
