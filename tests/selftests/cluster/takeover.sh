@@ -59,7 +59,7 @@ established() {
 	*) fail "no one gateway serves the client's session: $owner" ;;
 	esac
 	taker=$(other_gw "$owner")
-	wait_until 30 eval '[ "$(owner_of "$gw_id")" = "${GW_NODE[$owner]}" ]' ||
+	wait_until 30 owner_is "$gw_id" "${GW_NODE[$owner]}" ||
 		fail "etcd names $(owner_of "$gw_id") the owner of session $gw_id, not ${GW_NODE[$owner]}"
 	echo "session $ids (client/gateway) on ${GW_NODE[$owner]}"
 	stream_start 500000
@@ -70,16 +70,24 @@ established() {
 # is attached through the taker with its session ids unchanged, and etcd
 # names the taker as the owner; the stream goes on and completes.
 taken_over() {
+	local won resumed
+
 	wait_audit 60 "$taker" "$takeover"
 	wait_audit 30 cli "$takeover"
-	wait_until 30 eval 'client_via "$taker" && state_is cli attached' ||
-		fail "the client is not attached through ${GW_NODE[$taker]}: $(binding_remote cli) $(state cli)"
+	wait_until 30 served_by "$taker" ||
+		fail "the client is not served by ${GW_NODE[$taker]}: $(binding_remote cli) $(state cli)"
 	assert_eq "the client's session ids (client/gateway) after the takeover" "$ids" "$(session_ids)"
 	assert_eq "the session's owner in etcd" "${GW_NODE[$taker]}" "$(owner_of "$gw_id")"
 	! audit_has cli "$session_lost" || fail "the client lost its session: $(audit cli "$session_lost")"
 	stream_wait_more 1000000 60 || fail "the stream did not go on: $(stream_bytes) bytes"
 	stream_finish
 	echo "stream: $stream_total bytes, sha256 matched, longest stall $stream_gap ms"
+	# The issue's figure: the stall after the owner's lease expired, which
+	# the taker's won create follows at once (not asserted: TCG's timing).
+	won=$(audit_first_wall "$taker" '.event == "takeover-owned"')
+	resumed=$(jq -r .gap_end "$topo_tmp/stream/recv.json")
+	[ -z "$won" ] || [ "$resumed" = null ] ||
+		echo "the stream resumed $(awk -v w="$won" -v r="$resumed" 'BEGIN { printf "%.0f", (r - w) * 1000 }') ms after ${GW_NODE[$taker]} won the owner key"
 }
 
 owner_dies() {
@@ -105,6 +113,10 @@ owner_cut_off() {
 		fail "${GW_NODE[$owner]} fenced $(awk -v c="$cut" -v f="$fenced" 'BEGIN { printf "%.3f", f - c }') s after the cut, not within the lease TTL ($LEASE_TTL s)"
 	echo "${GW_NODE[$owner]} fenced $(awk -v c="$cut" -v f="$fenced" 'BEGIN { printf "%.3f", f - c }') s after the cut"
 	jd_running "$owner" || fail "${GW_NODE[$owner]}'s jumpd died"
+	# The capture works: it saw the owner's packets (the check at the end
+	# would hold on an empty capture too).
+	grep -q " ${GW_OUT[$owner]} " "$topo_tmp/data.pkts" ||
+		fail "the capture saw no data packet from ${GW_NODE[$owner]}"
 	taken_over
 	"$PY" "$CLUSTER_DIR/datapkt.py" check "$topo_tmp/data.pkts" ||
 		fail "the client received a data packet from both gateways (above)"
@@ -117,22 +129,23 @@ owner_comes_back() {
 	gw_kill "$owner"
 	# Served by the other gateway, whichever way (takeover, or a new
 	# session from the client's resume handshake while step 3 is missing).
-	wait_until 60 eval 'client_via "$taker" && state_is cli attached && state_is "$taker" attached' ||
+	wait_until 60 served_by "$taker" ||
 		fail "the client is not served by ${GW_NODE[$taker]}: $(binding_remote cli) $(state cli)"
 	ids=$(session_ids)
 	gw_id=${ids#* }
-	wait_until 30 eval '[ "$(owner_of "$gw_id")" = "${GW_NODE[$taker]}" ]' ||
+	wait_until 30 owner_is "$gw_id" "${GW_NODE[$taker]}" ||
 		fail "etcd names $(owner_of "$gw_id") the owner of session $gw_id, not ${GW_NODE[$taker]}"
 	stream_wait_more 500000 60 || fail "the stream stalled at $(stream_bytes) bytes"
-	before_cli=$(audit_count cli true)
-	before_taker=$(audit_count "$taker" true)
+	wait_until 30 client_settled "$taker" || fail "the client's path through ${GW_NODE[$taker]} stays lossy"
+	before_cli=$(state_changes cli | wc -l)
+	before_taker=$(state_changes "$taker" | wc -l)
 	echo "session $ids on ${GW_NODE[$taker]}; ${GW_NODE[$owner]} comes back"
 	gw_revive "$owner"
 	wait_until 60 gw_serving "$owner" || fail "the revived ${GW_NODE[$owner]} holds no lease"
 	# Its chance to take something: the client's datagrams reach it
 	# while it serves (the probes of a failed standby path, every 5 s).
 	seen=$(to_gw_packets "$owner")
-	wait_until 60 eval '[ "$(to_gw_packets "$owner")" -ge $((seen + 2)) ]' ||
+	wait_until 60 to_gw_reached "$owner" $((seen + 2)) ||
 		fail "the client sent nothing to the revived ${GW_NODE[$owner]}"
 	stream_wait_more 500000 60 || fail "the stream stalled at $(stream_bytes) bytes"
 	assert_eq "the session's owner in etcd" "${GW_NODE[$taker]}" "$(owner_of "$gw_id")"
@@ -141,8 +154,8 @@ owner_comes_back() {
 	assert_eq "sessions in the revived ${GW_NODE[$owner]}'s kernel" 0 "$(session_count "$owner")"
 	! audit_has "$owner" '.event == "takeover-owned" or .reason == "gateway-takeover"' ||
 		fail "the revived ${GW_NODE[$owner]} took: $(audit "$owner" '.event == "takeover-owned" or .reason == "gateway-takeover"')"
-	assert_eq "the client's audit lines since the return" "$before_cli" "$(audit_count cli true)"
-	assert_eq "${GW_NODE[$taker]}'s audit lines since the return" "$before_taker" "$(audit_count "$taker" true)"
+	assert_eq "the client's state changes since the return" "$before_cli" "$(state_changes cli | wc -l)"
+	assert_eq "${GW_NODE[$taker]}'s state changes since the return" "$before_taker" "$(state_changes "$taker" | wc -l)"
 	stream_finish
 	echo "stream: $stream_total bytes, sha256 matched"
 }

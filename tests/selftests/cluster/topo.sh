@@ -347,25 +347,30 @@ owner_of() {
 	echo "lease $lease"
 }
 
+# owner_is GATEWAY_SESSION_ID NODE: etcd names NODE the session's owner.
+owner_is() {
+	[ "$(owner_of "$1")" = "$2" ]
+}
+
 # etcd_leader: the member number of the current leader, as the live
 # members agree on it (fails while they do not, or have none).
 etcd_leader() {
-	local n ids=() leaders=() id leader
+	local n member_ids=() leaders=() id leader
 
 	for n in "${ETCD_MEMBERS[@]}"; do
 		etcd_alive "$n" || continue
 		read -r id leader < <(in_rtr curl -sf -m 2 -X POST \
 			"$(etcd_url "$n")/v3/maintenance/status" -d '{}' |
 			jq -r '"\(.header.member_id) \(.leader // "0")"') || return 1
-		ids[n]=$id
+		member_ids[n]=$id
 		leaders+=("$leader")
 	done
 	[ "${#leaders[@]}" -gt 0 ] && [ "${leaders[0]}" != 0 ] || return 1
 	for leader in "${leaders[@]}"; do
 		[ "$leader" = "${leaders[0]}" ] || return 1
 	done
-	for n in "${!ids[@]}"; do
-		[ "${ids[n]}" != "${leaders[0]}" ] || { echo "$n"; return 0; }
+	for n in "${!member_ids[@]}"; do
+		[ "${member_ids[n]}" != "${leaders[0]}" ] || { echo "$n"; return 0; }
 	done
 	return 1
 }
@@ -403,9 +408,23 @@ serving_gw() {
 	echo "$found"
 }
 
+# client_settled GW: served_by GW, and the client's active path answered
+# its last 16 probes: no loss from before (a path that just came back from
+# failed) can still make the session DEGRADED (loss-high) later.
+client_settled() {
+	served_by "$1" &&
+		in_cli "$JPCTL" show --json --state-dir "$topo_tmp/cli.state" jp0 |
+		jq -e '[.sessions[0].paths[]? | select(.active)][0].loss_permille == 0' >/dev/null
+}
+
 # client_via GW: the client's binding is GW's address.
 client_via() {
 	[ "$(binding_remote cli)" = "${GW_OUT[$1]}:$GW_PORT" ]
+}
+
+# served_by GW: the client attached through GW, and GW attached too.
+served_by() {
+	client_via "$1" && state_is cli attached && state_is "$1" attached
 }
 
 # gw_kill GW: jumpd SIGKILLed and the namespace deleted (with it jp0, its
@@ -416,8 +435,12 @@ gw_kill() {
 
 	jd_stop "$side" KILL
 	ip netns del "$(ns_of "$side")"
-	wait_until 30 eval "! ip -n \"$rtr\" link show ${GW_RTR_DEV[$side]} >/dev/null 2>&1" ||
-		fail "${GW_NODE[$side]}'s namespace did not go"
+	wait_until 30 router_lost "$side" || fail "${GW_NODE[$side]}'s namespace did not go"
+}
+
+# router_lost GW: the router's link to GW is gone.
+router_lost() {
+	! ip -n "$rtr" link show "${GW_RTR_DEV[$1]}" >/dev/null 2>&1
 }
 
 # gw_revive GW: a new namespace for GW with the same addresses and jp0, its
@@ -447,6 +470,11 @@ to_gw_packets() {
 	nft_counter rtr "to_$1" packets
 }
 
+# to_gw_reached GW N: the router has passed N datagrams to GW's port.
+to_gw_reached() {
+	[ "$(to_gw_packets "$1")" -ge "$2" ]
+}
+
 # capture_start: every data packet the client receives from a gateway, as
 # "wall source receiver-id key-id counter" lines in $topo_tmp/data.pkts.
 capture_start() {
@@ -454,6 +482,12 @@ capture_start() {
 		>>"$topo_tmp/capture.log" 2>&1 &
 	cluster_pids+=("$!")
 	wait_until 30 test -e "$topo_tmp/data.pkts.ready" || fail "the capture did not start"
+}
+
+# state_changes SIDE: SIDE's audit lines that change something: every
+# event but a transition to the same state (a periodic rekey).
+state_changes() {
+	audit "$1" '.event != "transition" or .old != .new'
 }
 
 # audit_first_wall SIDE FILTER: the wall clock (seconds) of GW's first audit line
