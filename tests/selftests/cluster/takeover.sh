@@ -72,7 +72,9 @@ established() {
 taken_over() {
 	local won resumed
 
-	wait_audit 60 "$taker" "$takeover"
+	# The owner's lease expires within a TTL; the client's mover comes
+	# round to the taker every few hundred ms.
+	wait_audit $((LEASE_TTL * 6)) "$taker" "$takeover"
 	wait_audit 30 cli "$takeover"
 	wait_until 30 served_by "$taker" ||
 		fail "the client is not served by ${GW_NODE[$taker]}: $(binding_remote cli) $(state cli)"
@@ -105,7 +107,7 @@ owner_cut_off() {
 	cut=$EPOCHREALTIME
 	cut_from_etcd "$owner"
 	echo "${GW_NODE[$owner]} cut off from etcd at $(date +%T.%3N)"
-	wait_audit 30 "$owner" '.reason == "fenced"'
+	wait_audit $((LEASE_TTL * 6)) "$owner" '.reason == "fenced"'
 	fenced=$(audit_first_wall "$owner" '.reason == "fenced"')
 	# Fenced at its last renewal's send + TTL - margin: before the cut +
 	# TTL, whatever renewal it had sent last.
