@@ -52,6 +52,7 @@ lead_to() {
 		-d "{\"targetID\":\"$(member_id "$n")\"}" >/dev/null ||
 		fail "etcd$leader did not hand the leadership to etcd$n"
 	wait_until 30 leader_is "$n" || fail "etcd$n does not lead after the transfer"
+	step "the leadership moved from etcd$leader to etcd$n"
 }
 
 # past WALL: the wall clock is past WALL (seconds, fractional).
@@ -73,6 +74,7 @@ member_dies() {
 	wait_until 30 owner_is "$gw_id" "${GW_NODE[$owner]}" ||
 		fail "etcd names $(owner_of "$gw_id") the owner of session $gw_id, not ${GW_NODE[$owner]}"
 	stream_start 500000
+	step "the stream starts"
 	if [ "$role" = leader ]; then
 		lead_to 1
 	else
@@ -81,6 +83,7 @@ member_dies() {
 	# After the leadership moved: whatever a renewal met during the move
 	# is over once the stream has gone on for a while.
 	stream_wait_more 1000000 60 || fail "the stream stalled at $(stream_bytes) bytes"
+	step "the stream runs"
 	lease_a=$(etcd_lease "$(node_key gw-a)")
 	lease_b=$(etcd_lease "$(node_key gw-b)")
 	for side in cli gwa gwb; do
@@ -89,9 +92,9 @@ member_dies() {
 	log_lines=([gwa]=$(wc -l <"$topo_tmp/gwa.log") [gwb]=$(wc -l <"$topo_tmp/gwb.log"))
 
 	etcd_kill 1
-	echo "etcd1 ($role) killed at $(date +%T.%3N)"
+	step "etcd1 ($role) killed ($(date +%T.%3N))"
 	wait_until 30 leader_elected || fail "etcd2 and etcd3 agree on no leader"
-	echo "etcd$leader leads at $(date +%T.%3N)"
+	step "etcd$leader leads ($(date +%T.%3N))"
 	# A gateway that renewed nothing since the kill fences by its last
 	# renewal + TTL - margin, before the kill + TTL; a lease not renewed
 	# is gone a TTL after the leader extended it (at an election), or
@@ -100,6 +103,7 @@ member_dies() {
 	horizon=$(awk -v now="$EPOCHREALTIME" -v t="$LEASE_TTL" 'BEGIN { printf "%.3f", now + t + 1 }')
 	wait_until $((LEASE_TTL * 4)) past "$horizon" || fail "the clock did not pass $horizon"
 	stream_wait_more 500000 60 || fail "the stream stalled at $(stream_bytes) bytes"
+	step "a lease TTL past the election"
 	assert_eq "gw-a's lease" "$lease_a" "$(etcd_lease "$(node_key gw-a)")"
 	assert_eq "gw-b's lease" "$lease_b" "$(etcd_lease "$(node_key gw-b)")"
 	[ "$(lease_ttl "$lease_a")" -gt 0 ] || fail "gw-a's lease is gone"

@@ -61,9 +61,10 @@ established() {
 	taker=$(other_gw "$owner")
 	wait_until 30 owner_is "$gw_id" "${GW_NODE[$owner]}" ||
 		fail "etcd names $(owner_of "$gw_id") the owner of session $gw_id, not ${GW_NODE[$owner]}"
-	echo "session $ids (client/gateway) on ${GW_NODE[$owner]}"
+	step "session $ids (client/gateway) on ${GW_NODE[$owner]}"
 	stream_start 500000
 	stream_wait_more 1000000 60 || fail "the stream stalled at $(stream_bytes) bytes"
+	step "the stream runs"
 }
 
 # taken_over: the taker and the client audited the takeover, the client
@@ -95,7 +96,7 @@ taken_over() {
 owner_dies() {
 	established
 	gw_kill "$owner"
-	echo "${GW_NODE[$owner]} killed at $(date +%T.%3N)"
+	step "${GW_NODE[$owner]} killed ($(date +%T.%3N))"
 	taken_over
 }
 
@@ -106,7 +107,7 @@ owner_cut_off() {
 	capture_start
 	cut=$EPOCHREALTIME
 	cut_from_etcd "$owner"
-	echo "${GW_NODE[$owner]} cut off from etcd at $(date +%T.%3N)"
+	step "${GW_NODE[$owner]} cut off from etcd ($(date +%T.%3N))"
 	wait_audit $((LEASE_TTL * 6)) "$owner" '.reason == "fenced"'
 	fenced=$(audit_first_wall "$owner" '.reason == "fenced"')
 	# Fenced at its last renewal's send + TTL - margin: before the cut +
@@ -140,7 +141,7 @@ owner_comes_back() {
 	stream_wait_more 500000 60 || fail "the stream stalled at $(stream_bytes) bytes"
 	before_cli=$(state_changes cli | wc -l)
 	before_taker=$(state_changes "$taker" | wc -l)
-	echo "session $ids on ${GW_NODE[$taker]}; ${GW_NODE[$owner]} comes back"
+	step "session $ids on ${GW_NODE[$taker]}; ${GW_NODE[$owner]} comes back"
 	gw_revive "$owner"
 	wait_until 60 gw_serving "$owner" || fail "the revived ${GW_NODE[$owner]} holds no lease"
 	# Its chance to take something: the client's datagrams reach it
@@ -157,6 +158,7 @@ owner_comes_back() {
 		fail "the revived ${GW_NODE[$owner]} took: $(audit "$owner" '.event == "takeover-owned" or .reason == "gateway-takeover"')"
 	assert_eq "the client's state changes since the return" "$before_cli" "$(state_changes cli | wc -l)"
 	assert_eq "${GW_NODE[$taker]}'s state changes since the return" "$before_taker" "$(state_changes "$taker" | wc -l)"
+	step "nothing taken back"
 	stream_finish
 	echo "stream: $stream_total bytes, sha256 matched"
 }

@@ -61,6 +61,7 @@ else
 	LEASE_TTL=${LEASE_TTL:-5}
 fi
 cluster_pids=()
+cluster_t0=$EPOCHREALTIME
 declare -gA etcd_pid=()
 
 in_gwa() { ip netns exec "$gwa" "$@"; }
@@ -86,6 +87,7 @@ etcd_url() {
 cluster_setup() {
 	local n side
 
+	cluster_t0=$EPOCHREALTIME
 	jp_load || fail "cannot load $JP_MODULE"
 	trap 'cluster_exit $?' EXIT
 	topo_tmp=$(mktemp -d /tmp/cluster-test.XXXXXX)
@@ -171,6 +173,14 @@ cluster_setup() {
 		wait_until 90 etcd_healthy "$n" ||
 			fail "etcd$n not healthy within 90 s: $(tail -n 20 "$topo_tmp/etcd$n.log")"
 	done
+	step "namespaces up, etcd healthy"
+}
+
+# step TEXT: TEXT with the seconds since cluster_setup began (where a
+# case's time goes, in the guest's log).
+step() {
+	awk -v t0="$cluster_t0" -v now="$EPOCHREALTIME" -v what="$*" \
+		'BEGIN { printf "%+7.1f s  %s\n", now - t0, what }'
 }
 
 # gw_links GW: GW's namespace (anew: after gw_kill it is a new one) with
@@ -337,20 +347,21 @@ gw_serving() {
 }
 
 # owner_of GATEWAY_SESSION_ID: the node whose lease holds the session's
-# owner key. The key's value is sealed under the cluster key; the lease
-# is in the clear, and so is each node key's name and lease.
+# owner key ("none" without one). The key's value is sealed under the
+# cluster key; its lease is in the clear, and so is each node key's name
+# and lease. One range of the cluster's prefix: a process start costs
+# much in a loaded TCG guest.
 owner_of() {
-	local lease side
+	local prefix=/jumping/$CLUSTER_NAME/
 
-	lease=$(etcd_lease "$(owner_key "$1")")
-	[ -n "$lease" ] || { echo none; return 0; }
-	for side in gwa gwb; do
-		if [ "$(etcd_lease "$(node_key "${GW_NODE[$side]}")")" = "$lease" ]; then
-			echo "${GW_NODE[$side]}"
-			return 0
-		fi
-	done
-	echo "lease $lease"
+	etcd_api kv/range "{\"key\":\"$(b64 "$prefix")\",\"range_end\":\"$(b64 "${prefix%/}0")\"}" |
+		jq -r --arg owner "$(owner_key "$1")" --arg nodes "${prefix}nodes/" '
+		[.kvs[]? | {key: (.key | @base64d), lease: (.lease // "0")}] as $kvs |
+		[$kvs[] | select(.key == $owner) | .lease][0] as $lease |
+		if $lease == null then "none" else
+			[$kvs[] | select((.key | startswith($nodes)) and .lease == $lease) |
+			 .key | ltrimstr($nodes)][0] // "lease \($lease)"
+		end'
 }
 
 # owner_is GATEWAY_SESSION_ID NODE: etcd names NODE the session's owner.
@@ -358,27 +369,25 @@ owner_is() {
 	[ "$(owner_of "$1")" = "$2" ]
 }
 
-# etcd_leader: the member number of the current leader, as the live
-# members agree on it (fails while they do not, or have none).
+# etcd_leader: the number of the member that leads, as all the live
+# members agree (fails while they do not, or have none). One curl asks them
+# all, in the order of ETCD_MEMBERS.
 etcd_leader() {
-	local n member_ids=() leaders=() id leader
+	local n alive=() urls=() i
 
 	for n in "${ETCD_MEMBERS[@]}"; do
 		etcd_alive "$n" || continue
-		read -r id leader < <(in_rtr curl -sf -m 2 -X POST \
-			"$(etcd_url "$n")/v3/maintenance/status" -d '{}' |
-			jq -r '"\(.header.member_id) \(.leader // "0")"') || return 1
-		member_ids[n]=$id
-		leaders+=("$leader")
+		alive+=("$n")
+		urls+=("$(etcd_url "$n")/v3/maintenance/status")
 	done
-	[ "${#leaders[@]}" -gt 0 ] && [ "${leaders[0]}" != 0 ] || return 1
-	for leader in "${leaders[@]}"; do
-		[ "$leader" = "${leaders[0]}" ] || return 1
-	done
-	for n in "${!member_ids[@]}"; do
-		[ "${member_ids[n]}" != "${leaders[0]}" ] || { echo "$n"; return 0; }
-	done
-	return 1
+	i=$(in_rtr curl -s -m 2 -X POST -d '{}' "${urls[@]}" 2>/dev/null |
+		jq -rs --argjson n "${#urls[@]}" '
+		if length == $n and (map(.leader) | unique | length) == 1 and
+		   (.[0].leader // "0") != "0"
+		then .[0].leader as $l | map(.header.member_id == $l) | index(true) // empty
+		else empty end') || return 1
+	[ -n "$i" ] || return 1
+	echo "${alive[i]}"
 }
 
 # --- gateways and client ------------------------------------------------------
@@ -390,8 +399,10 @@ cluster_start() {
 	jd_start gwb
 	wait_until 60 gw_serving gwa || fail "gw-a holds no lease after 60 s"
 	wait_until 60 gw_serving gwb || fail "gw-b holds no lease after 60 s"
+	step "both gateways serve"
 	jd_start cli
 	wait_until 60 client_attached || fail "the client has no attached session after 60 s"
+	step "the client's session attached"
 }
 
 client_attached() {
