@@ -13,7 +13,9 @@ byte 1, flags, the receiver's session id (be32), the counter (be64).
       packet (keepalives included); FILE.ready appears once capturing.
       Runs until killed.
   datapkt.py check FILE
-      exit 1 if one (receiver id, key id, counter) came from two sources,
+      exit 1 if one (receiver id, key id, counter) came from two sources
+      (the key id stands for the key: it names one key of a session until
+      the eighth rekey after it, far more than a capture spans),
       or if the sources' packets interleave (one gateway sent after
       another had begun: both served at once); prints each source's
       packets, ids and first and last times.
