@@ -29,6 +29,16 @@
 # these namespaces.
 
 CLUSTER_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# The sessions' silence timers: those the jumpd suite takes on the debug
+# kernel, here on every kernel. The cases' time scale is the lease's (5 s),
+# not a path's silence, and a TCG guest on a loaded host stalls past the
+# jumpd suite's 400 ms now and then: the gateway read it as a silence
+# (attached -> volatile -> attached), a state change that (c) and (d)
+# rightly count.
+TOPO_KEEPALIVE=${TOPO_KEEPALIVE:-200ms}
+TOPO_VOLATILE=${TOPO_VOLATILE:-1500ms}
+TOPO_RECOVERING=${TOPO_RECOVERING:-2500ms}
+TOPO_TTL=${TOPO_TTL:-60s}
 # The jumpd suite's helpers: jd_start and jd_stop, reading jumpctl and the
 # audit log (show, state, audit, wait_audit, ...), the checksummed stream
 # (stream_start, stream_finish: its receiver is in namespace "srv", at
