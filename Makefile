@@ -15,6 +15,8 @@
 #                        (tests/fuzz/fuzz, docs/fuzzing.md)
 #   make demo            a session surviving the death of its uplink, in a VM,
 #                        told as a timeline (tests/demo/demo)
+#   make demo-cluster    a session of a two-gateway cluster on etcd outliving
+#                        the gateway that owns it (tests/demo/demo-cluster)
 #   make bench           TCP 1/4 flows, UDP pps, RTT idle/loaded at smp 2
 #                        and 4: veth, WireGuard, Jumping (tests/bench/bench)
 #   make bench-failover  stall, goodput, loss and moves when the client's
@@ -102,6 +104,9 @@ bench-scale:
 demo:
 	tests/demo/demo
 
+demo-cluster:
+	tests/demo/demo-cluster
+
 # Each step runs even when an earlier one found something; the target
 # fails if any did.
 lint:
@@ -123,4 +128,4 @@ clean:
 	rm -rf tests/out lint.log
 
 .PHONY: all module userspace install deb check check-all check-debug check-package fuzz lint clean \
-	bench bench-failover bench-scale demo
+	bench bench-failover bench-scale demo demo-cluster

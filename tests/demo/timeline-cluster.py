@@ -1,0 +1,129 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""make demo-cluster's report: one timeline from the client's and both
+gateways' jumpd audit logs, etcd's ownership changes, the demo's own steps and the stream's receiver; then what came out of it.
+
+  timeline-cluster.py DIR
+      DIR/facts.json (session ids, gateway and owner before and after),
+      DIR/events ("WALL TEXT": what the demo did),
+      DIR/cli.audit, DIR/gwa.audit, DIR/gwb.audit (jumpd's JSON lines),
+      DIR/etcd.watch ("WALL JSON": the v3 watch of the cluster's prefix),
+      DIR/stream/recv.json, DIR/stream/send.json (stream.py's reports).
+"""
+import base64
+import json
+import os
+import sys
+from datetime import datetime
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from timeline import audit_rows, event_rows, mb, throughput_strip  # noqa: E402
+
+
+def cluster_audit_rows(path, who):
+    """timeline.py's rows, with the detail of the cluster's events (the
+    reason a takeover was refused, e.g. "owner alive: gw-a")."""
+    rows = audit_rows(path, who)
+    if not rows:
+        return rows
+    with open(path) as f:
+        records = [json.loads(line) for line in f if line.strip()]
+    return [(wall, who_, what, detail + ("   " + r["detail"] if r.get("detail") else ""))
+            for (wall, who_, what, detail), r in zip(rows, records)]
+
+
+def etcd_rows(path):
+    """Node keys and owner keys as they come and go, a record's writes."""
+    rows, lease_node = [], {}
+    if not os.path.exists(path):
+        return rows
+    with open(path) as f:
+        for line in f:
+            wall, _, doc = line.strip().partition(" ")
+            try:
+                result = json.loads(doc).get("result", {})
+            except ValueError:
+                continue
+            for ev in result.get("events", []):
+                kv = ev.get("kv", {})
+                prev = ev.get("prev_kv", {})
+                key = base64.b64decode(kv.get("key", "")).decode(errors="replace")
+                parts = key.strip("/").split("/")
+                deleted = ev.get("type") == "DELETE"
+                lease = (prev if deleted else kv).get("lease")
+                if len(parts) == 4 and parts[2] == "nodes":
+                    if not deleted:
+                        lease_node[lease] = parts[3]
+                    what = "node %s %s" % (parts[3], "gone (lease ended)" if deleted
+                                           else "alive (lease granted)")
+                    rows.append((float(wall), "etcd", what, ""))
+                elif len(parts) == 5 and parts[2] == "sessions":
+                    sid = int(parts[3], 16)
+                    who = lease_node.get(lease, "lease %s" % lease)
+                    if parts[4] == "owner":
+                        what = ("owner of %u: none (%s's key deleted)" % (sid, who)
+                                if deleted else "owner of %u: %s" % (sid, who))
+                    elif deleted:
+                        what = "record of %u deleted" % sid
+                    else:
+                        what = "record of %u version %s" % (sid, kv.get("version", "?"))
+                    rows.append((float(wall), "etcd", what, ""))
+    return rows
+
+
+def main(d):
+    facts = json.load(open(os.path.join(d, "facts.json")))
+    recv = json.load(open(os.path.join(d, "stream", "recv.json")))
+    send = json.load(open(os.path.join(d, "stream", "send.json")))
+    rows = event_rows(os.path.join(d, "events"))
+    rows += cluster_audit_rows(os.path.join(d, "cli.audit"), "client")
+    rows += cluster_audit_rows(os.path.join(d, "gwa.audit"), "gw-a")
+    rows += cluster_audit_rows(os.path.join(d, "gwb.audit"), "gw-b")
+    rows += etcd_rows(os.path.join(d, "etcd.watch"))
+    if recv.get("gap_start"):
+        rows.append((recv["gap_start"], "stream", "last bytes before the stall", ""))
+        rows.append((recv["gap_end"], "stream", "bytes flow again",
+                     "after %.0f ms without any" % recv["gap_ms"]))
+    rows.sort(key=lambda r: r[0])
+    t0 = rows[0][0]
+    print()
+    print("Timeline (seconds from the first event; wall clock %s UTC)" %
+          datetime.utcfromtimestamp(t0).strftime("%H:%M:%S.%f")[:-3])
+    for wall, who, what, detail in rows:
+        print("  %+8.3f  %-6s  %-34s %s" % (wall - t0, who, what, detail))
+    print()
+    print("Result")
+    same = facts["ids_before"] == facts["ids_after"]
+    print("  session id        client/gateway %s before, %s after: %s" %
+          (facts["ids_before"].replace(" ", "/"), facts["ids_after"].replace(" ", "/"),
+           "the same session" if same else "a NEW session"))
+    print("  served by         %s before, %s after" %
+          (facts["gateway_before"], facts["gateway_after"]))
+    print("  owner in etcd     %s before, %s after (lease TTL %s s)" %
+          (facts["owner_before"], facts["owner_after"], facts["lease_ttl"]))
+    print("  stall             %.0f ms: the longest time the receiver got no byte" %
+          recv["gap_ms"])
+    match = recv["sha256"] == send["sha256"] and recv["bytes"] == send["bytes"]
+    print("  bytes delivered   %d of %d sent (%s)" % (recv["bytes"], send["bytes"], mb(recv["bytes"])))
+    print("  sha256            %s (%s...)" % ("match" if match else "MISMATCH", recv["sha256"][:16]))
+    broke = recv["error"] or send["error"]
+    print("  TCP connection    %s" % ("broken: " + broke if broke else "never reset"))
+    for line in throughput_strip(recv.get("series", []), t0):
+        print(line)
+    print()
+    ok = same and match and not broke
+    if ok:
+        verdict = "the session survived the death of its gateway"
+    elif match and not broke:
+        verdict = ("FAILED: the stream survived, the session did not (the client got "
+                   "a new one from %s)" % facts["gateway_after"])
+    else:
+        verdict = "FAILED"
+    print("demo-cluster: %s" % verdict)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    sys.exit(main(sys.argv[1]))
