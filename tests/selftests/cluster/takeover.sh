@@ -11,9 +11,6 @@
 #      both gateways, nor from the old one after the new one began;
 #  (c) the dead gateway comes back: it takes nothing back (the owner key
 #      stays with the other, the client's binding too).
-# (a) and (b) need the takeover's step 3, not built yet; until then the
-# client gets a new session from the other gateway (its resume handshake)
-# and they fail at the session ids. (c) holds either way.
 #
 #   CASES="a b" tests/selftests/cluster/takeover.sh    only those cases
 set -u
@@ -131,7 +128,7 @@ owner_comes_back() {
 	established
 	gw_kill "$owner"
 	# Served by the other gateway, whichever way (takeover, or a new
-	# session from the client's resume handshake while step 3 is missing).
+	# session, should a takeover ever fail).
 	wait_until 60 served_by "$taker" ||
 		fail "the client is not served by ${GW_NODE[$taker]}: $(binding_remote cli) $(state cli)"
 	ids=$(session_ids)
