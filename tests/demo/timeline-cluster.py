@@ -14,10 +14,9 @@ import base64
 import json
 import os
 import sys
-from datetime import datetime
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from timeline import audit_rows, event_rows, mb, throughput_strip  # noqa: E402
+from timeline import audit_rows, event_rows, mb, print_timeline, throughput_strip  # noqa: E402
 
 
 def cluster_audit_rows(path, who):
@@ -71,6 +70,24 @@ def etcd_rows(path):
     return rows
 
 
+def tunnel_back(rows, taker):
+    """Seconds from the first lease that etcd ended to the taker having
+    both validated the client's path and done its takeover rekey (the
+    README's figure); None if the timeline lacks one of them."""
+    ended = [w for w, who, what, _ in rows
+             if who == "etcd" and what.endswith("gone (lease ended)")]
+    if not ended:
+        return None
+    after = [(w, what, detail) for w, who, what, detail in rows
+             if who == taker and w >= ended[0]]
+    validated = [w for w, what, detail in after
+                 if detail.startswith("reattach-validated")]
+    keyed = [w for w, what, _ in after if what == "gateway-takeover"]
+    if not validated or not keyed:
+        return None
+    return max(validated[0], keyed[0]) - ended[0]
+
+
 def main(d):
     facts = json.load(open(os.path.join(d, "facts.json")))
     recv = json.load(open(os.path.join(d, "stream", "recv.json")))
@@ -84,13 +101,8 @@ def main(d):
         rows.append((recv["gap_start"], "stream", "last bytes before the stall", ""))
         rows.append((recv["gap_end"], "stream", "bytes flow again",
                      "after %.0f ms without any" % recv["gap_ms"]))
-    rows.sort(key=lambda r: r[0])
-    t0 = rows[0][0]
-    print()
-    print("Timeline (seconds from the first event; wall clock %s UTC)" %
-          datetime.utcfromtimestamp(t0).strftime("%H:%M:%S.%f")[:-3])
-    for wall, who, what, detail in rows:
-        print("  %+8.3f  %-6s  %-34s %s" % (wall - t0, who, what, detail))
+    t0 = print_timeline(rows, 34)
+    back = tunnel_back(rows, facts["gateway_after"])
     print()
     print("Result")
     same = facts["ids_before"] == facts["ids_after"]
@@ -101,6 +113,10 @@ def main(d):
           (facts["gateway_before"], facts["gateway_after"]))
     print("  owner in etcd     %s before, %s after (lease TTL %s s)" %
           (facts["owner_before"], facts["owner_after"], facts["lease_ttl"]))
+    if back is not None:
+        print("  takeover          the tunnel back %.0f ms after the owner's lease ended "
+              "(%s validated the client's path and rekeyed)" % (back * 1000,
+                                                                facts["gateway_after"]))
     print("  stall             %.0f ms: the longest time the receiver got no byte" %
           recv["gap_ms"])
     match = recv["sha256"] == send["sha256"] and recv["bytes"] == send["bytes"]

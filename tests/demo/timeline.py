@@ -82,6 +82,18 @@ def throughput_strip(series, t0, step=0.5):
             "  (· = nothing delivered; a full bar = %s)" % mb(top)]
 
 
+def print_timeline(rows, what_width):
+    """The rows sorted by time, from the first; its wall clock: t0."""
+    rows.sort(key=lambda r: r[0])
+    t0 = rows[0][0]
+    print()
+    print("Timeline (seconds from the first event; wall clock %s UTC)" %
+          datetime.utcfromtimestamp(t0).strftime("%H:%M:%S.%f")[:-3])
+    for wall, who, what, detail in rows:
+        print("  %+8.3f  %-6s  %-*s %s" % (wall - t0, who, what_width, what, detail))
+    return t0
+
+
 def main(d):
     facts = json.load(open(os.path.join(d, "facts.json")))
     recv = json.load(open(os.path.join(d, "stream", "recv.json")))
@@ -93,13 +105,7 @@ def main(d):
         rows.append((recv["gap_start"], "stream", "last bytes before the gap", ""))
         rows.append((recv["gap_end"], "stream", "bytes flow again",
                      "after %.0f ms without any" % recv["gap_ms"]))
-    rows.sort(key=lambda r: r[0])
-    t0 = rows[0][0]
-    print()
-    print("Timeline (seconds from the first event; wall clock %s UTC)" %
-          datetime.utcfromtimestamp(t0).strftime("%H:%M:%S.%f")[:-3])
-    for wall, who, what, detail in rows:
-        print("  %+8.3f  %-6s  %-26s %s" % (wall - t0, who, what, detail))
+    t0 = print_timeline(rows, 26)
     print()
     print("Result")
     same = facts["ids_before"] == facts["ids_after"]
