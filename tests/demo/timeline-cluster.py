@@ -16,7 +16,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from timeline import audit_rows, event_rows, mb, print_timeline, throughput_strip  # noqa: E402
+from timeline import audit_rows, event_rows, print_delivery, print_timeline  # noqa: E402
 
 
 def cluster_audit_rows(path, who):
@@ -119,13 +119,7 @@ def main(d):
                                                                 facts["gateway_after"]))
     print("  stall             %.0f ms: the longest time the receiver got no byte" %
           recv["gap_ms"])
-    match = recv["sha256"] == send["sha256"] and recv["bytes"] == send["bytes"]
-    print("  bytes delivered   %d of %d sent (%s)" % (recv["bytes"], send["bytes"], mb(recv["bytes"])))
-    print("  sha256            %s (%s...)" % ("match" if match else "MISMATCH", recv["sha256"][:16]))
-    broke = recv["error"] or send["error"]
-    print("  TCP connection    %s" % ("broken: " + broke if broke else "never reset"))
-    for line in throughput_strip(recv.get("series", []), t0):
-        print(line)
+    match, broke = print_delivery(recv, send, t0)
     print()
     ok = same and match and not broke
     if ok:

@@ -94,6 +94,19 @@ def print_timeline(rows, what_width):
     return t0
 
 
+def print_delivery(recv, send, t0):
+    """The stream's Result lines; whether every byte matched, and the
+    error that broke the connection (None: none)."""
+    match = recv["sha256"] == send["sha256"] and recv["bytes"] == send["bytes"]
+    print("  bytes delivered   %d of %d sent (%s)" % (recv["bytes"], send["bytes"], mb(recv["bytes"])))
+    print("  sha256            %s (%s...)" % ("match" if match else "MISMATCH", recv["sha256"][:16]))
+    broke = recv["error"] or send["error"]
+    print("  TCP connection    %s" % ("broken: " + broke if broke else "never reset"))
+    for line in throughput_strip(recv.get("series", []), t0):
+        print(line)
+    return match, broke
+
+
 def main(d):
     facts = json.load(open(os.path.join(d, "facts.json")))
     recv = json.load(open(os.path.join(d, "stream", "recv.json")))
@@ -118,13 +131,7 @@ def main(d):
           (facts["binding_before"], facts["binding_after"]))
     print("  gap               %.0f ms: the longest time the receiver got no byte" %
           recv["gap_ms"])
-    match = recv["sha256"] == send["sha256"] and recv["bytes"] == send["bytes"]
-    print("  bytes delivered   %d of %d sent (%s)" % (recv["bytes"], send["bytes"], mb(recv["bytes"])))
-    print("  sha256            %s (%s...)" % ("match" if match else "MISMATCH", recv["sha256"][:16]))
-    broke = recv["error"] or send["error"]
-    print("  TCP connection    %s" % ("broken: " + broke if broke else "never reset"))
-    for line in throughput_strip(recv.get("series", []), t0):
-        print(line)
+    match, broke = print_delivery(recv, send, t0)
     print()
     ok = same and match and not broke
     print("demo: %s" % ("the session survived the death of its uplink" if ok else "FAILED"))
