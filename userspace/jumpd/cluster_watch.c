@@ -4,7 +4,6 @@
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdarg.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include "cluster_watch.h"
 #include "cluster_worker.h"
 #include "etcd.h"
+#include "thread.h"
 
 /* After a break: 100 ms, doubled up to 2 s, back to 100 ms once it runs. */
 #define BACKOFF_MIN_MS		100
@@ -273,7 +273,6 @@ struct jd_cwatch *jd_cwatch_new(const char *const *endpoints, size_t n,
 				int notify_fd, char *err, size_t errlen)
 {
 	pthread_condattr_t attr;
-	sigset_t all, old;
 	struct jd_cwatch *w;
 	int ret;
 
@@ -301,11 +300,7 @@ struct jd_cwatch *jd_cwatch_new(const char *const *endpoints, size_t n,
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
 	pthread_cond_init(&w->wake, &attr);
 	pthread_condattr_destroy(&attr);
-	/* Signals are the main loop's: the thread blocks them all. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	ret = pthread_create(&w->thread, NULL, watch_main, w);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	ret = jd_thread_start_quiet(&w->thread, watch_main, w);
 	if (ret) {
 		snprintf(err, errlen, "etcd watch thread: %s", strerror(ret));
 		etcd_client_free(w->etcd);

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The thread that runs etcd requests for the main loop (cluster_worker.h). */
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "cluster_worker.h"
 #include "etcd.h"
+#include "thread.h"
 
 /* A FIFO of jobs: head out, tail in. */
 struct job_list {
@@ -244,7 +244,6 @@ struct jd_cw *jd_cw_new(const char *const *endpoints, size_t n,
 			long request_ms, long connect_ms, int notify_fd,
 			char *err, size_t errlen)
 {
-	sigset_t all, old;
 	struct jd_cw *w;
 	int ret;
 
@@ -264,11 +263,7 @@ struct jd_cw *jd_cw_new(const char *const *endpoints, size_t n,
 	w->notify_fd = notify_fd;
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->wake, NULL);
-	/* Signals are the main loop's: the thread blocks them all. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	ret = pthread_create(&w->thread, NULL, worker_main, w);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	ret = jd_thread_start_quiet(&w->thread, worker_main, w);
 	if (ret) {
 		snprintf(err, errlen, "etcd worker thread: %s", strerror(ret));
 		etcd_client_free(w->etcd);

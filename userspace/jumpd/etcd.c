@@ -142,9 +142,8 @@ const char *etcd_client_endpoint(const struct etcd_client *c)
 	return c->endpoints[c->current];
 }
 
-/* One POST to one endpoint; true if the request may have reached it. */
-static bool post_one(struct etcd_client *c, const char *ep,
-		     const char *path, const char *body, CURLcode *res)
+bool etcd_post_one(struct etcd_client *c, const char *ep,
+		   const char *path, const char *body, CURLcode *res)
 {
 	char url[512];
 	curl_off_t sent = 0;
@@ -187,7 +186,7 @@ static int call(struct etcd_client *c, const char *path, char *body)
 	}
 	for (tried = 0; tried < c->n_endpoints && !reached; tried++) {
 		at = (c->current + tried) % c->n_endpoints;
-		reached = post_one(c, c->endpoints[at], path, body, &res);
+		reached = etcd_post_one(c, c->endpoints[at], path, body, &res);
 		if (res != CURLE_OK)
 			used += (size_t)snprintf(c->err + used,
 				sizeof(c->err) - used, "%setcd %s%s: %s",

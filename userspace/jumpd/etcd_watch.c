@@ -90,25 +90,10 @@ static void watch_options(struct etcd_client *c, struct watch_run *w)
 static bool watch_one(struct etcd_client *c, struct watch_run *w,
 		      const char *ep, const char *body, CURLcode *res)
 {
-	static const char path[] = "/v3/watch";
-	char url[512];
-	curl_off_t sent = 0;
-
-	snprintf(url, sizeof(url), "%s%s", ep, path);
-	c->resp_len = 0;
-	if (c->resp)
-		c->resp[0] = 0;
-	c->curl_err[0] = 0;
 	w->status = 0;
 	w->fed = 0;
 	w->why[0] = 0;
-	curl_easy_setopt(c->curl, CURLOPT_URL, url);
-	curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, body);
-	*res = curl_easy_perform(c->curl);
-	if (*res == CURLE_OK)
-		return true;
-	curl_easy_getinfo(c->curl, CURLINFO_REQUEST_SIZE, &sent);
-	return sent > 0;
+	return etcd_post_one(c, ep, "/v3/watch", body, res);
 }
 
 /* What became of a watch that reached an endpoint (at). */

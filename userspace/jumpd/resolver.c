@@ -4,13 +4,13 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
 #include "resolver.h"
+#include "thread.h"
 
 #define QUEUE_LEN	64
 
@@ -83,7 +83,6 @@ static void *work(void *arg)
 int jd_resolver_open(struct jd_resolver **out)
 {
 	struct jd_resolver *r = calloc(1, sizeof(*r));
-	sigset_t all, old;
 	int ret;
 
 	if (!r)
@@ -96,15 +95,7 @@ int jd_resolver_open(struct jd_resolver **out)
 	fcntl(r->pipe[0], F_SETFL, O_NONBLOCK);
 	pthread_mutex_init(&r->lock, NULL);
 	pthread_cond_init(&r->more, NULL);
-	/*
-	 * The worker takes no signal: SIGHUP and SIGTERM are the main
-	 * loop's (signalfd), and one delivered to this thread would kill
-	 * the process. It inherits the mask it is created with.
-	 */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	ret = -pthread_create(&r->worker, NULL, work, r);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	ret = -jd_thread_start_quiet(&r->worker, work, r);
 	if (ret) {
 		close(r->pipe[0]);
 		close(r->pipe[1]);
