@@ -259,6 +259,31 @@ static void update_silence(struct jd *d, struct jd_peer *p, uint64_t now_us)
 	mp->silence_set_us = now_us;
 }
 
+/*
+ * The failure rule counts probes lost since the active path's first
+ * unanswered send, and jumpd hears data only at its next look (up to a
+ * second away) or at the kernel's silence notification. Before a move on
+ * that rule, the kernel is asked: data from the binding since then says
+ * the path is alive and loses control datagrams only, which is the loss
+ * rule's to judge. Whether the silence ended.
+ */
+static bool heard_since_unanswered(struct jd *d, struct jd_peer *p)
+{
+	const struct jp_path_stats *st = &p->paths.e[p->paths.active].st;
+	uint64_t now_us = jd_now_us(), rx_us;
+	struct jk_session s;
+
+	if (jk_session_get(&d->k, p->local_id, &s) || !s.has_rx_age ||
+	    s.rx_age_ms * JP_MS >= now_us)
+		return false;
+	/* The age is in whole ms: count only rx clearly after the send. */
+	rx_us = now_us - s.rx_age_ms * JP_MS;
+	if (rx_us < st->unheard_tx_since_us + JP_MS)
+		return false;
+	jd_mp_heard(p, rx_us);
+	return !st->unheard_tx_since_us;
+}
+
 uint64_t jd_mp_tick(struct jd *d, struct jd_peer *p)
 {
 	struct jp_policy_path pp[JD_MAX_PATHS];
@@ -317,6 +342,11 @@ uint64_t jd_mp_tick(struct jd *d, struct jd_peer *p)
 			break;
 		if (dec.action == JP_PD_PROBE)
 			jd_probe_send(d, p, dec.to, now);
+		else if (dec.action == JP_PD_MOVE &&
+			 dec.reason == JP_PR_ACTIVE_FAILED &&
+			 heard_since_unanswered(d, p))
+			jd_debug(d, "peer %s session %u: probes lost on the active path, data heard since: not failed",
+				 p->conf.name, p->local_id);
 		else if (dec.action == JP_PD_MOVE)
 			do_move(d, p, &dec, now);
 		else
