@@ -10,7 +10,9 @@
 #      receives a data packet with one (receiver id, key id, counter) from
 #      both gateways, nor from the old one after the new one began;
 #  (c) the dead gateway comes back: it takes nothing back (the owner key
-#      stays with the other, the client's binding too).
+#      stays with the other, the client's binding too). With (a) run and
+#      passed, (c) goes on from where (a) ends, in its topology, and its
+#      case reports what it found; else it makes its own start.
 #
 #   CASES="a b" tests/selftests/cluster/takeover.sh    only those cases
 set -u
@@ -95,6 +97,21 @@ owner_dies() {
 	gw_kill "$owner"
 	step "${GW_NODE[$owner]} killed ($(date +%T.%3N))"
 	taken_over
+	case_selected c || return 0
+	# (c) from here: its output and status for its own case, a failure
+	# with the topology's dump (this case passed). A subshell has none
+	# of this one's traps; set +e around it, not `|| rc=$?`, which would
+	# turn its set -e off.
+	rm -rf "$topo_tmp/stream"
+	set +e
+	(
+		set -e
+		trap 'rc=$?; [ "$rc" -eq 0 ] || cluster_dump; exit "$rc"' EXIT
+		stream_start 500000
+		comes_back
+	) >"$c_after_a/log" 2>&1
+	echo "$?" >"$c_after_a/status"
+	set -e
 }
 
 owner_cut_off() {
@@ -123,8 +140,10 @@ owner_cut_off() {
 }
 
 owner_comes_back() {
-	local before_cli before_taker seen
-
+	if [ -e "$c_after_a/status" ]; then
+		cat "$c_after_a/log"
+		return "$(cat "$c_after_a/status")"
+	fi
 	established
 	gw_kill "$owner"
 	# Served by the other gateway, whichever way (takeover, or a new
@@ -133,6 +152,14 @@ owner_comes_back() {
 		fail "the client is not served by ${GW_NODE[$taker]}: $(binding_remote cli) $(state cli)"
 	ids=$(session_ids)
 	gw_id=${ids#* }
+	comes_back
+}
+
+# comes_back: with the owner dead and the client on the taker, a stream
+# running: the owner comes back, and takes nothing back.
+comes_back() {
+	local before_cli before_taker seen
+
 	wait_until 30 owner_is "$gw_id" "${GW_NODE[$taker]}" ||
 		fail "etcd names $(owner_of "$gw_id") the owner of session $gw_id, not ${GW_NODE[$taker]}"
 	stream_wait_more 500000 60 || fail "the stream stalled at $(stream_bytes) bytes"
@@ -160,6 +187,8 @@ owner_comes_back() {
 	echo "stream: $stream_total bytes, sha256 matched"
 }
 
+c_after_a=$(mktemp -d /tmp/cluster-c.XXXXXX)
+trap 'rm -rf "$c_after_a"' EXIT
 ktap_begin 3
 cluster_case a "the owner dies: the other gateway takes over, same session ids" owner_dies
 cluster_case b "the owner is cut off from etcd: fenced within the lease TTL, taken over, no packet from both" owner_cut_off
