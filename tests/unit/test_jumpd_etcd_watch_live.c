@@ -395,6 +395,9 @@ static struct {
 	long long orphan_at[64];
 	int n_orphans;
 	int released;
+	bool full;		/* the hook has no room: refuses */
+	int refused;
+	uint32_t last_refused;
 } seen;
 
 static void on_serving(void *ctx, bool serving, enum jumping_reason why)
@@ -433,14 +436,20 @@ static void on_released(void *ctx, uint32_t session,
 		seen.released++;
 }
 
-static void on_orphaned(void *ctx, uint32_t session)
+static bool on_orphaned(void *ctx, uint32_t session)
 {
 	(void)ctx;
+	if (seen.full) {
+		seen.refused++;
+		seen.last_refused = session;
+		return false;
+	}
 	printf("# orphaned %08x at %lld\n", session, (long long)seen.now);
 	if (seen.n_orphans < 64) {
 		seen.orphans[seen.n_orphans] = session;
 		seen.orphan_at[seen.n_orphans++] = seen.now;
 	}
+	return true;
 }
 
 static struct jd_cluster *gateway(const char *url, bool watch)
@@ -537,6 +546,45 @@ static bool orphan_seen(void)
 	return orphan_index(waited_id) >= 0;
 }
 
+static bool refused_again(void)
+{
+	return seen.refused >= 5;
+}
+
+/*
+ * A hook without room keeps the orphan in the runtime: offered again
+ * (first, and soon: five refusals within a second), then, with room,
+ * told once each, in the order found.
+ */
+static void test_held_orphans(struct etcd_client *c)
+{
+	int64_t a = owned(c, 0x1e, 30), b = owned(c, 0x1f, 30);
+	long long t0;
+	int i, once = 0;
+
+	seen.full = true;
+	seen.refused = 0;
+	ok(a && b && !etcd_lease_revoke(c, a) && !etcd_lease_revoke(c, b),
+	   "held: two owner keys' leases revoked");
+	waited_id = 0x1e;
+	ok(drive_until(refused_again, EVENT_DEADLINE_MS) &&
+	   seen.last_refused == 0x1e && orphan_index(0x1e) < 0,
+	   "held: the first orphan offered again while the hook is full");
+	t0 = now_ms();
+	seen.refused = 0;
+	ok(drive_until(refused_again, 1000),
+	   "held: offered again within a second, five times");
+	printf("# five offers in %lld ms\n", now_ms() - t0);
+	seen.full = false;
+	waited_id = 0x1f;
+	ok(drive_until(orphan_seen, EVENT_DEADLINE_MS) &&
+	   orphan_index(0x1e) >= 0 && orphan_index(0x1e) < orphan_index(0x1f),
+	   "held: with room, both told, in the order found");
+	for (i = 0; i < seen.n_orphans; i++)
+		once += seen.orphans[i] == 0x1e || seen.orphans[i] == 0x1f;
+	ok(once == 2, "held: each told once");
+}
+
 static void test_runtime(struct etcd_client *c)
 {
 	char url[64], err[256];
@@ -603,6 +651,7 @@ static void test_runtime(struct etcd_client *c)
 	for (int k = 0; k < seen.n_orphans; k++)
 		i += seen.orphans[k] == 0x1d;
 	ok(i == 1, "runtime: told once");
+	test_held_orphans(c);
 out:
 	t0 = now_ms();
 	jd_cluster_free(gw);

@@ -346,19 +346,25 @@ static void take_results(struct jd_cluster *c, struct jd_cw *lane)
 	}
 }
 
-/* The orphaned sessions the watch found, to the hook. */
+/*
+ * The orphaned sessions the watch found, to the hook, in the order found,
+ * as long as it has room: the rest wait in the watch's list (bounded
+ * there), the one it refused held here.
+ */
 static void take_orphans(struct jd_cluster *c)
 {
-	uint32_t ids[64];
-	size_t n, i;
-
 	if (!c->watch_lane)
 		return;
-	do {
-		n = jd_cwatch_take(c->watch_lane, ids, 64);
-		for (i = 0; i < n; i++)
-			c->hooks.orphaned(c->hooks.ctx, ids[i]);
-	} while (n == 64);
+	for (;;) {
+		if (!c->has_held_orphan) {
+			if (!jd_cwatch_take(c->watch_lane, &c->held_orphan, 1))
+				return;
+			c->has_held_orphan = true;
+		}
+		if (!c->hooks.orphaned(c->hooks.ctx, c->held_orphan))
+			return;
+		c->has_held_orphan = false;
+	}
 }
 
 /* The clock at now, against what the hooks were last told. */
@@ -416,6 +422,8 @@ int64_t jd_cluster_run(struct jd_cluster *c, int64_t now)
 	take_results(c, c->lease_lane);
 	take_results(c, c->record_lane);
 	take_orphans(c);
+	if (c->has_held_orphan)
+		next = now + JD_CLUSTER_ORPHAN_RETRY_MS;
 	follow_lease(c, now);
 
 	if (!c->have_lease) {

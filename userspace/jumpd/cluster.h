@@ -34,7 +34,10 @@
  *  - orphaned (optional): etcd deleted a session's owner key without its
  *    record, as it does when the owner's lease ends: the session may be
  *    taken over. Set, it starts a third thread that watches the keys
- *    (cluster_watch.h); not set, there is none.
+ *    (cluster_watch.h); not set, there is none. It returns false when it
+ *    has no room for one more takeover now: the id is offered again,
+ *    before the ones found after it, at the next jd_cluster_run, which is
+ *    then at most JD_CLUSTER_ORPHAN_RETRY_MS away.
  */
 #ifndef JUMPD_CLUSTER_H
 #define JUMPD_CLUSTER_H
@@ -46,6 +49,9 @@
 #include "cluster_lease.h"
 #include "cluster_takeover.h"
 #include "sealed.h"
+
+/* An orphan the hook had no room for is offered again this soon. */
+#define JD_CLUSTER_ORPHAN_RETRY_MS	20
 
 struct jd_cluster_settings {
 	const char *const *endpoints;	/* etcd, http(s)://HOST:PORT */
@@ -113,7 +119,7 @@ struct jd_cluster_hooks {
 	 * (a session it was refused or fenced from): ids it serves are
 	 * the caller's to ignore.
 	 */
-	void (*orphaned)(void *ctx, uint32_t session);
+	bool (*orphaned)(void *ctx, uint32_t session);
 };
 
 struct jd_cluster;

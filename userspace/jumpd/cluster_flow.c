@@ -286,9 +286,9 @@ static void on_looked_up(void *ctx, uint32_t session,
 	jd_cluster_takeover_looked_up(ctx, session, outcome, found, error);
 }
 
-static void on_orphaned(void *ctx, uint32_t session)
+static bool on_orphaned(void *ctx, uint32_t session)
 {
-	jd_cluster_takeover_orphan(ctx, session);
+	return jd_cluster_takeover_orphan(ctx, session);
 }
 
 static void on_serving(void *ctx, bool serving, enum jumping_reason why)

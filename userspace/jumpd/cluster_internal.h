@@ -28,6 +28,9 @@ struct jd_cluster {
 	struct jd_cw *lease_lane;	/* grant, keepalive */
 	struct jd_cw *record_lane;	/* node key, creates, records */
 	struct jd_cwatch *watch_lane;	/* orphaned owner keys, or NULL */
+	/* Taken from the watch, refused by a full hook: offered first. */
+	bool has_held_orphan;
+	uint32_t held_orphan;
 
 	enum jd_cluster_state state;
 	bool have_lease;

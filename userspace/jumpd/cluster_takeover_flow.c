@@ -149,7 +149,7 @@ bool jd_cluster_takeover_request(struct jd *d, const struct jk_event *ev,
 	return true;
 }
 
-void jd_cluster_takeover_orphan(struct jd *d, uint32_t session)
+bool jd_cluster_takeover_orphan(struct jd *d, uint32_t session)
 {
 	uint64_t now = jd_now_ms();
 	struct jd_takeover *t;
@@ -157,22 +157,21 @@ void jd_cluster_takeover_orphan(struct jd *d, uint32_t session)
 	/* Ours (a release, or the lease this gateway lost), or in hand. */
 	if (!d->cluster || !jd_cluster_may_serve(d) ||
 	    jd_peer_by_local_id(d, session) || find(d, session))
-		return;
+		return true;
+	/* Every slot busy: offered again when one is free. */
 	t = free_slot(d, now);
-	if (!t) {
-		/* Its client's own REATTACH will have it taken over. */
-		jd_debug(d, "session %u: owner gone; takeovers busy", session);
-		return;
-	}
+	if (!t)
+		return false;
 	done(t);
 	if (jd_cluster_lookup(d->cluster, session))
-		return;
+		return true;
 	t->active = true;
 	t->orphan = true;
 	t->session = session;
 	t->started_ms = now;
 	jd_debug(d, "session %u: its owner's lease ended: asking etcd",
 		 session);
+	return true;
 }
 
 /*

@@ -343,8 +343,9 @@ bool jd_cluster_takeover_created(struct jd *d, uint32_t session,
  * watch): clustered and serving, this gateway tries to take the session
  * over before its client asks, and asks the client over with a SOLICIT
  * (docs/cluster.md, "Takeover"). Losing is quiet: every gateway tries.
+ * False with every takeover slot busy: the runtime offers it again.
  */
-void jd_cluster_takeover_orphan(struct jd *d, uint32_t session);
+bool jd_cluster_takeover_orphan(struct jd *d, uint32_t session);
 /*
  * cluster_takeover_serve.c: serve the session won in etcd: rebuilt from
  * its record r (version: the record's), taken over (RECOVERING), and the
