@@ -3,7 +3,8 @@
  * Unit test for `jumpctl show`'s paths (userspace/jumpctl/jd_status.c):
  * jumpd's status document parsed and checked, a session's paths printed
  * as text and JSON, merged into the session record by id, and read from
- * a Unix socket (none, stale, answering, answering garbage).
+ * a Unix socket (none, stale, answering, answering garbage); a clustered
+ * gateway's part of it read, refused when malformed, and printed.
  */
 #include <arpa/inet.h>
 #include <signal.h>
@@ -289,6 +290,81 @@ static void test_merge(void)
 	jd_status_free(st);
 }
 
+static void render_cluster(enum out_mode mode, const struct jd_status *st)
+{
+	struct out o;
+	FILE *f = mem();
+
+	out_init(&o, f, mode);
+	out_record_begin(&o, NULL);
+	out_str(&o, "ifname", "device", "jp0");
+	out_jd_cluster(&o, &st->cluster);
+	out_record_end(&o);
+	out_finish(&o);
+	fclose(f);
+}
+
+static void test_cluster(void)
+{
+	static const char *const bad[] = {
+		"{\"device\":\"jp0\",\"sessions\":[],\"cluster\":[]}",
+		"{\"device\":\"jp0\",\"sessions\":[],\"cluster\":{\"state\":\"serving\",\"watching\":true,\"takeovers\":0}}",
+		"{\"device\":\"jp0\",\"sessions\":[],\"cluster\":{\"node\":\"gw-a\",\"state\":\"serving\",\"watching\":1,\"takeovers\":0}}",
+		"{\"device\":\"jp0\",\"sessions\":[],\"cluster\":{\"node\":\"gw-a\",\"state\":\"serving\",\"watching\":true,\"takeovers\":-1}}",
+		"{\"device\":\"jp0\",\"sessions\":[],\"cluster\":{\"node\":\"gw-a\",\"state\":\"serving\",\"watching\":true,\"takeovers\":0,\"serve_left_ms\":\"4s\"}}",
+	};
+	struct jd_status *st;
+	char err[128];
+	unsigned int i;
+	bool refused = true;
+
+	st = parse(good, "jp0", err);
+	ok(st && !st->has_cluster, "cluster: none in a document without it");
+	jd_status_free(st);
+	st = parse("{\"device\":\"jp0\",\"sessions\":[],\"cluster\":"
+		   "{\"node\":\"gw-a\",\"state\":\"serving\","
+		   "\"serve_left_ms\":3900,\"watching\":true,\"takeovers\":2}}",
+		   "jp0", err);
+	ok(st && st->has_cluster && !strcmp(st->cluster.node, "gw-a") &&
+	   !strcmp(st->cluster.state, "serving") &&
+	   st->cluster.has_serve_left && st->cluster.serve_left_ms == 3900 &&
+	   st->cluster.watching && st->cluster.takeovers == 2,
+	   "cluster: node, state, time left, watch, takeovers");
+	if (st) {
+		render_cluster(OUT_TEXT, st);
+		is_str(buf,
+		       "device: jp0\n"
+		       "  cluster node: gw-a\n"
+		       "  cluster state: serving\n"
+		       "  cluster serves without a renewal ms: 3900\n"
+		       "  cluster watches owner keys: yes\n"
+		       "  cluster takeovers in hand: 2\n",
+		       "cluster: text");
+		render_cluster(OUT_JSON, st);
+		ok(strstr(buf, "\"cluster\": {\n    \"node\": \"gw-a\",\n"
+			  "    \"state\": \"serving\",\n"
+			  "    \"serve_left_ms\": 3900,\n"
+			  "    \"watching\": true,\n"
+			  "    \"takeovers\": 2\n  }") != NULL,
+		   "cluster: JSON, a record in the device's");
+	}
+	jd_status_free(st);
+	st = parse("{\"device\":\"jp0\",\"sessions\":[],\"cluster\":"
+		   "{\"node\":\"gw-a\",\"state\":\"fenced\","
+		   "\"watching\":false,\"takeovers\":0}}", "jp0", err);
+	ok(st && st->has_cluster && !st->cluster.has_serve_left &&
+	   !strcmp(st->cluster.state, "fenced"),
+	   "cluster: fenced, no time left");
+	jd_status_free(st);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		st = parse(bad[i], "jp0", err);
+		refused &= !st && !strcmp(err, "its cluster part is malformed");
+		jd_status_free(st);
+	}
+	ok(refused, "cluster: a malformed part refuses the document");
+}
+
 /* A listening socket at dir/dev.sock; -1 on failure. */
 static int listen_at(const char *dir, const char *dev)
 {
@@ -365,6 +441,7 @@ int main(void)
 	test_refused();
 	test_format();
 	test_merge();
+	test_cluster();
 	test_fetch();
 	free(buf);
 	return tap_done();

@@ -92,6 +92,8 @@ static int print_device(struct jg_sock *js, struct out *o,
 	if (!ret) {
 		/* The device's jumpd, if one runs with this state dir. */
 		status = jd_status_fetch(state_dir, d->ifname);
+		if (status && status->has_cluster)
+			out_jd_cluster(o, &status->cluster);
 		ret = show_sessions(js, o, d->ifindex, d->ifname, status);
 		jd_status_free(status);
 	}

@@ -243,6 +243,28 @@ static int take_session(struct json_object *obj, struct jd_status_session *s)
 	return 0;
 }
 
+/* A clustered gateway's part; serve_left_ms is there while serving. */
+static int take_cluster(struct json_object *obj, struct jd_status_cluster *c)
+{
+	struct json_object *v;
+	uint64_t takeovers;
+
+	if (!json_object_is_type(obj, json_type_object) ||
+	    member_str(obj, "node", c->node, sizeof(c->node)) ||
+	    member_str(obj, "state", c->state, sizeof(c->state)) ||
+	    member_bool(obj, "watching", &c->watching) ||
+	    member_u64(obj, "takeovers", UINT32_MAX, &takeovers))
+		return -1;
+	c->takeovers = (unsigned int)takeovers;
+	if (json_object_object_get_ex(obj, "serve_left_ms", &v)) {
+		if (member_u64(obj, "serve_left_ms", UINT64_MAX,
+			       &c->serve_left_ms))
+			return -1;
+		c->has_serve_left = true;
+	}
+	return 0;
+}
+
 /* The whole input is one JSON value (and white space). */
 static struct json_object *parse_one(const char *doc, size_t len)
 {
@@ -276,7 +298,7 @@ static struct json_object *parse_one(const char *doc, size_t len)
 struct jd_status *jd_status_parse(const char *doc, size_t len,
 				  const char *dev, char *err, size_t errlen)
 {
-	struct json_object *top, *v, *sessions;
+	struct json_object *top, *v, *sessions, *cluster;
 	struct jd_status *st = NULL;
 	size_t i, n;
 
@@ -319,6 +341,15 @@ struct jd_status *jd_status_parse(const char *doc, size_t len,
 			st = NULL;
 			goto out;
 		}
+	}
+	if (json_object_object_get_ex(top, "cluster", &cluster)) {
+		if (take_cluster(cluster, &st->cluster)) {
+			snprintf(err, errlen, "its cluster part is malformed");
+			jd_status_free(st);
+			st = NULL;
+			goto out;
+		}
+		st->has_cluster = true;
 	}
 out:
 	json_object_put(top);
@@ -400,6 +431,19 @@ void out_paths(struct out *o, const struct jd_status_session *s)
 	for (i = 0; i < s->n_paths; i++)
 		out_path(o, &s->paths[i]);
 	out_list_end(o);
+}
+
+void out_jd_cluster(struct out *o, const struct jd_status_cluster *c)
+{
+	out_record_begin(o, "cluster");
+	out_str(o, "node", "cluster node", c->node);
+	out_str(o, "state", "cluster state", c->state);
+	if (c->has_serve_left)
+		out_u64(o, "serve_left_ms", "cluster serves without a renewal ms",
+			c->serve_left_ms);
+	out_bool(o, "watching", "cluster watches owner keys", c->watching);
+	out_u64(o, "takeovers", "cluster takeovers in hand", c->takeovers);
+	out_record_end(o);
 }
 
 void out_jd_session(struct out *o, const struct jd_status_session *s)

@@ -53,4 +53,11 @@ void out_paths(struct out *o, const struct jd_status_session *s);
  */
 void out_jd_session(struct out *o, const struct jd_status_session *s);
 
+/*
+ * A clustered gateway's part of jumpd's document: JSON, a "cluster" record
+ * (node, state, serve_left_ms while serving, watching, takeovers); text,
+ * "cluster ..." lines.
+ */
+void out_jd_cluster(struct out *o, const struct jd_status_cluster *c);
+
 #endif /* JUMPCTL_JD_STATUS_H */

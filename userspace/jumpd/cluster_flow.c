@@ -389,6 +389,29 @@ int jd_cluster_pollfd(const struct jd *d)
 	return d->cluster ? jd_cluster_fd(d->cluster) : -1;
 }
 
+void jd_cluster_status(const struct jd *d, uint64_t now,
+		       struct jd_status_cluster *out)
+{
+	enum jd_cluster_state state = jd_cluster_state(d->cluster);
+	const struct jd_lease *lease = jd_cluster_lease(d->cluster);
+	unsigned int i;
+	int64_t until;
+
+	memset(out, 0, sizeof(*out));
+	snprintf(out->node, sizeof(out->node), "%s", d->cfg->cluster.node);
+	snprintf(out->state, sizeof(out->state), "%s",
+		 jd_cluster_state_name(state));
+	if (state == JD_CLUSTER_SERVING && lease) {
+		until = jd_lease_serve_until(lease);
+		out->has_serve_left = true;
+		out->serve_left_ms = until > (int64_t)now ?
+				     (uint64_t)(until - (int64_t)now) : 0;
+	}
+	out->watching = jd_cluster_watching(d->cluster);
+	for (i = 0; i < JD_TAKEOVERS; i++)
+		out->takeovers += d->takeovers[i].active;
+}
+
 uint64_t jd_cluster_tick(struct jd *d, uint64_t now)
 {
 	uint64_t held;

@@ -379,6 +379,9 @@ bool jd_cluster_may_serve(const struct jd *d);
 int jd_cluster_pollfd(const struct jd *d);
 /* The runtime's work due at now; when it is next due. */
 uint64_t jd_cluster_tick(struct jd *d, uint64_t now);
+/* This gateway's part of the cluster, for the status document. */
+void jd_cluster_status(const struct jd *d, uint64_t now,
+		       struct jd_status_cluster *out);
 /* End every session, audited with why (fenced, lease-lost); how many. */
 unsigned int jd_cluster_end_sessions(struct jd *d, enum jumping_reason why);
 /* session.c's: p's session installed (its owner key is created, its

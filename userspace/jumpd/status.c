@@ -174,6 +174,10 @@ struct jd_status *jd_status_build(const struct jd *d)
 		if (session_info(d->peers[i], now, &st->s[st->n++]))
 			goto fail;
 	}
+	if (d->cluster) {
+		st->has_cluster = true;
+		jd_cluster_status(d, now, &st->cluster);
+	}
 	return st;
 fail:
 	jd_status_model_free(st);
@@ -223,7 +227,21 @@ static void path_write(FILE *f, const struct jd_status_path *p, bool first)
 		p->settled);
 }
 
-/* The document: the device and each session with its path table. */
+static void cluster_write(FILE *f, const struct jd_status_cluster *c)
+{
+	fputs(",\"cluster\":{\"node\":", f);
+	json_write_string(f, c->node);
+	fputs(",\"state\":", f);
+	json_write_string(f, c->state);
+	if (c->has_serve_left)
+		fprintf(f, ",\"serve_left_ms\":%llu",
+			(unsigned long long)c->serve_left_ms);
+	fprintf(f, ",\"watching\":%s,\"takeovers\":%u}",
+		c->watching ? "true" : "false", c->takeovers);
+}
+
+/* The document: the device, each session with its path table, and a
+ * clustered gateway's part of the cluster. */
 static void status_write(const struct jd *d, const struct jd_status *st,
 			 FILE *f)
 {
@@ -257,7 +275,10 @@ static void status_write(const struct jd *d, const struct jd_status *st,
 			path_write(f, &s->paths[k], !k);
 		fputs("]}", f);
 	}
-	fputs("]}\n", f);
+	fputc(']', f);
+	if (st->has_cluster)
+		cluster_write(f, &st->cluster);
+	fputs("}\n", f);
 }
 
 /* Send what fits now; a client that does not read gets the rest never. */

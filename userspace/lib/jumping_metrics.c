@@ -496,6 +496,42 @@ static void write_paths(FILE *f, const struct jm_devices *l)
 	write_path_family(f, l, &loss, PATH_LOSS);
 }
 
+/* A clustered gateway's jumpd: its lease and its takeovers, by node. */
+static void write_cluster(FILE *f, const struct jm_devices *l)
+{
+	struct fam serving = { "jumping_cluster_serving", "gauge",
+			       "1 while the clustered gateway may serve its sessions (its etcd lease renewed in time), else 0.", false };
+	struct fam left = { "jumping_cluster_serve_left_seconds", "gauge",
+			    "Time until the clustered gateway fences itself without a lease renewal.", false };
+	struct fam takeovers = { "jumping_cluster_takeovers", "gauge",
+				 "Takeovers in hand: an etcd lookup or create under way.", false };
+	const struct jd_status_cluster *c;
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		if (!l->v[i].st || !l->v[i].st->has_cluster)
+			continue;
+		c = &l->v[i].st->cluster;
+		u64_sample(f, &serving, &l->v[i], NULL, "node", c->node,
+			   !strcmp(c->state, "serving"));
+	}
+	for (i = 0; i < l->n; i++) {
+		if (!l->v[i].st || !l->v[i].st->has_cluster ||
+		    !l->v[i].st->cluster.has_serve_left)
+			continue;
+		c = &l->v[i].st->cluster;
+		sec_sample(f, &left, &l->v[i], NULL, "node", c->node,
+			   c->serve_left_ms, 1000);
+	}
+	for (i = 0; i < l->n; i++) {
+		if (!l->v[i].st || !l->v[i].st->has_cluster)
+			continue;
+		c = &l->v[i].st->cluster;
+		u64_sample(f, &takeovers, &l->v[i], NULL, "node", c->node,
+			   c->takeovers);
+	}
+}
+
 int jm_write(FILE *f, struct jg_sock *js, const char *dev,
 	     const struct jm_status_src *src)
 {
@@ -522,6 +558,7 @@ int jm_write(FILE *f, struct jg_sock *js, const char *dev,
 		write_ages(f, &l);
 		write_jumpd_counters(f, &l);
 		write_paths(f, &l);
+		write_cluster(f, &l);
 	}
 	for (i = 0; i < l.n; i++) {
 		if (l.v[i].st && src->release)

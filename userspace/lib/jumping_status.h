@@ -5,7 +5,8 @@
  * state changes and reattaches by reason, and the path table. jumpd fills
  * it from its peers (jumpd/status.c) and sends it as JSON on its status
  * socket; jumpctl parses that document back into it (jumpctl/jd_status.c).
- * The metrics writer (jumping_metrics.h) reads it on both sides.
+ * The metrics writer (jumping_metrics.h) reads it on both sides. A
+ * clustered gateway adds its part of the cluster (docs/cluster.md).
  */
 #ifndef JUMPING_STATUS_H
 #define JUMPING_STATUS_H
@@ -44,9 +45,21 @@ struct jd_status_session {
 	struct jd_status_path *paths;
 };
 
+/* A clustered gateway: its node, its lease's state, its takeovers. */
+struct jd_status_cluster {
+	char node[64];			/* NodeName */
+	char state[16];			/* starting, serving, fenced */
+	bool has_serve_left;		/* serving: the fencing clock runs */
+	uint64_t serve_left_ms;		/* until it fences without a renewal */
+	bool watching;			/* the watch of owner keys is up */
+	unsigned int takeovers;		/* lookups and creates in hand */
+};
+
 struct jd_status {
 	unsigned int n;
 	struct jd_status_session *s;
+	bool has_cluster;
+	struct jd_status_cluster cluster;
 };
 
 #endif /* JUMPING_STATUS_H */

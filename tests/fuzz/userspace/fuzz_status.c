@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * jumpctl's reader of jumpd's status document (jd_status.h) on any
- * bytes, and the paths it prints from it. Besides not crashing: a
- * document is taken with no error message or refused with one, and the
- * JSON printed from what was taken parses.
+ * bytes, and the paths and cluster part it prints from it. Besides not
+ * crashing: a document is taken with no error message or refused with
+ * one, and the JSON printed from what was taken parses.
  */
 #include <string.h>
 #include <json-c/json_tokener.h>
@@ -46,6 +46,11 @@ static void print(const struct jd_status *st, enum out_mode mode)
 		out_record_begin(&o, NULL);
 		out_u64(&o, "id", "session", st->s[i].id);
 		out_paths(&o, &st->s[i]);
+		out_record_end(&o);
+	}
+	if (st->has_cluster) {
+		out_record_begin(&o, NULL);
+		out_jd_cluster(&o, &st->cluster);
 		out_record_end(&o);
 	}
 	out_list_end(&o);

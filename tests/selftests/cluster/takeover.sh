@@ -130,6 +130,13 @@ owner_cut_off() {
 		fail "${GW_NODE[$owner]} fenced $(awk -v c="$cut" -v f="$fenced" 'BEGIN { printf "%.3f", f - c }') s after the cut, not within the lease TTL ($LEASE_TTL s)"
 	echo "${GW_NODE[$owner]} fenced $(awk -v c="$cut" -v f="$fenced" 'BEGIN { printf "%.3f", f - c }') s after the cut"
 	jd_running "$owner" || fail "${GW_NODE[$owner]}'s jumpd died"
+	# What an operator sees of it: jumpctl show and the metrics.
+	assert_eq "${GW_NODE[$owner]}'s cluster state in jumpctl show" fenced "$(cluster_says "$owner")"
+	assert_eq "jumping_cluster_serving of ${GW_NODE[$owner]}" 0 "$(cluster_metric "$owner" jumping_cluster_serving)"
+	assert_eq "${GW_NODE[$taker]}'s cluster state in jumpctl show" serving "$(cluster_says "$taker")"
+	assert_eq "jumping_cluster_serving of ${GW_NODE[$taker]}" 1 "$(cluster_metric "$taker" jumping_cluster_serving)"
+	[ -n "$(cluster_metric "$taker" jumping_cluster_serve_left_seconds)" ] ||
+		fail "no jumping_cluster_serve_left_seconds for the serving ${GW_NODE[$taker]}"
 	# The capture works: it saw the owner's packets (the check at the end
 	# would hold on an empty capture too).
 	grep -q " ${GW_OUT[$owner]} " "$topo_tmp/data.pkts" ||

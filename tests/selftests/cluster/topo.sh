@@ -526,6 +526,27 @@ audit_first_wall() {
 
 # cluster_exit STATUS: on failure what the daemons and etcd said; then stop
 # everything the case started and remove the namespaces.
+# cluster_says GW: the cluster state GW's jumpd reports (jumpctl show).
+cluster_says() {
+	ip netns exec "$(ns_of "$1")" "$JPCTL" show --json \
+		--state-dir "$topo_tmp/$1.state" jp0 | jq -r '.cluster.state // "none"'
+}
+
+# cluster_metric GW NAME: the sample NAME{device="jp0",node=GW's} that
+# jumpctl metrics writes in GW, or nothing; the whole output must pass
+# promtool.
+cluster_metric() {
+	local f=$topo_tmp/$1.prom out
+
+	ip netns exec "$(ns_of "$1")" "$JPCTL" metrics \
+		--state-dir "$topo_tmp/$1.state" --output "$f" ||
+		fail "jumpctl metrics in ${GW_NODE[$1]} failed"
+	out=$(promtool check metrics <"$f" 2>&1) ||
+		fail "promtool check metrics (${GW_NODE[$1]}): $out"
+	awk -v k="$2{device=\"jp0\",node=\"${GW_NODE[$1]}\"}" \
+		'$1 == k { print $2 }' "$f"
+}
+
 cluster_exit() {
 	local status=$1 n pid
 
@@ -557,7 +578,8 @@ cluster_dump() {
 		transitions "$side" | tail -n 20
 		echo "--- $side: jumpctl show"
 		[ -e "/run/netns/$(ns_of "$side")" ] &&
-			ip netns exec "$(ns_of "$side")" "$JPCTL" show 2>&1
+			ip netns exec "$(ns_of "$side")" "$JPCTL" show \
+				--state-dir "$topo_tmp/$side.state" 2>&1
 	done
 	for n in "${ETCD_MEMBERS[@]}"; do
 		echo "--- etcd$n log (last 10 lines)"
