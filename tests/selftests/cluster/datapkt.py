@@ -20,38 +20,25 @@ byte 1, flags, the receiver's session id (be32), the counter (be64).
       another had begun: both served at once); prints each source's
       packets, ids and first and last times.
 """
-import socket
+import os
 import struct
 import sys
-import time
 
-ETH_P_IP = 0x0800
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "jumpd"))
+from udpcap import incoming_udp  # noqa: E402
+
 DATA = 1
 
 
 def capture(iface, port, path):
-    sock = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM,
-                         socket.htons(ETH_P_IP))
-    sock.bind((iface, ETH_P_IP))
-    open(path + ".ready", "w").close()
     with open(path, "a") as out:
-        while True:
-            pkt, where = sock.recvfrom(65535)
-            wall = time.time()
-            if where[2] == socket.PACKET_OUTGOING:
-                continue
-            if len(pkt) < 20 or pkt[0] >> 4 != 4 or pkt[9] != 17:
-                continue
-            ihl = (pkt[0] & 0xf) * 4
-            udp = pkt[ihl:]
-            if len(udp) < 8 + 16 or struct.unpack("!H", udp[0:2])[0] != port:
-                continue
-            payload = udp[8:]
-            if payload[0] != DATA:
+        for wall, src, sport, _, payload in incoming_udp(iface, path + ".ready"):
+            if sport != port or len(payload) < 16 or payload[0] != DATA:
                 continue
             rid, counter = struct.unpack("!IQ", payload[4:16])
-            out.write("%.6f %s %u %u %u\n" % (wall, socket.inet_ntoa(pkt[12:16]),
-                                              rid, payload[1] & 7, counter))
+            out.write("%.6f %s %u %u %u\n" % (wall, src, rid, payload[1] & 7,
+                                              counter))
             out.flush()
 
 

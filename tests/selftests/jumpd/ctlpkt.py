@@ -36,32 +36,19 @@ import struct
 import sys
 import time
 
+from udpcap import incoming_udp
+
 CONTROL = 4
 REQUEST = 1
 VERSION = 2
 MAC_LEN = 16
-ETH_P_IP = 0x0800
 
 
 def capture(iface, port, subtypes, path):
-    sock = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM,
-                         socket.htons(ETH_P_IP))
-    if iface != "any":
-        sock.bind((iface, ETH_P_IP))
-    open(path + ".ready", "w").close()
     with open(path, "a") as out:
-        while True:
-            pkt, where = sock.recvfrom(65535)
-            # A forwarded datagram is seen coming in and going out.
-            if where[2] == socket.PACKET_OUTGOING:
+        for _, _, _, dport, payload in incoming_udp(iface, path + ".ready"):
+            if dport != port or len(payload) < 2:
                 continue
-            if len(pkt) < 20 or pkt[0] >> 4 != 4 or pkt[9] != 17:
-                continue
-            ihl = (pkt[0] & 0xf) * 4
-            udp = pkt[ihl:]
-            if len(udp) < 10 or struct.unpack("!H", udp[2:4])[0] != port:
-                continue
-            payload = udp[8:]
             if payload[0] == CONTROL and payload[1] in subtypes:
                 out.write(payload.hex() + "\n")
                 out.flush()
