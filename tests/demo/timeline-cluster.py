@@ -16,7 +16,8 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from timeline import audit_rows, event_rows, print_delivery, print_timeline  # noqa: E402
+from timeline import (audit_rows, event_rows, gap_rows, print_delivery,  # noqa: E402
+                      print_timeline)
 
 
 def cluster_audit_rows(path, who):
@@ -97,10 +98,7 @@ def main(d):
     rows += cluster_audit_rows(os.path.join(d, "gwa.audit"), "gw-a")
     rows += cluster_audit_rows(os.path.join(d, "gwb.audit"), "gw-b")
     rows += etcd_rows(os.path.join(d, "etcd.watch"))
-    if recv.get("gap_start"):
-        rows.append((recv["gap_start"], "stream", "last bytes before the stall", ""))
-        rows.append((recv["gap_end"], "stream", "bytes flow again",
-                     "after %.0f ms without any" % recv["gap_ms"]))
+    rows += gap_rows(recv, "stall")
     t0 = print_timeline(rows, 34)
     back = tunnel_back(rows, facts["gateway_after"])
     print()

@@ -82,6 +82,16 @@ def throughput_strip(series, t0, step=0.5):
             "  (· = nothing delivered; a full bar = %s)" % mb(top)]
 
 
+def gap_rows(recv, what):
+    """The stream's longest silence (what: its name in the row) as two
+    rows, or none when bytes never stopped."""
+    if not recv.get("gap_start"):
+        return []
+    return [(recv["gap_start"], "stream", "last bytes before the " + what, ""),
+            (recv["gap_end"], "stream", "bytes flow again",
+             "after %.0f ms without any" % recv["gap_ms"])]
+
+
 def print_timeline(rows, what_width):
     """The rows sorted by time, from the first; its wall clock: t0."""
     rows.sort(key=lambda r: r[0])
@@ -114,10 +124,7 @@ def main(d):
     rows = event_rows(os.path.join(d, "events"))
     rows += audit_rows(os.path.join(d, "cli.audit"), "client")
     rows += audit_rows(os.path.join(d, "srv.audit"), "server")
-    if recv.get("gap_start"):
-        rows.append((recv["gap_start"], "stream", "last bytes before the gap", ""))
-        rows.append((recv["gap_end"], "stream", "bytes flow again",
-                     "after %.0f ms without any" % recv["gap_ms"]))
+    rows += gap_rows(recv, "gap")
     t0 = print_timeline(rows, 26)
     print()
     print("Result")
