@@ -137,6 +137,18 @@ static int member_str(struct json_object *obj, const char *key, char *buf,
 	return 0;
 }
 
+/* An optional one: absent leaves *has false; present, it must be valid. */
+static int member_u64_opt(struct json_object *obj, const char *key,
+			  uint64_t max, uint64_t *out, bool *has)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(obj, key, &v))
+		return 0;
+	*has = true;
+	return member_u64(obj, key, max, out);
+}
+
 static int member_bool(struct json_object *obj, const char *key, bool *out)
 {
 	struct json_object *v = member(obj, key, json_type_boolean);
@@ -200,18 +212,11 @@ static int take_session_facts(struct json_object *obj,
 	    (json_object_object_get_ex(obj, "state", &v) &&
 	     member_str(obj, "state", s->state, sizeof(s->state))))
 		return -1;
-	if (json_object_object_get_ex(obj, "state_age_ms", &v)) {
-		if (member_u64(obj, "state_age_ms", UINT64_MAX,
-			       &s->state_age_ms))
-			return -1;
-		s->has_state_age = true;
-	}
-	if (json_object_object_get_ex(obj, "handshake_age_ms", &v)) {
-		if (member_u64(obj, "handshake_age_ms", UINT64_MAX,
-			       &s->handshake_age_ms))
-			return -1;
-		s->has_handshake_age = true;
-	}
+	if (member_u64_opt(obj, "state_age_ms", UINT64_MAX, &s->state_age_ms,
+			   &s->has_state_age) ||
+	    member_u64_opt(obj, "handshake_age_ms", UINT64_MAX,
+			   &s->handshake_age_ms, &s->has_handshake_age))
+		return -1;
 	return take_reasons(obj, "state_changes", &s->state_changes) ||
 	       take_reasons(obj, "reattaches", &s->reattaches) ||
 	       take_reasons(obj, "reattach_rejected", &s->reattach_rejected);
@@ -246,22 +251,17 @@ static int take_session(struct json_object *obj, struct jd_status_session *s)
 /* A clustered gateway's part; serve_left_ms is there while serving. */
 static int take_cluster(struct json_object *obj, struct jd_status_cluster *c)
 {
-	struct json_object *v;
 	uint64_t takeovers;
 
 	if (!json_object_is_type(obj, json_type_object) ||
 	    member_str(obj, "node", c->node, sizeof(c->node)) ||
 	    member_str(obj, "state", c->state, sizeof(c->state)) ||
 	    member_bool(obj, "watching", &c->watching) ||
-	    member_u64(obj, "takeovers", UINT32_MAX, &takeovers))
+	    member_u64(obj, "takeovers", UINT32_MAX, &takeovers) ||
+	    member_u64_opt(obj, "serve_left_ms", UINT64_MAX, &c->serve_left_ms,
+			   &c->has_serve_left))
 		return -1;
 	c->takeovers = (unsigned int)takeovers;
-	if (json_object_object_get_ex(obj, "serve_left_ms", &v)) {
-		if (member_u64(obj, "serve_left_ms", UINT64_MAX,
-			       &c->serve_left_ms))
-			return -1;
-		c->has_serve_left = true;
-	}
 	return 0;
 }
 

@@ -496,6 +496,12 @@ static void write_paths(FILE *f, const struct jm_devices *l)
 	write_path_family(f, l, &loss, PATH_LOSS);
 }
 
+/* The cluster part of a device's jumpd, or NULL (none, or not clustered). */
+static const struct jd_status_cluster *cluster_of(const struct jm_device *d)
+{
+	return d->st && d->st->has_cluster ? &d->st->cluster : NULL;
+}
+
 /* A clustered gateway's jumpd: its lease and its takeovers, by node. */
 static void write_cluster(FILE *f, const struct jm_devices *l)
 {
@@ -508,27 +514,24 @@ static void write_cluster(FILE *f, const struct jm_devices *l)
 	const struct jd_status_cluster *c;
 	size_t i;
 
+	/* A family's samples are adjacent: one loop per family. */
 	for (i = 0; i < l->n; i++) {
-		if (!l->v[i].st || !l->v[i].st->has_cluster)
-			continue;
-		c = &l->v[i].st->cluster;
-		u64_sample(f, &serving, &l->v[i], NULL, "node", c->node,
-			   !strcmp(c->state, "serving"));
+		c = cluster_of(&l->v[i]);
+		if (c)
+			u64_sample(f, &serving, &l->v[i], NULL, "node", c->node,
+				   !strcmp(c->state, "serving"));
 	}
 	for (i = 0; i < l->n; i++) {
-		if (!l->v[i].st || !l->v[i].st->has_cluster ||
-		    !l->v[i].st->cluster.has_serve_left)
-			continue;
-		c = &l->v[i].st->cluster;
-		sec_sample(f, &left, &l->v[i], NULL, "node", c->node,
-			   c->serve_left_ms, 1000);
+		c = cluster_of(&l->v[i]);
+		if (c && c->has_serve_left)
+			sec_sample(f, &left, &l->v[i], NULL, "node", c->node,
+				   c->serve_left_ms, 1000);
 	}
 	for (i = 0; i < l->n; i++) {
-		if (!l->v[i].st || !l->v[i].st->has_cluster)
-			continue;
-		c = &l->v[i].st->cluster;
-		u64_sample(f, &takeovers, &l->v[i], NULL, "node", c->node,
-			   c->takeovers);
+		c = cluster_of(&l->v[i]);
+		if (c)
+			u64_sample(f, &takeovers, &l->v[i], NULL, "node",
+				   c->node, c->takeovers);
 	}
 }
 
