@@ -3,8 +3,11 @@
 # Restarts and lost state, mid-stream:
 # (c) the server's jumpd is SIGKILLed as the client's uplink dies, and
 #     started again while the client moves: it adopts the session, and
-#     the move completes (the client's SWITCH went unanswered, so it
-#     moves with REQUEST and challenge);
+#     the move completes. The client either moves to its standby (its
+#     SWITCH goes unanswered, so it goes on with REQUEST and challenge)
+#     or, when a probe on the standby went unanswered first (the dead
+#     jumpd answers none), finds no path that answers well and recovers
+#     by REATTACH on each path in turn; both end on the standby;
 # (d) the server loses everything (its jumpd and its device are gone, as
 #     after a reboot or a module reload, and its state directory is
 #     empty): the client notices that no path answers its REATTACH, hands
@@ -17,6 +20,7 @@ source "$(dirname "$0")/../jumpd/topo.sh"
 source "$(dirname "$0")/lib.sh"
 
 peer_lost='.event == "transition" and .reason == "peer-lost"'
+moving='.event == "move" or (.event == "transition" and .new == "recovering")'
 
 kill_mid_reattach() {
 	local up
@@ -32,8 +36,8 @@ kill_mid_reattach() {
 	jd_stop srv KILL
 	echo "server's jumpd killed at $(date +%T.%3N); up$up dies"
 	ip -n "$cli" link set "up$up" down
-	wait_audit 60 cli '.event == "move"'
-	echo "the client moves at $(date +%T.%3N): the server's jumpd starts again"
+	wait_audit 60 cli "$moving"
+	echo "the client moves at $(date +%T.%3N) ($(audit cli "$moving" | jq -r .reason | head -1)): the server's jumpd starts again"
 	jd_start srv
 	wait_audit 60 srv '.event == "adopted"'
 	wait_audit 60 srv "$validated"
