@@ -227,6 +227,38 @@ static void test_failed_by_caller(void)
 	ok(st.state == JP_PATH_VALIDATED, "its echo: validated again");
 }
 
+/*
+ * A gateway that did not serve the session answered none of its probes;
+ * once it asks the client over, they are forgotten: no loss, no failure.
+ */
+static void test_forget_probes(void)
+{
+	struct jp_path_stats st;
+	unsigned int settled, loss;
+	uint64_t t;
+	uint32_t seq;
+
+	jp_path_init(&st, 0xfffffff0);	/* the numbers wrap on the way */
+	t = feed(&st, T0, 20 * MS, "aa");
+	seq = jp_path_probe_sent(&st, t);
+	t = feed(&st, t + 100 * MS, 20 * MS, "llllll");
+	jp_path_update(&st, &pp, t + 5 * S);
+	ok(st.state == JP_PATH_FAILED, "unanswered: failed");
+	jp_path_forget_probes(&st);
+	jp_path_update(&st, &pp, t + 5 * S);
+	loss = jp_path_loss_permille(&st, JP_PATH_WINDOW, &settled);
+	ok(st.state == JP_PATH_PROBING && !st.lost_in_row && !settled &&
+	   !loss, "forgotten: probing, nothing settled, no loss");
+	ok(st.have_rtt && st.srtt_us == 20 * MS, "the RTT estimate stays");
+	ok(jp_path_echo(&st, &pp, seq, t + 5 * S) == JP_ECHO_UNKNOWN,
+	   "a late echo of a forgotten probe is unknown");
+	t = feed(&st, t + 6 * S, 20 * MS, "aaal");
+	jp_path_update(&st, &pp, t + S);
+	loss = jp_path_loss_permille(&st, JP_PATH_WINDOW, &settled);
+	ok(st.state == JP_PATH_VALIDATED && settled == 4 && loss == 250,
+	   "new probes count from there: 1 lost of 4");
+}
+
 struct two {
 	struct jp_path_stats st[3];
 	struct jp_policy_path p[3];
@@ -813,6 +845,7 @@ int main(void)
 	test_loss_window();
 	test_validation();
 	test_failed_by_caller();
+	test_forget_probes();
 	test_policy_quality();
 	test_policy_failure();
 	test_policy_failback();

@@ -289,10 +289,13 @@ static void on_solicit(struct jd *d, struct jd_peer *p,
 	/*
 	 * From another of the peer's endpoints: a gateway of its cluster
 	 * took our session over (docs/cluster.md, "Takeover"). The move
-	 * starts there, or goes there if one is under way.
+	 * starts there, or goes there if one is under way. Our probes to
+	 * that gateway went unanswered while it did not serve the session:
+	 * they are no loss of the path we are about to use.
 	 */
 	if (p->mover.active && !p->mover.switched)
 		jd_mover_stop(p);
+	jp_path_forget_probes(&p->paths.e[k].st);
 	start_on(d, p, (unsigned int)k, "another endpoint of the peer asks us over",
 		 true);
 }

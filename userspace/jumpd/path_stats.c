@@ -208,6 +208,14 @@ void jp_path_failed(struct jp_path_stats *ps, const struct jp_path_params *pp)
 	ps->state = JP_PATH_FAILED;
 }
 
+void jp_path_forget_probes(struct jp_path_stats *ps)
+{
+	ps->n_sent = 0;
+	ps->lost_in_row = 0;
+	if (ps->state == JP_PATH_FAILED)
+		ps->state = JP_PATH_PROBING;
+}
+
 unsigned int jp_path_loss_permille(const struct jp_path_stats *ps,
 				   unsigned int n, unsigned int *settled)
 {

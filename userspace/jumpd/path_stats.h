@@ -155,6 +155,15 @@ unsigned int jp_path_loss_permille(const struct jp_path_stats *ps,
  */
 void jp_path_failed(struct jp_path_stats *ps, const struct jp_path_params *pp);
 
+/*
+ * The probes sent so far say nothing about the path from now on: its far
+ * end could not answer them (another gateway of a cluster that did not
+ * serve the session yet). Forgotten, pending ones too, so that they count
+ * neither as loss nor as a failure; an echo of one is then unknown. The
+ * RTT estimate stays: it is the path's.
+ */
+void jp_path_forget_probes(struct jp_path_stats *ps);
+
 /* The base RTT (lowest recent srtt); 0 before there is one. */
 uint64_t jp_path_base_rtt(const struct jp_path_stats *ps);
 
