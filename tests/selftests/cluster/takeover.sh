@@ -119,13 +119,14 @@ owner_cut_off() {
 
 	established
 	capture_start
-	cut=$EPOCHREALTIME
 	cut_from_etcd "$owner"
+	cut=$EPOCHREALTIME
 	step "${GW_NODE[$owner]} cut off from etcd ($(date +%T.%3N))"
 	wait_audit $((LEASE_TTL * 6)) "$owner" '.reason == "fenced"'
 	fenced=$(audit_first_wall "$owner" '.reason == "fenced"')
 	# Fenced at its last renewal's send + TTL - margin: before the cut +
-	# TTL, whatever renewal it had sent last.
+	# TTL, whatever renewal it had sent last. The cut is when the rules
+	# are in: a renewal sent while nft ran may have reached etcd.
 	awk -v c="$cut" -v f="$fenced" -v t="$LEASE_TTL" 'BEGIN { exit !(f - c < t) }' ||
 		fail "${GW_NODE[$owner]} fenced $(awk -v c="$cut" -v f="$fenced" 'BEGIN { printf "%.3f", f - c }') s after the cut, not within the lease TTL ($LEASE_TTL s)"
 	echo "${GW_NODE[$owner]} fenced $(awk -v c="$cut" -v f="$fenced" 'BEGIN { printf "%.3f", f - c }') s after the cut"
