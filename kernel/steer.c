@@ -138,9 +138,16 @@ void jp_steer_rx(struct jp_device *jp, struct sk_buff *skb, u32 session_id)
 	/* Counted before the worker can see it, which uncounts it. */
 	if (!jp_steer_admit(jp, &q->inflight, skb))
 		return;
-	llist_add(&skb->ll_node, &q->incoming);
 	jp_device_count(jp, JP_DEV_RX_STEERED);
-	queue_work(jp_rx_wq, &q->work);
+	/*
+	 * Onto a list that held something, the datagram goes with those:
+	 * whoever added the first of them queues the worker after adding
+	 * it, and the worker takes the list whole. So only the first one
+	 * kicks the worker, and a busy queue does not take the pool's lock
+	 * for each datagram.
+	 */
+	if (llist_add(&skb->ll_node, &q->incoming))
+		queue_work(jp_rx_wq, &q->work);
 }
 
 /**
