@@ -143,8 +143,8 @@ void jp_steer_rx(struct jp_device *jp, struct sk_buff *skb, u32 session_id)
 	 * Onto a list that held something, the datagram goes with those:
 	 * whoever added the first of them queues the worker after adding
 	 * it, and the worker takes the list whole. So only the first one
-	 * kicks the worker, and a busy queue does not take the pool's lock
-	 * for each datagram.
+	 * kicks the worker; the others skip queue_work()'s atomic on the
+	 * work's pending bit, which the worker's CPU writes too.
 	 */
 	if (llist_add(&skb->ll_node, &q->incoming))
 		queue_work(jp_rx_wq, &q->work);
