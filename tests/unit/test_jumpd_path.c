@@ -289,6 +289,20 @@ static struct jp_decision decide(struct two *w, unsigned int n,
 	return jp_policy_decide(&w->pol, w->p, n, active, s, budget, now);
 }
 
+/* Both paths answered well; since t, two probes on path 0 went out. */
+static uint64_t two_probes_out(struct two *w)
+{
+	uint64_t t;
+
+	two_init(w, 2);
+	feed(&w->st[1], T0, 20 * MS, A32);
+	t = feed(&w->st[0], T0, 20 * MS, A32);
+	jp_path_heard(&w->st[0], t);
+	jp_path_probe_sent(&w->st[0], t + 1 * MS);
+	jp_path_probe_sent(&w->st[0], t + 2 * MS);
+	return t;
+}
+
 static void test_policy_quality(void)
 {
 	struct two w;
@@ -452,6 +466,35 @@ static void test_policy_failure(void)
 	   "while RECOVERING the mover owns the session: stay");
 	d = decide(&w, 2, 0, JUMPING_STATE_BIRTH, true, t + 81 * MS);
 	ok(d.action == JP_PD_STAY, "in BIRTH: stay");
+
+	/*
+	 * The same silence seen by a caller that ran 200 ms late: the
+	 * probes timed out in the pause; their answers get one RTO.
+	 */
+	t = two_probes_out(&w);
+	ok(!jp_policy_paused(&w.pol, &w.st[0], 29 * MS, t + 40 * MS),
+	   "late by less than an RTO: no pause");
+	ok(jp_policy_paused(&w.pol, &w.st[0], 200 * MS, t + 201 * MS),
+	   "late by 200 ms with probes out: a pause");
+	d = decide(&w, 2, 0, JUMPING_STATE_ATTACHED, true, t + 201 * MS);
+	ok(d.action == JP_PD_STAY &&
+	   d.next_us == t + 201 * MS + jp_path_rto(&w.st[0], &pp),
+	   "both probes timed out in the pause: no move, ask again one RTO on");
+	ok(!jp_policy_paused(&w.pol, &w.st[0], 200 * MS, t + 202 * MS),
+	   "a second pause in the same silence holds nothing more");
+	d = decide(&w, 2, 0, JUMPING_STATE_ATTACHED, true, d.next_us);
+	ok(d.action == JP_PD_MOVE && d.to == 1 &&
+	   d.reason == JP_PR_ACTIVE_FAILED,
+	   "still unanswered one RTO after the pause: failed, moved");
+	t = two_probes_out(&w);
+	jp_policy_paused(&w.pol, &w.st[0], 200 * MS, t + 201 * MS);
+	d = decide(&w, 2, 0, JUMPING_STATE_ATTACHED, true, t + 201 * MS);
+	jp_path_echo(&w.st[0], &pp, w.st[0].next_seq - 1, t + 203 * MS);
+	d = decide(&w, 2, 0, JUMPING_STATE_ATTACHED, true, d.next_us);
+	ok(d.action == JP_PD_STAY && !w.st[0].unheard_tx_since_us,
+	   "the echo queued behind the pause comes in the hold: no failure");
+	ok(!jp_policy_paused(&w.pol, &w.st[0], 200 * MS, t + 300 * MS),
+	   "nothing unanswered: a pause holds nothing");
 
 	/* An echo in the silence clears it. */
 	two_init(&w, 2);

@@ -58,6 +58,7 @@ void jd_mp_session_start(struct jd_peer *p)
 	mp->policy.last_move_us = 0;
 	mp->policy.degraded_by = JP_PR_NONE;
 	mp->next_us = 0;
+	mp->due_us = 0;
 	mp->silence_ms = 0;
 	mp->silence_set_us = 0;
 	mp->silence_unsupported = false;
@@ -299,6 +300,12 @@ uint64_t jd_mp_tick(struct jd *d, struct jd_peer *p)
 		return UINT64_MAX;
 	if (mp->next_us && now < mp->next_us)
 		return mp->next_us / 1000 + 1;
+	if (mp->due_us && now > mp->due_us &&
+	    jp_policy_paused(&mp->policy, &p->paths.e[p->paths.active].st,
+			     now - mp->due_us, now))
+		jd_debug(d, "peer %s session %u: jumpd ran %" PRIu64 " ms late: probes that timed out meanwhile wait one RTO for their answers",
+			 p->conf.name, p->local_id,
+			 (now - mp->due_us) / JP_MS);
 	for (i = 0; i < p->paths.n; i++)
 		was_usable[i] = p->paths.e[i].usable;
 	jd_paths_update_usable(&p->paths, &d->host);
@@ -368,5 +375,6 @@ uint64_t jd_mp_tick(struct jd *d, struct jd_peer *p)
 	if (next <= now)
 		next = now + JP_MS;
 	mp->next_us = next;
+	mp->due_us = next;
 	return next / 1000 + 1;
 }

@@ -22,6 +22,7 @@ struct jp_conf_peer;
 struct jd_mp {
 	struct jp_policy policy;
 	uint64_t next_us;		/* look again by then (0: now) */
+	uint64_t due_us;		/* what the last tick asked for */
 	uint64_t busy_until_us;		/* data heard: the active path is busy */
 	uint64_t probe_counter;		/* ours, fresh across restarts */
 	uint32_t silence_ms;		/* what the kernel was told (0: none) */

@@ -91,6 +91,20 @@ uint64_t jp_policy_fail_after(const struct jp_policy *pol,
 	return t > pol->p.fail_floor_us ? t : pol->p.fail_floor_us;
 }
 
+bool jp_policy_paused(struct jp_policy *pol,
+		      const struct jp_path_stats *active, uint64_t late_us,
+		      uint64_t now_us)
+{
+	uint64_t rto = jp_path_rto(active, &pol->pp);
+
+	if (late_us < rto || !active->unheard_tx_since_us ||
+	    active->unheard_tx_since_us == pol->pause_held_silence_us)
+		return false;
+	pol->pause_held_silence_us = active->unheard_tx_since_us;
+	pol->pause_hold_until_us = now_us + rto;
+	return true;
+}
+
 /* Loss with enough outcomes to mean something (else *known = false). */
 static unsigned int loss_of(const struct jp_policy *pol,
 			    const struct jp_path_stats *st, unsigned int min,
@@ -327,6 +341,8 @@ static bool check_failure(struct jp_policy *pol, struct jp_policy_path *paths,
 			return false;
 		probe_at = t0 + jp_path_rto(st, &pol->pp);
 		fail_at = t0 + jp_policy_fail_after(pol, st);
+		if (fail_at < pol->pause_hold_until_us)
+			fail_at = pol->pause_hold_until_us;
 		probes_since(st, t0, &lost, &pending, &due, &pol->pp);
 		if (lost >= pol->p.confirm_probes && now_us >= fail_at) {
 			why = JP_PR_ACTIVE_FAILED;

@@ -82,6 +82,9 @@ struct jp_policy {
 	uint64_t last_move_us;		/* 0: none yet */
 	/* Why the active path is degraded, in our view (LOSS/RTT_HIGH). */
 	unsigned int degraded_by;	/* enum jp_pd_reason */
+	/* After a pause of ours (jp_policy_paused): no failure before. */
+	uint64_t pause_hold_until_us;
+	uint64_t pause_held_silence_us;	/* the silence held (its start) */
 };
 
 enum jp_pd_action {
@@ -154,6 +157,19 @@ void jp_policy_moved(struct jp_policy *pol, struct jp_path_stats *to,
 bool jp_policy_probe_due(const struct jp_policy *pol,
 			 const struct jp_path_stats *st, bool active,
 			 bool busy, uint64_t now_us, uint64_t *next_us);
+
+/*
+ * The caller ran late_us after the time the policy asked for: the process
+ * was paused (a VM's stolen time, a stopped process, a long reload). A
+ * probe that timed out in that pause says nothing of the path: its answer
+ * may be queued behind the pause, as may the data heard since. The
+ * failure rule then waits one RTO of running time for them, once per
+ * silence of the active path (so a caller late at every turn still fails
+ * a dead path, one RTO later). Returns whether it holds.
+ */
+bool jp_policy_paused(struct jp_policy *pol,
+		      const struct jp_path_stats *active, uint64_t late_us,
+		      uint64_t now_us);
 
 /* Silence while sending after which the active path has failed. */
 uint64_t jp_policy_fail_after(const struct jp_policy *pol,
