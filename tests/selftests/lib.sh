@@ -15,6 +15,7 @@ ktap_passed=0
 ktap_skipped=0
 jp_dmesg_start=$(dmesg | wc -l)
 jp_namespaces=()
+jp_fail_log=
 
 ktap_begin() {	# ktap_begin PLANNED_CASES (the kernel-log case is added)
 	echo "TAP version 13"
@@ -23,21 +24,32 @@ ktap_begin() {	# ktap_begin PLANNED_CASES (the kernel-log case is added)
 
 # run_case NAME FUNCTION [ARGS...]: one result line. The function fails by
 # returning non-zero (or via fail); exit code 4 means skip.
+# A failing case's FAIL line is printed again beside its result: the
+# diagnostics a case prints on its way out can run to hundreds of lines,
+# and a log cut to its tail (as CI shows it) would lose the reason.
 run_case() {
 	local name=$1 rc
 	shift
 	ktap_case=$((ktap_case + 1))
+	jp_fail_log=$(mktemp)
 	( set -e; trap cleanup_ns EXIT; "$@" ) 2>&1 | sed 's/^/# /'
 	rc=${PIPESTATUS[0]}
 	case $rc in
 	0) echo "ok $ktap_case $name"; ktap_passed=$((ktap_passed + 1)) ;;
 	4) echo "ok $ktap_case $name # SKIP"; ktap_skipped=$((ktap_skipped + 1)) ;;
-	*) echo "not ok $ktap_case $name"; ktap_failed=$((ktap_failed + 1)) ;;
+	*)
+		sed 's/^/# (repeated) /' "$jp_fail_log"
+		echo "not ok $ktap_case $name"
+		ktap_failed=$((ktap_failed + 1))
+		;;
 	esac
+	rm -f "$jp_fail_log"
+	jp_fail_log=
 }
 
 fail() {
 	echo "FAIL: $*" >&2
+	[ -z "$jp_fail_log" ] || echo "FAIL: $*" >>"$jp_fail_log"
 	exit 1
 }
 
